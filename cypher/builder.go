@@ -1,0 +1,162 @@
+// Package cypher translates a GraphQL selection set into ONE Cypher statement whose single
+// result column holds the whole selected subtree. It is pure: no driver, no I/O.
+//
+// Every value that comes from the request goes in as a parameter ($p0, $p1, ...). The only
+// request text that reaches the statement is response names (field aliases), which the
+// GraphQL grammar restricts to /[_A-Za-z][_0-9A-Za-z]*/; they are checked again here and
+// backtick-quoted, so they can never change the statement's meaning.
+package cypher
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"filmgraph/apperr"
+)
+
+// Statement is one Cypher query with its parameters. Its single column is named `this`.
+type Statement struct {
+	Text   string
+	Params map[string]any
+}
+
+// Keys of values the translation adds to a projection for the Go side; `#` cannot occur in
+// a GraphQL alias, so they never collide with a client's response names.
+const (
+	KeyID     = "#key"    // entity key (movieId, personId, genre name) for global ids
+	KeyTotal  = "#total"  // size of a whole connection
+	KeyOffset = "#offset" // position of a page's first edge in its connection
+	KeyFirst  = "#first"  // requested page size
+)
+
+// builder accumulates parameters and hands out variable names while a statement is built.
+type builder struct {
+	op     *graphql.OperationContext
+	params map[string]any
+	vars   int
+}
+
+func newBuilder(ctx context.Context) *builder {
+	return &builder{op: graphql.GetOperationContext(ctx), params: map[string]any{}}
+}
+
+// param stores v as a new parameter and returns its placeholder.
+func (b *builder) param(v any) string {
+	name := fmt.Sprintf("p%d", len(b.params))
+	b.params[name] = v
+	return "$" + name
+}
+
+// variable returns a fresh variable name, so nested levels never collide.
+func (b *builder) variable(prefix string) string {
+	b.vars++
+	return fmt.Sprintf("%s%d", prefix, b.vars)
+}
+
+func (b *builder) statement(text string) Statement {
+	return Statement{Text: text, Params: b.params}
+}
+
+// args returns the field's arguments with variables and schema defaults applied.
+func (b *builder) args(f graphql.CollectedField) map[string]any {
+	return f.ArgumentMap(b.op.Variables)
+}
+
+var graphqlName = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]*$`)
+
+// mapKey quotes a response name for use as a Cypher map key.
+func mapKey(alias string) (string, error) {
+	if !graphqlName.MatchString(alias) {
+		return "", apperr.New(apperr.BadUserInput, "%q is not a valid GraphQL name", alias)
+	}
+	return "`" + alias + "`", nil
+}
+
+// scope names the Cypher variables an object's fields are read from: the node, and for
+// types that describe a relationship (cast credits, connection edges), the relationship.
+type scope struct {
+	node string
+	rel  string
+}
+
+// expand replaces {p}, {r} and {n} in a pattern template with the parent, relationship and
+// node variables.
+func expand(template, parent, rel, node string) string {
+	return strings.NewReplacer("{p}", parent, "{r}", rel, "{n}", node).Replace(template)
+}
+
+// fieldFunc returns the Cypher expression of one selected field, read in scope s.
+type fieldFunc func(b *builder, s scope, f graphql.CollectedField) (string, error)
+
+// objectType tells how each field of one GraphQL object type is read from the graph.
+type objectType struct {
+	name       string
+	label      string // node label, for types read by key
+	interfaces []string
+	// key is the property that identifies the entity (for global ids); empty for types
+	// that are not entities.
+	key string
+	// fields maps GraphQL field names to their translation; a nil entry is a field the
+	// Go side computes from values the projection always carries (ids, cursors, page info).
+	fields map[string]fieldFunc
+}
+
+// project returns a Cypher map literal holding every selected field of t, read in scope s.
+func (b *builder) project(t *objectType, s scope, selections ast.SelectionSet) (string, error) {
+	satisfies := append([]string{t.name}, t.interfaces...)
+	var parts []string
+	if t.key != "" {
+		parts = append(parts, "`"+KeyID+"`: "+s.node+"."+t.key)
+	}
+	for _, f := range graphql.CollectFields(b.op, selections, satisfies) {
+		if f.Name == "__typename" {
+			continue
+		}
+		translate, known := t.fields[f.Name]
+		if !known {
+			return "", fmt.Errorf("cypher: no translation for %s.%s", t.name, f.Name)
+		}
+		if translate == nil {
+			continue
+		}
+		expr, err := translate(b, s, f)
+		if err != nil {
+			return "", err
+		}
+		key, err := mapKey(f.Alias)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, key+": "+expr)
+	}
+	return "{" + strings.Join(parts, ", ") + "}", nil
+}
+
+// property reads a node property.
+func property(name string) fieldFunc {
+	return func(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+		return s.node + "." + name, nil
+	}
+}
+
+// relProperty reads a property of the relationship in scope.
+func relProperty(name string) fieldFunc {
+	return func(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+		return s.rel + "." + name, nil
+	}
+}
+
+// nested projects an object that is read from the same variables as its parent.
+func nested(t *objectType) fieldFunc {
+	return func(b *builder, s scope, f graphql.CollectedField) (string, error) {
+		return b.project(t, s, f.Selections)
+	}
+}
+
+// computed marks a field that the Go side derives; the projection carries what it needs.
+var computed fieldFunc = nil

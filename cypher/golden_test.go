@@ -1,0 +1,143 @@
+package cypher_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"filmgraph/cypher"
+	"filmgraph/relay"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden .cypher files")
+
+// loadSchema parses the real schema, so the golden queries are checked against it.
+func loadSchema(t *testing.T) *ast.Schema {
+	t.Helper()
+	files, _ := filepath.Glob("../schema/*.graphqls")
+	var sources []*ast.Source
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, &ast.Source{Name: f, Input: string(b)})
+	}
+	schema, err := gqlparser.LoadSchema(sources...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return schema
+}
+
+// translate plays gqlgen's part: it validates the query and puts the operation and the
+// top-level field in the context, then calls the translation for that field.
+func translate(t *testing.T, schema *ast.Schema, query string) (cypher.Statement, error) {
+	t.Helper()
+	doc, errs := gqlparser.LoadQuery(schema, query)
+	if errs != nil {
+		t.Fatalf("invalid query: %v", errs)
+	}
+	op := doc.Operations[0]
+	opCtx := &graphql.OperationContext{RawQuery: query, Doc: doc, Operation: op, Variables: map[string]any{}}
+	ctx := graphql.WithOperationContext(context.Background(), opCtx)
+	field := graphql.CollectFields(opCtx, op.SelectionSet, []string{"Query"})[0]
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: field})
+	args := field.ArgumentMap(nil)
+	switch field.Name {
+	case "movie":
+		id, err := relay.ParseIntID(args["id"].(string), "Movie")
+		if err != nil {
+			return cypher.Statement{}, err
+		}
+		return cypher.Movie(ctx, id)
+	case "person":
+		id, err := relay.ParseIntID(args["id"].(string), "Person")
+		if err != nil {
+			return cypher.Statement{}, err
+		}
+		return cypher.Person(ctx, id)
+	case "genre":
+		return cypher.Genre(ctx, args["name"].(string))
+	case "movies":
+		return cypher.Movies(ctx)
+	}
+	t.Fatalf("no translation for Query.%s", field.Name)
+	return cypher.Statement{}, nil
+}
+
+// TestGolden translates each testdata/*.graphql and compares the statement and its
+// parameters with testdata/*.cypher; run with -update to accept a change.
+func TestGolden(t *testing.T) {
+	schema := loadSchema(t)
+	queries, _ := filepath.Glob("testdata/*.graphql")
+	if len(queries) == 0 {
+		t.Fatal("no golden queries")
+	}
+	for _, path := range queries {
+		name := strings.TrimSuffix(filepath.Base(path), ".graphql")
+		t.Run(name, func(t *testing.T) {
+			query, _ := os.ReadFile(path)
+			stmt, err := translate(t, schema, string(query))
+			if err != nil {
+				t.Fatal(err)
+			}
+			params, _ := json.MarshalIndent(stmt.Params, "", "  ")
+			got := format(stmt.Text) + "\n\n// params\n" + string(params) + "\n"
+			goldenPath := strings.TrimSuffix(path, ".graphql") + ".cypher"
+			if *update {
+				if err := os.WriteFile(goldenPath, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(goldenPath)
+			if err != nil {
+				t.Fatalf("%v (run go test ./cypher -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("statement changed; run go test ./cypher -update and review the diff\n got:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
+// format breaks a statement before each subquery, so golden diffs stay readable.
+func format(text string) string {
+	return strings.ReplaceAll(text, "COLLECT {", "\n  COLLECT {")
+}
+
+func TestUserTextNeverReachesTheStatement(t *testing.T) {
+	schema := loadSchema(t)
+	hostile := `x'}) DETACH DELETE n //`
+	stmt, err := translate(t, schema, `{ genre(name: "`+hostile+`") { name } }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stmt.Text, "DETACH") || stmt.Params["p0"] != hostile {
+		t.Errorf("user text is not a parameter: %s %v", stmt.Text, stmt.Params)
+	}
+}
+
+func TestArgumentErrors(t *testing.T) {
+	schema := loadSchema(t)
+	cases := map[string]string{
+		`{ movies(first: 0) { totalCount } }`:                    "between 1 and 100",
+		`{ movies(first: 101) { totalCount } }`:                  "between 1 and 100",
+		`{ movies(after: "bm9wZQ") { totalCount } }`:             "not a valid cursor",
+		`{ genre(name: "Drama") { movies(first: -1) { totalCount } } }`: "between 1 and 100",
+	}
+	for query, want := range cases {
+		_, err := translate(t, schema, query)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want an error mentioning %q", query, err, want)
+		}
+	}
+}

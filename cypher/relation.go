@@ -1,0 +1,138 @@
+package cypher
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"filmgraph/apperr"
+	"filmgraph/relay"
+)
+
+// MaxPageSize caps `first` on every list and connection, so that no single field can ask
+// for an unbounded amount of work.
+const MaxPageSize = 100
+
+// relation describes a traversal from a parent node to the items of a list or connection.
+// The templates use {p} for the parent, {r} for the relationship and {n} for the item.
+type relation struct {
+	pattern string // e.g. "({p})<-[{r}:DIRECTED]-({n}:Person)"
+	orderBy string // stable: always ends with a unique key, e.g. "{n}.name, {n}.personId"
+}
+
+// collectPage returns a COLLECT subquery that pages through the items of rel below parent
+// and projects each one as item (read with the item node and relationship in scope).
+// skip and limit are parameter placeholders or empty.
+func (b *builder) collectPage(rel relation, parent string, item *objectType, f graphql.CollectedField, skip, limit string) (string, error) {
+	r, n := b.variable("r"), b.variable("n")
+	carried := n
+	if strings.Contains(rel.pattern, "{r}") {
+		carried += ", " + r
+	}
+	proj, err := b.project(item, scope{node: n, rel: r}, f.Selections)
+	if err != nil {
+		return "", err
+	}
+	var page string
+	if skip != "" {
+		page += " SKIP " + skip
+	}
+	if limit != "" {
+		page += " LIMIT " + limit
+	}
+	return fmt.Sprintf("COLLECT { MATCH %s WITH %s ORDER BY %s%s RETURN %s }",
+		expand(rel.pattern, parent, r, n), carried, expand(rel.orderBy, parent, r, n), page, proj), nil
+}
+
+// list translates a plain list field with an optional `first` argument.
+func list(rel relation, item *objectType) fieldFunc {
+	return func(b *builder, s scope, f graphql.CollectedField) (string, error) {
+		var limit string
+		if raw := b.args(f)["first"]; raw != nil {
+			first, err := pageSize(f, raw)
+			if err != nil {
+				return "", err
+			}
+			limit = b.param(first)
+		}
+		return b.collectPage(rel, s.node, item, f, "", limit)
+	}
+}
+
+// connection translates a Relay connection field with `first` and `after` arguments into
+// a map holding the page's edges and the values the Go side needs for totalCount and
+// pageInfo. Each edge is projected as edge, with the item node and relationship in scope.
+func connection(rel relation, edge *objectType) fieldFunc {
+	return func(b *builder, s scope, f graphql.CollectedField) (string, error) {
+		args := b.args(f)
+		first, err := pageSize(f, args["first"])
+		if err != nil {
+			return "", err
+		}
+		var after *string
+		if raw, ok := args["after"].(string); ok {
+			after = &raw
+		}
+		afterOffset, err := relay.ParseCursor(after)
+		if err != nil {
+			return "", err
+		}
+		offset, limit := b.param(afterOffset+1), b.param(first)
+		r, n := b.variable("r"), b.variable("n")
+		parts := []string{
+			"`" + KeyTotal + "`: COUNT { MATCH " + expand(rel.pattern, s.node, r, n) + " }",
+			"`" + KeyOffset + "`: " + offset,
+			"`" + KeyFirst + "`: " + limit,
+		}
+		connectionType := f.Definition.Type.Name()
+		for _, cf := range graphql.CollectFields(b.op, f.Selections, []string{connectionType}) {
+			switch cf.Name {
+			case "totalCount", "pageInfo", "__typename":
+				continue // derived in Go from the values above
+			case "edges":
+				edges, err := b.collectPage(rel, s.node, edge, cf, offset, limit)
+				if err != nil {
+					return "", err
+				}
+				key, err := mapKey(cf.Alias)
+				if err != nil {
+					return "", err
+				}
+				parts = append(parts, key+": "+edges)
+			default:
+				return "", fmt.Errorf("cypher: no translation for %s.%s", connectionType, cf.Name)
+			}
+		}
+		return "{" + strings.Join(parts, ", ") + "}", nil
+	}
+}
+
+// pageSize validates a `first` argument; nil means the schema gave no default (unbounded
+// lists are not allowed on connections, so callers pass their default through the schema).
+func pageSize(f graphql.CollectedField, raw any) (int64, error) {
+	n, ok := toInt(raw)
+	if !ok || n < 1 || n > MaxPageSize {
+		return 0, apperr.New(apperr.BadUserInput,
+			"argument `first` of field `%s` must be between 1 and %d, got %v", f.Name, MaxPageSize, raw)
+	}
+	return n, nil
+}
+
+// toInt accepts the integer forms an argument map can hold: literals decode to int64,
+// request variables to json.Number or int.
+func toInt(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	case int32:
+		return int64(n), true
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	return 0, false
+}

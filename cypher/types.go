@@ -1,0 +1,114 @@
+package cypher
+
+import "github.com/99designs/gqlgen/graphql"
+
+// The object types of the schema and how each field is read from the graph. This table is
+// the one place where GraphQL names meet labels, relationship types and properties.
+var (
+	movieType         = &objectType{name: "Movie", label: "Movie", interfaces: []string{"Node"}, key: "movieId"}
+	personType        = &objectType{name: "Person", label: "Person", interfaces: []string{"Node"}, key: "personId"}
+	genreType         = &objectType{name: "Genre", label: "Genre", interfaces: []string{"Node"}, key: "name"}
+	imageType         = &objectType{name: "Image"}
+	castCreditType    = &objectType{name: "CastCredit"}
+	ratingSummaryType = &objectType{name: "RatingSummary"}
+	movieEdgeType     = &objectType{name: "MovieEdge"}
+	actingEdgeType    = &objectType{name: "ActingEdge"}
+)
+
+// The fields are set in init because the types refer to each other.
+func init() {
+	movieType.fields = map[string]fieldFunc{
+		"id":          computed,
+		"movieLensId": property("movieId"),
+		"title":       property("title"),
+		"year":        property("year"),
+		"synopsis":    property("synopsis"),
+		"plot":        property("plot"),
+		"cover":       cover,
+		"genres": list(relation{
+			pattern: "({p})-[{r}:IN_GENRE]->({n}:Genre)",
+			orderBy: "{n}.name",
+		}, genreType),
+		"directors": list(relation{
+			pattern: "({p})<-[{r}:DIRECTED]-({n}:Person)",
+			orderBy: "{n}.name, {n}.personId",
+		}, personType),
+		"cast": list(relation{
+			pattern: "({p})<-[{r}:ACTED_IN]-({n}:Person)",
+			orderBy: "{r}.order, {n}.personId",
+		}, castCreditType),
+		"ratingSummary": ratingSummary,
+	}
+	imageType.fields = map[string]fieldFunc{
+		"url":     property("posterUrl"),
+		"width":   property("posterWidth"),
+		"height":  property("posterHeight"),
+		"caption": property("coverCaption"),
+	}
+	castCreditType.fields = map[string]fieldFunc{
+		"order":  relProperty("order"),
+		"person": nested(personType),
+	}
+	ratingSummaryType.fields = map[string]fieldFunc{
+		"average": property("average"),
+		"count":   property("count"),
+	}
+	personType.fields = map[string]fieldFunc{
+		"id":   computed,
+		"name": property("name"),
+		"directed": connection(relation{
+			pattern: "({p})-[{r}:DIRECTED]->({n}:Movie)",
+			orderBy: "coalesce({n}.year, -1) DESC, {n}.title, {n}.movieId",
+		}, movieEdgeType),
+		"actedIn": connection(relation{
+			pattern: "({p})-[{r}:ACTED_IN]->({n}:Movie)",
+			orderBy: "coalesce({n}.year, -1) DESC, {n}.title, {n}.movieId",
+		}, actingEdgeType),
+	}
+	genreType.fields = map[string]fieldFunc{
+		"id":         computed,
+		"name":       property("name"),
+		"movieCount": movieCount,
+		"movies":     connection(moviesInGenre, movieEdgeType),
+	}
+	movieEdgeType.fields = map[string]fieldFunc{
+		"cursor": computed,
+		"node":   nested(movieType),
+	}
+	actingEdgeType.fields = map[string]fieldFunc{
+		"cursor": computed,
+		"order":  relProperty("order"),
+		"node":   nested(movieType),
+	}
+}
+
+var (
+	allMovies     = relation{pattern: "({n}:Movie)", orderBy: "{n}.title, {n}.movieId"}
+	moviesInGenre = relation{pattern: "({p})<-[{r}:IN_GENRE]-({n}:Movie)", orderBy: "{n}.title, {n}.movieId"}
+)
+
+// cover is the film's poster image, captioned where the data has a caption.
+func cover(b *builder, s scope, f graphql.CollectedField) (string, error) {
+	img, err := b.project(imageType, s, f.Selections)
+	if err != nil {
+		return "", err
+	}
+	return "CASE WHEN " + s.node + ".posterUrl IS NULL THEN null ELSE " + img + " END", nil
+}
+
+// ratingSummary aggregates the film's RATED edges; with no ratings it is {average: null,
+// count: 0}, since an aggregation without grouping keys always yields one row.
+func ratingSummary(b *builder, s scope, f graphql.CollectedField) (string, error) {
+	r, summary := b.variable("r"), b.variable("summary")
+	proj, err := b.project(ratingSummaryType, scope{node: summary}, f.Selections)
+	if err != nil {
+		return "", err
+	}
+	return "head(COLLECT { MATCH (" + s.node + ")<-[" + r + ":RATED]-(:User) " +
+		"WITH {average: round(avg(toFloat(" + r + ".score)), 1), count: count(" + r + ")} AS " + summary +
+		" RETURN " + proj + " })", nil
+}
+
+func movieCount(b *builder, s scope, _ graphql.CollectedField) (string, error) {
+	return "COUNT { (" + s.node + ")<-[:IN_GENRE]-(:Movie) }", nil
+}

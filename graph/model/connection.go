@@ -1,0 +1,95 @@
+package model
+
+import (
+	"context"
+
+	"filmgraph/cypher"
+	"filmgraph/relay"
+)
+
+// PageInfo is the paging state of a connection.
+type PageInfo struct {
+	HasNextPage     bool
+	HasPreviousPage bool
+	StartCursor     *string
+	EndCursor       *string
+}
+
+// connection holds what every connection projection carries: the page's position and
+// size, the total, and the edge lists under their response names.
+type connection struct{ Record }
+
+func (c connection) offset() int64 { n, _ := c.Record[cypher.KeyOffset].(int64); return n }
+func (c connection) first() int64  { n, _ := c.Record[cypher.KeyFirst].(int64); return n }
+
+// TotalCount is the size of the whole connection.
+func (c connection) TotalCount() int64 { n, _ := c.Record[cypher.KeyTotal].(int64); return n }
+
+// PageInfo is derived from the page's offset and size and the total, so it needs no edges.
+func (c connection) PageInfo() *PageInfo {
+	offset, total := c.offset(), c.TotalCount()
+	size := min(c.first(), max(total-offset, 0))
+	info := &PageInfo{
+		HasNextPage:     offset+size < total,
+		HasPreviousPage: offset > 0,
+	}
+	if size > 0 {
+		start, end := relay.Cursor(int(offset)), relay.Cursor(int(offset+size-1))
+		info.StartCursor, info.EndCursor = &start, &end
+	}
+	return info
+}
+
+// edges returns the edge records of the current field with their cursors.
+func (c connection) edges(ctx context.Context) ([]Record, []string) {
+	records := c.records(ctx)
+	cursors := make([]string, len(records))
+	for i := range records {
+		cursors[i] = relay.Cursor(int(c.offset()) + i)
+	}
+	return records, cursors
+}
+
+// MovieConnection is a page of films.
+type MovieConnection struct{ connection }
+
+func (c MovieConnection) Edges(ctx context.Context) []*MovieEdge {
+	records, cursors := c.edges(ctx)
+	out := make([]*MovieEdge, len(records))
+	for i, r := range records {
+		out[i] = &MovieEdge{Record: r, Cursor: cursors[i]}
+	}
+	return out
+}
+
+// MovieEdge is a film in a connection.
+type MovieEdge struct {
+	Record
+	Cursor string
+}
+
+func (e MovieEdge) Node(ctx context.Context) *Movie { return NewMovie(e.record(ctx)) }
+
+// ActingConnection is a page of a person's acting credits.
+type ActingConnection struct{ connection }
+
+func (c ActingConnection) Edges(ctx context.Context) []*ActingEdge {
+	records, cursors := c.edges(ctx)
+	out := make([]*ActingEdge, len(records))
+	for i, r := range records {
+		out[i] = &ActingEdge{Record: r, Cursor: cursors[i]}
+	}
+	return out
+}
+
+// ActingEdge is one acting credit: the film with the person's billing in it.
+type ActingEdge struct {
+	Record
+	Cursor string
+}
+
+func (e ActingEdge) Order(ctx context.Context) int64 { return e.int(ctx) }
+func (e ActingEdge) Node(ctx context.Context) *Movie { return NewMovie(e.record(ctx)) }
+
+// NewMovieConnection wraps a projected film connection.
+func NewMovieConnection(r Record) *MovieConnection { return &MovieConnection{connection{r}} }

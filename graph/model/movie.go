@@ -1,0 +1,68 @@
+package model
+
+import (
+	"context"
+	"strconv"
+
+	"filmgraph/relay"
+)
+
+func formatInt(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Movie is a film, as projected by cypher.Movie and nested film fields.
+type Movie struct{ Record }
+
+// NewMovie wraps a projected film; nil for a missing one.
+func NewMovie(r Record) *Movie {
+	if r == nil {
+		return nil
+	}
+	return &Movie{r}
+}
+
+func (Movie) IsNode()                                   {}
+func (m Movie) GetID() string                           { return relay.ID("Movie", m.key()) }
+func (m Movie) ID() string                              { return m.GetID() }
+func (m Movie) MovieLensID(ctx context.Context) int64   { return m.int(ctx) }
+func (m Movie) Title(ctx context.Context) string        { return m.string(ctx) }
+func (m Movie) Year(ctx context.Context) *int64         { return m.optInt(ctx) }
+func (m Movie) Synopsis(ctx context.Context) *string    { return m.optString(ctx) }
+func (m Movie) Plot(ctx context.Context) *string        { return m.optString(ctx) }
+func (m Movie) Cover(ctx context.Context) *Image        { return newImage(m.record(ctx)) }
+func (m Movie) Genres(ctx context.Context) []*Genre     { return wrapAll(m.records(ctx), NewGenre) }
+func (m Movie) Directors(ctx context.Context) []*Person { return wrapAll(m.records(ctx), NewPerson) }
+func (m Movie) RatingSummary(ctx context.Context) *RatingSummary {
+	return &RatingSummary{m.record(ctx)}
+}
+
+// Cast is the credited cast; first was applied by the Cypher statement.
+func (m Movie) Cast(ctx context.Context, first *int64) []*CastCredit {
+	return wrapAll(m.records(ctx), func(r Record) *CastCredit { return &CastCredit{r} })
+}
+
+// CastCredit is one actor's billing in a film.
+type CastCredit struct{ Record }
+
+func (c CastCredit) Order(ctx context.Context) int64    { return c.int(ctx) }
+func (c CastCredit) Person(ctx context.Context) *Person { return NewPerson(c.record(ctx)) }
+
+// Image is a picture with its size and caption.
+type Image struct{ Record }
+
+func newImage(r Record) *Image {
+	if r == nil {
+		return nil
+	}
+	return &Image{r}
+}
+
+func (i Image) URL(ctx context.Context) string      { return i.string(ctx) }
+func (i Image) Width(ctx context.Context) *int64    { return i.optInt(ctx) }
+func (i Image) Height(ctx context.Context) *int64   { return i.optInt(ctx) }
+func (i Image) Caption(ctx context.Context) *string { return i.optString(ctx) }
+
+// RatingSummary aggregates a film's ratings.
+type RatingSummary struct{ Record }
+
+func (s RatingSummary) Average(ctx context.Context) *float64 { return s.optFloat(ctx) }
+func (s RatingSummary) Count(ctx context.Context) int64      { return s.int(ctx) }

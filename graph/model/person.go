@@ -1,0 +1,53 @@
+package model
+
+import (
+	"context"
+
+	"filmgraph/relay"
+)
+
+// Person is a director or actor.
+type Person struct{ Record }
+
+// NewPerson wraps a projected person; nil for a missing one.
+func NewPerson(r Record) *Person {
+	if r == nil {
+		return nil
+	}
+	return &Person{r}
+}
+
+func (Person) IsNode()                           {}
+func (p Person) GetID() string                   { return relay.ID("Person", p.key()) }
+func (p Person) ID() string                      { return p.GetID() }
+func (p Person) Name(ctx context.Context) string { return p.string(ctx) }
+
+// Directed and ActedIn were paged by the Cypher statement; the arguments are already applied.
+func (p Person) Directed(ctx context.Context, first *int64, after *string) *MovieConnection {
+	return &MovieConnection{connection{p.record(ctx)}}
+}
+
+func (p Person) ActedIn(ctx context.Context, first *int64, after *string) *ActingConnection {
+	return &ActingConnection{connection{p.record(ctx)}}
+}
+
+// Genre is a film genre.
+type Genre struct{ Record }
+
+// NewGenre wraps a projected genre; nil for a missing one.
+func NewGenre(r Record) *Genre {
+	if r == nil {
+		return nil
+	}
+	return &Genre{r}
+}
+
+func (Genre) IsNode()                                {}
+func (g Genre) GetID() string                        { return relay.ID("Genre", g.key()) }
+func (g Genre) ID() string                           { return g.GetID() }
+func (g Genre) Name(ctx context.Context) string      { return g.string(ctx) }
+func (g Genre) MovieCount(ctx context.Context) int64 { return g.int(ctx) }
+
+func (g Genre) Movies(ctx context.Context, first *int64, after *string) *MovieConnection {
+	return &MovieConnection{connection{g.record(ctx)}}
+}

@@ -1,0 +1,110 @@
+// Package model holds the GraphQL types. Each wraps the map that the type's Cypher
+// projection returned (see package cypher) and reads its fields by response name, so a
+// field selected twice under different aliases with different arguments reads its own value.
+package model
+
+import (
+	"context"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"filmgraph/cypher"
+)
+
+// Record is one object of a Cypher result: response names (aliases) to values.
+type Record map[string]any
+
+// AsRecord returns v as a Record, or nil when v is not a map (e.g. null).
+func AsRecord(v any) Record {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// responseName is the alias of the field being resolved.
+func responseName(ctx context.Context) string {
+	return graphql.GetFieldContext(ctx).Field.Alias
+}
+
+func (r Record) get(ctx context.Context) any { return r[responseName(ctx)] }
+
+func (r Record) string(ctx context.Context) string {
+	s, _ := r.get(ctx).(string)
+	return s
+}
+
+func (r Record) optString(ctx context.Context) *string {
+	if s, ok := r.get(ctx).(string); ok {
+		return &s
+	}
+	return nil
+}
+
+func (r Record) int(ctx context.Context) int64 {
+	n, _ := r.get(ctx).(int64)
+	return n
+}
+
+func (r Record) optInt(ctx context.Context) *int64 {
+	if n, ok := r.get(ctx).(int64); ok {
+		return &n
+	}
+	return nil
+}
+
+func (r Record) optFloat(ctx context.Context) *float64 {
+	switch n := r.get(ctx).(type) {
+	case float64:
+		return &n
+	case int64:
+		f := float64(n)
+		return &f
+	}
+	return nil
+}
+
+func (r Record) optTime(ctx context.Context) *time.Time {
+	switch t := r.get(ctx).(type) {
+	case time.Time:
+		return &t
+	case dbtype.LocalDateTime:
+		v := t.Time()
+		return &v
+	case dbtype.Date:
+		v := t.Time()
+		return &v
+	}
+	return nil
+}
+
+func (r Record) record(ctx context.Context) Record { return AsRecord(r.get(ctx)) }
+
+func (r Record) records(ctx context.Context) []Record {
+	items, _ := r.get(ctx).([]any)
+	out := make([]Record, len(items))
+	for i, item := range items {
+		out[i] = AsRecord(item)
+	}
+	return out
+}
+
+// wrapAll wraps each record with wrap.
+func wrapAll[T any](records []Record, wrap func(Record) *T) []*T {
+	out := make([]*T, len(records))
+	for i, rec := range records {
+		out[i] = wrap(rec)
+	}
+	return out
+}
+
+// key is the entity key that every entity projection carries.
+func (r Record) key() string {
+	switch k := r[cypher.KeyID].(type) {
+	case string:
+		return k
+	case int64:
+		return formatInt(k)
+	}
+	return ""
+}

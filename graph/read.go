@@ -1,0 +1,28 @@
+package graph
+
+import (
+	"context"
+
+	"filmgraph/cypher"
+	"filmgraph/graph/model"
+	"filmgraph/relay"
+	"filmgraph/store"
+)
+
+// read translates the current field for the entity with key and runs the statement.
+func read[K any](ctx context.Context, s *store.Store, translate func(context.Context, K) (cypher.Statement, error), key K) (model.Record, error) {
+	stmt, err := translate(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	return s.ReadOne(ctx, stmt)
+}
+
+// genreByID resolves a Genre global id, whose key is the genre's name.
+func (r *queryResolver) genreByID(ctx context.Context, id string) (*model.Genre, error) {
+	typeName, name, err := relay.ParseID(id)
+	if err != nil || typeName != "Genre" {
+		return nil, err
+	}
+	return r.Genre(ctx, name)
+}

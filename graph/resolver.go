@@ -1,0 +1,11 @@
+package graph
+
+//go:generate go run github.com/99designs/gqlgen generate
+
+import "filmgraph/store"
+
+// Resolver holds the resolvers' dependencies, nothing else. Resolvers translate their field
+// with package cypher, run the one statement through the store and wrap the result.
+type Resolver struct {
+	Store *store.Store
+}

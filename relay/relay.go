@@ -1,0 +1,63 @@
+// Package relay encodes the opaque global ids and connection cursors of the Relay server
+// specification. Clients must treat both as opaque; the encoding may change.
+package relay
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"filmgraph/apperr"
+)
+
+// ID returns the global id of the entity of type typeName whose key is key.
+func ID(typeName, key string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(typeName + ":" + key))
+}
+
+// ParseID splits a global id into its type name and key. A string that is not a global id
+// is a BAD_USER_INPUT error.
+func ParseID(id string) (typeName, key string, err error) {
+	raw, decodeErr := base64.RawURLEncoding.DecodeString(id)
+	typeName, key, ok := strings.Cut(string(raw), ":")
+	if decodeErr != nil || !ok || typeName == "" || key == "" {
+		return "", "", apperr.New(apperr.BadUserInput, "%q is not a valid id: use an `id` value returned by this API", id)
+	}
+	return typeName, key, nil
+}
+
+// ParseIntID parses a global id that must be of type typeName with an integer key.
+func ParseIntID(id, typeName string) (int64, error) {
+	gotType, key, err := ParseID(id)
+	if err != nil {
+		return 0, err
+	}
+	n, convErr := strconv.ParseInt(key, 10, 64)
+	if gotType != typeName || convErr != nil {
+		return 0, apperr.New(apperr.BadUserInput, "%q is not the id of a %s", id, typeName)
+	}
+	return n, nil
+}
+
+const cursorPrefix = "offset:"
+
+// Cursor returns the cursor of the item at offset (0-based) in a connection.
+func Cursor(offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.Itoa(offset)))
+}
+
+// ParseCursor returns the offset of the item after which a page starts; a nil cursor
+// means the page starts at the beginning (-1). A cursor that does not decode is a
+// BAD_USER_INPUT error.
+func ParseCursor(cursor *string) (int, error) {
+	if cursor == nil {
+		return -1, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(*cursor)
+	rest, ok := strings.CutPrefix(string(raw), cursorPrefix)
+	n, convErr := strconv.Atoi(rest)
+	if err != nil || !ok || convErr != nil || n < 0 {
+		return 0, apperr.New(apperr.BadUserInput, "%q is not a valid cursor: pass a `cursor` or `pageInfo.endCursor` value returned by this API", *cursor)
+	}
+	return n, nil
+}

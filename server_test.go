@@ -1,0 +1,431 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"filmgraph/internal/neo4jtest"
+	"filmgraph/relay"
+	"filmgraph/seed"
+	"filmgraph/store"
+)
+
+// The tests in this file run the real HTTP handler against a real Neo4j loaded with the
+// bundled seed. Expected values come from the reference page or from plain Cypher queries.
+
+var (
+	testServer *httptest.Server
+	testStore  *store.Store
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(neo4jtest.Run(m, func(ctx context.Context, d neo4j.DriverWithContext) error {
+		if _, err := seed.Load(ctx, d, neo4jtest.Database(), nil); err != nil {
+			return err
+		}
+		var err error
+		testStore, err = store.Open(ctx, store.Config{
+			URI: neo4jtest.URI(), Username: neo4jtest.Username(), Password: neo4jtest.Password(), Database: neo4jtest.Database(),
+		}, 10*time.Second)
+		if err != nil {
+			return err
+		}
+		testServer = httptest.NewServer(newMux(slog.New(slog.NewTextHandler(io.Discard, nil)), testStore))
+		return nil
+	}))
+}
+
+// gqlResponse is a GraphQL response with its data left raw for each test to decode.
+type gqlResponse struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+func (r gqlResponse) codes() []string {
+	var codes []string
+	for _, e := range r.Errors {
+		code, _ := e.Extensions["code"].(string)
+		codes = append(codes, code)
+	}
+	return codes
+}
+
+// post sends a GraphQL request over HTTP and returns the status, the decoded response and
+// how many statements the store ran for it.
+func post(t *testing.T, query string, variables map[string]any) (int, gqlResponse, int64) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
+	before := testStore.RoundTrips()
+	resp, err := http.Post(testServer.URL+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out gqlResponse
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("response is not JSON: %v", err)
+	}
+	return resp.StatusCode, out, testStore.RoundTrips() - before
+}
+
+// mustQuery posts a query that must succeed and decodes its data into out.
+func mustQuery(t *testing.T, query string, variables map[string]any, out any) int64 {
+	t.Helper()
+	status, resp, trips := post(t, query, variables)
+	if status != http.StatusOK || len(resp.Errors) > 0 {
+		t.Fatalf("status %d, errors %+v", status, resp.Errors)
+	}
+	if err := json.Unmarshal(resp.Data, out); err != nil {
+		t.Fatal(err)
+	}
+	return trips
+}
+
+// cypherRows runs an independent Cypher query and returns its rows.
+func cypherRows(t *testing.T, query string, params map[string]any) []map[string]any {
+	t.Helper()
+	result, err := neo4j.ExecuteQuery(context.Background(), neo4jtest.Driver(t), query, params,
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(neo4jtest.Database()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := make([]map[string]any, len(result.Records))
+	for i, rec := range result.Records {
+		rows[i] = rec.AsMap()
+	}
+	return rows
+}
+
+const referenceMovieLensID = 80969 // "Never Let Me Go" (2010), the film of the reference page
+
+func TestReferenceMovieMatchesThePage(t *testing.T) {
+	var data struct {
+		Movie struct {
+			ID          string
+			MovieLensID int
+			Title       string
+			Year        int
+			Cover       struct{ URL, Caption string }
+			Synopsis    *string
+			Genres      []struct{ Name string }
+			Directors   []struct{ Name string }
+			Cast        []struct {
+				Order  int
+				Person struct{ Name string }
+			}
+			RatingSummary struct {
+				Average *float64
+				Count   int
+			}
+		}
+	}
+	id := relay.ID("Movie", "80969")
+	mustQuery(t, `query($id: ID!) { movie(id: $id) {
+		id movieLensId title year cover { url caption } synopsis
+		genres { name } directors { name } cast { order person { name } }
+		ratingSummary { average count } } }`, map[string]any{"id": id}, &data)
+	m := data.Movie
+
+	// Expected values as the page shows them (../shared/reference/movie-page.txt).
+	if m.ID != id || m.MovieLensID != referenceMovieLensID || m.Title != "Never Let Me Go" || m.Year != 2010 {
+		t.Errorf("identity: got %q %d %q %d", m.ID, m.MovieLensID, m.Title, m.Year)
+	}
+	if m.Cover.Caption != "DVD Cover (Fox Searchlight)" || !strings.HasPrefix(m.Cover.URL, "https://") {
+		t.Errorf("cover: got %+v", m.Cover)
+	}
+	if m.Synopsis != nil {
+		t.Errorf("synopsis: the page has none yet, got %q", *m.Synopsis)
+	}
+	var genres, directors, cast []string
+	for _, g := range m.Genres {
+		genres = append(genres, g.Name)
+	}
+	for _, d := range m.Directors {
+		directors = append(directors, d.Name)
+	}
+	for i, c := range m.Cast {
+		if c.Order != i {
+			t.Errorf("cast[%d] has billing order %d", i, c.Order)
+		}
+		cast = append(cast, c.Person.Name)
+	}
+	assertEqual(t, "genres", genres, []string{"Escape Film", "Psychological Sci-Fi", "Science Fiction"})
+	assertEqual(t, "directors", directors, []string{"Mark Romanek"})
+	if len(cast) < 5 {
+		t.Fatalf("cast: got %v", cast)
+	}
+	assertEqual(t, "top-billed cast", cast[:5], []string{"Carey Mulligan", "Andrew Garfield", "Izzy Meikle-Small", "Charlie Rowe", "Ella Purnell"})
+
+	// The rating summary is recomputed from the RATED edges.
+	want := cypherRows(t, `MATCH (:User)-[r:RATED]->(:Movie {movieId: $id}) RETURN avg(toFloat(r.score)) AS average, count(r) AS count`,
+		map[string]any{"id": referenceMovieLensID})[0]
+	if int64(m.RatingSummary.Count) != want["count"].(int64) || m.RatingSummary.Count == 0 {
+		t.Errorf("rating count: got %d, want %v", m.RatingSummary.Count, want["count"])
+	}
+	if m.RatingSummary.Average == nil || abs(*m.RatingSummary.Average-want["average"].(float64)) > 0.05 {
+		t.Errorf("rating average: got %v, want %v rounded to one decimal", m.RatingSummary.Average, want["average"])
+	}
+}
+
+func TestNestedMovieQueryIsOneRoundTrip(t *testing.T) {
+	var data struct {
+		Movie struct {
+			Genres    []struct{ Name string }
+			Directors []struct{ Name string }
+			Cast      []struct {
+				Person struct {
+					ID      string
+					Name    string
+					ActedIn struct {
+						TotalCount int
+						Edges      []struct {
+							Node struct {
+								Title     string
+								Directors []struct{ Name string }
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	trips := mustQuery(t, `query($id: ID!) { movie(id: $id) {
+		genres { name } directors { name }
+		cast { person { id name actedIn(first: 100) { totalCount edges { node { title directors { name } } } } } } } }`,
+		map[string]any{"id": relay.ID("Movie", "80969")}, &data)
+	if trips != 1 {
+		t.Errorf("round trips: got %d, want 1", trips)
+	}
+	if len(data.Movie.Cast) == 0 {
+		t.Fatal("no cast")
+	}
+	// Every cast member's credits, checked against an independent traversal.
+	for _, c := range data.Movie.Cast {
+		rows := cypherRows(t, `MATCH (:Person {name: $name})-[:ACTED_IN]->(m:Movie) RETURN m.title AS title`, map[string]any{"name": c.Person.Name})
+		if c.Person.ActedIn.TotalCount != len(rows) || len(c.Person.ActedIn.Edges) != min(len(rows), 100) {
+			t.Errorf("%s: totalCount %d, %d edges; the graph has %d credits", c.Person.Name, c.Person.ActedIn.TotalCount, len(c.Person.ActedIn.Edges), len(rows))
+		}
+		found := false
+		for _, e := range c.Person.ActedIn.Edges {
+			found = found || e.Node.Title == "Never Let Me Go"
+		}
+		if !found {
+			t.Errorf("%s: credits do not include Never Let Me Go", c.Person.Name)
+		}
+	}
+}
+
+func TestAliasesWithDifferentArguments(t *testing.T) {
+	var data struct {
+		Movie struct {
+			Top2  []struct{ Person struct{ Name string } }
+			All   []struct{ Person struct{ Name string } }
+			Named string
+		}
+	}
+	mustQuery(t, `{ movie(id: "`+relay.ID("Movie", "80969")+`") { named: title top2: cast(first: 2) { person { name } } all: cast { person { name } } } }`, nil, &data)
+	if data.Movie.Named != "Never Let Me Go" || len(data.Movie.Top2) != 2 || len(data.Movie.All) <= 2 {
+		t.Errorf("got %+v", data.Movie)
+	}
+	if data.Movie.Top2[0].Person.Name != data.Movie.All[0].Person.Name {
+		t.Errorf("aliased lists disagree on top billing: %+v", data.Movie)
+	}
+}
+
+func TestUnknownIDsAreNull(t *testing.T) {
+	var data map[string]any
+	mustQuery(t, `query($m: ID!, $p: ID!) { movie(id: $m) { title } person(id: $p) { name } node(id: $m) { id } genre(name: "No Such Genre") { name } }`,
+		map[string]any{"m": relay.ID("Movie", "999999999"), "p": relay.ID("Person", "999999999")}, &data)
+	for _, field := range []string{"movie", "person", "node", "genre"} {
+		if v, ok := data[field]; !ok || v != nil {
+			t.Errorf("%s: got %v, want null", field, v)
+		}
+	}
+}
+
+func TestNodeResolvesEveryEntityType(t *testing.T) {
+	var data struct {
+		Movie struct {
+			ID        string
+			Directors []struct{ ID, Name string }
+			Genres    []struct{ ID, Name string }
+		}
+	}
+	mustQuery(t, `{ movie(id: "`+relay.ID("Movie", "80969")+`") { id directors { id name } genres { id name } } }`, nil, &data)
+	var nodes struct {
+		M struct{ Title string }
+		P struct{ Name string }
+		G struct{ Name string }
+	}
+	mustQuery(t, `query($m: ID!, $p: ID!, $g: ID!) {
+		m: node(id: $m) { ... on Movie { title } }
+		p: node(id: $p) { ... on Person { name } }
+		g: node(id: $g) { ... on Genre { name } } }`,
+		map[string]any{"m": data.Movie.ID, "p": data.Movie.Directors[0].ID, "g": data.Movie.Genres[0].ID}, &nodes)
+	if nodes.M.Title != "Never Let Me Go" || nodes.P.Name != "Mark Romanek" || nodes.G.Name != data.Movie.Genres[0].Name {
+		t.Errorf("got %+v", nodes)
+	}
+}
+
+func TestBadInputIsCoded(t *testing.T) {
+	movie := relay.ID("Movie", "80969")
+	cases := []struct {
+		name, query string
+		vars        map[string]any
+		mention     string
+	}{
+		{"malformed id", `{ movie(id: "not an id") { title } }`, nil, "not a valid id"},
+		{"id of another type", `query($id: ID!) { movie(id: $id) { title } }`, map[string]any{"id": relay.ID("Person", "1")}, "not the id of a Movie"},
+		{"first above 100", `{ movies(first: 101) { totalCount } }`, nil, "between 1 and 100"},
+		{"first zero", `{ movies(first: 0) { totalCount } }`, nil, "between 1 and 100"},
+		{"negative first in a variable", `query($n: Int) { movies(first: $n) { totalCount } }`, map[string]any{"n": -5}, "between 1 and 100"},
+		{"nested first out of range", `query($id: ID!) { movie(id: $id) { cast(first: 1000) { order } } }`, map[string]any{"id": movie}, "between 1 and 100"},
+		{"cursor that does not decode", `{ movies(after: "garbage!") { totalCount } }`, nil, "not a valid cursor"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, resp, _ := post(t, tc.query, tc.vars)
+			if status != http.StatusOK {
+				t.Errorf("status %d", status)
+			}
+			if len(resp.Errors) != 1 || resp.codes()[0] != "BAD_USER_INPUT" || !strings.Contains(resp.Errors[0].Message, tc.mention) {
+				t.Fatalf("got errors %+v, want one BAD_USER_INPUT mentioning %q", resp.Errors, tc.mention)
+			}
+		})
+	}
+}
+
+func TestMalformedRequestsGet4xx(t *testing.T) {
+	cases := []struct{ name, contentType, body string }{
+		{"syntax error", "application/json", `{"query": "{ movie(id: "}`},
+		{"unknown field", "application/json", `{"query": "{ film { title } }"}`},
+		{"not JSON", "application/json", `this is not json`},
+		{"empty body", "application/json", ``},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := http.Post(testServer.URL+"/graphql", tc.contentType, strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var out gqlResponse
+			decodeErr := json.NewDecoder(resp.Body).Decode(&out)
+			if resp.StatusCode < 400 || resp.StatusCode >= 500 || decodeErr != nil || len(out.Errors) == 0 {
+				t.Errorf("status %d, decode error %v, errors %+v; want 4xx with an errors array", resp.StatusCode, decodeErr, out.Errors)
+			}
+		})
+	}
+}
+
+func TestMoviesPaginationVisitsEveryFilmInOrder(t *testing.T) {
+	// Walk the films of one genre page by page and compare with an independent query.
+	want := cypherRows(t, `MATCH (m:Movie)-[:IN_GENRE]->(:Genre {name: 'Film-Noir'}) RETURN m.title AS title ORDER BY m.title, m.movieId`, nil)
+	if len(want) < 30 {
+		t.Fatalf("seed has only %d Film-Noir films", len(want))
+	}
+	var got []string
+	var after *string
+	for page := 0; page < 100; page++ {
+		var data struct {
+			Genre struct {
+				MovieCount int
+				Movies     struct {
+					TotalCount int
+					PageInfo   struct {
+						HasNextPage bool
+						EndCursor   *string
+					}
+					Edges []struct {
+						Cursor string
+						Node   struct{ Title string }
+					}
+				}
+			}
+		}
+		trips := mustQuery(t, `query($after: String) { genre(name: "Film-Noir") { movieCount movies(first: 7, after: $after) {
+			totalCount pageInfo { hasNextPage endCursor } edges { cursor node { title } } } } }`, map[string]any{"after": after}, &data)
+		if trips != 1 {
+			t.Errorf("page %d: %d round trips", page, trips)
+		}
+		if data.Genre.Movies.TotalCount != len(want) || data.Genre.MovieCount != len(want) {
+			t.Fatalf("totalCount %d, movieCount %d, want %d", data.Genre.Movies.TotalCount, data.Genre.MovieCount, len(want))
+		}
+		for _, e := range data.Genre.Movies.Edges {
+			got = append(got, e.Node.Title)
+		}
+		if !data.Genre.Movies.PageInfo.HasNextPage {
+			break
+		}
+		after = data.Genre.Movies.PageInfo.EndCursor
+	}
+	var wantTitles []string
+	for _, r := range want {
+		wantTitles = append(wantTitles, r["title"].(string))
+	}
+	assertEqual(t, "titles", got, wantTitles)
+}
+
+func TestUnreachableDatabaseStopsTheServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "filmgraph")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "NEO4J_URI=bolt://127.0.0.1:1", "NEO4J_PASSWORD=x", "FILMGRAPH_ADDR=127.0.0.1:0")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("exited with status 0")
+		}
+		if !strings.Contains(stderr.String(), "cannot reach Neo4j at bolt://127.0.0.1:1") {
+			t.Errorf("message does not say what is wrong: %q", stderr.String())
+		}
+		t.Logf("exited after %v: %s", time.Since(start).Round(time.Millisecond), strings.TrimSpace(stderr.String()))
+	case <-time.After(60 * time.Second): // a bound for the test, not a timing assertion
+		cmd.Process.Kill()
+		t.Fatal("still running after 60 s")
+	}
+}
+
+func assertEqual(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("%s:\n got %q\nwant %q", what, got, want)
+	}
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
