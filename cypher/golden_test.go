@@ -129,9 +129,9 @@ func TestUserTextNeverReachesTheStatement(t *testing.T) {
 func TestArgumentErrors(t *testing.T) {
 	schema := loadSchema(t)
 	cases := map[string]string{
-		`{ movies(first: 0) { totalCount } }`:                    "between 1 and 100",
-		`{ movies(first: 101) { totalCount } }`:                  "between 1 and 100",
-		`{ movies(after: "bm9wZQ") { totalCount } }`:             "not a valid cursor",
+		`{ movies(first: 0) { totalCount } }`:                           "between 1 and 100",
+		`{ movies(first: 101) { totalCount } }`:                         "between 1 and 100",
+		`{ movies(after: "bm9wZQ") { totalCount } }`:                    "not a valid cursor",
 		`{ genre(name: "Drama") { movies(first: -1) { totalCount } } }`: "between 1 and 100",
 	}
 	for query, want := range cases {
