@@ -11,7 +11,7 @@ import (
 // lead paragraph: "directed by", "written and directed by", "directed and
 // produced by", "written, directed, and produced by", "Directed by".
 // "directed, co-written, and co-edited by".
-var directedBy = regexp.MustCompile(`\b[Dd]irected(?:,? (?:and )?(?:co-)?[a-z]+(?:ed|en))*,? by `)
+var directedBy = regexp.MustCompile(`\b[Dd]irected(?:,? (?:and )?(?:co-)?[a-z]+(?:ed|en))*,? by\b`)
 
 // maxNameWords caps a parsed name: a longer run of capitalised words is a
 // company or a title ("Universal Pictures Company ..."), not a person.
@@ -26,7 +26,7 @@ const maxNameWords = 6
 // Allan Dwan, produced by ...").
 func parseDirectors(extract string) []string {
 	for _, loc := range directedBy.FindAllStringIndex(extract, -1) {
-		rest := extract[loc[1]:]
+		rest := strings.TrimLeft(extract[loc[1]:], " ")
 		for team, members := range teams {
 			if strings.HasPrefix(rest, team) {
 				rest = members + rest[len(team):]
@@ -193,9 +193,15 @@ var notDescriptions = map[string]bool{
 // lower-case description ("veteran Allan Dwan", "first-time director X",
 // "her husband X"), but only when a name follows.
 func skipDescription(toks []string, i *int) (starring bool) {
-	if *i+1 < len(toks) && toks[*i] == "and" && strings.HasPrefix(toks[*i+1], "star") {
-		*i += 2
-		return true
+	// "directed by and starring", "directed by, and starring"
+	if j := *i; j < len(toks) {
+		if toks[j] == tokComma {
+			j++
+		}
+		if j+1 < len(toks) && toks[j] == "and" && strings.HasPrefix(toks[j+1], "star") {
+			*i = j + 2
+			return true
+		}
 	}
 	// "the Austrian director Fritz Lang", "an uncredited Tod Browning": a
 	// description may start with an article and hold capitalised
@@ -343,11 +349,19 @@ func dedupe(xs []string) []string {
 // stands for, when that is clear: the one cast member whose last name it is,
 // else the first full name ending in it in the paragraph ("written by
 // Christopher Guest and Eugene Levy, and directed by Guest").
+//
+// A one-word name that is neither is a first name sharing the next name's
+// surname: "directed by Joel and Ethan Coen".
 func expandSurnames(names, cast []string, extract string) []string {
 	out := make([]string, 0, len(names))
-	for _, n := range names {
+	for k, n := range names {
 		if !strings.Contains(n, " ") {
 			n = fullName(n, cast, extract)
+		}
+		if !strings.Contains(n, " ") && k+1 < len(names) {
+			if next := strings.Fields(names[k+1]); len(next) > 1 {
+				n += " " + next[len(next)-1]
+			}
 		}
 		out = append(out, n)
 	}
