@@ -1,0 +1,267 @@
+package seed
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"filmgraph/seed/internal/seedfile"
+)
+
+// batchSize is the number of rows per write transaction: big enough that
+// the round trips do not dominate, small enough to keep each transaction's
+// memory modest on a small heap.
+const batchSize = 10_000
+
+// Every statement below takes its rows as $rows and MERGEs on the unique
+// key, so running it again changes nothing. Properties the site may change
+// later (a user's role, a movie's synopsis) are only set on create or not
+// at all, so a reload does not undo them.
+const (
+	mergeGenresCypher = `UNWIND $rows AS name
+MERGE (:Genre {name: name})`
+
+	mergeTagsCypher = `UNWIND $rows AS name
+MERGE (:Tag {name: name})`
+
+	mergePeopleCypher = `UNWIND $rows AS row
+MERGE (p:Person {personId: row.personId})
+SET p.name = row.name`
+
+	mergeMoviesCypher = `UNWIND $rows AS row
+MERGE (m:Movie {movieId: row.movieId})
+SET m.title = row.title, m.year = row.year, m.imdbId = row.imdbId, m.tmdbId = row.tmdbId,
+    m.plot = row.plot, m.posterUrl = row.posterUrl, m.posterWidth = row.posterWidth,
+    m.posterHeight = row.posterHeight, m.coverCaption = row.coverCaption,
+    m.wikipediaHref = row.wikipediaHref`
+
+	mergeInGenreCypher = `UNWIND $rows AS row
+MATCH (m:Movie {movieId: row.movieId})
+MATCH (g:Genre {name: row.genre})
+MERGE (m)-[:IN_GENRE]->(g)`
+
+	mergeActedInCypher = `UNWIND $rows AS row
+MATCH (p:Person {personId: row.personId})
+MATCH (m:Movie {movieId: row.movieId})
+MERGE (p)-[r:ACTED_IN]->(m)
+SET r.order = row.order`
+
+	mergeDirectedCypher = `UNWIND $rows AS row
+MATCH (p:Person {personId: row.personId})
+MATCH (m:Movie {movieId: row.movieId})
+MERGE (p)-[:DIRECTED]->(m)`
+
+	mergeTaggedCypher = `UNWIND $rows AS row
+MATCH (m:Movie {movieId: row.movieId})
+MATCH (t:Tag {name: row.tag})
+MERGE (m)-[r:TAGGED]->(t)
+SET r.count = row.count`
+
+	// MovieLens users: epoch seconds become UTC datetimes here, which keeps
+	// the parameters small.
+	mergeMovieLensUsersCypher = `UNWIND $rows AS row
+MERGE (u:User {userId: row.userId})
+ON CREATE SET u.role = 'USER'
+SET u.username = row.username, u.joinedAt = datetime({epochSeconds: row.joinedAt})`
+
+	mergeSiteUsersCypher = `UNWIND $rows AS row
+MERGE (u:User {userId: row.userId})
+ON CREATE SET u.role = row.role
+SET u.username = row.username, u.joinedAt = datetime(row.joinedAt)`
+
+	mergeRatingsCypher = `UNWIND $rows AS row
+MATCH (u:User {userId: row.userId})
+MATCH (m:Movie {movieId: row.movieId})
+MERGE (u)-[r:RATED]->(m)
+SET r.score = row.score, r.ratedAt = datetime({epochSeconds: row.ratedAt})`
+
+	mergeReviewsCypher = `UNWIND $rows AS row
+MATCH (u:User {userId: row.userId})
+MATCH (m:Movie {movieId: row.movieId})
+MERGE (r:Review {reviewId: row.reviewId})
+SET r.text = row.text, r.score = row.score, r.addedAt = datetime(row.addedAt)
+MERGE (u)-[:WROTE]->(r)
+MERGE (r)-[:ABOUT]->(m)`
+
+	mergeListsCypher = `UNWIND $rows AS row
+MATCH (u:User {userId: row.userId})
+MERGE (l:UserList {listId: row.listId})
+SET l.title = row.title, l.description = row.description, l.public = row.public,
+    l.createdAt = datetime(row.createdAt)
+MERGE (u)-[:CREATED]->(l)
+WITH l, row
+UNWIND range(0, size(row.movieIds) - 1) AS position
+MATCH (m:Movie {movieId: row.movieIds[position]})
+MERGE (l)-[c:CONTAINS]->(m)
+SET c.position = position`
+
+	// The counter only moves up: users who signed up after an earlier load
+	// keep their ids.
+	mergeUserSequenceCypher = `UNWIND $rows AS next
+MERGE (s:Sequence {name: 'user'})
+ON CREATE SET s.next = next
+SET s.next = CASE WHEN s.next < next THEN next ELSE s.next END`
+
+	// Written last: its presence means every step before it committed.
+	mergeSeedInfoCypher = `UNWIND $rows AS version
+MERGE (i:SeedInfo {version: version})
+SET i.loadedAt = datetime()`
+)
+
+// step is one entity of the load: a statement and its rows.
+type step struct {
+	name   string
+	cypher string
+	rows   []any
+}
+
+// Load runs EnsureSchema, then loads the bundled seed in batched UNWIND
+// write transactions (parameters only, managed ExecuteWrite, which retries
+// transient errors). It is idempotent: every node and relationship is
+// MERGEd on its key, so a second run changes no counts. A progress line per
+// step (rows, elapsed) goes to log; nil is silent. The returned Stats are
+// Count's after the load, with Elapsed the whole load's time. An error
+// names the step; a half-finished load is completed by running Load again.
+func Load(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer) (Stats, error) {
+	start := time.Now()
+	if log == nil {
+		log = io.Discard
+	}
+	if err := EnsureSchema(ctx, d, database); err != nil {
+		return Stats{}, err
+	}
+	fmt.Fprintf(log, "seed: schema online (%s)\n", since(start))
+	b, err := readBundle()
+	if err != nil {
+		return Stats{}, err
+	}
+	s := d.NewSession(ctx, neo4j.SessionConfig{DatabaseName: database, AccessMode: neo4j.AccessModeWrite})
+	defer s.Close(ctx)
+	for _, st := range b.steps() {
+		for lo := 0; lo < len(st.rows); lo += batchSize {
+			batch := st.rows[lo:min(lo+batchSize, len(st.rows))]
+			_, err := s.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+				res, err := tx.Run(ctx, st.cypher, map[string]any{"rows": batch})
+				if err != nil {
+					return nil, err
+				}
+				return res.Consume(ctx)
+			})
+			if err != nil {
+				return Stats{}, fmt.Errorf("seed: %s rows %d-%d: %w", st.name, lo, lo+len(batch)-1, err)
+			}
+		}
+		fmt.Fprintf(log, "seed: %-10s %7d rows (%s)\n", st.name, len(st.rows), since(start))
+	}
+	stats, err := Count(ctx, d, database)
+	if err != nil {
+		return Stats{}, err
+	}
+	stats.Elapsed = time.Since(start)
+	fmt.Fprintf(log, "seed: loaded %s in %s\n", stats, stats.Elapsed.Round(time.Millisecond))
+	return stats, nil
+}
+
+func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
+
+// steps lists the load in dependency order: nodes, then the relationships
+// between them, then the site's facts, then the SeedInfo marker.
+func (b *bundle) steps() []step {
+	var genres, tags, people, movies, inGenre, actedIn, directed, tagged, users, ratings []any
+	for _, g := range b.genres() {
+		genres = append(genres, g)
+	}
+	for _, t := range b.tagNames() {
+		tags = append(tags, t)
+	}
+	for _, p := range b.People {
+		people = append(people, map[string]any{"personId": p.PersonID, "name": p.Name})
+	}
+	for _, m := range b.Movies {
+		movies = append(movies, movieRow(m))
+		for _, g := range m.Genres {
+			inGenre = append(inGenre, map[string]any{"movieId": m.MovieID, "genre": g})
+		}
+		for order, id := range m.Cast {
+			actedIn = append(actedIn, map[string]any{"personId": id, "movieId": m.MovieID, "order": order})
+		}
+		for _, id := range m.Directors {
+			directed = append(directed, map[string]any{"personId": id, "movieId": m.MovieID})
+		}
+	}
+	for _, t := range b.Tags {
+		tagged = append(tagged, map[string]any{"movieId": t.MovieID, "tag": t.Tag, "count": t.Count})
+	}
+	for _, u := range b.Users {
+		users = append(users, map[string]any{"userId": u.UserID, "username": u.Username, "joinedAt": u.JoinedAt})
+	}
+	for _, r := range b.Ratings {
+		ratings = append(ratings, map[string]any{"userId": r.UserID, "movieId": r.MovieID, "score": r.Score, "ratedAt": r.RatedAt})
+	}
+	var siteUsers, reviews, lists []any
+	for _, u := range b.Site.Users {
+		siteUsers = append(siteUsers, map[string]any{"userId": u.UserID, "username": u.Username, "joinedAt": u.JoinedAt, "role": u.Role})
+	}
+	for _, r := range b.Site.Reviews {
+		reviews = append(reviews, map[string]any{
+			"reviewId": r.ReviewID, "userId": r.UserID, "movieId": r.MovieID,
+			"score": r.Score, "addedAt": r.AddedAt, "text": r.Text,
+		})
+	}
+	for _, l := range b.Site.Lists {
+		ids := make([]any, len(l.MovieIDs))
+		for i, id := range l.MovieIDs {
+			ids[i] = id
+		}
+		lists = append(lists, map[string]any{
+			"listId": l.ListID, "userId": l.UserID, "title": l.Title, "description": l.Description,
+			"public": l.Public, "createdAt": l.CreatedAt, "movieIds": ids,
+		})
+	}
+	return []step{
+		{"genres", mergeGenresCypher, genres},
+		{"tags", mergeTagsCypher, tags},
+		{"people", mergePeopleCypher, people},
+		{"movies", mergeMoviesCypher, movies},
+		{"IN_GENRE", mergeInGenreCypher, inGenre},
+		{"ACTED_IN", mergeActedInCypher, actedIn},
+		{"DIRECTED", mergeDirectedCypher, directed},
+		{"TAGGED", mergeTaggedCypher, tagged},
+		{"users", mergeMovieLensUsersCypher, users},
+		{"site users", mergeSiteUsersCypher, siteUsers},
+		{"RATED", mergeRatingsCypher, ratings},
+		{"reviews", mergeReviewsCypher, reviews},
+		{"lists", mergeListsCypher, lists},
+		{"sequence", mergeUserSequenceCypher, []any{b.Site.NextUserID}},
+		{"seed info", mergeSeedInfoCypher, []any{Version()}},
+	}
+}
+
+// movieRow is the parameter map of one movie. Nil pointers become nil
+// interfaces (the driver cannot send typed nil pointers), and SET of a null
+// removes the property, so a missing value is simply absent.
+func movieRow(m seedfile.Movie) map[string]any {
+	return map[string]any{
+		"movieId": m.MovieID, "title": m.Title, "year": optInt(m.Year),
+		"imdbId": optString(m.ImdbID), "tmdbId": optString(m.TmdbID), "plot": optString(m.Plot),
+		"posterUrl": optString(m.PosterURL), "posterWidth": optInt(m.PosterWidth), "posterHeight": optInt(m.PosterHeight),
+		"coverCaption": optString(m.CoverCaption), "wikipediaHref": optString(m.WikipediaHref),
+	}
+}
+
+func optInt(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func optString(p *string) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}

@@ -1,0 +1,77 @@
+package seed
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// schemaStatements create the constraints and indexes the application
+// relies on. Each is idempotent (IF NOT EXISTS) and runs in its own
+// transaction, as Neo4j does not mix schema and data changes.
+var schemaStatements = []string{
+	// Uniqueness constraints, which also give the id lookups their index.
+	`CREATE CONSTRAINT movie_movieId IF NOT EXISTS FOR (n:Movie) REQUIRE n.movieId IS UNIQUE`,
+	`CREATE CONSTRAINT person_personId IF NOT EXISTS FOR (n:Person) REQUIRE n.personId IS UNIQUE`,
+	`CREATE CONSTRAINT genre_name IF NOT EXISTS FOR (n:Genre) REQUIRE n.name IS UNIQUE`,
+	`CREATE CONSTRAINT tag_name IF NOT EXISTS FOR (n:Tag) REQUIRE n.name IS UNIQUE`,
+	`CREATE CONSTRAINT user_userId IF NOT EXISTS FOR (n:User) REQUIRE n.userId IS UNIQUE`,
+	`CREATE CONSTRAINT user_username IF NOT EXISTS FOR (n:User) REQUIRE n.username IS UNIQUE`,
+	`CREATE CONSTRAINT user_email IF NOT EXISTS FOR (n:User) REQUIRE n.email IS UNIQUE`,
+	`CREATE CONSTRAINT review_reviewId IF NOT EXISTS FOR (n:Review) REQUIRE n.reviewId IS UNIQUE`,
+	`CREATE CONSTRAINT comment_commentId IF NOT EXISTS FOR (n:Comment) REQUIRE n.commentId IS UNIQUE`,
+	`CREATE CONSTRAINT userList_listId IF NOT EXISTS FOR (n:UserList) REQUIRE n.listId IS UNIQUE`,
+	`CREATE CONSTRAINT synopsisSubmission_submissionId IF NOT EXISTS FOR (n:SynopsisSubmission) REQUIRE n.submissionId IS UNIQUE`,
+	// One counter node per name and one marker per seed version, so MERGE
+	// on them never makes two.
+	`CREATE CONSTRAINT sequence_name IF NOT EXISTS FOR (n:Sequence) REQUIRE n.name IS UNIQUE`,
+	`CREATE CONSTRAINT seedInfo_version IF NOT EXISTS FOR (n:SeedInfo) REQUIRE n.version IS UNIQUE`,
+	// Range indexes for filters and sorting.
+	`CREATE INDEX movie_year IF NOT EXISTS FOR (n:Movie) ON (n.year)`,
+	`CREATE INDEX movie_title IF NOT EXISTS FOR (n:Movie) ON (n.title)`,
+	`CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name)`,
+	// Full-text search. The analyzer keeps stop words so "The" and "It"
+	// can be searched for and prefix queries ("matr*") and fuzzy ones
+	// ("matrx~") work on every word.
+	"CREATE FULLTEXT INDEX movieTitleSearch IF NOT EXISTS FOR (n:Movie) ON EACH [n.title] " +
+		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}}",
+	"CREATE FULLTEXT INDEX personNameSearch IF NOT EXISTS FOR (n:Person) ON EACH [n.name] " +
+		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}}",
+}
+
+// indexOnlineTimeoutSeconds bounds the wait for indexes to come online; on
+// an empty database they are online at once, on a full one they populate in
+// seconds.
+const indexOnlineTimeoutSeconds = 300
+
+// EnsureSchema creates the constraints and indexes of the graph model
+// (idempotent: IF NOT EXISTS) and waits until every index is online. It
+// returns the first error of the database, wrapped with the statement.
+func EnsureSchema(ctx context.Context, d neo4j.DriverWithContext, database string) error {
+	s := d.NewSession(ctx, neo4j.SessionConfig{DatabaseName: database, AccessMode: neo4j.AccessModeWrite})
+	defer s.Close(ctx)
+	for _, stmt := range schemaStatements {
+		_, err := s.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			res, err := tx.Run(ctx, stmt, nil)
+			if err != nil {
+				return nil, err
+			}
+			return res.Consume(ctx)
+		})
+		if err != nil {
+			return fmt.Errorf("seed: schema %q: %w", stmt, err)
+		}
+	}
+	_, err := s.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		res, err := tx.Run(ctx, "CALL db.awaitIndexes($timeout)", map[string]any{"timeout": indexOnlineTimeoutSeconds})
+		if err != nil {
+			return nil, err
+		}
+		return res.Consume(ctx)
+	})
+	if err != nil {
+		return fmt.Errorf("seed: waiting for indexes: %w", err)
+	}
+	return nil
+}
