@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -43,7 +42,8 @@ func TestMain(m *testing.M) {
 		if err != nil {
 			return err
 		}
-		testServer = httptest.NewServer(newMux(slog.New(slog.NewTextHandler(io.Discard, nil)), testStore))
+		// Errors the server logs (internal ones only) show in the test output.
+		testServer = httptest.NewServer(newMux(slog.New(slog.NewTextHandler(os.Stderr, nil)), testStore))
 		return nil
 	}))
 }

@@ -50,8 +50,8 @@ func init() {
 		"person": nested(personType),
 	}
 	ratingSummaryType.fields = map[string]fieldFunc{
-		"average": property("average"),
-		"count":   property("count"),
+		"average": ratingAverage,
+		"count":   ratingCount,
 	}
 	personType.fields = map[string]fieldFunc{
 		"id":   computed,
@@ -96,17 +96,27 @@ func cover(b *builder, s scope, f graphql.CollectedField) (string, error) {
 	return "CASE WHEN " + s.node + ".posterUrl IS NULL THEN null ELSE " + img + " END", nil
 }
 
-// ratingSummary aggregates the film's RATED edges; with no ratings it is {average: null,
-// count: 0}, since an aggregation without grouping keys always yields one row.
+// ratingSummary summarises the film's RATED edges. The scores are bound to a variable with
+// a one-element list comprehension, because aggregating functions inside a subquery
+// expression of a RETURN are taken for aggregations of the RETURN itself.
 func ratingSummary(b *builder, s scope, f graphql.CollectedField) (string, error) {
-	r, summary := b.variable("r"), b.variable("summary")
-	proj, err := b.project(ratingSummaryType, scope{node: summary}, f.Selections)
+	r, scores := b.variable("r"), b.variable("scores")
+	proj, err := b.project(ratingSummaryType, scope{node: scores}, f.Selections)
 	if err != nil {
 		return "", err
 	}
-	return "head(COLLECT { MATCH (" + s.node + ")<-[" + r + ":RATED]-(:User) " +
-		"WITH {average: round(avg(toFloat(" + r + ".score)), 1), count: count(" + r + ")} AS " + summary +
-		" RETURN " + proj + " })", nil
+	return "head([" + scores + " IN [COLLECT { MATCH (" + s.node + ")<-[" + r + ":RATED]-(:User) RETURN " + r + ".score }] | " +
+		proj + "])", nil
+}
+
+// ratingAverage is the mean of the scores in scope, rounded to one decimal; null for none.
+func ratingAverage(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+	return "CASE size(" + s.node + ") WHEN 0 THEN null ELSE round(reduce(total = 0.0, score IN " + s.node +
+		" | total + score) / size(" + s.node + "), 1) END", nil
+}
+
+func ratingCount(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+	return "size(" + s.node + ")", nil
 }
 
 func movieCount(b *builder, s scope, _ graphql.CollectedField) (string, error) {

@@ -44,7 +44,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Message = appErr.Message
 			setCode(gqlErr, appErr.Code)
 			if appErr.Code == apperr.Internal || appErr.Code == apperr.ServiceUnavailable {
-				log.ErrorContext(ctx, "request failed", "code", appErr.Code, "path", gqlErr.Path.String(), "error", err)
+				log.ErrorContext(ctx, "request failed", "code", appErr.Code, "path", gqlErr.Path.String(), "error", appErr.Error())
 			}
 			return gqlErr
 		}
