@@ -106,6 +106,20 @@ type objectType struct {
 	fields map[string]fieldFunc
 }
 
+// define adds fields to t. Each feature's file defines its own fields in an init func, so
+// the order of those funcs does not matter.
+func define(t *objectType, fields map[string]fieldFunc) {
+	if t.fields == nil {
+		t.fields = map[string]fieldFunc{}
+	}
+	for name, f := range fields {
+		if _, dup := t.fields[name]; dup {
+			panic("cypher: " + t.name + "." + name + " defined twice")
+		}
+		t.fields[name] = f
+	}
+}
+
 // project returns a Cypher map literal holding every selected field of t, read in scope s.
 func (b *builder) project(t *objectType, s scope, selections ast.SelectionSet) (string, error) {
 	satisfies := append([]string{t.name}, t.interfaces...)

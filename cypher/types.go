@@ -15,9 +15,10 @@ var (
 	actingEdgeType    = &objectType{name: "ActingEdge"}
 )
 
-// The fields are set in init because the types refer to each other.
+// The fields are defined in init because the types refer to each other; other files add
+// the fields of their feature with define too.
 func init() {
-	movieType.fields = map[string]fieldFunc{
+	define(movieType, map[string]fieldFunc{
 		"id":          computed,
 		"movieLensId": property("movieId"),
 		"title":       property("title"),
@@ -38,22 +39,22 @@ func init() {
 			orderBy: "{r}.order, {n}.personId",
 		}, castCreditType),
 		"ratingSummary": ratingSummary,
-	}
-	imageType.fields = map[string]fieldFunc{
+	})
+	define(imageType, map[string]fieldFunc{
 		"url":     property("posterUrl"),
 		"width":   property("posterWidth"),
 		"height":  property("posterHeight"),
 		"caption": property("coverCaption"),
-	}
-	castCreditType.fields = map[string]fieldFunc{
+	})
+	define(castCreditType, map[string]fieldFunc{
 		"order":  relProperty("order"),
 		"person": nested(personType),
-	}
-	ratingSummaryType.fields = map[string]fieldFunc{
+	})
+	define(ratingSummaryType, map[string]fieldFunc{
 		"average": ratingAverage,
 		"count":   ratingCount,
-	}
-	personType.fields = map[string]fieldFunc{
+	})
+	define(personType, map[string]fieldFunc{
 		"id":   computed,
 		"name": property("name"),
 		"directed": connection(relation{
@@ -64,22 +65,22 @@ func init() {
 			pattern: "({p})-[{r}:ACTED_IN]->({n}:Movie)",
 			orderBy: "coalesce({n}.year, -1) DESC, {n}.title, {n}.movieId",
 		}, actingEdgeType),
-	}
-	genreType.fields = map[string]fieldFunc{
+	})
+	define(genreType, map[string]fieldFunc{
 		"id":         computed,
 		"name":       property("name"),
 		"movieCount": movieCount,
 		"movies":     connection(moviesInGenre, movieEdgeType),
-	}
-	movieEdgeType.fields = map[string]fieldFunc{
+	})
+	define(movieEdgeType, map[string]fieldFunc{
 		"cursor": computed,
 		"node":   nested(movieType),
-	}
-	actingEdgeType.fields = map[string]fieldFunc{
+	})
+	define(actingEdgeType, map[string]fieldFunc{
 		"cursor": computed,
 		"order":  relProperty("order"),
 		"node":   nested(movieType),
-	}
+	})
 }
 
 var (

@@ -149,7 +149,8 @@ func plausibleName(words []string) bool {
 		return false
 	}
 	for _, w := range words {
-		if notInNames[w] {
+		// A possessive is a description ("Carrey's close friend").
+		if notInNames[w] || strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "s'") {
 			return false
 		}
 	}
@@ -165,69 +166,120 @@ func isNameWord(w string) bool {
 	return unicode.IsUpper(r) || isElidedParticle(w)
 }
 
-// maxDescriptionWords caps the words skipped before the first name.
-const maxDescriptionWords = 3
-
 // maxRoleDescriptionWords caps a description ended by a role noun.
 const maxRoleDescriptionWords = 6
 
-// roleNouns end a description before a director's name.
+// roleNouns end a description before a director's name ("American
+// director Benjamin Stoloff", "Carrey's close friend Steve Oedekerk").
 var roleNouns = map[string]bool{
-	"director": true, "filmmaker": true, "actor": true, "actress": true, "writer": true, "producer": true,
-	"cinematographer": true, "auteur": true, "uncredited": true, "specialist": true, "novelist": true,
-	"artist": true, "comedian": true, "editor": true, "screenwriter": true, "photographer": true,
+	"director": true, "filmmaker": true, "film-maker": true, "maker": true, "actor": true, "actress": true,
+	"writer": true, "producer": true, "cinematographer": true, "auteur": true, "uncredited": true,
+	"specialist": true, "novelist": true, "artist": true, "comedian": true, "editor": true,
+	"screenwriter": true, "photographer": true, "playwright": true, "journalist": true,
+	"photojournalist": true, "singer-songwriter": true, "singer": true, "entertainer": true,
+	"animator": true, "choreographer": true, "musician": true, "rapper": true, "documentarian": true,
+	"cartoonist": true, "author": true, "creator": true, "dancer": true, "newcomer": true,
+	"veteran": true, "native": true, "member": true, "friend": true, "brother": true, "sister": true,
+	"husband": true, "wife": true, "son": true, "daughter": true, "partner": true,
+	"winner": true, "nominee": true, "activist": true, "designer": true, "critic": true,
+	"humorist": true, "puppeteer": true, "pioneer": true, "mystic": true,
+	// Not roles, but they lead a name the same way.
+	"both": true, "former": true,
 }
 
-// notDescriptions are words that end a description: "the Coen brothers" or
-// "an uncredited director" name no one the parser can spell out.
-// Neither can a credit verb ("directed by starring X, Y, ..." lists actors).
-var notDescriptions = map[string]bool{
-	"the": true, "a": true, "an": true, "and": true, "brothers": true, "by": true,
-	"starring": true, "starred": true, "stars": true, "featuring": true, "featured": true,
-	"produced": true, "written": true, "edited": true, "with": true,
-}
-
-// skipDescription moves *i past what stands between "by" and the first
-// name: "and starring" (the director also starred: it reports true, as
-// only the first name that follows is the director's), or a short
-// lower-case description ("veteran Allan Dwan", "first-time director X",
-// "her husband X"), but only when a name follows.
-func skipDescription(toks []string, i *int) (starring bool) {
-	// "directed by and starring", "directed by, and starring"
-	if j := *i; j < len(toks) {
-		if toks[j] == tokComma {
-			j++
-		}
-		if j+1 < len(toks) && toks[j] == "and" && strings.HasPrefix(toks[j+1], "star") {
-			*i = j + 2
+// isRoleNoun reports whether w, or a part of a hyphenated or slashed w, is
+// a role noun, singular or plural ("then-husband", "Award-winner",
+// "actor/screenwriter", "directors").
+func isRoleNoun(w string) bool {
+	for _, part := range strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '/' }) {
+		if roleNouns[part] || roleNouns[strings.TrimSuffix(part, "s")] {
 			return true
 		}
 	}
-	// "the Austrian director Fritz Lang", "an uncredited Tod Browning": a
-	// description may start with an article and hold capitalised
-	// adjectives when a role noun or "uncredited" ends it.
-	for n := 0; *i < len(toks) && !isNameWord(toks[*i]) && n < maxRoleDescriptionWords && *i+n+1 < len(toks); n++ {
-		w := toks[*i+n]
-		if w == tokComma || w == tokStop {
-			break
-		}
-		if roleNouns[w] && isNameWord(toks[*i+n+1]) {
-			*i += n + 1
-			return false
-		}
-	}
-	for n := 0; n < maxDescriptionWords && *i+n < len(toks); n++ {
-		w := toks[*i+n]
-		if isNameWord(w) {
-			*i += n
-			return false
-		}
-		r, _ := utf8.DecodeRuneInString(w)
-		if !unicode.IsLower(r) || notDescriptions[w] || particles[w] {
-			return false
+	return false
+}
+
+// creditVerb matches the verb of another credit: "produced", "co-written".
+var creditVerb = regexp.MustCompile(`^(?:co-)?[a-z]+(?:ed|en)$`)
+
+// descriptionBreaks cannot be inside a description before a name, so the
+// search for a role noun stops there ("John Smith with cinematographer X"
+// was directed by John Smith).
+var descriptionBreaks = map[string]bool{
+	"and": true, "with": true, "from": true, "for": true, "in": true, "on": true, "at": true, "by": true,
+	"who": true, "which": true, "as": true, "to": true, "after": true, "starring": true, "written": true,
+	"produced": true, "about": true,
+}
+
+// skipCredits moves *i past a run of further credits right after "by" and
+// reports whether it held "starring": "directed by and starring X",
+// "directed by, and starring, X", "directed by, produced by, and starring X".
+// *i stays put unless a name follows the run.
+func skipCredits(toks []string, i *int) (starring bool) {
+	// A run of further credits: "directed by and starring", "directed by,
+	// and starring,", "directed by, produced by, and starring".
+	for j := *i; j < len(toks); {
+		switch w := toks[j]; {
+		case w == tokComma || w == "and":
+			j++
+		case strings.HasPrefix(w, "star") || strings.HasPrefix(w, "co-star") || strings.HasPrefix(w, "featur"):
+			starring = true
+			j++
+		case creditVerb.MatchString(w) && j+1 < len(toks) && toks[j+1] == "by":
+			j += 2
+		default:
+			if j > *i && isNameWord(w) {
+				*i = j
+				return starring
+			}
+			j = len(toks)
 		}
 	}
 	return false
+}
+
+// skipDescription moves *i past a description before a name, one that a
+// role noun ends ("the Austrian director Fritz Lang", "Murray's
+// then-husband Robert Z. Leonard", "veteran Allan Dwan", "an uncredited
+// Tod Browning"), but only when a name follows. A description holds lower
+// case words and, of capitalised ones, only demonyms, possessives and
+// award words, so a name before it is never skipped ("Clark Johnson about
+// a veteran United States Secret Service agent" was directed by Clark
+// Johnson).
+func skipDescription(toks []string, i *int) {
+	for n := 0; n < maxRoleDescriptionWords && *i+n+1 < len(toks); n++ {
+		w := toks[*i+n]
+		// "author and director X", "visual artist, filmmaker and mystic X"
+		afterRole := n > 0 && isRoleNoun(toks[*i+n-1])
+		if w == tokStop || (w == tokComma || descriptionBreaks[w]) && !afterRole {
+			return
+		}
+		if !isRoleNoun(w) {
+			if isNameWord(w) && !describesName(w) {
+				return
+			}
+			continue
+		}
+		next := *i + n + 1
+		if toks[next] == tokComma && next+1 < len(toks) { // "Norris' brother, Aaron Norris"
+			next++
+		}
+		if isNameWord(toks[next]) {
+			*i = next
+			return
+		}
+	}
+}
+
+// demonym matches "American", "British", "Taiwanese", "French" and
+// movements ("Expressionist").
+var demonym = regexp.MustCompile(`^\p{Lu}\p{Ll}+(?:an|ish|ese|ch|ic|i|ist)$`)
+
+// describesName reports whether a capitalised word can be part of a
+// description: a demonym, a possessive or an award word.
+func describesName(w string) bool {
+	return demonym.MatchString(w) || notInNames[w] ||
+		strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "s'")
 }
 
 // parseNameList reads a list of names from toks; see parseDirectors.
@@ -272,7 +324,8 @@ func parseNameList(toks []string) []string {
 		return strings.Join(words, " ")
 	}
 
-	starring := skipDescription(toks, &i)
+	starring := skipCredits(toks, &i)
+	skipDescription(toks, &i)
 	first := readName()
 	if first == "" {
 		return nil

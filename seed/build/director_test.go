@@ -123,7 +123,27 @@ func TestParseDirectors(t *testing.T) {
 		{
 			name:    "award in the description is not a name",
 			extract: "is a 1973 American horror film directed by future Academy Award winner Curtis Hanson. The film was Hanson's directorial debut.",
-			want:    nil,
+			want:    []string{"Curtis Hanson"},
+		},
+		{
+			name:    "nationality and role before the name",
+			extract: "is a 1928 American silent film directed by German director F. W. Murnau and starring George O'Brien, Janet Gaynor, and Margaret Livingston.",
+			want:    []string{"F. W. Murnau"},
+		},
+		{
+			name:    "possessive description with a comma",
+			extract: "is a 1988 American action film directed by Norris' brother, Aaron Norris.",
+			want:    []string{"Aaron Norris"},
+		},
+		{
+			name:    "credits run before the name",
+			extract: "is a 1942 American film directed by, produced by, and starring Orson Welles. He also co-wrote the screenplay.",
+			want:    []string{"Orson Welles"},
+		},
+		{
+			name:    "starring after the directors is not a director",
+			extract: "is a 1951 American film directed by Henry Hathaway and starring Tyrone Power and Orson Welles.",
+			want:    []string{"Henry Hathaway"},
 		},
 		{
 			name:    "the brothers without a team entry",

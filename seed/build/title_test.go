@@ -107,8 +107,9 @@ func TestCleanWikiTitle(t *testing.T) {
 }
 
 func TestCleanCast(t *testing.T) {
-	got := cleanCast([]string{"Franny's Feet", ")", "Phoebe  McAuley", "[a]", ".", "U2", "Phoebe McAuley", "&"})
-	want := []string{"Franny's Feet", "Phoebe McAuley", "U2"}
+	got := cleanCast([]string{"Franny's Feet", ")", "Phoebe  McAuley", "[a]", ".", "U2", "Phoebe McAuley", "&",
+		"(voice)", "Cast:", "Carrey's", "the life of", "will.i.am", "Curtis \"50 Cent\" Jackson"})
+	want := []string{"Franny's Feet", "Phoebe McAuley", "U2", "will.i.am", "Curtis \"50 Cent\" Jackson"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}

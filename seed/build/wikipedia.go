@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // wikiFilm is one entry of the Wikipedia American-films lists.
@@ -73,14 +74,22 @@ func readWikipedia(dir string) ([]*wikiFilm, []string, error) {
 	return films, names, nil
 }
 
-// cleanCast drops the scraping debris found in cast lists ("(", ")", ".",
-// "[a]", "[2]", "&") and repeated names, and collapses inner spaces; the
-// billing order of the rest is kept.
+// cleanCast drops the scraping debris found in cast lists and repeated
+// names, and collapses inner spaces; the billing order of the rest is kept.
+// Debris: punctuation alone (")", "&"), notes ("[a]", "(voice)", "Cast:"),
+// possessives ("Carrey's") and the documentaries' subject phrases that
+// start in lower case ("the life of"); a lower-case name keeps its place
+// when it has a period ("will.i.am", "k.d. lang").
 func cleanCast(cast []string) []string {
 	out := make([]string, 0, len(cast))
 	for _, c := range cast {
 		c = strings.Join(strings.Fields(c), " ")
-		if c == "" || strings.HasPrefix(c, "[") || !strings.ContainsFunc(c, unicode.IsLetter) {
+		first, _ := utf8.DecodeRuneInString(c)
+		switch {
+		case c == "" || !strings.ContainsFunc(c, unicode.IsLetter),
+			strings.HasPrefix(c, "[") || strings.HasPrefix(c, "("),
+			strings.HasSuffix(c, ":") || strings.HasSuffix(c, "'s") || strings.HasSuffix(c, "’s"),
+			unicode.IsLower(first) && !strings.Contains(c, "."):
 			continue
 		}
 		out = append(out, c)
