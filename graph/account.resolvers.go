@@ -39,6 +39,7 @@ func (r *mutationResolver) LogIn(ctx context.Context, usernameOrEmail string, pa
 	}
 	hash, _ := rec[cypher.KeyPasswordHash].(string)
 	role, _ := rec[cypher.KeyRole].(string)
+	delete(rec, cypher.KeyPasswordHash)
 	if !auth.CheckPassword(&hash, password) { // an unknown user has an empty hash: same path
 		return nil, apperr.New(apperr.Unauthenticated, "wrong username, email or password")
 	}
