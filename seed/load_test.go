@@ -272,9 +272,14 @@ RETURN m.title AS title, m.year AS year, m.synopsis AS synopsis, m.coverCaption 
 	}
 	r := m[0].AsMap()
 	wantMovie := map[string]any{
-		"title": "Never Let Me Go", "year": int64(2010), "synopsis": nil, "caption": "DVD Cover (Fox Searchlight)",
-		"poster": "https://upload.wikimedia.org/wikipedia/en/thumb/a/a1/Neverletmegoposterquad.jpg/320px-Neverletmegoposterquad.jpg",
-		"w":      int64(320), "h": int64(240), "imdb": "1334260",
+		"title":    "Never Let Me Go",
+		"year":     int64(2010),
+		"synopsis": nil,
+		"caption":  "DVD Cover (Fox Searchlight)",
+		"poster":   "https://upload.wikimedia.org/wikipedia/en/thumb/a/a1/Neverletmegoposterquad.jpg/320px-Neverletmegoposterquad.jpg",
+		"w":        int64(320),
+		"h":        int64(240),
+		"imdb":     "1334260",
 	}
 	for k, v := range wantMovie {
 		if r[k] != v {
