@@ -522,11 +522,14 @@ func TestListsKeepDensePositionsAndPrivacy(t *testing.T) {
 	// Private: invisible to others everywhere, and their writes are NOT_FOUND, as for an
 	// unknown list.
 	visible := func(token string) []bool {
-		n := mustDo(t, token, `query($id: ID!, $u: String!, $m: ID!) { node(id: $id) { id } user(username: $u) { lists { totalCount } } movie(id: $m) { lists(first: 100) { edges { node { id } } } } }`,
-			map[string]any{"id": listID, "u": owner.Username, "m": movieID(2)}, 3)
+		n := mustDo(t, token, `query($id: ID!, $u: String!, $m: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } user(username: $u) { lists { totalCount } } movie(id: $m) { lists(first: 100) { edges { node { id } } } } }`,
+			map[string]any{"id": listID, "u": owner.Username, "m": movieID(2)}, 4)
 		inMovie := false
 		for _, e := range at(n, "movie.lists.edges").([]any) {
 			inMovie = inMovie || at(e, "node.id") == listID
+		}
+		if (at(n, "node.id") == listID) != (at(n, "nodes.0.id") == listID) {
+			t.Errorf("node and nodes disagree: %v", n)
 		}
 		return []bool{at(n, "node.id") == listID, at(n, "user.lists.totalCount") == 1.0, inMovie}
 	}

@@ -31,6 +31,9 @@ var (
 )
 
 func init() {
+	nodeTypes = append(nodeTypes,
+		nodeType{t: userType, intKey: true}, nodeType{t: reviewType}, nodeType{t: commentType},
+		nodeType{t: userListType, visible: visibleList}, nodeType{t: submissionType})
 	for _, t := range []*objectType{movieType, userType, authPayloadType, reviewType, commentType, userListType, submissionType} {
 		writableTypesByGQ[t.name] = t
 	}
@@ -39,7 +42,8 @@ func init() {
 		"reviews":     movieReviews,
 		"lists": func(b *builder, s scope, f graphql.CollectedField) (string, error) {
 			return connection(relation{
-				pattern: "({p})<-[{r}:CONTAINS]-({n}:UserList) WHERE " + visibleList(b, "{n}"),
+				pattern: "({p})<-[{r}:CONTAINS]-({n}:UserList)",
+				where:   visibleList(b, "{n}"),
 				orderBy: "{n}.createdAt DESC, {n}.listId",
 			}, userListEdgeType)(b, s, f)
 		},
@@ -68,7 +72,8 @@ func init() {
 		}, reviewEdgeType),
 		"lists": func(b *builder, s scope, f graphql.CollectedField) (string, error) {
 			return connection(relation{
-				pattern: "({p})-[{r}:CREATED]->({n}:UserList) WHERE " + visibleList(b, "{n}"),
+				pattern: "({p})-[{r}:CREATED]->({n}:UserList)",
+				where:   visibleList(b, "{n}"),
 				orderBy: "{n}.createdAt DESC, {n}.listId",
 			}, userListEdgeType)(b, s, f)
 		},

@@ -84,7 +84,6 @@ func init() {
 }
 
 var (
-	allMovies     = relation{pattern: "({n}:Movie)", orderBy: "{n}.title, {n}.movieId"}
 	moviesInGenre = relation{pattern: "({p})<-[{r}:IN_GENRE]-({n}:Movie)", orderBy: "{n}.title, {n}.movieId"}
 )
 
