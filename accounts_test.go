@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"filmgraph/auth"
+	"filmgraph/internal/neo4jtest"
 	"filmgraph/relay"
 )
 
@@ -731,4 +734,25 @@ func TestConcurrentRatings(t *testing.T) {
 	assertCacheMatchesEdges(t, film)
 	cached, edges := ratingCache(t, film)
 	t.Logf("film %d: cache %v, recomputed from edges %v", film, cached, edges)
+}
+
+func TestModeratorSubcommand(t *testing.T) {
+	a := signUp(t, "promoted")
+	t.Setenv("NEO4J_URI", neo4jtest.URI())
+	t.Setenv("NEO4J_USERNAME", neo4jtest.Username())
+	t.Setenv("NEO4J_PASSWORD", neo4jtest.Password())
+	t.Setenv("NEO4J_DATABASE", neo4jtest.Database())
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := run(log, []string{"moderator", a.Username}); err != nil {
+		t.Fatal(err)
+	}
+	if role := cypherRows(t, `MATCH (u:User {userId: $u}) RETURN u.role AS role`, map[string]any{"u": a.UserID})[0]["role"]; role != "MODERATOR" {
+		t.Errorf("role %v", role)
+	}
+	if err := run(log, []string{"moderator", "no-such-member"}); err == nil {
+		t.Error("an unknown username was accepted")
+	}
+	if err := run(log, []string{"moderator"}); err == nil {
+		t.Error("a missing username was accepted")
+	}
 }
