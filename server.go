@@ -2,6 +2,7 @@
 //
 //	go run .          serve on :8080; starts and seeds the bundled Neo4j when NEO4J_URI is unset
 //	go run . seed     (re)load the bundled seed into the configured Neo4j
+//	go run . profile  print Neo4j db hits of the example operations in docs/queries
 //	go run . moderator <username>   give a member the MODERATOR role
 //
 // See README.md for the settings.
@@ -81,8 +82,8 @@ func run(log *slog.Logger, args []string) error {
 	if len(args) > 0 {
 		command = args[0]
 	}
-	if command != "serve" && command != "seed" && command != "moderator" {
-		return fmt.Errorf("unknown command %q: use no argument to serve, `seed`, or `moderator <username>`", command)
+	if command != "serve" && command != "seed" && command != "profile" && command != "moderator" {
+		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `profile` or `moderator <username>`", command)
 	}
 	if command == "moderator" && len(args) != 2 {
 		return errors.New("usage: moderator <username>")
@@ -110,6 +111,11 @@ func run(log *slog.Logger, args []string) error {
 		}
 		log.Info("made a moderator (effective for moderation at once; in tokens at the next log-in)", "username", args[1])
 		return nil
+	case "profile":
+		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
+			return err
+		}
+		return profileExamples(ctx, log, db, "docs/queries", os.Stdout)
 	default:
 		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
 			return err

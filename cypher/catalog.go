@@ -24,7 +24,7 @@ func init() {
 	define(movieType, map[string]fieldFunc{
 		"poster": poster,
 		"tags": list(relation{
-			pattern: "({p})-[{r}:TAGGED]->({n}:Tag)",
+			pattern: "({p})-[{r}:TAGGED]->({n})",
 			orderBy: "{r}.count DESC, {n}.name",
 		}, tagCountType),
 	})
@@ -150,8 +150,13 @@ func browseMovies(b *builder, args map[string]any) (relation, error) {
 	rel := relation{pattern: "({n}:Movie)", orderBy: orderClause(key, direction, "{n}.movieId")}
 	filter, _ := args["filter"].(map[string]any)
 	var where []string
-	if raw, ok := filter["genres"].([]any); ok {
-		where = append(where, "EXISTS { ({n})-[:IN_GENRE]->(genre:Genre) WHERE genre.name IN "+b.param(raw)+" }")
+	switch genres, _ := filter["genres"].([]any); len(genres) {
+	case 0:
+	case 1:
+		// One genre (the common case): start from it, so only its films are visited.
+		rel.pattern = "({n}:Movie)-[:IN_GENRE]->(:Genre {name: " + b.param(genres[0]) + "})"
+	default:
+		where = append(where, "EXISTS { ({n})-[:IN_GENRE]->(genre:Genre) WHERE genre.name IN "+b.param(genres)+" }")
 	}
 	yearFrom, hasFrom := toInt(filter["yearFrom"])
 	yearTo, hasTo := toInt(filter["yearTo"])

@@ -82,13 +82,23 @@ func (s *Store) ReadAll(ctx context.Context, stmt cypher.Statement) ([]any, erro
 	defer session.Close(context.Background())
 	rows, err := session.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		s.roundTrips.Add(1)
-		result, err := tx.Run(ctx, stmt.Text, stmt.Params)
+		profile := profileFrom(ctx)
+		text := stmt.Text
+		if profile != nil {
+			text = "PROFILE " + text
+		}
+		result, err := tx.Run(ctx, text, stmt.Params)
 		if err != nil {
 			return nil, err
 		}
 		records, err := result.Collect(ctx)
 		if err != nil {
 			return nil, err
+		}
+		if profile != nil {
+			if err := profile.record(ctx, result); err != nil {
+				return nil, err
+			}
 		}
 		rows := make([]any, len(records))
 		for i, record := range records {
