@@ -17,6 +17,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"filmgraph/internal/neo4jtest"
+	"filmgraph/observe"
 	"filmgraph/relay"
 	"filmgraph/seed"
 	"filmgraph/store"
@@ -28,6 +29,7 @@ import (
 var (
 	testServer *httptest.Server
 	testStore  *store.Store
+	testConfig config // the defaults, as loadConfig reads them
 )
 
 func TestMain(m *testing.M) {
@@ -42,8 +44,13 @@ func TestMain(m *testing.M) {
 		if err != nil {
 			return err
 		}
-		// Errors the server logs (internal ones only) show in the test output.
-		testServer = httptest.NewServer(newMux(slog.New(slog.NewTextHandler(os.Stderr, nil)), testStore))
+		testConfig, err = loadConfig()
+		if err != nil {
+			return err
+		}
+		// Errors the server logs (warnings and worse) show in the test output.
+		testLog := observe.NewLogger(os.Stderr, false, slog.LevelWarn)
+		testServer = httptest.NewServer((&server{log: testLog, db: testStore, cfg: testConfig}).routes())
 		return nil
 	}))
 }

@@ -2,10 +2,16 @@ package graph
 
 //go:generate go run github.com/99designs/gqlgen generate
 
-import "filmgraph/store"
+import (
+	"filmgraph/limits"
+	"filmgraph/store"
+)
 
 // Resolver holds the resolvers' dependencies, nothing else. Resolvers translate their field
 // with package cypher, run the one statement through the store and wrap the result.
 type Resolver struct {
 	Store *store.Store
+	// Login limits log-in attempts per client address and account; logIn calls
+	// Login.Check before it checks a password.
+	Login *limits.LoginLimiter
 }

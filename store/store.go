@@ -11,9 +11,13 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 
 	"filmgraph/apperr"
 	"filmgraph/cypher"
+	"filmgraph/observe"
 )
 
 // Config says which Neo4j to use. Database "" means the server's default database.
@@ -36,9 +40,15 @@ type Store struct {
 func Open(ctx context.Context, cfg Config, timeout time.Duration) (*Store, error) {
 	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.Username, cfg.Password, ""),
 		func(c *neo4j.Config) {
-			// Fail fast when the database is away instead of queueing requests for a minute.
-			c.SocketConnectTimeout = 2 * time.Second
-			c.ConnectionAcquisitionTimeout = 5 * time.Second
+			// Fail fast when the database is away instead of queueing requests for a minute:
+			// a refused connection fails at once, a silent one after SocketConnectTimeout,
+			// and managed transactions stop retrying after MaxTransactionRetryTime (the
+			// driver's first retry waits about 1 s), so a request answers
+			// SERVICE_UNAVAILABLE within about 2 s. Transient errors (deadlocks, a leader
+			// switch in a cluster) are still retried within that window.
+			c.SocketConnectTimeout = time.Second
+			c.ConnectionAcquisitionTimeout = 1500 * time.Millisecond
+			c.MaxTransactionRetryTime = time.Second
 		})
 	if err != nil {
 		return nil, fmt.Errorf("invalid Neo4j URI %q: %w", cfg.URI, err)
@@ -65,41 +75,109 @@ func (s *Store) Database() string { return s.database }
 func (s *Store) RoundTrips() int64 { return s.roundTrips.Load() }
 
 // ReadOne runs stmt in a read transaction and returns its `this` column, or nil when the
-// statement yields no row. Driver failures come back as *apperr.Error values.
+// statement yields no row. Driver failures come back as *apperr.Error values:
+// SERVICE_UNAVAILABLE when the database cannot be reached, TIMEOUT when ctx's deadline
+// passed, INTERNAL_SERVER_ERROR otherwise.
 func (s *Store) ReadOne(ctx context.Context, stmt cypher.Statement) (map[string]any, error) {
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead})
-	defer session.Close(context.Background())
-	value, err := session.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		s.roundTrips.Add(1)
-		result, err := tx.Run(ctx, stmt.Text, stmt.Params)
-		if err != nil {
-			return nil, err
-		}
-		records, err := result.Collect(ctx)
-		if err != nil || len(records) == 0 {
-			return nil, err
-		}
-		this, _ := records[0].Get("this")
-		return this, nil
+	return s.runOne(ctx, neo4j.AccessModeRead, stmt)
+}
+
+// WriteOne is ReadOne in a write transaction, for mutations: the transaction commits only
+// when the whole statement succeeded, and a transient failure runs it again from the start,
+// so a statement that is retried must be idempotent or fail as a whole (MERGE, not CREATE,
+// for what must exist once).
+func (s *Store) WriteOne(ctx context.Context, stmt cypher.Statement) (map[string]any, error) {
+	return s.runOne(ctx, neo4j.AccessModeWrite, stmt)
+}
+
+// runOne runs stmt in a managed transaction of the given mode. The transaction's server-side
+// timeout is what remains of ctx's deadline (the per-request timeout), so Neo4j itself stops
+// work nobody waits for. Sessions share the driver's bookmark manager: with a neo4j://
+// cluster, a read that follows a write in this process sees it even when routed to a follower.
+func (s *Store) runOne(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Statement) (map[string]any, error) {
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
+		DatabaseName:    s.database,
+		AccessMode:      mode,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
 	})
+	defer session.Close(context.Background())
+	modeName := "read"
+	execute := session.ExecuteRead
+	if mode == neo4j.AccessModeWrite {
+		modeName, execute = "write", session.ExecuteWrite
+	}
+	var txConfig []func(*neo4j.TransactionConfig)
+	if deadline, ok := ctx.Deadline(); ok {
+		txConfig = append(txConfig, neo4j.WithTxTimeout(max(time.Until(deadline), time.Millisecond)))
+	}
+	value, err := execute(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		s.roundTrips.Add(1)
+		observe.FromContext(ctx).AddRoundTrip()
+		ctx, span := observe.Tracer().Start(ctx, "neo4j."+modeName, trace.WithSpanKind(trace.SpanKindClient),
+			trace.WithAttributes(attribute.String("db.system", "neo4j"), attribute.String("db.query.text", stmt.Text)))
+		start := time.Now()
+		this, err := collectThis(ctx, tx, stmt)
+		observe.ObserveRoundTrip(modeName, time.Since(start), err)
+		if err != nil {
+			span.SetStatus(codes.Error, "statement failed") // the driver's message stays in the log
+		}
+		span.End()
+		return this, err
+	}, txConfig...)
 	if err != nil {
-		return nil, classify(err)
+		return nil, classify(ctx, err)
 	}
 	m, _ := value.(map[string]any)
 	return m, nil
 }
 
+// collectThis runs stmt and returns the `this` column of its first row, or nil.
+func collectThis(ctx context.Context, tx neo4j.ManagedTransaction, stmt cypher.Statement) (any, error) {
+	result, err := tx.Run(ctx, stmt.Text, stmt.Params)
+	if err != nil {
+		return nil, err
+	}
+	records, err := result.Collect(ctx)
+	if err != nil || len(records) == 0 {
+		return nil, err
+	}
+	this, _ := records[0].Get("this")
+	return this, nil
+}
+
+// Ping checks within ctx that the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, "RETURN 1", nil, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(s.database), neo4j.ExecuteQueryWithReadersRouting())
+	if err != nil {
+		return classify(ctx, err)
+	}
+	return nil
+}
+
 // classify turns a driver error into a client-safe error; the cause stays for the log.
-func classify(err error) error {
+func classify(ctx context.Context, err error) error {
 	var appErr *apperr.Error
+	var neoErr *neo4j.Neo4jError
 	switch {
 	case errors.As(err, &appErr):
 		return err
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return apperr.Wrap(apperr.ServiceUnavailable, err, "the request was cancelled or timed out")
-	case neo4j.IsConnectivityError(err), neo4j.IsRetryable(err):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(ctx.Err(), context.DeadlineExceeded),
+		errors.As(err, &neoErr) && neoErr.Code == "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+		errors.As(err, &neoErr) && neoErr.Code == "Neo.ClientError.Transaction.TransactionTimedOut":
+		return apperr.Wrap(apperr.Timeout, err, "the request took too long and was stopped")
+	case errors.Is(err, context.Canceled):
+		return apperr.Wrap(apperr.ServiceUnavailable, err, "the request was cancelled")
+	case neo4j.IsConnectivityError(err), neo4j.IsRetryable(err), isRetryLimit(err):
 		return apperr.Wrap(apperr.ServiceUnavailable, err, "the database is unavailable; try again shortly")
 	default:
 		return apperr.Wrap(apperr.Internal, err, "internal error")
 	}
+}
+
+// isRetryLimit reports whether err says the driver gave up retrying, which it does only
+// after transient failures such as lost connections.
+func isRetryLimit(err error) bool {
+	var limit *neo4j.TransactionExecutionLimit
+	return errors.As(err, &limit)
 }
