@@ -72,6 +72,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 		srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
 	}
 	srv.Use(observe.GraphQL{})
+	srv.Use(limits.Deadline{})
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, panicked any) error {
 		log.ErrorContext(ctx, "panic while resolving", "panic", panicked)

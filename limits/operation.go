@@ -14,6 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"filmgraph/apperr"
+	"filmgraph/observe"
 )
 
 func init() {
@@ -125,4 +126,38 @@ func (m *measurer) fragment(spread *ast.FragmentSpread) measure {
 	result := m.selectionSet(spread.Definition.SelectionSet)
 	m.fragments[spread.Name] = &result
 	return result
+}
+
+// Deadline is a gqlgen handler extension that answers an operation whose request deadline
+// (Timeout) passed before it ran with a TIMEOUT error; gqlgen itself would answer such an
+// operation with an empty body.
+type Deadline struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationInterceptor
+} = Deadline{}
+
+// ExtensionName names the extension for gqlgen.
+func (Deadline) ExtensionName() string { return "filmgraph/deadline" }
+
+// Validate accepts any schema.
+func (Deadline) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptOperation answers TIMEOUT when ctx has ended before the operation's response.
+func (Deadline) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	respond := next(ctx)
+	answered := false
+	return func(ctx context.Context) *graphql.Response {
+		if ctx.Err() != nil && !answered {
+			answered = true
+			observe.FromContext(ctx).AddErrorCode(string(apperr.Timeout))
+			return &graphql.Response{
+				Data:   []byte("null"),
+				Errors: gqlerror.List{limitError(apperr.Timeout, "the request took too long and was stopped")},
+			}
+		}
+		answered = true
+		return respond(ctx)
+	}
 }

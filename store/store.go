@@ -108,6 +108,8 @@ func (s *Store) runOne(ctx context.Context, mode neo4j.AccessMode, stmt cypher.S
 	}
 	var txConfig []func(*neo4j.TransactionConfig)
 	if deadline, ok := ctx.Deadline(); ok {
+		// Neo4j stops the transaction itself (its monitor looks every 2 s by default),
+		// so a statement no one waits for any more does not keep running.
 		txConfig = append(txConfig, neo4j.WithTxTimeout(max(time.Until(deadline), time.Millisecond)))
 	}
 	value, err := execute(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
