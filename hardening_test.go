@@ -304,6 +304,7 @@ func TestMetricsAndLogs(t *testing.T) {
 		`filmgraph_neo4j_round_trips_total{mode="read",outcome="ok"}`,
 		`filmgraph_neo4j_round_trip_duration_seconds_count{mode="read"}`,
 		"filmgraph_http_requests_in_flight 0",
+		"filmgraph_neo4j_up 1",
 		"go_goroutines",
 	} {
 		if !strings.Contains(metrics, want) {

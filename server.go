@@ -186,10 +186,10 @@ func corsFor(origins []string) *cors.Cors {
 }
 
 // readyz reports whether this replica should get traffic: not while draining, and only
-// when Neo4j answers within a second and a half and holds the complete seed (schema and
+// when Neo4j answers within a second and holds the complete seed (schema and
 // data; seed.Seeded). It answers 200 or 503 with the reason, and never waits longer.
 func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 1500*time.Millisecond)
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 	defer cancel()
 	status, checks := http.StatusOK, map[string]string{"neo4j": "ok", "seed": "ok"}
 	if s.draining.Load() {

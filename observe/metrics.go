@@ -35,6 +35,10 @@ var (
 		Name: "filmgraph_http_requests_in_flight",
 		Help: "HTTP requests being served.",
 	})
+	databaseUp = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "filmgraph_neo4j_up",
+		Help: "1 while Neo4j answers, 0 while it is suspected down (statements then fail fast).",
+	})
 	roundTripsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "filmgraph_neo4j_round_trips_total",
 		Help: "Statements sent to Neo4j, by access mode (read, write) and outcome (ok, error).",
@@ -47,13 +51,22 @@ var (
 )
 
 func init() {
-	registry.MustRegister(requestsTotal, requestDuration, errorsTotal, inFlight, roundTripsTotal, roundTripDuration,
+	registry.MustRegister(requestsTotal, requestDuration, errorsTotal, inFlight, databaseUp, roundTripsTotal, roundTripDuration,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
 
 // MetricsHandler serves the metrics in the Prometheus text format.
 func MetricsHandler() http.Handler {
 	return promhttp.HandlerFor(registry, promhttp.HandlerOpts{})
+}
+
+// SetDatabaseUp records whether Neo4j answers.
+func SetDatabaseUp(up bool) {
+	if up {
+		databaseUp.Set(1)
+	} else {
+		databaseUp.Set(0)
+	}
 }
 
 // ObserveRoundTrip records one statement sent to Neo4j; mode is "read" or "write".

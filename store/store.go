@@ -33,6 +33,8 @@ type Store struct {
 	driver     neo4j.DriverWithContext
 	database   string
 	roundTrips atomic.Int64
+	suspected  atomic.Bool // the database is suspected down (health.go)
+	health     health
 }
 
 // Open connects to Neo4j and checks, within timeout, that it answers with these
@@ -40,15 +42,15 @@ type Store struct {
 func Open(ctx context.Context, cfg Config, timeout time.Duration) (*Store, error) {
 	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.Username, cfg.Password, ""),
 		func(c *neo4j.Config) {
-			// Fail fast when the database is away instead of queueing requests for a minute:
-			// a refused connection fails at once, a silent one after SocketConnectTimeout,
-			// and managed transactions stop retrying after MaxTransactionRetryTime (the
-			// driver's first retry waits about 1 s), so a request answers
-			// SERVICE_UNAVAILABLE within about 2 s. Transient errors (deadlocks, a leader
-			// switch in a cluster) are still retried within that window.
+			// Fail fast when the database is away instead of queueing requests for a minute.
+			// A refused connection fails at once, a silent one after SocketConnectTimeout.
+			// A managed transaction that fails transiently is retried after the driver's
+			// first back-off (about 1 s, jittered) and, with MaxTransactionRetryTime under
+			// that back-off, not again: so a request answers SERVICE_UNAVAILABLE within
+			// about 1 to 2 s, while a deadlock or a cluster leader switch still gets its retry.
 			c.SocketConnectTimeout = time.Second
 			c.ConnectionAcquisitionTimeout = 1500 * time.Millisecond
-			c.MaxTransactionRetryTime = time.Second
+			c.MaxTransactionRetryTime = 500 * time.Millisecond
 		})
 	if err != nil {
 		return nil, fmt.Errorf("invalid Neo4j URI %q: %w", cfg.URI, err)
@@ -59,11 +61,16 @@ func Open(ctx context.Context, cfg Config, timeout time.Duration) (*Store, error
 		driver.Close(context.Background())
 		return nil, fmt.Errorf("cannot reach Neo4j at %s as %q: %w", cfg.URI, cfg.Username, err)
 	}
-	return &Store{driver: driver, database: cfg.Database}, nil
+	s := &Store{driver: driver, database: cfg.Database}
+	s.startMonitor()
+	return s, nil
 }
 
-// Close closes the driver and its connections.
-func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+// Close stops the health monitor and closes the driver and its connections.
+func (s *Store) Close(ctx context.Context) error {
+	s.stopMonitor()
+	return s.driver.Close(ctx)
+}
 
 // Driver returns the underlying driver, for the seed loader and tests.
 func (s *Store) Driver() neo4j.DriverWithContext { return s.driver }
@@ -112,10 +119,12 @@ func (s *Store) runOne(ctx context.Context, mode neo4j.AccessMode, stmt cypher.S
 		// so a statement no one waits for any more does not keep running.
 		txConfig = append(txConfig, neo4j.WithTxTimeout(max(time.Until(deadline), time.Millisecond)))
 	}
-	value, err := execute(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	callCtx, cancel := s.bound(ctx)
+	defer cancel()
+	value, err := execute(callCtx, func(tx neo4j.ManagedTransaction) (any, error) {
 		s.roundTrips.Add(1)
 		observe.FromContext(ctx).AddRoundTrip()
-		ctx, span := observe.Tracer().Start(ctx, "neo4j."+modeName, trace.WithSpanKind(trace.SpanKindClient),
+		ctx, span := observe.Tracer().Start(callCtx, "neo4j."+modeName, trace.WithSpanKind(trace.SpanKindClient),
 			trace.WithAttributes(attribute.String("db.system", "neo4j"), attribute.String("db.query.text", stmt.Text)))
 		start := time.Now()
 		this, err := collectThis(ctx, tx, stmt)
@@ -126,8 +135,8 @@ func (s *Store) runOne(ctx context.Context, mode neo4j.AccessMode, stmt cypher.S
 		span.End()
 		return this, err
 	}, txConfig...)
-	if err != nil {
-		return nil, classify(ctx, err)
+	if err := s.settle(ctx, callCtx, err); err != nil {
+		return nil, err
 	}
 	m, _ := value.(map[string]any)
 	return m, nil
