@@ -34,8 +34,15 @@ var (
 
 func TestMain(m *testing.M) {
 	os.Exit(neo4jtest.Run(m, func(ctx context.Context, d neo4j.DriverWithContext) error {
-		if _, err := seed.Load(ctx, d, neo4jtest.Database(), nil); err != nil {
-			return err
+		// Fuzzing runs this binary again as worker processes, which inherit the
+		// environment: pointing them at this Neo4j spares each its own start and seed load.
+		os.Setenv("NEO4J_URI", neo4jtest.URI())
+		os.Setenv("NEO4J_USERNAME", neo4jtest.Username())
+		os.Setenv("NEO4J_PASSWORD", neo4jtest.Password())
+		if seeded, err := seed.Seeded(ctx, d, neo4jtest.Database()); err != nil || !seeded {
+			if _, err := seed.Load(ctx, d, neo4jtest.Database(), nil); err != nil {
+				return err
+			}
 		}
 		var err error
 		testStore, err = store.Open(ctx, store.Config{
