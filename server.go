@@ -2,6 +2,7 @@
 //
 //	go run .          serve on :8080; starts and seeds the bundled Neo4j when NEO4J_URI is unset
 //	go run . seed     (re)load the bundled seed into the configured Neo4j
+//	go run . profile  print Neo4j db hits of the example operations in docs/queries
 //
 // See README.md for the settings.
 package main
@@ -44,8 +45,8 @@ func run(args []string) error {
 	if len(args) > 0 {
 		command = args[0]
 	}
-	if command != "serve" && command != "seed" {
-		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`", command)
+	if command != "serve" && command != "seed" && command != "profile" {
+		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed` or `profile`", command)
 	}
 	cfg, err := loadConfig()
 	if err != nil {
@@ -74,6 +75,11 @@ func run(args []string) error {
 	case "seed":
 		_, err := seed.Load(ctx, db.Driver(), db.Database(), os.Stderr)
 		return err
+	case "profile":
+		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
+			return err
+		}
+		return profileExamples(ctx, log, cfg, db, "docs/queries", os.Stdout)
 	default:
 		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
 			return err

@@ -1,6 +1,9 @@
 package graph
 
-import "filmgraph/cypher"
+import (
+	"filmgraph/cypher"
+	"filmgraph/graph/model"
+)
 
 // Complexity estimates what each field costs, for the complexity budget (the handler's
 // MaxComplexity). A unit is roughly one value the database projects. A scalar or object
@@ -13,11 +16,29 @@ import "filmgraph/cypher"
 // without one gqlgen would count a page of 100 as one item.
 func Complexity() ComplexityRoot {
 	var c ComplexityRoot
-	c.Query.Movies = connectionCost
+	c.Query.Movies = func(child int, _ *model.MovieFilter, _ *model.MovieOrder, first *int64, _ *string) int {
+		return listCost(child, first, defaultPage)
+	}
+	c.Query.People = func(child int, _ *model.PersonFilter, _ *model.PersonOrder, first *int64, _ *string) int {
+		return listCost(child, first, defaultPage)
+	}
+	c.Query.Genres = connectionCost
+	c.Query.Search = func(child int, _ string, first *int64) int { return listCost(child, first, 10) }
+	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
+	c.Query.PathBetween = func(child int, _, _ string, maxHops *int64) int {
+		hops := int64(6)
+		if maxHops != nil {
+			hops = min(max(*maxHops, 1), 6)
+		}
+		// A shortest-path search touches far more than it returns: charge each hop.
+		return int(hops) * (pathHopCost + child)
+	}
 	c.Genre.Movies = connectionCost
 	c.Person.Directed = connectionCost
 	c.Person.ActedIn = connectionCost
+	c.Person.CoStars = func(child int, first *int64) int { return listCost(child, first, 10) }
 	c.Movie.Cast = func(child int, first *int64) int { return listCost(child, first, expectedCast) }
+	c.Movie.Tags = func(child int, first *int64) int { return listCost(child, first, 10) }
 	c.Movie.Genres = func(child int) int { return listCost(child, nil, expectedGenres) }
 	c.Movie.Directors = func(child int) int { return listCost(child, nil, expectedDirectors) }
 	return c
@@ -26,13 +47,15 @@ func Complexity() ComplexityRoot {
 // Expected lengths of the lists that have no `first` (or where it was left out): generous
 // averages of the seed, not maxima, so that the budget reflects typical work.
 const (
+	defaultPage       = 20 // the schema's default `first` of connections
+	pathHopCost       = 100
 	expectedCast      = 30
 	expectedGenres    = 5
 	expectedDirectors = 2
 )
 
 func connectionCost(child int, first *int64, _ *string) int {
-	return listCost(child, first, 20) // 20: the schema's default page size
+	return listCost(child, first, defaultPage)
 }
 
 func listCost(child int, first *int64, expected int) int {

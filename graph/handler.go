@@ -100,11 +100,12 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 		case gqlErr.Extensions["code"] != nil:
 			// parse, validation and limit errors coded by gqlgen or package limits
-		case len(gqlErr.Path) == 0 && isRequestError(gqlErr.Message):
-			// The transport could not decode the request; its message echoes the body,
-			// which may hold a password, so only the first clause is kept.
-			gqlErr.Message, _, _ = strings.Cut(gqlErr.Message, ":")
-			setCode(gqlErr, apperr.BadUserInput)
+		case !graphql.HasOperationContext(ctx) || len(gqlErr.Path) == 0 && isRequestError(gqlErr.Message):
+			// The request itself could not be read (not JSON, no query, a bad APQ hash):
+			// the transport already chose a 4xx status. Its message may quote the body,
+			// which may hold a password; cut that off.
+			gqlErr.Message, _, _ = strings.Cut(gqlErr.Message, " body:")
+			setCode(gqlErr, apperr.BadRequest)
 		default:
 			log.ErrorContext(ctx, "unexpected error", "path", gqlErr.Path.String(), "error", err)
 			gqlErr.Message = "internal error"
@@ -117,12 +118,10 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
-// isRequestError recognises the messages of gqlgen's transports and APQ extension for
-// requests they cannot decode (bad JSON body, variables, extensions or APQ hash).
+// isRequestError recognises the messages of gqlgen's APQ extension for requests it cannot
+// use, which it raises once an operation context exists.
 func isRequestError(message string) bool {
-	for _, prefix := range []string{"json request body could not be decoded", "could not read request body",
-		"variables could not be decoded", "extensions could not be decoded", "could not cleanup body",
-		"invalid APQ extension data", "unsupported APQ version", "provided APQ hash does not match query"} {
+	for _, prefix := range []string{"invalid APQ extension data", "unsupported APQ version", "provided APQ hash does not match query"} {
 		if strings.HasPrefix(message, prefix) {
 			return true
 		}

@@ -81,12 +81,18 @@ func (s *Store) Database() string { return s.database }
 // RoundTrips returns how many statements the store has sent since it was opened.
 func (s *Store) RoundTrips() int64 { return s.roundTrips.Load() }
 
-// ReadOne runs stmt in a read transaction and returns its `this` column, or nil when the
-// statement yields no row. Driver failures come back as *apperr.Error values:
-// SERVICE_UNAVAILABLE when the database cannot be reached, TIMEOUT when ctx's deadline
-// passed, INTERNAL_SERVER_ERROR otherwise.
+// ReadOne runs stmt in a read transaction and returns the `this` column of its first row
+// as a map, or nil when the statement yields no row. Driver failures come back as
+// *apperr.Error values: SERVICE_UNAVAILABLE when the database cannot be reached, TIMEOUT
+// when ctx's deadline passed, INTERNAL_SERVER_ERROR otherwise.
 func (s *Store) ReadOne(ctx context.Context, stmt cypher.Statement) (map[string]any, error) {
-	return s.runOne(ctx, neo4j.AccessModeRead, stmt)
+	return first(s.ReadAll(ctx, stmt))
+}
+
+// ReadAll runs stmt in a read transaction and returns the `this` column of every row.
+// Driver failures come back as *apperr.Error values, as for ReadOne.
+func (s *Store) ReadAll(ctx context.Context, stmt cypher.Statement) ([]any, error) {
+	return s.run(ctx, neo4j.AccessModeRead, stmt)
 }
 
 // WriteOne is ReadOne in a write transaction, for mutations: the transaction commits only
@@ -94,14 +100,23 @@ func (s *Store) ReadOne(ctx context.Context, stmt cypher.Statement) (map[string]
 // so a statement that is retried must be idempotent or fail as a whole (MERGE, not CREATE,
 // for what must exist once).
 func (s *Store) WriteOne(ctx context.Context, stmt cypher.Statement) (map[string]any, error) {
-	return s.runOne(ctx, neo4j.AccessModeWrite, stmt)
+	return first(s.run(ctx, neo4j.AccessModeWrite, stmt))
 }
 
-// runOne runs stmt in a managed transaction of the given mode. The transaction's server-side
-// timeout is what remains of ctx's deadline (the per-request timeout), so Neo4j itself stops
-// work nobody waits for. Sessions share the driver's bookmark manager: with a neo4j://
-// cluster, a read that follows a write in this process sees it even when routed to a follower.
-func (s *Store) runOne(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Statement) (map[string]any, error) {
+func first(rows []any, err error) (map[string]any, error) {
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	m, _ := rows[0].(map[string]any)
+	return m, nil
+}
+
+// run runs stmt in a managed transaction of the given mode and returns the `this` column of
+// every row. The transaction's server-side timeout is what remains of ctx's deadline (the
+// per-request timeout), so Neo4j itself stops work nobody waits for. Sessions share the
+// driver's bookmark manager: with a neo4j:// cluster, a read that follows a write in this
+// process sees it even when routed to a follower.
+func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Statement) ([]any, error) {
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
 		DatabaseName:    s.database,
 		AccessMode:      mode,
@@ -121,39 +136,52 @@ func (s *Store) runOne(ctx context.Context, mode neo4j.AccessMode, stmt cypher.S
 	}
 	callCtx, cancel := s.bound(ctx)
 	defer cancel()
-	value, err := execute(callCtx, func(tx neo4j.ManagedTransaction) (any, error) {
+	rows, err := execute(callCtx, func(tx neo4j.ManagedTransaction) (any, error) {
 		s.roundTrips.Add(1)
 		observe.FromContext(ctx).AddRoundTrip()
 		ctx, span := observe.Tracer().Start(callCtx, "neo4j."+modeName, trace.WithSpanKind(trace.SpanKindClient),
 			trace.WithAttributes(attribute.String("db.system", "neo4j"), attribute.String("db.query.text", stmt.Text)))
 		start := time.Now()
-		this, err := collectThis(ctx, tx, stmt)
+		rows, err := collectThis(ctx, tx, stmt)
 		observe.ObserveRoundTrip(modeName, time.Since(start), err)
 		if err != nil {
 			span.SetStatus(codes.Error, "statement failed") // the driver's message stays in the log
 		}
 		span.End()
-		return this, err
+		return rows, err
 	}, txConfig...)
 	if err := s.settle(ctx, callCtx, err); err != nil {
 		return nil, err
 	}
-	m, _ := value.(map[string]any)
-	return m, nil
+	return rows.([]any), nil
 }
 
-// collectThis runs stmt and returns the `this` column of its first row, or nil.
-func collectThis(ctx context.Context, tx neo4j.ManagedTransaction, stmt cypher.Statement) (any, error) {
-	result, err := tx.Run(ctx, stmt.Text, stmt.Params)
+// collectThis runs stmt (with PROFILE when ctx asks for a profile) and returns the `this`
+// column of every row.
+func collectThis(ctx context.Context, tx neo4j.ManagedTransaction, stmt cypher.Statement) ([]any, error) {
+	profile := profileFrom(ctx)
+	text := stmt.Text
+	if profile != nil {
+		text = "PROFILE " + text
+	}
+	result, err := tx.Run(ctx, text, stmt.Params)
 	if err != nil {
 		return nil, err
 	}
 	records, err := result.Collect(ctx)
-	if err != nil || len(records) == 0 {
+	if err != nil {
 		return nil, err
 	}
-	this, _ := records[0].Get("this")
-	return this, nil
+	if profile != nil {
+		if err := profile.record(ctx, result); err != nil {
+			return nil, err
+		}
+	}
+	rows := make([]any, len(records))
+	for i, record := range records {
+		rows[i], _ = record.Get("this")
+	}
+	return rows, nil
 }
 
 // Ping checks within ctx that the database answers a query.

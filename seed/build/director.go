@@ -184,7 +184,7 @@ var roleNouns = map[string]bool{
 	"winner": true, "nominee": true, "activist": true, "designer": true, "critic": true,
 	"humorist": true, "puppeteer": true, "pioneer": true, "mystic": true,
 	// Not roles, but they lead a name the same way.
-	"both": true, "former": true,
+	"both": true,
 }
 
 // isRoleNoun reports whether w, or a part of a hyphenated or slashed w, is
@@ -241,11 +241,10 @@ func skipCredits(toks []string, i *int) (starring bool) {
 // skipDescription moves *i past a description before a name, one that a
 // role noun ends ("the Austrian director Fritz Lang", "Murray's
 // then-husband Robert Z. Leonard", "veteran Allan Dwan", "an uncredited
-// Tod Browning"), but only when a name follows. A description holds lower
-// case words and, of capitalised ones, only demonyms, possessives and
-// award words, so a name before it is never skipped ("Clark Johnson about
-// a veteran United States Secret Service agent" was directed by Clark
-// Johnson).
+// Tod Browning", "California native Michael Campus"), but only when a name
+// follows. A comma or a word of descriptionBreaks ends the search, so a
+// name before them is never skipped ("Clark Johnson about a veteran United
+// States Secret Service agent" was directed by Clark Johnson).
 func skipDescription(toks []string, i *int) {
 	for n := 0; n < maxRoleDescriptionWords && *i+n+1 < len(toks); n++ {
 		w := toks[*i+n]
@@ -255,9 +254,6 @@ func skipDescription(toks []string, i *int) {
 			return
 		}
 		if !isRoleNoun(w) {
-			if isNameWord(w) && !describesName(w) {
-				return
-			}
 			continue
 		}
 		next := *i + n + 1
@@ -269,17 +265,6 @@ func skipDescription(toks []string, i *int) {
 			return
 		}
 	}
-}
-
-// demonym matches "American", "British", "Taiwanese", "French" and
-// movements ("Expressionist").
-var demonym = regexp.MustCompile(`^\p{Lu}\p{Ll}+(?:an|ish|ese|ch|ic|i|ist)$`)
-
-// describesName reports whether a capitalised word can be part of a
-// description: a demonym, a possessive or an award word.
-func describesName(w string) bool {
-	return demonym.MatchString(w) || notInNames[w] ||
-		strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "s'")
 }
 
 // parseNameList reads a list of names from toks; see parseDirectors.
