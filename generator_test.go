@@ -43,8 +43,8 @@ func (g *queryGenerator) query() string {
 // selection returns 1 to 3 fields of t (depth is the level of these fields).
 func (g *queryGenerator) selection(t *ast.Definition, depth int) string {
 	var b strings.Builder
-	if t.Kind == ast.Interface {
-		// An interface: its own fields, and fragments on some of its implementations.
+	if t.Kind == ast.Interface || t.Kind == ast.Union {
+		// An interface or union: its own fields, and fragments on some of its members.
 		b.WriteString(" __typename")
 		for _, impl := range g.schema.GetPossibleTypes(t) {
 			if g.rnd.IntN(2) == 0 {
@@ -76,7 +76,7 @@ func (g *queryGenerator) selection(t *ast.Definition, depth int) string {
 			fmt.Fprintf(&b, "a%d: ", g.aliases)
 		}
 		b.WriteString(f.Name + g.arguments(f))
-		if def := g.schema.Types[f.Type.Name()]; def.Kind == ast.Object || def.Kind == ast.Interface {
+		if def := g.schema.Types[f.Type.Name()]; def.Kind == ast.Object || def.Kind == ast.Interface || def.Kind == ast.Union {
 			b.WriteString(" {" + g.selection(def, depth+1) + " }")
 		}
 	}
@@ -91,6 +91,18 @@ func (g *queryGenerator) arguments(f *ast.FieldDefinition) string {
 			args = append(args, fmt.Sprintf("id: %q", generatorIDs[g.rnd.IntN(len(generatorIDs))]))
 		case a.Name == "name":
 			args = append(args, fmt.Sprintf("name: %q", []string{"Science Fiction", "Film-Noir", "Drama", "No Such Genre"}[g.rnd.IntN(4)]))
+		case a.Name == "ids":
+			ids := make([]string, 1+g.rnd.IntN(3))
+			for i := range ids {
+				ids[i] = fmt.Sprintf("%q", generatorIDs[g.rnd.IntN(len(generatorIDs))])
+			}
+			args = append(args, "ids: ["+strings.Join(ids, ", ")+"]")
+		case a.Name == "text":
+			args = append(args, fmt.Sprintf("text: %q", []string{"never let", "romanik", "Carey Mulligan", "noir", "x", ""}[g.rnd.IntN(6)]))
+		case a.Name == "from" || a.Name == "to":
+			args = append(args, fmt.Sprintf("%s: %q", a.Name, relay.ID("Person", strconv.Itoa(1+g.rnd.IntN(200)))))
+		case a.Name == "maxHops":
+			args = append(args, "maxHops: "+strconv.Itoa(1+g.rnd.IntN(3)))
 		case a.Name == "first" && g.rnd.IntN(3) > 0:
 			first := 1 + g.rnd.IntN(3)
 			if g.rnd.IntN(20) == 0 {
