@@ -248,7 +248,7 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 	}
 	// A query that does not match its hash is refused, coded.
 	status, resp, _ = request(t, testServer.URL, "", map[string]any{"query": "{ __typename }", "extensions": ext})
-	if len(resp.Errors) != 1 || resp.codes()[0] != string(apperr.BadUserInput) {
+	if len(resp.Errors) != 1 || resp.codes()[0] != string(apperr.BadRequest) {
 		t.Errorf("mismatched hash: status %d, errors %+v", status, resp.Errors)
 	}
 }
