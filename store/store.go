@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync/atomic"
 	"time"
 
@@ -42,15 +43,15 @@ type Store struct {
 func Open(ctx context.Context, cfg Config, timeout time.Duration) (*Store, error) {
 	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.Username, cfg.Password, ""),
 		func(c *neo4j.Config) {
-			// Fail fast when the database is away instead of queueing requests for a minute.
-			// A refused connection fails at once, a silent one after SocketConnectTimeout.
-			// A managed transaction that fails transiently is retried after the driver's
-			// first back-off (about 1 s, jittered) and, with MaxTransactionRetryTime under
-			// that back-off, not again: so a request answers SERVICE_UNAVAILABLE within
-			// about 1 to 2 s, while a deadlock or a cluster leader switch still gets its retry.
+			// Fail fast when the database is away instead of queueing requests for a minute:
+			// a refused connection fails at once, a silent one after SocketConnectTimeout.
+			// The driver's own retries of managed transactions start with a pause of about
+			// a second, too long for an answer within 2 s, so they are off
+			// (MaxTransactionRetryTime 0) and the store retries a fast failure once itself
+			// (run), inside the same budget.
 			c.SocketConnectTimeout = time.Second
-			c.ConnectionAcquisitionTimeout = 1500 * time.Millisecond
-			c.MaxTransactionRetryTime = 500 * time.Millisecond
+			c.ConnectionAcquisitionTimeout = time.Second
+			c.MaxTransactionRetryTime = 0
 		})
 	if err != nil {
 		return nil, fmt.Errorf("invalid Neo4j URI %q: %w", cfg.URI, err)
@@ -136,9 +137,41 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Stat
 	}
 	callCtx, cancel := s.bound(ctx)
 	defer cancel()
+	start := time.Now()
+	rows, err := s.attempt(callCtx, ctx, execute, modeName, stmt, txConfig)
+	if err != nil && time.Since(start) < fastFailure && isTransient(err) && ctx.Err() == nil {
+		// One retry of a failure that came fast (a lost connection, a deadlock, a leader
+		// switch), after a short jittered pause and bounded like a call to a suspect
+		// database, so that the whole call stays under 2 s.
+		select {
+		case <-time.After(retryPause + time.Duration(rand.Int64N(int64(retryPause)))):
+		case <-ctx.Done():
+		}
+		retryCtx, cancelRetry := context.WithTimeoutCause(ctx, suspectTimeout, errSuspect)
+		defer cancelRetry()
+		callCtx = retryCtx
+		rows, err = s.attempt(callCtx, ctx, execute, modeName, stmt, txConfig)
+	}
+	if err := s.settle(ctx, callCtx, err); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+const (
+	// fastFailure is how quickly a first attempt must have failed to be retried.
+	fastFailure = 500 * time.Millisecond
+	// retryPause is the least pause before the retry; up to twice that with jitter.
+	retryPause = 100 * time.Millisecond
+)
+
+// attempt runs stmt once in a managed transaction under callCtx; reqCtx is the request's
+// context, which counts the round trip.
+func (s *Store) attempt(callCtx, reqCtx context.Context, execute func(context.Context, neo4j.ManagedTransactionWork, ...func(*neo4j.TransactionConfig)) (any, error),
+	modeName string, stmt cypher.Statement, txConfig []func(*neo4j.TransactionConfig)) ([]any, error) {
 	rows, err := execute(callCtx, func(tx neo4j.ManagedTransaction) (any, error) {
 		s.roundTrips.Add(1)
-		observe.FromContext(ctx).AddRoundTrip()
+		observe.FromContext(reqCtx).AddRoundTrip()
 		ctx, span := observe.Tracer().Start(callCtx, "neo4j."+modeName, trace.WithSpanKind(trace.SpanKindClient),
 			trace.WithAttributes(attribute.String("db.system", "neo4j"), attribute.String("db.query.text", stmt.Text)))
 		start := time.Now()
@@ -150,10 +183,16 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Stat
 		span.End()
 		return rows, err
 	}, txConfig...)
-	if err := s.settle(ctx, callCtx, err); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	return rows.([]any), nil
+}
+
+// isTransient reports whether err is worth one retry: the driver says so (lost connection,
+// deadlock, leader switch, database restarting), or gave up retrying it itself.
+func isTransient(err error) bool {
+	return neo4j.IsRetryable(err) || neo4j.IsConnectivityError(err) || isRetryLimit(err)
 }
 
 // collectThis runs stmt (with PROFILE when ctx asks for a profile) and returns the `this`
