@@ -2,6 +2,8 @@
 //
 //	go run .          serve on :8080; starts and seeds the bundled Neo4j when NEO4J_URI is unset
 //	go run . seed     (re)load the bundled seed into the configured Neo4j
+//	go run . similar  recompute the similarity edges recommendations read
+//	go run . eval     offline evaluation of the recommendations (see recommend/eval)
 //
 // See README.md for the settings.
 package main
@@ -24,6 +26,7 @@ import (
 
 	"filmgraph/graph"
 	"filmgraph/launcher"
+	"filmgraph/recommend"
 	"filmgraph/seed"
 	"filmgraph/store"
 )
@@ -79,8 +82,12 @@ func run(log *slog.Logger, args []string) error {
 	if len(args) > 0 {
 		command = args[0]
 	}
-	if command != "serve" && command != "seed" {
-		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`", command)
+	switch command {
+	case "serve", "seed", "similar":
+	case "eval":
+		return runEval(log, args[1:])
+	default:
+		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `similar` or `eval`", command)
 	}
 	cfg, err := loadConfig()
 	if err != nil {
@@ -97,10 +104,17 @@ func run(log *slog.Logger, args []string) error {
 
 	switch command {
 	case "seed":
-		_, err := seed.Load(ctx, db.Driver(), db.Database(), os.Stderr)
-		return err
+		if _, err := seed.Load(ctx, db.Driver(), db.Database(), os.Stderr); err != nil {
+			return err
+		}
+		return recommend.Refresh(ctx, db.Driver(), db.Database(), os.Stderr)
+	case "similar":
+		return recommend.Refresh(ctx, db.Driver(), db.Database(), os.Stderr)
 	default:
 		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
+			return err
+		}
+		if err := ensureSimilar(ctx, log, cfg, db); err != nil {
 			return err
 		}
 		return serve(ctx, log, cfg, db)
@@ -161,6 +175,16 @@ func ensureSeeded(ctx context.Context, log *slog.Logger, cfg config, db *store.S
 		log.Warn("the database holds no filmgraph seed; run `go run . seed` to load it")
 		return nil
 	}
+}
+
+// ensureSimilar computes the similarity edges of the bundled database on its first start
+// (about a minute and a half); on a user's own database run `go run . similar` after `seed`.
+func ensureSimilar(ctx context.Context, log *slog.Logger, cfg config, db *store.Store) error {
+	if !cfg.bundled {
+		return nil
+	}
+	log.Info("computing the similarity edges of recommendations, if missing (first start only)")
+	return recommend.EnsureSimilar(ctx, db.Driver(), db.Database(), os.Stderr)
 }
 
 // newMux routes the API: GraphQL at /graphql, GraphiQL at /, liveness at /healthz.

@@ -75,6 +75,7 @@ type ComplexityRoot struct {
 		MovieLensID   func(childComplexity int) int
 		Plot          func(childComplexity int) int
 		RatingSummary func(childComplexity int) int
+		Recommended   func(childComplexity int, first *int64, after *string, strategy *model.RecommendationStrategy) int
 		Synopsis      func(childComplexity int) int
 		Title         func(childComplexity int) int
 		Year          func(childComplexity int) int
@@ -116,6 +117,33 @@ type ComplexityRoot struct {
 	RatingSummary struct {
 		Average func(childComplexity int) int
 		Count   func(childComplexity int) int
+	}
+
+	Recommendation struct {
+		Movie   func(childComplexity int) int
+		Reasons func(childComplexity int) int
+		Score   func(childComplexity int) int
+	}
+
+	RecommendationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RecommendationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RecommendationReason struct {
+		Kind func(childComplexity int) int
+		Text func(childComplexity int) int
+		Via  func(childComplexity int) int
+	}
+
+	Tag struct {
+		Name func(childComplexity int) int
 	}
 }
 
@@ -308,6 +336,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Movie.RatingSummary(childComplexity), true
+	case "Movie.recommended":
+		if e.ComplexityRoot.Movie.Recommended == nil {
+			break
+		}
+
+		args, err := ec.field_Movie_recommended_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Movie.Recommended(childComplexity, args["first"].(*int64), args["after"].(*string), args["strategy"].(*model.RecommendationStrategy)), true
 	case "Movie.synopsis":
 		if e.ComplexityRoot.Movie.Synopsis == nil {
 			break
@@ -489,6 +528,83 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RatingSummary.Count(childComplexity), true
 
+	case "Recommendation.movie":
+		if e.ComplexityRoot.Recommendation.Movie == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recommendation.Movie(childComplexity), true
+	case "Recommendation.reasons":
+		if e.ComplexityRoot.Recommendation.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recommendation.Reasons(childComplexity), true
+	case "Recommendation.score":
+		if e.ComplexityRoot.Recommendation.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recommendation.Score(childComplexity), true
+
+	case "RecommendationConnection.edges":
+		if e.ComplexityRoot.RecommendationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecommendationConnection.Edges(childComplexity), true
+	case "RecommendationConnection.pageInfo":
+		if e.ComplexityRoot.RecommendationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecommendationConnection.PageInfo(childComplexity), true
+	case "RecommendationConnection.totalCount":
+		if e.ComplexityRoot.RecommendationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecommendationConnection.TotalCount(childComplexity), true
+
+	case "RecommendationEdge.cursor":
+		if e.ComplexityRoot.RecommendationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecommendationEdge.Cursor(childComplexity), true
+	case "RecommendationEdge.node":
+		if e.ComplexityRoot.RecommendationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecommendationEdge.Node(childComplexity), true
+
+	case "RecommendationReason.kind":
+		if e.ComplexityRoot.RecommendationReason.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecommendationReason.Kind(childComplexity), true
+	case "RecommendationReason.text":
+		if e.ComplexityRoot.RecommendationReason.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecommendationReason.Text(childComplexity), true
+	case "RecommendationReason.via":
+		if e.ComplexityRoot.RecommendationReason.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecommendationReason.Via(childComplexity), true
+
+	case "Tag.name":
+		if e.ComplexityRoot.Tag.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tag.Name(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -662,6 +778,87 @@ type ActingEdge {
   node: Movie!
 }
 `, BuiltIn: false},
+	{Name: "../schema/recommend.graphqls", Input: `extend type Movie {
+  """
+  Films to watch next, best first, each with the reasons it was picked. At most 100 in all;
+  ` + "`" + `first` + "`" + ` is 1..100 (default 10). Scores are only comparable within one list.
+  """
+  recommended(first: Int = 10, after: String, strategy: RecommendationStrategy = HYBRID): RecommendationConnection!
+}
+
+"How recommendations are computed."
+enum RecommendationStrategy {
+  "A blend of COLLABORATIVE and CONTENT with weights chosen on a validation split."
+  HYBRID
+  "People who loved this film (8+ out of 10) also loved ..., normalised by each film's number of ratings."
+  COLLABORATIVE
+  "Shared directors, cast (weighted by billing), tags and genres."
+  CONTENT
+}
+
+"A page of recommendations."
+type RecommendationConnection {
+  "The recommendations of this page, best first."
+  edges: [RecommendationEdge!]!
+  "Paging state."
+  pageInfo: PageInfo!
+  "Number of recommendations in the whole list (at most 100)."
+  totalCount: Int!
+}
+
+"A recommendation in a connection."
+type RecommendationEdge {
+  "Opaque position of this edge; pass it as ` + "`" + `after` + "`" + ` to read on."
+  cursor: String!
+  "The recommendation."
+  node: Recommendation!
+}
+
+"A film recommended, with why."
+type Recommendation {
+  "The film recommended."
+  movie: Movie!
+  "Relevance; higher is better. Only comparable within one list."
+  score: Float!
+  "Up to three reasons, strongest first."
+  reasons: [RecommendationReason!]!
+}
+
+"Why a film was recommended."
+type RecommendationReason {
+  "What kind of link the reason follows."
+  kind: RecommendationReasonKind!
+  "The reason in words, e.g. \"Also directed by Mark Romanek\"."
+  text: String!
+  "The film, person, genre or tag the reason goes through; null when it goes through none (overall popularity)."
+  via: RecommendationVia
+}
+
+"The kinds of reason."
+enum RecommendationReasonKind {
+  "People who loved ` + "`" + `via` + "`" + ` (a film) loved this one too."
+  COLLABORATIVE
+  "` + "`" + `via` + "`" + ` (a person) also directed this film."
+  DIRECTOR
+  "` + "`" + `via` + "`" + ` (a person) also acts in this film."
+  CAST
+  "This film also carries the tag ` + "`" + `via` + "`" + `."
+  TAG
+  "This film is also in the genre ` + "`" + `via` + "`" + `."
+  GENRE
+  "Well rated by many people (in the genre ` + "`" + `via` + "`" + `, when set)."
+  POPULAR
+}
+
+"What a recommendation reason goes through."
+union RecommendationVia = Movie | Person | Genre | Tag
+
+"A tag users gave to films, e.g. \"dystopia\"."
+type Tag {
+  "The tag, lower-cased."
+  name: String!
+}
+`, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
 The entry points for reading the film graph. Every top-level field is answered by one
 Cypher statement that returns the whole selected subtree.
@@ -802,6 +999,8 @@ func (ec *executionContext) childFields_Movie(ctx context.Context, field graphql
 		return ec.fieldContext_Movie_cast(ctx, field)
 	case "ratingSummary":
 		return ec.fieldContext_Movie_ratingSummary(ctx, field)
+	case "recommended":
+		return ec.fieldContext_Movie_recommended(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Movie", field.Name)
 }
@@ -864,6 +1063,52 @@ func (ec *executionContext) childFields_RatingSummary(ctx context.Context, field
 		return ec.fieldContext_RatingSummary_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RatingSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_Recommendation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "movie":
+		return ec.fieldContext_Recommendation_movie(ctx, field)
+	case "score":
+		return ec.fieldContext_Recommendation_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_Recommendation_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Recommendation", field.Name)
+}
+
+func (ec *executionContext) childFields_RecommendationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RecommendationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RecommendationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RecommendationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecommendationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RecommendationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RecommendationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RecommendationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecommendationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RecommendationReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_RecommendationReason_kind(ctx, field)
+	case "text":
+		return ec.fieldContext_RecommendationReason_text(ctx, field)
+	case "via":
+		return ec.fieldContext_RecommendationReason_via(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecommendationReason", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1015,6 +1260,36 @@ func (ec *executionContext) field_Movie_cast_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Movie_recommended_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "strategy",
+		func(ctx context.Context, v any) (*model.RecommendationStrategy, error) {
+			return ec.unmarshalORecommendationStrategy2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendationStrategy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["strategy"] = arg2
 	return args, nil
 }
 
@@ -1963,6 +2238,50 @@ func (ec *executionContext) fieldContext_Movie_ratingSummary(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Movie_recommended(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Movie_recommended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Recommended(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["strategy"].(*model.RecommendationStrategy)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecommendationConnection) graphql.Marshaler {
+			return ec.marshalNRecommendationConnection2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Movie_recommended(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Movie",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecommendationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Movie_recommended_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MovieConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MovieConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2671,6 +2990,327 @@ func (ec *executionContext) _RatingSummary_count(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_RatingSummary_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RatingSummary", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Recommendation_movie(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_movie(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Movie(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Movie) graphql.Marshaler {
+			return ec.marshalNMovie2ᚖfilmgraphᚋgraphᚋmodelᚐMovie(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recommendation_movie(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Recommendation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Movie(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Recommendation_score(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recommendation_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recommendation", field, true, false, "Float")
+}
+
+func (ec *executionContext) _Recommendation_reasons(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RecommendationReason) graphql.Marshaler {
+			return ec.marshalNRecommendationReason2ᚕᚖfilmgraphᚋgraphᚋmodelᚐRecommendationReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recommendation_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Recommendation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecommendationReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecommendationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RecommendationEdge) graphql.Marshaler {
+			return ec.marshalNRecommendationEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐRecommendationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecommendationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecommendationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecommendationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecommendationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖfilmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecommendationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecommendationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecommendationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecommendationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecommendationConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _RecommendationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecommendationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecommendationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecommendationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Recommendation) graphql.Marshaler {
+			return ec.marshalNRecommendation2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecommendationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecommendationEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Recommendation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecommendationReason_kind(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendationReason_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RecommendationReasonKind) graphql.Marshaler {
+			return ec.marshalNRecommendationReasonKind2filmgraphᚋgraphᚋmodelᚐRecommendationReasonKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecommendationReason_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecommendationReason", field, true, false, "RecommendationReasonKind")
+}
+
+func (ec *executionContext) _RecommendationReason_text(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendationReason_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecommendationReason_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecommendationReason", field, true, false, "String")
+}
+
+func (ec *executionContext) _RecommendationReason_via(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendationReason_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RecommendationVia) graphql.Marshaler {
+			return ec.marshalORecommendationVia2filmgraphᚋgraphᚋmodelᚐRecommendationVia(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecommendationReason_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecommendationReason", field, true, false, "RecommendationVia")
+}
+
+func (ec *executionContext) _Tag_name(ctx context.Context, field graphql.CollectedField, obj *model.Tag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tag_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tag_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tag", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -3784,6 +4424,47 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	}
 }
 
+func (ec *executionContext) _RecommendationVia(ctx context.Context, sel ast.SelectionSet, obj model.RecommendationVia) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.Person:
+		return ec._Person(ctx, sel, &obj)
+	case *model.Person:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Person(ctx, sel, obj)
+	case model.Movie:
+		return ec._Movie(ctx, sel, &obj)
+	case *model.Movie:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Movie(ctx, sel, obj)
+	case model.Genre:
+		return ec._Genre(ctx, sel, &obj)
+	case *model.Genre:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Genre(ctx, sel, obj)
+	case model.Tag:
+		return ec._Tag(ctx, sel, &obj)
+	case *model.Tag:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Tag(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of RecommendationVia must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
@@ -3917,7 +4598,7 @@ func (ec *executionContext) _CastCredit(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
-var genreImplementors = []string{"Genre", "Node"}
+var genreImplementors = []string{"Genre", "Node", "RecommendationVia"}
 
 func (ec *executionContext) _Genre(ctx context.Context, sel ast.SelectionSet, obj *model.Genre) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, genreImplementors)
@@ -4020,7 +4701,7 @@ func (ec *executionContext) _Image(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
-var movieImplementors = []string{"Movie", "Node"}
+var movieImplementors = []string{"Movie", "Node", "RecommendationVia"}
 
 func (ec *executionContext) _Movie(ctx context.Context, sel ast.SelectionSet, obj *model.Movie) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, movieImplementors)
@@ -4095,6 +4776,12 @@ func (ec *executionContext) _Movie(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Movie_ratingSummary(ctx, field, obj)
+				})
+		case "recommended":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Movie_recommended(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -4244,7 +4931,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var personImplementors = []string{"Person", "Node"}
+var personImplementors = []string{"Person", "Node", "RecommendationVia"}
 
 func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *model.Person) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
@@ -4397,6 +5084,215 @@ func (ec *executionContext) _RatingSummary(ctx context.Context, sel ast.Selectio
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RatingSummary_count(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recommendationImplementors = []string{"Recommendation"}
+
+func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.SelectionSet, obj *model.Recommendation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Recommendation")
+		case "movie":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Recommendation_movie(ctx, field, obj)
+				})
+		case "score":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Recommendation_score(ctx, field, obj)
+				})
+		case "reasons":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Recommendation_reasons(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recommendationConnectionImplementors = []string{"RecommendationConnection"}
+
+func (ec *executionContext) _RecommendationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecommendationConnection")
+		case "edges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RecommendationConnection_edges(ctx, field, obj)
+				})
+		case "pageInfo":
+			out.Values[i] = ec._RecommendationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.Values[i] = ec._RecommendationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recommendationEdgeImplementors = []string{"RecommendationEdge"}
+
+func (ec *executionContext) _RecommendationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecommendationEdge")
+		case "cursor":
+			out.Values[i] = ec._RecommendationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RecommendationEdge_node(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recommendationReasonImplementors = []string{"RecommendationReason"}
+
+func (ec *executionContext) _RecommendationReason(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendationReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecommendationReason")
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RecommendationReason_kind(ctx, field, obj)
+				})
+		case "text":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RecommendationReason_text(ctx, field, obj)
+				})
+		case "via":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RecommendationReason_via(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tagImplementors = []string{"Tag", "RecommendationVia"}
+
+func (ec *executionContext) _Tag(ctx context.Context, sel ast.SelectionSet, obj *model.Tag) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tagImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Tag")
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Tag_name(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -4847,6 +5743,20 @@ func (ec *executionContext) marshalNCastCredit2ᚖfilmgraphᚋgraphᚋmodelᚐCa
 	return ec._CastCredit(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) marshalNGenre2ᚕᚖfilmgraphᚋgraphᚋmodelᚐGenreᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Genre) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -4977,6 +5887,80 @@ func (ec *executionContext) marshalNRatingSummary2ᚖfilmgraphᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._RatingSummary(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRecommendation2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendation(ctx context.Context, sel ast.SelectionSet, v *model.Recommendation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Recommendation!")
+		return graphql.Null
+	}
+	return ec._Recommendation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRecommendationConnection2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendationConnection(ctx context.Context, sel ast.SelectionSet, v *model.RecommendationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecommendationConnection!")
+		return graphql.Null
+	}
+	return ec._RecommendationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRecommendationEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐRecommendationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RecommendationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecommendationEdge2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRecommendationEdge2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendationEdge(ctx context.Context, sel ast.SelectionSet, v *model.RecommendationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecommendationEdge!")
+		return graphql.Null
+	}
+	return ec._RecommendationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRecommendationReason2ᚕᚖfilmgraphᚋgraphᚋmodelᚐRecommendationReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RecommendationReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecommendationReason2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendationReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRecommendationReason2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendationReason(ctx context.Context, sel ast.SelectionSet, v *model.RecommendationReason) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecommendationReason!")
+		return graphql.Null
+	}
+	return ec._RecommendationReason(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecommendationReasonKind2filmgraphᚋgraphᚋmodelᚐRecommendationReasonKind(ctx context.Context, v any) (model.RecommendationReasonKind, error) {
+	var res model.RecommendationReasonKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecommendationReasonKind2filmgraphᚋgraphᚋmodelᚐRecommendationReasonKind(ctx context.Context, sel ast.SelectionSet, v model.RecommendationReasonKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -5233,6 +6217,29 @@ func (ec *executionContext) marshalOPerson2ᚖfilmgraphᚋgraphᚋmodelᚐPerson
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORecommendationStrategy2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendationStrategy(ctx context.Context, v any) (*model.RecommendationStrategy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.RecommendationStrategy)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORecommendationStrategy2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendationStrategy(ctx context.Context, sel ast.SelectionSet, v *model.RecommendationStrategy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalORecommendationVia2filmgraphᚋgraphᚋmodelᚐRecommendationVia(ctx context.Context, sel ast.SelectionSet, v model.RecommendationVia) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RecommendationVia(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

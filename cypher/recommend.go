@@ -1,0 +1,260 @@
+package cypher
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"filmgraph/apperr"
+	"filmgraph/relay"
+)
+
+// Recommendations read the precomputed (:Movie)-[:SIMILAR {collaborative, content}]->(:Movie)
+// edges (package recommend computes them) and explain each pick with live traversals from
+// the seed film, so every reason lies on a path that exists when it is read.
+//
+// Precomputed edges rather than traversals aggregated at request time: Neo4j 5.26 rejects
+// aggregating functions inside a subquery expression nested in a projection ("Aggregation
+// column contains implicit grouping expressions"), and a recommendation field sits inside
+// the film's projection. Reading the edges needs no aggregation, and costs the same for a
+// blockbuster and an obscure film.
+
+// Strategy selects which similarity scores rank a recommendation.
+type Strategy string
+
+// The strategies of the schema's RecommendationStrategy, plus Popular, the baseline the
+// offline evaluation compares with.
+const (
+	Hybrid        Strategy = "HYBRID"
+	Collaborative Strategy = "COLLABORATIVE"
+	Content       Strategy = "CONTENT"
+	Popular       Strategy = "POPULAR"
+)
+
+const (
+	// LikedScore is the lowest score (1-10) that counts as "loved".
+	LikedScore = 8
+	// MaxSeeds caps the loved films a personal pick starts from (most recent first).
+	MaxSeeds = 20
+	// MinPopularRatings is the least number of ratings of a cold-start pick.
+	MinPopularRatings = 20
+)
+
+// Weights of the hybrid blend: score = WeightCollaborative*collaborative +
+// WeightContent*content, both similarities in [0, 1]. They were chosen on the validation
+// split by `go run . eval -tune` (see README, "Recommendations").
+var (
+	WeightCollaborative = 0.7
+	WeightContent       = 0.3
+)
+
+// weights returns the blend of a strategy.
+func weights(strategy Strategy, wCollab, wContent float64) (float64, float64) {
+	switch strategy {
+	case Collaborative:
+		return 1, 0
+	case Content:
+		return 0, 1
+	}
+	return wCollab, wContent
+}
+
+// Reason kinds (the schema's RecommendationReasonKind).
+const (
+	ReasonCollaborative = "COLLABORATIVE"
+	ReasonDirector      = "DIRECTOR"
+	ReasonCast          = "CAST"
+	ReasonTag           = "TAG"
+	ReasonGenre         = "GENRE"
+	ReasonPopular       = "POPULAR"
+)
+
+// KeyType names the concrete type of a union member in a projection.
+const KeyType = "#type"
+
+var (
+	recommendationEdgeType = &objectType{name: "RecommendationEdge"}
+	recommendationType     = &objectType{name: "Recommendation"}
+	reasonType             = &objectType{name: "RecommendationReason"}
+	tagType                = &objectType{name: "Tag", label: "Tag", key: "name"}
+)
+
+func init() {
+	define(movieType, map[string]fieldFunc{
+		"recommended": recommended,
+	})
+	define(recommendationEdgeType, map[string]fieldFunc{
+		"cursor": computed,
+		"node":   nested(recommendationType),
+	})
+	// A Recommendation is read with the film as the node and the ranked row as the
+	// "relationship": a map {movie, score, seed, collab, content, fixed}; the row's seed
+	// film and its reasons are bound to the variables named seedVar(row) and
+	// reasonsVar(row).
+	define(recommendationType, map[string]fieldFunc{
+		"movie":   nested(movieType),
+		"score":   relProperty("score"),
+		"reasons": reasons,
+	})
+	define(reasonType, map[string]fieldFunc{
+		"kind": relProperty("kind"),
+		"text": relProperty("text"),
+		"via":  via,
+	})
+	define(tagType, map[string]fieldFunc{
+		"name": property("name"),
+	})
+}
+
+// recommended translates Movie.recommended: the film is the seed of every row.
+func recommended(b *builder, s scope, f graphql.CollectedField) (string, error) {
+	strategy, err := strategyArg(b, f)
+	if err != nil {
+		return "", err
+	}
+	wCollab, wContent := weights(strategy, WeightCollaborative, WeightContent)
+	c, sim, score := b.variable("c"), b.variable("sim"), b.variable("score")
+	ranking := fmt.Sprintf("COLLECT { MATCH (%[1]s)-[%[2]s:SIMILAR]->(%[3]s:Movie) "+
+		"WITH %[3]s, %[5]s * coalesce(%[2]s.collaborative, 0.0) + %[6]s * coalesce(%[2]s.content, 0.0) AS %[4]s WHERE %[4]s > 0 "+
+		"ORDER BY %[4]s DESC, %[3]s.movieId LIMIT %[7]s "+
+		"RETURN {movie: %[3]s, score: %[4]s, seed: %[1]s, collab: %[8]s, content: %[9]s} }",
+		s.node, sim, c, score, b.param(wCollab), b.param(wContent), b.param(int64(MaxPageSize)),
+		b.param(wCollab > 0), b.param(wContent > 0))
+	ranked := b.variable("ranked")
+	conn, err := b.rankedConnection(f, ranked)
+	if err != nil {
+		return "", err
+	}
+	return "head([" + ranked + " IN [" + ranking + "] | " + conn + "])", nil
+}
+
+// strategyArg reads the strategy argument. gqlgen has already checked it against the
+// enum, so another value only reaches here through a translation bug; it is still coded.
+func strategyArg(b *builder, f graphql.CollectedField) (Strategy, error) {
+	raw, _ := b.args(f)["strategy"].(string)
+	switch Strategy(raw) {
+	case Hybrid, Collaborative, Content:
+		return Strategy(raw), nil
+	case "":
+		return Hybrid, nil
+	}
+	return "", apperr.New(apperr.BadUserInput,
+		"argument `strategy` of field `%s` must be HYBRID, COLLABORATIVE or CONTENT, got %q", f.Name, raw)
+}
+
+// rankedConnection projects the connection f over ranked, a Cypher list of ranked rows
+// (see recommendationType), best first.
+func (b *builder) rankedConnection(f graphql.CollectedField, ranked string) (string, error) {
+	args := b.args(f)
+	first, err := pageSize(f, args["first"])
+	if err != nil {
+		return "", err
+	}
+	var after *string
+	if raw, ok := args["after"].(string); ok {
+		after = &raw
+	}
+	afterOffset, err := relay.ParseCursor(after)
+	if err != nil {
+		return "", err
+	}
+	offset, limit := b.param(afterOffset+1), b.param(first)
+	parts := []string{
+		"`" + KeyTotal + "`: size(" + ranked + ")",
+		"`" + KeyOffset + "`: " + offset,
+		"`" + KeyFirst + "`: " + limit,
+	}
+	connectionType := f.Definition.Type.Name()
+	for _, cf := range graphql.CollectFields(b.op, f.Selections, []string{connectionType}) {
+		switch cf.Name {
+		case "totalCount", "pageInfo", "__typename":
+			continue // derived in Go from the values above
+		case "edges":
+			i, row, n := b.variable("i"), b.variable("row"), b.variable("n")
+			edge, err := b.project(recommendationEdgeType, scope{node: n, rel: row}, cf.Selections)
+			if err != nil {
+				return "", err
+			}
+			key, err := mapKey(cf.Alias)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, key+": "+fmt.Sprintf(
+				"COLLECT { UNWIND range(%[2]s, size(%[1]s) - 1) AS %[4]s WITH %[1]s[%[4]s] AS %[5]s, %[4]s ORDER BY %[4]s LIMIT %[3]s "+
+					"WITH %[5]s, %[5]s.movie AS %[6]s, %[5]s.seed AS %[7]s WITH %[5]s, %[6]s, %[7]s, %[9]s AS %[10]s RETURN %[8]s }",
+				ranked, offset, limit, i, row, n, seedVar(row), edge, b.reasonsList(row, n), reasonsVar(row)))
+		default:
+			return "", fmt.Errorf("cypher: no translation for %s.%s", connectionType, cf.Name)
+		}
+	}
+	return "{" + strings.Join(parts, ", ") + "}", nil
+}
+
+// seedVar names the variable that holds the seed film of the ranked row variable row.
+func seedVar(row string) string { return row + "seed" }
+
+// reasonsList returns the reasons of the ranked row variable row, whose recommended film
+// is n and seed film seedVar(row): the row's fixed reasons (cold start), then, from the
+// seed film to the recommended one, the fans who loved both (when the row's strategy is
+// collaborative), shared directors, cast (best billed first), tags and the rarest shared
+// genre (when it is content based). Each is found by a traversal at read time, so its
+// `via` lies on a path that exists then.
+func (b *builder) reasonsList(row, n string) string {
+	v := map[string]string{"{n}": n, "{row}": row, "{s}": seedVar(row), "{liked}": b.param(LikedScore)}
+	for _, name := range []string{"k", "a", "r", "p", "t", "g"} {
+		v["{"+name+"}"] = b.variable(name)
+	}
+	// No CASE around the subqueries: Neo4j 5.26 loses the outer nodes of a subquery
+	// expression inside CASE or a list comprehension ("VirtualNodeValue.id() ... is
+	// null"), so the strategy is tested in each WHERE and the list is bound by a WITH.
+	list := `coalesce({row}.fixed, [])
++ [{k} IN [COUNT { ({s})<-[{a}:RATED]-(:User)-[{r}:RATED]->({n}) WHERE {a}.score >= {liked} AND {r}.score >= {liked} }] WHERE {k} > 0 AND {row}.collab |
+  {kind: '` + ReasonCollaborative + `', via: {s}, text: 'Rated 8+ by ' + toString({k}) + CASE {k} WHEN 1 THEN ' person' ELSE ' people' END + ' who loved ' + {s}.title}]
++ COLLECT { MATCH ({s})<-[:DIRECTED]-({p}:Person)-[:DIRECTED]->({n}) WHERE {row}.content WITH {p} ORDER BY {p}.name, {p}.personId
+  RETURN {kind: '` + ReasonDirector + `', via: {p}, text: 'Also directed by ' + {p}.name} }
++ COLLECT { MATCH ({s})<-[{a}:ACTED_IN]-({p}:Person)-[{r}:ACTED_IN]->({n}) WHERE {row}.content WITH {p}, {a}, {r} ORDER BY {a}.order + {r}.order, {p}.personId LIMIT 3
+  RETURN {kind: '` + ReasonCast + `', via: {p}, text: 'Also stars ' + {p}.name} }
++ COLLECT { MATCH ({s})-[:TAGGED]->({t}:Tag)<-[:TAGGED]-({n}) WHERE {row}.content WITH {t} ORDER BY {t}.name LIMIT 2
+  RETURN {kind: '` + ReasonTag + `', via: {t}, text: 'Also tagged "' + {t}.name + '"'} }
++ COLLECT { MATCH ({s})-[:IN_GENRE]->({g}:Genre)<-[:IN_GENRE]-({n}) WHERE {row}.content WITH {g} ORDER BY COUNT { ({g})<-[:IN_GENRE]-(:Movie) }, {g}.name LIMIT 1
+  RETURN {kind: '` + ReasonGenre + `', via: {g}, text: 'Also in ' + {g}.name} }`
+	replacer := make([]string, 0, 2*len(v))
+	for k, name := range v {
+		replacer = append(replacer, k, name)
+	}
+	return strings.NewReplacer(replacer...).Replace(list)
+}
+
+// reasonsVar names the variable that holds the reasons of the ranked row variable row.
+func reasonsVar(row string) string { return row + "reasons" }
+
+// reasons projects up to three reasons of a recommendation, strongest kind first.
+func reasons(b *builder, s scope, f graphql.CollectedField) (string, error) {
+	x := b.variable("reason")
+	proj, err := b.project(reasonType, scope{node: x + ".via", rel: x}, f.Selections)
+	if err != nil {
+		return "", err
+	}
+	return "[" + x + " IN " + reasonsVar(s.rel) + "[..3] | " + proj + "]", nil
+}
+
+// viaTypes are the members of the RecommendationVia union, with the label that tells them
+// apart.
+var viaTypes = []*objectType{movieType, personType, genreType, tagType}
+
+// via projects the node a reason goes through as whichever union member it is; the
+// projection carries KeyType for the Go side. A reason through no node is null.
+func via(b *builder, s scope, f graphql.CollectedField) (string, error) {
+	v := b.variable("via")
+	var cases []string
+	for _, t := range viaTypes {
+		proj, err := b.project(t, scope{node: v}, f.Selections)
+		if err != nil {
+			return "", err
+		}
+		proj = "{`" + KeyType + "`: '" + t.name + "', " + strings.TrimPrefix(proj, "{")
+		cases = append(cases, "WHEN "+v+":"+t.label+" THEN "+proj)
+	}
+	return "head([" + v + " IN [" + s.node + "] WHERE " + v + " IS NOT NULL | CASE " + strings.Join(cases, " ") + " END])", nil
+}
