@@ -258,3 +258,93 @@ func via(b *builder, s scope, f graphql.CollectedField) (string, error) {
 	}
 	return "head([" + v + " IN [" + s.node + "] WHERE " + v + " IS NOT NULL | CASE " + strings.Join(cases, " ") + " END])", nil
 }
+
+// userRanking returns the clauses of a top-level statement that bind the variable ranked
+// to the films picked for the user $userId (param), as ranked rows (see
+// recommendationType), best first, at most MaxPageSize. me is the user's variable.
+//
+// The seeds are the user's loved films (the MaxSeeds most recent); a candidate's score sums
+// its similarity to each seed, and its reasons start from the seed that contributed most.
+// Films the user rated, collected or hid never appear. With no loved film (or none with
+// neighbours) the user gets cold-start picks: films with at least MinPopularRatings
+// ratings, best average first, in the genres of the films the user rated or collected,
+// or overall when there are none. Popular ranks by number of ratings alone (the
+// evaluation's baseline).
+func (b *builder) userRanking(userID int64, strategy Strategy, wCollab, wContent float64, me, ranked string) string {
+	wCollab, wContent = weights(strategy, wCollab, wContent)
+	v := map[string]string{
+		"{me}": me, "{ranked}": ranked, "{user}": b.param(userID), "{liked}": b.param(LikedScore),
+		"{maxSeeds}": b.param(MaxSeeds), "{wc}": b.param(wCollab), "{wk}": b.param(wContent),
+		"{collab}": b.param(wCollab > 0), "{content}": b.param(wContent > 0), "{max}": b.param(int64(MaxPageSize)),
+		"{minPopular}": b.param(MinPopularRatings),
+	}
+	for _, name := range []string{"r", "s", "sim", "c", "part", "score", "seed", "picks", "cold", "g", "genres", "n", "avg", "via"} {
+		v["{"+name+"}"] = b.variable(name)
+	}
+	picks := `MATCH ({me})-[{r}:RATED]->({s}:Movie) WHERE {r}.score >= {liked}
+  WITH {s} ORDER BY {r}.ratedAt DESC, {s}.movieId LIMIT {maxSeeds}
+  MATCH ({s})-[{sim}:SIMILAR]->({c}:Movie)
+  WHERE NOT EXISTS { ({me})-[:RATED|COLLECTED|HID]->({c}) }
+  WITH {s}, {c}, {wc} * coalesce({sim}.collaborative, 0.0) + {wk} * coalesce({sim}.content, 0.0) AS {part} WHERE {part} > 0
+  ORDER BY {part} DESC, {s}.movieId
+  WITH {c}, sum({part}) AS {score}, collect({s})[0] AS {seed}
+  ORDER BY {score} DESC, {c}.movieId LIMIT {max}
+  RETURN collect({movie: {c}, score: {score}, seed: {seed}, collab: {collab}, content: {content}}) AS {picks}`
+	if strategy == Popular {
+		picks = `MATCH ({c}:Movie) WHERE NOT EXISTS { ({me})-[:RATED|COLLECTED|HID]->({c}) }
+  WITH {c}, COUNT { ({c})<-[:RATED]-(:User) } AS {n}
+  ORDER BY {n} DESC, {c}.movieId LIMIT {max}
+  RETURN collect({movie: {c}, score: toFloat({n}), seed: null, collab: false, content: false,
+    fixed: [{kind: '` + ReasonPopular + `', via: null, text: 'Rated by ' + toString({n}) + ' people'}]}) AS {picks}`
+	}
+	text := `MATCH ({me}:User {userId: {user}})
+CALL ({me}) {
+  ` + picks + `
+}
+CALL ({me}, {picks}) {
+  WITH {me} WHERE size({picks}) = 0
+  CALL ({me}) {
+    OPTIONAL MATCH ({me})-[:RATED|COLLECTED]->(:Movie)-[:IN_GENRE]->({g}:Genre)
+    WITH {g}, count({g}) AS {n} ORDER BY {n} DESC, {g}.name
+    RETURN collect({g}) AS {genres}
+  }
+  MATCH ({c}:Movie)<-[{r}:RATED]-(:User)
+  WHERE (size({genres}) = 0 OR EXISTS { ({c})-[:IN_GENRE]->({g}:Genre) WHERE {g} IN {genres} })
+    AND NOT EXISTS { ({me})-[:RATED|COLLECTED|HID]->({c}) }
+  WITH {c}, {genres}, count({r}) AS {n}, avg({r}.score) AS {avg} WHERE {n} >= {minPopular}
+  ORDER BY {avg} DESC, {n} DESC, {c}.movieId LIMIT {max}
+  WITH {c}, {n}, {avg}, head([{g} IN {genres} WHERE EXISTS { ({c})-[:IN_GENRE]->({g}) }]) AS {via}
+  RETURN collect({movie: {c}, score: {avg} / 10.0, seed: null, collab: false, content: false,
+    fixed: [{kind: '` + ReasonPopular + `', via: {via}, text: 'Rated ' + toString(round({avg}, 1)) + ' on average by ' + toString({n}) + ' people' +
+      CASE WHEN {via} IS NULL THEN '' ELSE ', in ' + {via}.name + ', a genre you watch' END}]}) AS {cold}
+}
+WITH {me}, {picks} + {cold} AS {ranked}`
+	replacer := make([]string, 0, 2*len(v))
+	for k, name := range v {
+		replacer = append(replacer, k, name)
+	}
+	return strings.NewReplacer(replacer...).Replace(text)
+}
+
+// PicksFor returns the statement of the films picked for the user userID (see
+// userRanking) with the given blend weights (used by HYBRID only), as rows {movieId,
+// score, reasons: [{kind, text, viaType, viaKey}]}, best first, at most first of them,
+// in the single column `this`, one row per film. It serves the offline evaluation and
+// tests, which need no GraphQL selection; no row means the user is unknown or gets
+// nothing.
+func PicksFor(userID int64, strategy Strategy, wCollab, wContent float64, first int) Statement {
+	b := &builder{params: map[string]any{}}
+	me, ranked := b.variable("me"), b.variable("ranked")
+	i, row, n := b.variable("i"), b.variable("row"), b.variable("n")
+	x := b.variable("reason")
+	text := b.userRanking(userID, strategy, wCollab, wContent, me, ranked) + fmt.Sprintf(`
+UNWIND range(0, size(%[1]s) - 1) AS %[2]s
+WITH %[1]s[%[2]s] AS %[3]s, %[2]s ORDER BY %[2]s LIMIT %[4]s
+WITH %[3]s, %[2]s, %[3]s.movie AS %[5]s, %[3]s.seed AS %[6]s
+WITH %[3]s, %[2]s, %[5]s, %[6]s, %[7]s AS %[8]s
+RETURN {movieId: %[5]s.movieId, score: %[3]s.score, reasons: [%[9]s IN %[8]s[..3] | {kind: %[9]s.kind, text: %[9]s.text,
+  viaType: head([l IN labels(%[9]s.via) WHERE l IN ['Movie', 'Person', 'Genre', 'Tag']]),
+  viaKey: coalesce(%[9]s.via.movieId, %[9]s.via.personId, %[9]s.via.name)}]} AS this
+ORDER BY %[2]s`, ranked, i, row, b.param(first), n, seedVar(row), b.reasonsList(row, n), reasonsVar(row), x)
+	return b.statement(text)
+}
