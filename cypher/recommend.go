@@ -267,8 +267,8 @@ func via(b *builder, s scope, f graphql.CollectedField) (string, error) {
 // its similarity to each seed, and its reasons start from the seed that contributed most.
 // Films the user rated, collected or hid never appear. With no loved film (or none with
 // neighbours) the user gets cold-start picks: films with at least MinPopularRatings
-// ratings, best average first, in the genres of the films the user rated or collected,
-// or overall when there are none. Popular ranks by number of ratings alone (the
+// ratings, best average first, those in the genres of the films the user rated or
+// collected before the others (so the list is full even when those genres are small). Popular ranks by number of ratings alone (the
 // evaluation's baseline).
 func (b *builder) userRanking(userID int64, strategy Strategy, wCollab, wContent float64, me, ranked string) string {
 	wCollab, wContent = weights(strategy, wCollab, wContent)
@@ -309,11 +309,10 @@ CALL ({me}, {picks}) {
     RETURN collect({g}) AS {genres}
   }
   MATCH ({c}:Movie)<-[{r}:RATED]-(:User)
-  WHERE (size({genres}) = 0 OR EXISTS { ({c})-[:IN_GENRE]->({g}:Genre) WHERE {g} IN {genres} })
-    AND NOT EXISTS { ({me})-[:RATED|COLLECTED|HID]->({c}) }
+  WHERE NOT EXISTS { ({me})-[:RATED|COLLECTED|HID]->({c}) }
   WITH {c}, {genres}, count({r}) AS {n}, avg({r}.score) AS {avg} WHERE {n} >= {minPopular}
-  ORDER BY {avg} DESC, {n} DESC, {c}.movieId LIMIT {max}
   WITH {c}, {n}, {avg}, head([{g} IN {genres} WHERE EXISTS { ({c})-[:IN_GENRE]->({g}) }]) AS {via}
+  ORDER BY {via} IS NULL, {avg} DESC, {n} DESC, {c}.movieId LIMIT {max}
   RETURN collect({movie: {c}, score: {avg} / 10.0, seed: null, collab: false, content: false,
     fixed: [{kind: '` + ReasonPopular + `', via: {via}, text: 'Rated ' + toString(round({avg}, 1)) + ' on average by ' + toString({n}) + ' people' +
       CASE WHEN {via} IS NULL THEN '' ELSE ', in ' + {via}.name + ', a genre you watch' END}]}) AS {cold}

@@ -39,14 +39,14 @@ const (
 )
 
 // deleteSimilarCypher removes every similarity edge, in batches.
-const deleteSimilarCypher = `MATCH ()-[s:SIMILAR]->()
+const deleteSimilarCypher = `MATCH (m:Movie)-[s:SIMILAR]->() WHERE $only IS NULL OR m.movieId IN $only
 CALL (s) { DELETE s } IN TRANSACTIONS OF 10000 ROWS`
 
 // collaborativeCypher links each film to the films its fans loved too. Of a film's
 // fans (the $maxFans most recent), co loved the neighbour; the score,
 // co / sqrt(fans * ratings(neighbour)), is a cosine between the film's fans and the
 // neighbour's raters, so films everyone rated do not crowd out the rest.
-const collaborativeCypher = `MATCH (m:Movie) WHERE COUNT { (m)<-[r:RATED]-(:User) WHERE r.score >= $liked } >= $minCoLikes
+const collaborativeCypher = `MATCH (m:Movie) WHERE ($only IS NULL OR m.movieId IN $only) AND COUNT { (m)<-[r:RATED]-(:User) WHERE r.score >= $liked } >= $minCoLikes
 CALL (m) {
   MATCH (m)<-[r:RATED]-(u:User) WHERE r.score >= $liked
   WITH u ORDER BY r.ratedAt DESC, u.userId LIMIT $maxFans
@@ -72,7 +72,7 @@ CALL (g) {
   RETURN collect(c) AS top
 }
 WITH collect({genre: g, top: top}) AS tops
-MATCH (m:Movie)
+MATCH (m:Movie) WHERE $only IS NULL OR m.movieId IN $only
 CALL (m, tops) {
   CALL (m) {
     MATCH (m)<-[:DIRECTED]-(:Person)-[:DIRECTED]->(c:Movie) WHERE c <> m
@@ -112,12 +112,28 @@ const hasSimilarCypher = `MATCH ()-[s:SIMILAR]->() RETURN count(s) > 0 AS has`
 // see fewer recommendations while it runs (about a minute and a half on the bundled
 // seed with 2 cores). Progress lines go to log (nil: silent).
 func Refresh(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer) error {
+	return refresh(ctx, d, database, nil, log)
+}
+
+// RefreshFilms is Refresh for the outgoing edges of the given films (by movieId) only:
+// for tests, and to refresh the films a burst of new ratings touched.
+func RefreshFilms(ctx context.Context, d neo4j.DriverWithContext, database string, movieIDs []int64, log io.Writer) error {
+	if movieIDs == nil {
+		movieIDs = []int64{}
+	}
+	return refresh(ctx, d, database, movieIDs, log)
+}
+
+func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, only []int64, log io.Writer) error {
 	if log == nil {
 		log = io.Discard
 	}
 	params := map[string]any{
 		"liked": cypher.LikedScore, "maxFans": maxFans, "minCoLikes": minCoLikes, "maxBilling": maxBilling,
-		"genreTop": genreTop, "topK": TopK, "batch": batch,
+		"genreTop": genreTop, "topK": TopK, "batch": batch, "only": nil,
+	}
+	if only != nil {
+		params["only"] = only
 	}
 	start := time.Now()
 	for _, step := range []struct{ name, cypher string }{
