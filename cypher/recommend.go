@@ -45,8 +45,8 @@ const (
 // WeightContent*content, both similarities in [0, 1]. They were chosen on the validation
 // split by `go run . eval -tune` (see README, "Recommendations").
 var (
-	WeightCollaborative = 0.7
-	WeightContent       = 0.3
+	WeightCollaborative = 0.5
+	WeightContent       = 0.5
 )
 
 // weights returns the blend of a strategy.
