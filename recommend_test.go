@@ -104,7 +104,9 @@ func recommended(t *testing.T, movieID int64, vars map[string]any) (recommendedP
 	for k, v := range vars {
 		all[k] = v
 	}
-	var data struct{ Movie struct{ Recommended recommendedPage } }
+	var data struct {
+		Movie struct{ Recommended recommendedPage }
+	}
 	trips := mustQuery(t, recommendedQuery, all, &data)
 	return data.Movie.Recommended, trips
 }

@@ -4,6 +4,7 @@
 //	go run . seed     (re)load the bundled seed into the configured Neo4j
 //	go run . similar  recompute the similarity edges recommendations read
 //	go run . eval     offline evaluation of the recommendations (see recommend/eval)
+//	go run . profile  print Neo4j db hits of the example operations in docs/queries
 //
 // See README.md for the settings.
 package main
@@ -83,11 +84,11 @@ func run(log *slog.Logger, args []string) error {
 		command = args[0]
 	}
 	switch command {
-	case "serve", "seed", "similar":
+	case "serve", "seed", "similar", "profile":
 	case "eval":
 		return runEval(log, args[1:])
 	default:
-		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `similar` or `eval`", command)
+		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `similar`, `eval` or `profile`", command)
 	}
 	cfg, err := loadConfig()
 	if err != nil {
@@ -110,6 +111,11 @@ func run(log *slog.Logger, args []string) error {
 		return recommend.Refresh(ctx, db.Driver(), db.Database(), os.Stderr)
 	case "similar":
 		return recommend.Refresh(ctx, db.Driver(), db.Database(), os.Stderr)
+	case "profile":
+		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
+			return err
+		}
+		return profileExamples(ctx, log, db, "docs/queries", os.Stdout)
 	default:
 		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
 			return err

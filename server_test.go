@@ -332,7 +332,10 @@ func TestMalformedRequestsGet4xx(t *testing.T) {
 			var out gqlResponse
 			decodeErr := json.NewDecoder(resp.Body).Decode(&out)
 			if resp.StatusCode < 400 || resp.StatusCode >= 500 || decodeErr != nil || len(out.Errors) == 0 {
-				t.Errorf("status %d, decode error %v, errors %+v; want 4xx with an errors array", resp.StatusCode, decodeErr, out.Errors)
+				t.Fatalf("status %d, decode error %v, errors %+v; want 4xx with an errors array", resp.StatusCode, decodeErr, out.Errors)
+			}
+			if code := out.codes()[0]; code == "" || code == "INTERNAL_SERVER_ERROR" {
+				t.Errorf("error code %q, want a client error code: %+v", code, out.Errors)
 			}
 		})
 	}

@@ -12,6 +12,7 @@ import (
 type Code string
 
 const (
+	BadRequest         Code = "BAD_REQUEST" // the HTTP request is not a GraphQL request
 	BadUserInput       Code = "BAD_USER_INPUT"
 	NotFound           Code = "NOT_FOUND"
 	Unauthenticated    Code = "UNAUTHENTICATED"

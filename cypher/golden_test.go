@@ -69,6 +69,32 @@ func translate(t *testing.T, schema *ast.Schema, query string) (cypher.Statement
 		return cypher.Genre(ctx, args["name"].(string))
 	case "movies":
 		return cypher.Movies(ctx)
+	case "genres":
+		return cypher.Genres(ctx)
+	case "people":
+		return cypher.People(ctx)
+	case "search":
+		return cypher.Search(ctx, args["text"].(string), args["first"].(int64))
+	case "pathBetween":
+		from, err := relay.ParseIntID(args["from"].(string), "Person")
+		if err != nil {
+			return cypher.Statement{}, err
+		}
+		to, err := relay.ParseIntID(args["to"].(string), "Person")
+		if err != nil {
+			return cypher.Statement{}, err
+		}
+		return cypher.PathBetween(ctx, from, to, args["maxHops"].(int64))
+	case "nodes":
+		var refs []cypher.NodeRef
+		for _, id := range args["ids"].([]any) {
+			typeName, key, err := relay.ParseID(id.(string))
+			if err != nil {
+				return cypher.Statement{}, err
+			}
+			refs = append(refs, cypher.NodeRef{Type: typeName, Key: key})
+		}
+		return cypher.Nodes(ctx, refs)
 	}
 	t.Fatalf("no translation for Query.%s", field.Name)
 	return cypher.Statement{}, nil
@@ -129,15 +155,39 @@ func TestUserTextNeverReachesTheStatement(t *testing.T) {
 func TestArgumentErrors(t *testing.T) {
 	schema := loadSchema(t)
 	cases := map[string]string{
-		`{ movies(first: 0) { totalCount } }`:                           "between 1 and 100",
-		`{ movies(first: 101) { totalCount } }`:                         "between 1 and 100",
-		`{ movies(after: "bm9wZQ") { totalCount } }`:                    "not a valid cursor",
-		`{ genre(name: "Drama") { movies(first: -1) { totalCount } } }`: "between 1 and 100",
+		`{ movies(first: 0) { totalCount } }`:                                            "between 1 and 100",
+		`{ movies(first: 101) { totalCount } }`:                                          "between 1 and 100",
+		`{ movies(after: "bm9wZQ") { totalCount } }`:                                     "not a valid cursor",
+		`{ genre(name: "Drama") { movies(first: -1) { totalCount } } }`:                  "between 1 and 100",
+		`{ movies(filter: {yearFrom: 2001, yearTo: 2000}) { totalCount } }`:              "must not be after",
+		`{ movies(filter: {minAverageRating: 11}) { totalCount } }`:                      "between 0 and 10",
+		`{ movies(filter: {minRatingCount: -1}) { totalCount } }`:                        "0 or more",
+		`{ movies(filter: {titleContains: ""}) { totalCount } }`:                         "1 to 200 characters",
+		`{ search(text: "  ") { score } }`:                                               "must hold a word",
+		`{ search(text: "x", first: 101) { score } }`:                                    "between 1 and 100",
+		`{ pathBetween(from: "UGVyc29uOjE", to: "UGVyc29uOjI", maxHops: 7) { length } }`: "between 1 and 6",
+		`{ pathBetween(from: "UGVyc29uOjE", to: "UGVyc29uOjE") { length } }`:             "two different people",
 	}
 	for query, want := range cases {
 		_, err := translate(t, schema, query)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: got %v, want an error mentioning %q", query, err, want)
+		}
+	}
+}
+
+func TestLuceneQuery(t *testing.T) {
+	cases := map[string]string{
+		"romanik":       "+(romanik^2 romanik* romanik~1)",
+		"Never Let":     "+(never^2 never* never~1) +(let^2 let*)",
+		"C++ (1999)":    `+(c\+\+^2 c\+\+*) +(\(1999\)^2 \(1999\)* \(1999\)~1)`,
+		`a:b "quoted"`:  `+(a\:b^2 a\:b*) +(\"quoted\"^2 \"quoted\"* \"quoted\"~2)`,
+		"spielberg-ish": "+(spielberg^2 spielberg* spielberg~2) +(ish^2 ish*)",
+	}
+	for text, want := range cases {
+		got, err := cypher.LuceneQuery(text)
+		if err != nil || got != want {
+			t.Errorf("LuceneQuery(%q) = %q, %v; want %q", text, got, err, want)
 		}
 	}
 }

@@ -25,9 +25,21 @@ func Genre(ctx context.Context, name string) (Statement, error) {
 	return entity(ctx, genreType, name)
 }
 
-// Movies returns the statement for the current field, a MovieConnection over all films.
+// Movies returns the statement for the current field, a MovieConnection over the films
+// that match its filter, in its order.
 func Movies(ctx context.Context) (Statement, error) {
-	return topConnection(ctx, allMovies, movieEdgeType)
+	return topConnection(ctx, filteredConnection(browseMovies, movieEdgeType))
+}
+
+// Genres returns the statement for the current field, a GenreConnection over all genres.
+func Genres(ctx context.Context) (Statement, error) {
+	return topConnection(ctx, connection(allGenres, genreEdgeType))
+}
+
+// People returns the statement for the current field, a PersonConnection over the people
+// that match its filter, in its order.
+func People(ctx context.Context) (Statement, error) {
+	return topConnection(ctx, filteredConnection(browsePeople, personEdgeType))
 }
 
 // entity reads one node of t by key, projecting the current field's selection.
@@ -43,9 +55,9 @@ func entity(ctx context.Context, t *objectType, key any) (Statement, error) {
 }
 
 // topConnection reads a connection that has no parent node.
-func topConnection(ctx context.Context, rel relation, edge *objectType) (Statement, error) {
+func topConnection(ctx context.Context, translate fieldFunc) (Statement, error) {
 	b := newBuilder(ctx)
-	expr, err := connection(rel, edge)(b, scope{}, graphql.GetFieldContext(ctx).Field)
+	expr, err := translate(b, scope{}, graphql.GetFieldContext(ctx).Field)
 	if err != nil {
 		return Statement{}, err
 	}

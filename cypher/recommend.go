@@ -70,9 +70,6 @@ const (
 	ReasonPopular       = "POPULAR"
 )
 
-// KeyType names the concrete type of a union member in a projection.
-const KeyType = "#type"
-
 var (
 	recommendationEdgeType = &objectType{name: "RecommendationEdge"}
 	recommendationType     = &objectType{name: "Recommendation"}

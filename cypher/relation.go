@@ -20,6 +20,24 @@ const MaxPageSize = 100
 type relation struct {
 	pattern string // e.g. "({p})<-[{r}:DIRECTED]-({n}:Person)"
 	orderBy string // stable: always ends with a unique key, e.g. "{n}.name, {n}.personId"
+	where   string // optional condition on the items, with values as parameters
+}
+
+// match returns the MATCH clause (with its WHERE) of rel for these variables.
+func (rel relation) match(parent, r, n string) string {
+	clause := "MATCH " + expand(rel.pattern, parent, r, n)
+	if rel.where != "" {
+		clause += " WHERE " + expand(rel.where, parent, r, n)
+	}
+	return clause
+}
+
+// relationFunc builds a relation from a field's arguments (filters, orders).
+type relationFunc func(b *builder, args map[string]any) (relation, error)
+
+// fixed is a relationFunc for a relation that takes no arguments.
+func fixed(rel relation) relationFunc {
+	return func(*builder, map[string]any) (relation, error) { return rel, nil }
 }
 
 // collectPage returns a COLLECT subquery that pages through the items of rel below parent
@@ -42,8 +60,8 @@ func (b *builder) collectPage(rel relation, parent string, item *objectType, f g
 	if limit != "" {
 		page += " LIMIT " + limit
 	}
-	return fmt.Sprintf("COLLECT { MATCH %s WITH %s ORDER BY %s%s RETURN %s }",
-		expand(rel.pattern, parent, r, n), carried, expand(rel.orderBy, parent, r, n), page, proj), nil
+	return fmt.Sprintf("COLLECT { %s WITH %s ORDER BY %s%s RETURN %s }",
+		rel.match(parent, r, n), carried, expand(rel.orderBy, parent, r, n), page, proj), nil
 }
 
 // list translates a plain list field with an optional `first` argument.
@@ -65,8 +83,17 @@ func list(rel relation, item *objectType) fieldFunc {
 // a map holding the page's edges and the values the Go side needs for totalCount and
 // pageInfo. Each edge is projected as edge, with the item node and relationship in scope.
 func connection(rel relation, edge *objectType) fieldFunc {
+	return filteredConnection(fixed(rel), edge)
+}
+
+// filteredConnection is a connection whose relation depends on the field's arguments.
+func filteredConnection(relationOf relationFunc, edge *objectType) fieldFunc {
 	return func(b *builder, s scope, f graphql.CollectedField) (string, error) {
 		args := b.args(f)
+		rel, err := relationOf(b, args)
+		if err != nil {
+			return "", err
+		}
 		first, err := pageSize(f, args["first"])
 		if err != nil {
 			return "", err
@@ -82,7 +109,7 @@ func connection(rel relation, edge *objectType) fieldFunc {
 		offset, limit := b.param(afterOffset+1), b.param(first)
 		r, n := b.variable("r"), b.variable("n")
 		parts := []string{
-			"`" + KeyTotal + "`: COUNT { MATCH " + expand(rel.pattern, s.node, r, n) + " }",
+			"`" + KeyTotal + "`: COUNT { " + rel.match(s.node, r, n) + " }",
 			"`" + KeyOffset + "`: " + offset,
 			"`" + KeyFirst + "`: " + limit,
 		}
@@ -118,6 +145,21 @@ func pageSize(f graphql.CollectedField, raw any) (int64, error) {
 			"argument `first` of field `%s` must be between 1 and %d, got %v", f.Name, MaxPageSize, raw)
 	}
 	return n, nil
+}
+
+// toFloat accepts the number forms an argument map can hold.
+func toFloat(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil
+	}
+	if i, ok := toInt(v); ok {
+		return float64(i), true
+	}
+	return 0, false
 }
 
 // toInt accepts the integer forms an argument map can hold: literals decode to int64,

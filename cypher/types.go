@@ -4,6 +4,10 @@ import "github.com/99designs/gqlgen/graphql"
 
 // The object types of the schema and how each field is read from the graph. This table is
 // the one place where GraphQL names meet labels, relationship types and properties.
+//
+// Patterns below a parent name no label at the far end: each relationship type joins one
+// pair of labels (see seed/doc.go), and a bare end lets Neo4j count a connection from the
+// node's degree instead of expanding every relationship to check a label.
 var (
 	movieType         = &objectType{name: "Movie", label: "Movie", interfaces: []string{"Node"}, key: "movieId"}
 	personType        = &objectType{name: "Person", label: "Person", interfaces: []string{"Node"}, key: "personId"}
@@ -27,15 +31,15 @@ func init() {
 		"plot":        property("plot"),
 		"cover":       cover,
 		"genres": list(relation{
-			pattern: "({p})-[{r}:IN_GENRE]->({n}:Genre)",
+			pattern: "({p})-[{r}:IN_GENRE]->({n})",
 			orderBy: "{n}.name",
 		}, genreType),
 		"directors": list(relation{
-			pattern: "({p})<-[{r}:DIRECTED]-({n}:Person)",
+			pattern: "({p})<-[{r}:DIRECTED]-({n})",
 			orderBy: "{n}.name, {n}.personId",
 		}, personType),
 		"cast": list(relation{
-			pattern: "({p})<-[{r}:ACTED_IN]-({n}:Person)",
+			pattern: "({p})<-[{r}:ACTED_IN]-({n})",
 			orderBy: "{r}.order, {n}.personId",
 		}, castCreditType),
 		"ratingSummary": ratingSummary,
@@ -58,11 +62,11 @@ func init() {
 		"id":   computed,
 		"name": property("name"),
 		"directed": connection(relation{
-			pattern: "({p})-[{r}:DIRECTED]->({n}:Movie)",
+			pattern: "({p})-[{r}:DIRECTED]->({n})",
 			orderBy: "coalesce({n}.year, -1) DESC, {n}.title, {n}.movieId",
 		}, movieEdgeType),
 		"actedIn": connection(relation{
-			pattern: "({p})-[{r}:ACTED_IN]->({n}:Movie)",
+			pattern: "({p})-[{r}:ACTED_IN]->({n})",
 			orderBy: "coalesce({n}.year, -1) DESC, {n}.title, {n}.movieId",
 		}, actingEdgeType),
 	})
@@ -84,8 +88,7 @@ func init() {
 }
 
 var (
-	allMovies     = relation{pattern: "({n}:Movie)", orderBy: "{n}.title, {n}.movieId"}
-	moviesInGenre = relation{pattern: "({p})<-[{r}:IN_GENRE]-({n}:Movie)", orderBy: "{n}.title, {n}.movieId"}
+	moviesInGenre = relation{pattern: "({p})<-[{r}:IN_GENRE]-({n})", orderBy: "{n}.title, {n}.movieId"}
 )
 
 // cover is the film's poster image, captioned where the data has a caption.
@@ -106,7 +109,7 @@ func ratingSummary(b *builder, s scope, f graphql.CollectedField) (string, error
 	if err != nil {
 		return "", err
 	}
-	return "head([" + scores + " IN [COLLECT { MATCH (" + s.node + ")<-[" + r + ":RATED]-(:User) RETURN " + r + ".score }] | " +
+	return "head([" + scores + " IN [COLLECT { MATCH (" + s.node + ")<-[" + r + ":RATED]-() RETURN " + r + ".score }] | " +
 		proj + "])", nil
 }
 
@@ -121,5 +124,5 @@ func ratingCount(_ *builder, s scope, _ graphql.CollectedField) (string, error) 
 }
 
 func movieCount(b *builder, s scope, _ graphql.CollectedField) (string, error) {
-	return "COUNT { (" + s.node + ")<-[:IN_GENRE]-(:Movie) }", nil
+	return "COUNT { (" + s.node + ")<-[:IN_GENRE]-() }", nil
 }

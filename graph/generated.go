@@ -52,11 +52,27 @@ type ComplexityRoot struct {
 		Person func(childComplexity int) int
 	}
 
+	CoStar struct {
+		Person       func(childComplexity int) int
+		SharedMovies func(childComplexity int) int
+	}
+
 	Genre struct {
 		ID         func(childComplexity int) int
 		MovieCount func(childComplexity int) int
 		Movies     func(childComplexity int, first *int64, after *string) int
 		Name       func(childComplexity int) int
+	}
+
+	GenreConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	GenreEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Image struct {
@@ -74,9 +90,11 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		MovieLensID   func(childComplexity int) int
 		Plot          func(childComplexity int) int
+		Poster        func(childComplexity int) int
 		RatingSummary func(childComplexity int) int
 		Recommended   func(childComplexity int, first *int64, after *string, strategy *model.RecommendationStrategy) int
 		Synopsis      func(childComplexity int) int
+		Tags          func(childComplexity int, first *int64) int
 		Title         func(childComplexity int) int
 		Year          func(childComplexity int) int
 	}
@@ -101,22 +119,51 @@ type ComplexityRoot struct {
 
 	Person struct {
 		ActedIn  func(childComplexity int, first *int64, after *string) int
+		CoStars  func(childComplexity int, first *int64) int
 		Directed func(childComplexity int, first *int64, after *string) int
 		ID       func(childComplexity int) int
 		Name     func(childComplexity int) int
 	}
 
+	PersonConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PersonEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PersonLink struct {
+		From  func(childComplexity int) int
+		Movie func(childComplexity int) int
+		To    func(childComplexity int) int
+	}
+
+	PersonPath struct {
+		Length func(childComplexity int) int
+		Links  func(childComplexity int) int
+	}
+
 	Query struct {
-		Genre  func(childComplexity int, name string) int
-		Movie  func(childComplexity int, id string) int
-		Movies func(childComplexity int, first *int64, after *string) int
-		Node   func(childComplexity int, id string) int
-		Person func(childComplexity int, id string) int
+		Genre       func(childComplexity int, name string) int
+		Genres      func(childComplexity int, first *int64, after *string) int
+		Movie       func(childComplexity int, id string) int
+		Movies      func(childComplexity int, filter *model.MovieFilter, orderBy *model.MovieOrder, first *int64, after *string) int
+		Node        func(childComplexity int, id string) int
+		Nodes       func(childComplexity int, ids []string) int
+		PathBetween func(childComplexity int, from string, to string, maxHops *int64) int
+		People      func(childComplexity int, filter *model.PersonFilter, orderBy *model.PersonOrder, first *int64, after *string) int
+		Person      func(childComplexity int, id string) int
+		Search      func(childComplexity int, text string, first *int64) int
 	}
 
 	RatingSummary struct {
-		Average func(childComplexity int) int
-		Count   func(childComplexity int) int
+		Average   func(childComplexity int) int
+		Count     func(childComplexity int) int
+		Histogram func(childComplexity int) int
 	}
 
 	Recommendation struct {
@@ -142,8 +189,18 @@ type ComplexityRoot struct {
 		Via  func(childComplexity int) int
 	}
 
+	SearchResult struct {
+		Item  func(childComplexity int) int
+		Score func(childComplexity int) int
+	}
+
 	Tag struct {
 		Name func(childComplexity int) int
+	}
+
+	TagCount struct {
+		Count func(childComplexity int) int
+		Name  func(childComplexity int) int
 	}
 }
 
@@ -153,10 +210,15 @@ type ComplexityRoot struct {
 
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
+	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Movie(ctx context.Context, id string) (*model.Movie, error)
 	Person(ctx context.Context, id string) (*model.Person, error)
 	Genre(ctx context.Context, name string) (*model.Genre, error)
-	Movies(ctx context.Context, first *int64, after *string) (*model.MovieConnection, error)
+	Movies(ctx context.Context, filter *model.MovieFilter, orderBy *model.MovieOrder, first *int64, after *string) (*model.MovieConnection, error)
+	Genres(ctx context.Context, first *int64, after *string) (*model.GenreConnection, error)
+	People(ctx context.Context, filter *model.PersonFilter, orderBy *model.PersonOrder, first *int64, after *string) (*model.PersonConnection, error)
+	Search(ctx context.Context, text string, first *int64) ([]*model.SearchResult, error)
+	PathBetween(ctx context.Context, from string, to string, maxHops *int64) (*model.PersonPath, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -228,6 +290,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CastCredit.Person(childComplexity), true
 
+	case "CoStar.person":
+		if e.ComplexityRoot.CoStar.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoStar.Person(childComplexity), true
+	case "CoStar.sharedMovies":
+		if e.ComplexityRoot.CoStar.SharedMovies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoStar.SharedMovies(childComplexity), true
+
 	case "Genre.id":
 		if e.ComplexityRoot.Genre.ID == nil {
 			break
@@ -257,6 +332,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Genre.Name(childComplexity), true
+
+	case "GenreConnection.edges":
+		if e.ComplexityRoot.GenreConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenreConnection.Edges(childComplexity), true
+	case "GenreConnection.pageInfo":
+		if e.ComplexityRoot.GenreConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenreConnection.PageInfo(childComplexity), true
+	case "GenreConnection.totalCount":
+		if e.ComplexityRoot.GenreConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenreConnection.TotalCount(childComplexity), true
+
+	case "GenreEdge.cursor":
+		if e.ComplexityRoot.GenreEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenreEdge.Cursor(childComplexity), true
+	case "GenreEdge.node":
+		if e.ComplexityRoot.GenreEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenreEdge.Node(childComplexity), true
 
 	case "Image.caption":
 		if e.ComplexityRoot.Image.Caption == nil {
@@ -330,6 +437,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Movie.Plot(childComplexity), true
+	case "Movie.poster":
+		if e.ComplexityRoot.Movie.Poster == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Movie.Poster(childComplexity), true
 	case "Movie.ratingSummary":
 		if e.ComplexityRoot.Movie.RatingSummary == nil {
 			break
@@ -353,6 +466,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Movie.Synopsis(childComplexity), true
+	case "Movie.tags":
+		if e.ComplexityRoot.Movie.Tags == nil {
+			break
+		}
+
+		args, err := ec.field_Movie_tags_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Movie.Tags(childComplexity, args["first"].(*int64)), true
 	case "Movie.title":
 		if e.ComplexityRoot.Movie.Title == nil {
 			break
@@ -434,6 +558,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.ActedIn(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+	case "Person.coStars":
+		if e.ComplexityRoot.Person.CoStars == nil {
+			break
+		}
+
+		args, err := ec.field_Person_coStars_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.CoStars(childComplexity, args["first"].(*int64)), true
 	case "Person.directed":
 		if e.ComplexityRoot.Person.Directed == nil {
 			break
@@ -458,6 +593,70 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Person.Name(childComplexity), true
 
+	case "PersonConnection.edges":
+		if e.ComplexityRoot.PersonConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonConnection.Edges(childComplexity), true
+	case "PersonConnection.pageInfo":
+		if e.ComplexityRoot.PersonConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonConnection.PageInfo(childComplexity), true
+	case "PersonConnection.totalCount":
+		if e.ComplexityRoot.PersonConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonConnection.TotalCount(childComplexity), true
+
+	case "PersonEdge.cursor":
+		if e.ComplexityRoot.PersonEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonEdge.Cursor(childComplexity), true
+	case "PersonEdge.node":
+		if e.ComplexityRoot.PersonEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonEdge.Node(childComplexity), true
+
+	case "PersonLink.from":
+		if e.ComplexityRoot.PersonLink.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonLink.From(childComplexity), true
+	case "PersonLink.movie":
+		if e.ComplexityRoot.PersonLink.Movie == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonLink.Movie(childComplexity), true
+	case "PersonLink.to":
+		if e.ComplexityRoot.PersonLink.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonLink.To(childComplexity), true
+
+	case "PersonPath.length":
+		if e.ComplexityRoot.PersonPath.Length == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonPath.Length(childComplexity), true
+	case "PersonPath.links":
+		if e.ComplexityRoot.PersonPath.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonPath.Links(childComplexity), true
+
 	case "Query.genre":
 		if e.ComplexityRoot.Query.Genre == nil {
 			break
@@ -469,6 +668,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Genre(childComplexity, args["name"].(string)), true
+	case "Query.genres":
+		if e.ComplexityRoot.Query.Genres == nil {
+			break
+		}
+
+		args, err := ec.field_Query_genres_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Genres(childComplexity, args["first"].(*int64), args["after"].(*string)), true
 
 	case "Query.movie":
 		if e.ComplexityRoot.Query.Movie == nil {
@@ -491,7 +701,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Movies(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Movies(childComplexity, args["filter"].(*model.MovieFilter), args["orderBy"].(*model.MovieOrder), args["first"].(*int64), args["after"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -503,6 +713,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.nodes":
+		if e.ComplexityRoot.Query.Nodes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.pathBetween":
+		if e.ComplexityRoot.Query.PathBetween == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pathBetween_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PathBetween(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int64)), true
+	case "Query.people":
+		if e.ComplexityRoot.Query.People == nil {
+			break
+		}
+
+		args, err := ec.field_Query_people_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.People(childComplexity, args["filter"].(*model.PersonFilter), args["orderBy"].(*model.PersonOrder), args["first"].(*int64), args["after"].(*string)), true
 	case "Query.person":
 		if e.ComplexityRoot.Query.Person == nil {
 			break
@@ -514,6 +757,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Person(childComplexity, args["id"].(string)), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int64)), true
 
 	case "RatingSummary.average":
 		if e.ComplexityRoot.RatingSummary.Average == nil {
@@ -527,6 +781,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RatingSummary.Count(childComplexity), true
+	case "RatingSummary.histogram":
+		if e.ComplexityRoot.RatingSummary.Histogram == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RatingSummary.Histogram(childComplexity), true
 
 	case "Recommendation.movie":
 		if e.ComplexityRoot.Recommendation.Movie == nil {
@@ -598,12 +858,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RecommendationReason.Via(childComplexity), true
 
+	case "SearchResult.item":
+		if e.ComplexityRoot.SearchResult.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResult.Item(childComplexity), true
+	case "SearchResult.score":
+		if e.ComplexityRoot.SearchResult.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResult.Score(childComplexity), true
+
 	case "Tag.name":
 		if e.ComplexityRoot.Tag.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Tag.Name(childComplexity), true
+
+	case "TagCount.count":
+		if e.ComplexityRoot.TagCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TagCount.Count(childComplexity), true
+	case "TagCount.name":
+		if e.ComplexityRoot.TagCount.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TagCount.Name(childComplexity), true
 
 	}
 	return 0, false
@@ -613,7 +899,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("MovieFilter", ec.unmarshalInputMovieFilter),
+			graphql.NewInputUnmarshaler("MovieOrder", ec.unmarshalInputMovieOrder),
+			graphql.NewInputUnmarshaler("PersonFilter", ec.unmarshalInputPersonFilter),
+			graphql.NewInputUnmarshaler("PersonOrder", ec.unmarshalInputPersonOrder),
+		)
 	}
 	first := true
 
@@ -685,6 +976,24 @@ type Genre implements Node {
   "Films in the genre, ordered by title, then by id. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
   movies(first: Int = 20, after: String): MovieConnection!
 }
+
+"A page of genres."
+type GenreConnection {
+  "The genres of this page."
+  edges: [GenreEdge!]!
+  "Paging state."
+  pageInfo: PageInfo!
+  "Number of genres, all pages together."
+  totalCount: Int!
+}
+
+"A genre in a connection."
+type GenreEdge {
+  "Opaque position of this edge; pass it as ` + "`" + `after` + "`" + ` to read on."
+  cursor: String!
+  "The genre."
+  node: Genre!
+}
 `, BuiltIn: false},
 	{Name: "../schema/movie.graphqls", Input: `"A film of the catalogue."
 type Movie implements Node {
@@ -696,8 +1005,10 @@ type Movie implements Node {
   title: String!
   "Release year; null when the data does not give one."
   year: Int
-  "Cover art shown on the film's page; null when the data has none."
+  "Cover art shown on the film's page, with its caption; null when the data has none."
   cover: Image
+  "Poster image (from Wikipedia); null when the data has none."
+  poster: Image
   "The site's synopsis; null until one is accepted (clients then invite visitors to send one)."
   synopsis: String
   "Lead paragraph of the film's Wikipedia article, when the data has it (CC BY-SA 4.0)."
@@ -710,6 +1021,8 @@ type Movie implements Node {
   cast(first: Int): [CastCredit!]!
   "Summary of the users' ratings on a 1-10 scale."
   ratingSummary: RatingSummary!
+  "MovieLens users' tags, most used first (then by name). ` + "`" + `first` + "`" + ` is 1..100 (default 10)."
+  tags(first: Int = 10): [TagCount!]!
 }
 
 "One actor's credit in a film."
@@ -726,6 +1039,54 @@ type RatingSummary {
   average: Float
   "Number of ratings."
   count: Int!
+  "Number of ratings of each score: ten buckets, for scores 1 to 10."
+  histogram: [Int!]!
+}
+
+"A tag users gave a film, with how many times they gave it."
+type TagCount {
+  "The tag, lower-cased."
+  name: String!
+  "How many times users tagged the film with it."
+  count: Int!
+}
+
+"Which films ` + "`" + `Query.movies` + "`" + ` returns. Every condition given must hold."
+input MovieFilter {
+  "Films in at least one of these genres (exact names)."
+  genres: [String!]
+  "Films released in or after this year."
+  yearFrom: Int
+  "Films released in or before this year."
+  yearTo: Int
+  "Films whose average rating (1-10) is at least this."
+  minAverageRating: Float
+  "Films whose average rating (1-10) is at most this."
+  maxAverageRating: Float
+  "Films rated at least this many times."
+  minRatingCount: Int
+  "Films whose title contains this text, ignoring case (1..200 characters)."
+  titleContains: String
+}
+
+"What ` + "`" + `Query.movies` + "`" + ` is ordered by."
+input MovieOrder {
+  "The sort key."
+  field: MovieOrderField!
+  "The direction (default ASC)."
+  direction: OrderDirection = ASC
+}
+
+"Sort keys of films."
+enum MovieOrderField {
+  "Title, alphabetically."
+  TITLE
+  "Release year; films without a year come last."
+  YEAR
+  "Average rating; films nobody rated come last."
+  AVERAGE_RATING
+  "Number of ratings (popularity)."
+  RATING_COUNT
 }
 
 "A page of films."
@@ -756,6 +1117,77 @@ type Person implements Node {
   directed(first: Int = 20, after: String): MovieConnection!
   "Films this person acted in, newest first (then by title). ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
   actedIn(first: Int = 20, after: String): ActingConnection!
+  """
+  The actors who shared the most films with this person as fellow cast members, most
+  shared first (then by name). ` + "`" + `first` + "`" + ` is 1..100 (default 10).
+  """
+  coStars(first: Int = 10): [CoStar!]!
+}
+
+"An actor who shared films with a person."
+type CoStar {
+  "The fellow actor."
+  person: Person!
+  "Number of films both acted in."
+  sharedMovies: Int!
+}
+
+"A page of people."
+type PersonConnection {
+  "The people of this page."
+  edges: [PersonEdge!]!
+  "Paging state."
+  pageInfo: PageInfo!
+  "Number of people matching, all pages together."
+  totalCount: Int!
+}
+
+"A person in a connection."
+type PersonEdge {
+  "Opaque position of this edge; pass it as ` + "`" + `after` + "`" + ` to read on."
+  cursor: String!
+  "The person."
+  node: Person!
+}
+
+"Which people ` + "`" + `Query.people` + "`" + ` returns."
+input PersonFilter {
+  "People whose name contains this text, ignoring case (1..200 characters)."
+  nameContains: String
+}
+
+"What ` + "`" + `Query.people` + "`" + ` is ordered by."
+input PersonOrder {
+  "The sort key."
+  field: PersonOrderField!
+  "The direction (default ASC)."
+  direction: OrderDirection = ASC
+}
+
+"Sort keys of people."
+enum PersonOrderField {
+  "Name, alphabetically."
+  NAME
+  "Number of films acted in or directed."
+  MOVIE_COUNT
+}
+
+"A chain of people linked by shared films: from -[movie]- to, repeated."
+type PersonPath {
+  "Number of films in the chain (the degrees of separation)."
+  length: Int!
+  "The links of the chain, from the first person to the last."
+  links: [PersonLink!]!
+}
+
+"Two people who both worked on one film."
+type PersonLink {
+  "The person nearer the start of the chain."
+  from: Person!
+  "The film they share."
+  movie: Movie!
+  "The person nearer the end of the chain."
+  to: Person!
 }
 
 "A page of a person's acting credits."
@@ -866,14 +1298,38 @@ Cypher statement that returns the whole selected subtree.
 type Query {
   "Any entity by its global id; null when no entity has that id."
   node(id: ID!): Node
+  "Entities by global id, in the order asked (at most 100); null for each unknown id."
+  nodes(ids: [ID!]!): [Node]!
   "A film by its global id; null when no film has that id."
   movie(id: ID!): Movie
   "A person (director or actor) by global id; null when unknown."
   person(id: ID!): Person
   "A genre by its exact name; null when unknown."
   genre(name: String!): Genre
-  "All films, ordered by title, then by id. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  movies(first: Int = 20, after: String): MovieConnection!
+  """
+  Films matching ` + "`" + `filter` + "`" + ` (all films when absent), in ` + "`" + `orderBy` + "`" + ` order with ties broken by
+  id. ` + "`" + `totalCount` + "`" + ` counts the films that match. ` + "`" + `first` + "`" + ` is 1..100 (default 20).
+  """
+  movies(filter: MovieFilter, orderBy: MovieOrder = {field: TITLE, direction: ASC}, first: Int = 20, after: String): MovieConnection!
+  "All genres, ordered by name. ` + "`" + `first` + "`" + ` is 1..100 (default 50)."
+  genres(first: Int = 50, after: String): GenreConnection!
+  """
+  People matching ` + "`" + `filter` + "`" + ` (everybody when absent), in ` + "`" + `orderBy` + "`" + ` order with ties broken by
+  id. ` + "`" + `first` + "`" + ` is 1..100 (default 20).
+  """
+  people(filter: PersonFilter, orderBy: PersonOrder = {field: NAME, direction: ASC}, first: Int = 20, after: String): PersonConnection!
+  """
+  Films and people whose title or name matches ` + "`" + `text` + "`" + `, best match first. Matching forgives
+  a typo per word and completes the last word ("romanik", "never let"). ` + "`" + `text` + "`" + ` is 1..200
+  characters; ` + "`" + `first` + "`" + ` is 1..100 (default 10).
+  """
+  search(text: String!, first: Int = 10): [SearchResult!]!
+  """
+  The shortest chain of shared films between two people ("degrees of separation"): each
+  link is a film both people worked on, as actor or director. Null when the two are not
+  linked within ` + "`" + `maxHops` + "`" + ` films; ` + "`" + `maxHops` + "`" + ` is 1..6 (default 6).
+  """
+  pathBetween(from: ID!, to: ID!, maxHops: Int = 6): PersonPath
 }
 
 "An entity with a global id, as the Relay server specification defines it."
@@ -904,6 +1360,25 @@ type Image {
   height: Int
   "Caption shown with the image, e.g. \"DVD Cover (Fox Searchlight)\"."
   caption: String
+}
+
+"Sort direction."
+enum OrderDirection {
+  "Smallest first (A to Z, oldest, lowest)."
+  ASC
+  "Largest first (Z to A, newest, highest)."
+  DESC
+}
+`, BuiltIn: false},
+	{Name: "../schema/search.graphqls", Input: `"A film or a person found by ` + "`" + `Query.search` + "`" + `."
+union SearchItem = Movie | Person
+
+"One search hit with its relevance."
+type SearchResult {
+  "Relevance as the full-text index scores it; higher is better. Only comparable within one search."
+  score: Float!
+  "The film or person found."
+  item: SearchItem!
 }
 `, BuiltIn: false},
 }
@@ -947,6 +1422,16 @@ func (ec *executionContext) childFields_CastCredit(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type CastCredit", field.Name)
 }
 
+func (ec *executionContext) childFields_CoStar(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_CoStar_person(ctx, field)
+	case "sharedMovies":
+		return ec.fieldContext_CoStar_sharedMovies(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoStar", field.Name)
+}
+
 func (ec *executionContext) childFields_Genre(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -959,6 +1444,28 @@ func (ec *executionContext) childFields_Genre(ctx context.Context, field graphql
 		return ec.fieldContext_Genre_movies(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Genre", field.Name)
+}
+
+func (ec *executionContext) childFields_GenreConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_GenreConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_GenreConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_GenreConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GenreConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_GenreEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_GenreEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_GenreEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GenreEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Image(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -987,6 +1494,8 @@ func (ec *executionContext) childFields_Movie(ctx context.Context, field graphql
 		return ec.fieldContext_Movie_year(ctx, field)
 	case "cover":
 		return ec.fieldContext_Movie_cover(ctx, field)
+	case "poster":
+		return ec.fieldContext_Movie_poster(ctx, field)
 	case "synopsis":
 		return ec.fieldContext_Movie_synopsis(ctx, field)
 	case "plot":
@@ -999,6 +1508,8 @@ func (ec *executionContext) childFields_Movie(ctx context.Context, field graphql
 		return ec.fieldContext_Movie_cast(ctx, field)
 	case "ratingSummary":
 		return ec.fieldContext_Movie_ratingSummary(ctx, field)
+	case "tags":
+		return ec.fieldContext_Movie_tags(ctx, field)
 	case "recommended":
 		return ec.fieldContext_Movie_recommended(ctx, field)
 	}
@@ -1051,8 +1562,54 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_directed(ctx, field)
 	case "actedIn":
 		return ec.fieldContext_Person_actedIn(ctx, field)
+	case "coStars":
+		return ec.fieldContext_Person_coStars(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PersonConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PersonConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PersonConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PersonEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PersonEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_PersonLink_from(ctx, field)
+	case "movie":
+		return ec.fieldContext_PersonLink_movie(ctx, field)
+	case "to":
+		return ec.fieldContext_PersonLink_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonLink", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonPath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "length":
+		return ec.fieldContext_PersonPath_length(ctx, field)
+	case "links":
+		return ec.fieldContext_PersonPath_links(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonPath", field.Name)
 }
 
 func (ec *executionContext) childFields_RatingSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1061,6 +1618,8 @@ func (ec *executionContext) childFields_RatingSummary(ctx context.Context, field
 		return ec.fieldContext_RatingSummary_average(ctx, field)
 	case "count":
 		return ec.fieldContext_RatingSummary_count(ctx, field)
+	case "histogram":
+		return ec.fieldContext_RatingSummary_histogram(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RatingSummary", field.Name)
 }
@@ -1109,6 +1668,26 @@ func (ec *executionContext) childFields_RecommendationReason(ctx context.Context
 		return ec.fieldContext_RecommendationReason_via(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecommendationReason", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "score":
+		return ec.fieldContext_SearchResult_score(ctx, field)
+	case "item":
+		return ec.fieldContext_SearchResult_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchResult", field.Name)
+}
+
+func (ec *executionContext) childFields_TagCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_TagCount_name(ctx, field)
+	case "count":
+		return ec.fieldContext_TagCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TagCount", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1293,6 +1872,20 @@ func (ec *executionContext) field_Movie_recommended_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Movie_tags_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Person_actedIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1312,6 +1905,20 @@ func (ec *executionContext) field_Person_actedIn_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_coStars_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -1365,21 +1972,7 @@ func (ec *executionContext) field_Query_genre_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
-func (ec *executionContext) field_Query_movie_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_movies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Query_genres_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -1401,6 +1994,58 @@ func (ec *executionContext) field_Query_movies_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_movie_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_movies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.MovieFilter, error) {
+			return ec.unmarshalOMovieFilter2ᚖfilmgraphᚋgraphᚋmodelᚐMovieFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.MovieOrder, error) {
+			return ec.unmarshalOMovieOrder2ᚖfilmgraphᚋgraphᚋmodelᚐMovieOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1415,6 +2060,88 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_pathBetween_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PersonFilter, error) {
+			return ec.unmarshalOPersonFilter2ᚖfilmgraphᚋgraphᚋmodelᚐPersonFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.PersonOrder, error) {
+			return ec.unmarshalOPersonOrder2ᚖfilmgraphᚋgraphᚋmodelᚐPersonOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1426,6 +2153,28 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -1723,6 +2472,61 @@ func (ec *executionContext) fieldContext_CastCredit_person(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _CoStar_person(ctx context.Context, field graphql.CollectedField, obj *model.CoStar) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoStar_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Person(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖfilmgraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoStar_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoStar",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoStar_sharedMovies(ctx context.Context, field graphql.CollectedField, obj *model.CoStar) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoStar_sharedMovies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedMovies(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoStar_sharedMovies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoStar", field, true, false, "Int")
+}
+
 func (ec *executionContext) _Genre_id(ctx context.Context, field graphql.CollectedField, obj *model.Genre) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1832,6 +2636,148 @@ func (ec *executionContext) fieldContext_Genre_movies(ctx context.Context, field
 	if fc.Args, err = ec.field_Genre_movies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GenreConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.GenreConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GenreConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GenreEdge) graphql.Marshaler {
+			return ec.marshalNGenreEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐGenreEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GenreConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GenreConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GenreEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GenreConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.GenreConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GenreConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖfilmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GenreConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GenreConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GenreConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.GenreConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GenreConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GenreConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GenreConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _GenreEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.GenreEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GenreEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GenreEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GenreEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _GenreEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.GenreEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GenreEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Genre) graphql.Marshaler {
+			return ec.marshalNGenre2ᚖfilmgraphᚋgraphᚋmodelᚐGenre(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GenreEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GenreEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Genre(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -2052,6 +2998,38 @@ func (ec *executionContext) fieldContext_Movie_cover(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Movie_poster(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Movie_poster(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Poster(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Image) graphql.Marshaler {
+			return ec.marshalOImage2ᚖfilmgraphᚋgraphᚋmodelᚐImage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Movie_poster(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Movie",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Image(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Movie_synopsis(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2234,6 +3212,50 @@ func (ec *executionContext) fieldContext_Movie_ratingSummary(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RatingSummary(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Movie_tags(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Movie_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Tags(ctx, fc.Args["first"].(*int64)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TagCount) graphql.Marshaler {
+			return ec.marshalNTagCount2ᚕᚖfilmgraphᚋgraphᚋmodelᚐTagCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Movie_tags(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Movie",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TagCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Movie_tags_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -2650,6 +3672,343 @@ func (ec *executionContext) fieldContext_Person_actedIn(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_coStars(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_coStars(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CoStars(ctx, fc.Args["first"].(*int64)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CoStar) graphql.Marshaler {
+			return ec.marshalNCoStar2ᚕᚖfilmgraphᚋgraphᚋmodelᚐCoStarᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_coStars(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoStar(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_coStars_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PersonEdge) graphql.Marshaler {
+			return ec.marshalNPersonEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐPersonEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖfilmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PersonEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PersonEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖfilmgraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonLink_from(ctx context.Context, field graphql.CollectedField, obj *model.PersonLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonLink_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖfilmgraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonLink_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonLink_movie(ctx context.Context, field graphql.CollectedField, obj *model.PersonLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonLink_movie(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Movie(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Movie) graphql.Marshaler {
+			return ec.marshalNMovie2ᚖfilmgraphᚋgraphᚋmodelᚐMovie(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonLink_movie(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Movie(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonLink_to(ctx context.Context, field graphql.CollectedField, obj *model.PersonLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonLink_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖfilmgraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonLink_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonPath_length(ctx context.Context, field graphql.CollectedField, obj *model.PersonPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonPath_length(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Length(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonPath_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonPath", field, true, false, "Int")
+}
+
+func (ec *executionContext) _PersonPath_links(ctx context.Context, field graphql.CollectedField, obj *model.PersonPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonPath_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PersonLink) graphql.Marshaler {
+			return ec.marshalNPersonLink2ᚕᚖfilmgraphᚋgraphᚋmodelᚐPersonLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonPath_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonPath",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2688,6 +4047,50 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕfilmgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2836,7 +4239,7 @@ func (ec *executionContext) _Query_movies(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Movies(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Movies(ctx, fc.Args["filter"].(*model.MovieFilter), fc.Args["orderBy"].(*model.MovieOrder), fc.Args["first"].(*int64), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
@@ -2864,6 +4267,182 @@ func (ec *executionContext) fieldContext_Query_movies(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_movies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_genres(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_genres(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Genres(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GenreConnection) graphql.Marshaler {
+			return ec.marshalNGenreConnection2ᚖfilmgraphᚋgraphᚋmodelᚐGenreConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_genres(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GenreConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_genres_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_people(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().People(ctx, fc.Args["filter"].(*model.PersonFilter), fc.Args["orderBy"].(*model.PersonOrder), fc.Args["first"].(*int64), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
+			return ec.marshalNPersonConnection2ᚖfilmgraphᚋgraphᚋmodelᚐPersonConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_people(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_people_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["first"].(*int64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchResult) graphql.Marshaler {
+			return ec.marshalNSearchResult2ᚕᚖfilmgraphᚋgraphᚋmodelᚐSearchResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pathBetween(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pathBetween(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PathBetween(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonPath) graphql.Marshaler {
+			return ec.marshalOPersonPath2ᚖfilmgraphᚋgraphᚋmodelᚐPersonPath(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pathBetween(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonPath(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pathBetween_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2989,6 +4568,29 @@ func (ec *executionContext) _RatingSummary_count(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_RatingSummary_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RatingSummary", field, true, false, "Int")
+}
+
+func (ec *executionContext) _RatingSummary_histogram(ctx context.Context, field graphql.CollectedField, obj *model.RatingSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RatingSummary_histogram(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Histogram(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int64) graphql.Marshaler {
+			return ec.marshalNInt2ᚕint64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RatingSummary_histogram(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RatingSummary", field, true, false, "Int")
 }
 
@@ -3290,6 +4892,52 @@ func (ec *executionContext) fieldContext_RecommendationReason_via(_ context.Cont
 	return graphql.NewScalarFieldContext("RecommendationReason", field, true, false, "RecommendationVia")
 }
 
+func (ec *executionContext) _SearchResult_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResult_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResult_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchResult", field, true, false, "Float")
+}
+
+func (ec *executionContext) _SearchResult_item(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResult_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SearchItem) graphql.Marshaler {
+			return ec.marshalNSearchItem2filmgraphᚋgraphᚋmodelᚐSearchItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResult_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchResult", field, true, false, "SearchItem")
+}
+
 func (ec *executionContext) _Tag_name(ctx context.Context, field graphql.CollectedField, obj *model.Tag) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3311,6 +4959,52 @@ func (ec *executionContext) _Tag_name(ctx context.Context, field graphql.Collect
 }
 func (ec *executionContext) fieldContext_Tag_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tag", field, true, false, "String")
+}
+
+func (ec *executionContext) _TagCount_name(ctx context.Context, field graphql.CollectedField, obj *model.TagCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TagCount_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TagCount_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TagCount", field, true, false, "String")
+}
+
+func (ec *executionContext) _TagCount_count(ctx context.Context, field graphql.CollectedField, obj *model.TagCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TagCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TagCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TagCount", field, true, false, "Int")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -4386,6 +6080,238 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputMovieFilter(ctx context.Context, obj any) (model.MovieFilter, error) {
+	var it model.MovieFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"genres", "yearFrom", "yearTo", "minAverageRating", "maxAverageRating", "minRatingCount", "titleContains"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "genres":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("genres"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Genres = data
+		case "yearFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearFrom"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearFrom = data
+		case "yearTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearTo"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearTo = data
+		case "minAverageRating":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minAverageRating"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinAverageRating = data
+		case "maxAverageRating":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxAverageRating"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxAverageRating = data
+		case "minRatingCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minRatingCount"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinRatingCount = data
+		case "titleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContains = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMovieFilter unmarshals raw into the MovieFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMovieFilter(ctx context.Context, raw any) (model.MovieFilter, error) {
+	var out model.MovieFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MovieFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMovieOrder(ctx context.Context, obj any) (model.MovieOrder, error) {
+	var it model.MovieOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMovieOrderField2filmgraphᚋgraphᚋmodelᚐMovieOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖfilmgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMovieOrder unmarshals raw into the MovieOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMovieOrder(ctx context.Context, raw any) (model.MovieOrder, error) {
+	var out model.MovieOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MovieOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPersonFilter(ctx context.Context, obj any) (model.PersonFilter, error) {
+	var it model.PersonFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nameContains"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonFilter unmarshals raw into the PersonFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonFilter(ctx context.Context, raw any) (model.PersonFilter, error) {
+	var out model.PersonFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPersonOrder(ctx context.Context, obj any) (model.PersonOrder, error) {
+	var it model.PersonOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPersonOrderField2filmgraphᚋgraphᚋmodelᚐPersonOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖfilmgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonOrder unmarshals raw into the PersonOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonOrder(ctx context.Context, raw any) (model.PersonOrder, error) {
+	var out model.PersonOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonOrder", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -4461,6 +6387,33 @@ func (ec *executionContext) _RecommendationVia(ctx context.Context, sel ast.Sele
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of RecommendationVia must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _SearchItem(ctx context.Context, sel ast.SelectionSet, obj model.SearchItem) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.Person:
+		return ec._Person(ctx, sel, &obj)
+	case *model.Person:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Person(ctx, sel, obj)
+	case model.Movie:
+		return ec._Movie(ctx, sel, &obj)
+	case *model.Movie:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Movie(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of SearchItem must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -4598,6 +6551,46 @@ func (ec *executionContext) _CastCredit(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var coStarImplementors = []string{"CoStar"}
+
+func (ec *executionContext) _CoStar(ctx context.Context, sel ast.SelectionSet, obj *model.CoStar) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coStarImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoStar")
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoStar_person(ctx, field, obj)
+				})
+		case "sharedMovies":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoStar_sharedMovies(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var genreImplementors = []string{"Genre", "Node", "RecommendationVia"}
 
 func (ec *executionContext) _Genre(ctx context.Context, sel ast.SelectionSet, obj *model.Genre) graphql.Marshaler {
@@ -4631,6 +6624,89 @@ func (ec *executionContext) _Genre(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Genre_movies(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var genreConnectionImplementors = []string{"GenreConnection"}
+
+func (ec *executionContext) _GenreConnection(ctx context.Context, sel ast.SelectionSet, obj *model.GenreConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, genreConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GenreConnection")
+		case "edges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GenreConnection_edges(ctx, field, obj)
+				})
+		case "pageInfo":
+			out.Values[i] = ec._GenreConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.Values[i] = ec._GenreConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var genreEdgeImplementors = []string{"GenreEdge"}
+
+func (ec *executionContext) _GenreEdge(ctx context.Context, sel ast.SelectionSet, obj *model.GenreEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, genreEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GenreEdge")
+		case "cursor":
+			out.Values[i] = ec._GenreEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GenreEdge_node(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -4701,7 +6777,7 @@ func (ec *executionContext) _Image(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
-var movieImplementors = []string{"Movie", "Node", "RecommendationVia"}
+var movieImplementors = []string{"Movie", "Node", "RecommendationVia", "SearchItem"}
 
 func (ec *executionContext) _Movie(ctx context.Context, sel ast.SelectionSet, obj *model.Movie) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, movieImplementors)
@@ -4741,6 +6817,12 @@ func (ec *executionContext) _Movie(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Movie_cover(ctx, field, obj)
 				})
+		case "poster":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Movie_poster(ctx, field, obj)
+				})
 		case "synopsis":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -4776,6 +6858,12 @@ func (ec *executionContext) _Movie(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Movie_ratingSummary(ctx, field, obj)
+				})
+		case "tags":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Movie_tags(ctx, field, obj)
 				})
 		case "recommended":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -4931,7 +7019,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var personImplementors = []string{"Person", "Node", "RecommendationVia"}
+var personImplementors = []string{"Person", "Node", "RecommendationVia", "SearchItem"}
 
 func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *model.Person) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
@@ -4964,6 +7052,181 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_actedIn(ctx, field, obj)
+				})
+		case "coStars":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_coStars(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personConnectionImplementors = []string{"PersonConnection"}
+
+func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PersonConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonConnection")
+		case "edges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonConnection_edges(ctx, field, obj)
+				})
+		case "pageInfo":
+			out.Values[i] = ec._PersonConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.Values[i] = ec._PersonConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personEdgeImplementors = []string{"PersonEdge"}
+
+func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PersonEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonEdge")
+		case "cursor":
+			out.Values[i] = ec._PersonEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonEdge_node(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personLinkImplementors = []string{"PersonLink"}
+
+func (ec *executionContext) _PersonLink(ctx context.Context, sel ast.SelectionSet, obj *model.PersonLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonLink")
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonLink_from(ctx, field, obj)
+				})
+		case "movie":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonLink_movie(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonLink_to(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personPathImplementors = []string{"PersonPath"}
+
+func (ec *executionContext) _PersonPath(ctx context.Context, sel ast.SelectionSet, obj *model.PersonPath) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personPathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonPath")
+		case "length":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonPath_length(ctx, field, obj)
+				})
+		case "links":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonPath_links(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -5007,6 +7270,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
 				})
+		case "nodes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nodes(ctx, field)
+				})
 		case "movie":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -5030,6 +7299,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_movies(ctx, field)
+				})
+		case "genres":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_genres(ctx, field)
+				})
+		case "people":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_people(ctx, field)
+				})
+		case "search":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_search(ctx, field)
+				})
+		case "pathBetween":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pathBetween(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -5084,6 +7377,12 @@ func (ec *executionContext) _RatingSummary(ctx context.Context, sel ast.Selectio
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RatingSummary_count(ctx, field, obj)
+				})
+		case "histogram":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RatingSummary_histogram(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -5277,6 +7576,46 @@ func (ec *executionContext) _RecommendationReason(ctx context.Context, sel ast.S
 	return out
 }
 
+var searchResultImplementors = []string{"SearchResult"}
+
+func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.SelectionSet, obj *model.SearchResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchResult")
+		case "score":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchResult_score(ctx, field, obj)
+				})
+		case "item":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchResult_item(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var tagImplementors = []string{"Tag", "RecommendationVia"}
 
 func (ec *executionContext) _Tag(ctx context.Context, sel ast.SelectionSet, obj *model.Tag) graphql.Marshaler {
@@ -5293,6 +7632,46 @@ func (ec *executionContext) _Tag(ctx context.Context, sel ast.SelectionSet, obj 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Tag_name(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tagCountImplementors = []string{"TagCount"}
+
+func (ec *executionContext) _TagCount(ctx context.Context, sel ast.SelectionSet, obj *model.TagCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tagCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TagCount")
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TagCount_name(ctx, field, obj)
+				})
+		case "count":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TagCount_count(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -5743,6 +8122,30 @@ func (ec *executionContext) marshalNCastCredit2ᚖfilmgraphᚋgraphᚋmodelᚐCa
 	return ec._CastCredit(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCoStar2ᚕᚖfilmgraphᚋgraphᚋmodelᚐCoStarᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoStar) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoStar2ᚖfilmgraphᚋgraphᚋmodelᚐCoStar(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoStar2ᚖfilmgraphᚋgraphᚋmodelᚐCoStar(ctx context.Context, sel ast.SelectionSet, v *model.CoStar) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoStar!")
+		return graphql.Null
+	}
+	return ec._CoStar(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5781,6 +8184,38 @@ func (ec *executionContext) marshalNGenre2ᚖfilmgraphᚋgraphᚋmodelᚐGenre(c
 	return ec._Genre(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNGenreConnection2ᚖfilmgraphᚋgraphᚋmodelᚐGenreConnection(ctx context.Context, sel ast.SelectionSet, v *model.GenreConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GenreConnection!")
+		return graphql.Null
+	}
+	return ec._GenreConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGenreEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐGenreEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GenreEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGenreEdge2ᚖfilmgraphᚋgraphᚋmodelᚐGenreEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGenreEdge2ᚖfilmgraphᚋgraphᚋmodelᚐGenreEdge(ctx context.Context, sel ast.SelectionSet, v *model.GenreEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GenreEdge!")
+		return graphql.Null
+	}
+	return ec._GenreEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5795,6 +8230,35 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
 	res, err := graphql.UnmarshalInt64(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5807,6 +8271,35 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕint64ᚄ(ctx context.Context, v any) ([]int64, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕint64ᚄ(ctx context.Context, sel ast.SelectionSet, v []int64) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNMovie2ᚖfilmgraphᚋgraphᚋmodelᚐMovie(ctx context.Context, sel ast.SelectionSet, v *model.Movie) graphql.Marshaler {
@@ -5849,6 +8342,26 @@ func (ec *executionContext) marshalNMovieEdge2ᚖfilmgraphᚋgraphᚋmodelᚐMov
 	return ec._MovieEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMovieOrderField2filmgraphᚋgraphᚋmodelᚐMovieOrderField(ctx context.Context, v any) (model.MovieOrderField, error) {
+	var res model.MovieOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMovieOrderField2filmgraphᚋgraphᚋmodelᚐMovieOrderField(ctx context.Context, sel ast.SelectionSet, v model.MovieOrderField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNNode2ᚕfilmgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONode2filmgraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖfilmgraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -5879,6 +8392,72 @@ func (ec *executionContext) marshalNPerson2ᚖfilmgraphᚋgraphᚋmodelᚐPerson
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPersonConnection2ᚖfilmgraphᚋgraphᚋmodelᚐPersonConnection(ctx context.Context, sel ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonConnection!")
+		return graphql.Null
+	}
+	return ec._PersonConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPersonEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐPersonEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PersonEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPersonEdge2ᚖfilmgraphᚋgraphᚋmodelᚐPersonEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPersonEdge2ᚖfilmgraphᚋgraphᚋmodelᚐPersonEdge(ctx context.Context, sel ast.SelectionSet, v *model.PersonEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonEdge!")
+		return graphql.Null
+	}
+	return ec._PersonEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPersonLink2ᚕᚖfilmgraphᚋgraphᚋmodelᚐPersonLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PersonLink) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPersonLink2ᚖfilmgraphᚋgraphᚋmodelᚐPersonLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPersonLink2ᚖfilmgraphᚋgraphᚋmodelᚐPersonLink(ctx context.Context, sel ast.SelectionSet, v *model.PersonLink) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonLink!")
+		return graphql.Null
+	}
+	return ec._PersonLink(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPersonOrderField2filmgraphᚋgraphᚋmodelᚐPersonOrderField(ctx context.Context, v any) (model.PersonOrderField, error) {
+	var res model.PersonOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPersonOrderField2filmgraphᚋgraphᚋmodelᚐPersonOrderField(ctx context.Context, sel ast.SelectionSet, v model.PersonOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNRatingSummary2ᚖfilmgraphᚋgraphᚋmodelᚐRatingSummary(ctx context.Context, sel ast.SelectionSet, v *model.RatingSummary) graphql.Marshaler {
@@ -5963,6 +8542,38 @@ func (ec *executionContext) marshalNRecommendationReasonKind2filmgraphᚋgraph�
 	return v
 }
 
+func (ec *executionContext) marshalNSearchItem2filmgraphᚋgraphᚋmodelᚐSearchItem(ctx context.Context, sel ast.SelectionSet, v model.SearchItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchItem!")
+		return graphql.Null
+	}
+	return ec._SearchItem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchResult2ᚕᚖfilmgraphᚋgraphᚋmodelᚐSearchResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchResult2ᚖfilmgraphᚋgraphᚋmodelᚐSearchResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSearchResult2ᚖfilmgraphᚋgraphᚋmodelᚐSearchResult(ctx context.Context, sel ast.SelectionSet, v *model.SearchResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchResult!")
+		return graphql.Null
+	}
+	return ec._SearchResult(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5975,6 +8586,30 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTagCount2ᚕᚖfilmgraphᚋgraphᚋmodelᚐTagCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TagCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTagCount2ᚖfilmgraphᚋgraphᚋmodelᚐTagCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTagCount2ᚖfilmgraphᚋgraphᚋmodelᚐTagCount(ctx context.Context, sel ast.SelectionSet, v *model.TagCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TagCount!")
+		return graphql.Null
+	}
+	return ec._TagCount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -6205,6 +8840,22 @@ func (ec *executionContext) marshalOMovie2ᚖfilmgraphᚋgraphᚋmodelᚐMovie(c
 	return ec._Movie(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOMovieFilter2ᚖfilmgraphᚋgraphᚋmodelᚐMovieFilter(ctx context.Context, v any) (*model.MovieFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMovieFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMovieOrder2ᚖfilmgraphᚋgraphᚋmodelᚐMovieOrder(ctx context.Context, v any) (*model.MovieOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMovieOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalONode2filmgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -6212,11 +8863,50 @@ func (ec *executionContext) marshalONode2filmgraphᚋgraphᚋmodelᚐNode(ctx co
 	return ec._Node(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOOrderDirection2ᚖfilmgraphᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, v any) (*model.OrderDirection, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.OrderDirection)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrderDirection2ᚖfilmgraphᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v *model.OrderDirection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOPerson2ᚖfilmgraphᚋgraphᚋmodelᚐPerson(ctx context.Context, sel ast.SelectionSet, v *model.Person) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPersonFilter2ᚖfilmgraphᚋgraphᚋmodelᚐPersonFilter(ctx context.Context, v any) (*model.PersonFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPersonFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPersonOrder2ᚖfilmgraphᚋgraphᚋmodelᚐPersonOrder(ctx context.Context, v any) (*model.PersonOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPersonOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPersonPath2ᚖfilmgraphᚋgraphᚋmodelᚐPersonPath(ctx context.Context, sel ast.SelectionSet, v *model.PersonPath) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PersonPath(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORecommendationStrategy2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendationStrategy(ctx context.Context, v any) (*model.RecommendationStrategy, error) {
@@ -6240,6 +8930,41 @@ func (ec *executionContext) marshalORecommendationVia2filmgraphᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._RecommendationVia(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

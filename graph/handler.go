@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -50,6 +51,13 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		if gqlErr.Extensions["code"] != nil {
 			return gqlErr // parse and validation errors coded by gqlgen
+		}
+		if !graphql.HasOperationContext(ctx) {
+			// The request itself could not be read (not JSON, no query): the transport
+			// already chose a 4xx status. Its message may quote the body; cut that off.
+			gqlErr.Message, _, _ = strings.Cut(gqlErr.Message, " body:")
+			setCode(gqlErr, apperr.BadRequest)
+			return gqlErr
 		}
 		log.ErrorContext(ctx, "unexpected error", "path", gqlErr.Path.String(), "error", err)
 		gqlErr.Message = "internal error"

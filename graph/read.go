@@ -18,6 +18,15 @@ func read[K any](ctx context.Context, s *store.Store, translate func(context.Con
 	return s.ReadOne(ctx, stmt)
 }
 
+// readTop translates the current top-level field, which takes no key, and runs it.
+func readTop(ctx context.Context, s *store.Store, translate func(context.Context) (cypher.Statement, error)) (model.Record, error) {
+	stmt, err := translate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.ReadOne(ctx, stmt)
+}
+
 // genreByID resolves a Genre global id, whose key is the genre's name.
 func (r *queryResolver) genreByID(ctx context.Context, id string) (*model.Genre, error) {
 	typeName, name, err := relay.ParseID(id)

@@ -35,6 +35,32 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	return nil, nil
 }
 
+// Nodes is the resolver for the nodes field.
+func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	refs := make([]cypher.NodeRef, len(ids))
+	for i, id := range ids {
+		typeName, key, err := relay.ParseID(id)
+		if err != nil {
+			return nil, err
+		}
+		refs[i] = cypher.NodeRef{Type: typeName, Key: key}
+	}
+	stmt, err := cypher.Nodes(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.Store.ReadAll(ctx, stmt)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	items, _ := rows[0].([]any)
+	nodes := make([]model.Node, len(items))
+	for i, item := range items {
+		nodes[i] = model.NodeOf(model.AsRecord(item))
+	}
+	return nodes, nil
+}
+
 // Movie is the resolver for the movie field.
 func (r *queryResolver) Movie(ctx context.Context, id string) (*model.Movie, error) {
 	movieID, err := relay.ParseIntID(id, "Movie")
@@ -62,13 +88,53 @@ func (r *queryResolver) Genre(ctx context.Context, name string) (*model.Genre, e
 }
 
 // Movies is the resolver for the movies field.
-func (r *queryResolver) Movies(ctx context.Context, first *int64, after *string) (*model.MovieConnection, error) {
-	stmt, err := cypher.Movies(ctx)
+func (r *queryResolver) Movies(ctx context.Context, filter *model.MovieFilter, orderBy *model.MovieOrder, first *int64, after *string) (*model.MovieConnection, error) {
+	rec, err := readTop(ctx, r.Store, cypher.Movies)
+	return model.NewMovieConnection(rec), err
+}
+
+// Genres is the resolver for the genres field.
+func (r *queryResolver) Genres(ctx context.Context, first *int64, after *string) (*model.GenreConnection, error) {
+	rec, err := readTop(ctx, r.Store, cypher.Genres)
+	return model.NewGenreConnection(rec), err
+}
+
+// People is the resolver for the people field.
+func (r *queryResolver) People(ctx context.Context, filter *model.PersonFilter, orderBy *model.PersonOrder, first *int64, after *string) (*model.PersonConnection, error) {
+	rec, err := readTop(ctx, r.Store, cypher.People)
+	return model.NewPersonConnection(rec), err
+}
+
+// Search is the resolver for the search field.
+func (r *queryResolver) Search(ctx context.Context, text string, first *int64) ([]*model.SearchResult, error) {
+	stmt, err := cypher.Search(ctx, text, *first)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.Store.ReadAll(ctx, stmt)
+	results := make([]*model.SearchResult, len(rows))
+	for i, row := range rows {
+		results[i] = &model.SearchResult{Record: model.AsRecord(row)}
+	}
+	return results, err
+}
+
+// PathBetween is the resolver for the pathBetween field.
+func (r *queryResolver) PathBetween(ctx context.Context, from string, to string, maxHops *int64) (*model.PersonPath, error) {
+	fromID, err := relay.ParseIntID(from, "Person")
+	if err != nil {
+		return nil, err
+	}
+	toID, err := relay.ParseIntID(to, "Person")
+	if err != nil {
+		return nil, err
+	}
+	stmt, err := cypher.PathBetween(ctx, fromID, toID, *maxHops)
 	if err != nil {
 		return nil, err
 	}
 	rec, err := r.Store.ReadOne(ctx, stmt)
-	return model.NewMovieConnection(rec), err
+	return model.NewPersonPath(rec), err
 }
 
 // Query returns QueryResolver implementation.

@@ -1,10 +1,3 @@
-// Package seed loads the bundled seed (seed/data: MovieLens-small films,
-// ratings and tags joined to Wikipedia cast, directors, plots and posters,
-// plus the reference page's review and list) into Neo4j.
-//
-// The data is embedded, so Load works from any directory and any binary.
-// seed/data/README.md says where every field comes from; seed/build derives
-// the files.
 package seed
 
 import (
@@ -35,8 +28,10 @@ type bundle struct {
 }
 
 // Version identifies the bundled seed: a hash of every embedded file, so a
-// database loaded from other data is not taken as seeded.
-var Version = sync.OnceValue(func() string {
+// database loaded from other data is not taken as seeded by Seeded.
+func Version() string { return version() }
+
+var version = sync.OnceValue(func() string {
 	h := sha256.New()
 	entries, err := fs.ReadDir(dataFS, "data")
 	if err != nil {

@@ -78,6 +78,16 @@ MATCH (m:Movie {movieId: row.movieId})
 MERGE (u)-[r:RATED]->(m)
 SET r.score = row.score, r.ratedAt = datetime({epochSeconds: row.ratedAt})`
 
+	// Each film caches its rating summary so that browsing can filter and order by it
+	// through an index. Every write of a RATED edge updates these in the same
+	// transaction; this step recomputes them from the edges.
+	summarizeRatingsCypher = `UNWIND $rows AS movieId
+MATCH (m:Movie {movieId: movieId})
+WITH m, COLLECT { MATCH (m)<-[r:RATED]-(:User) RETURN r.score } AS scores
+WITH m, size(scores) AS count, reduce(total = 0, s IN scores | total + s) AS total
+SET m.ratingCount = count, m.ratingTotal = total,
+    m.ratingAverage = CASE count WHEN 0 THEN null ELSE toFloat(total) / count END`
+
 	mergeReviewsCypher = `UNWIND $rows AS row
 MATCH (u:User {userId: row.userId})
 MATCH (m:Movie {movieId: row.movieId})
@@ -175,7 +185,7 @@ func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisec
 // steps lists the load in dependency order: nodes, then the relationships
 // between them, then the site's facts, then the SeedInfo marker.
 func (b *bundle) steps(opts Options) []step {
-	var genres, tags, people, movies, inGenre, actedIn, directed, tagged, users, ratings []any
+	var movieIDs, genres, tags, people, movies, inGenre, actedIn, directed, tagged, users, ratings []any
 	for _, g := range b.genres() {
 		genres = append(genres, g)
 	}
@@ -187,6 +197,7 @@ func (b *bundle) steps(opts Options) []step {
 	}
 	for _, m := range b.Movies {
 		movies = append(movies, movieRow(m))
+		movieIDs = append(movieIDs, m.MovieID)
 		for _, g := range m.Genres {
 			inGenre = append(inGenre, map[string]any{"movieId": m.MovieID, "genre": g})
 		}
@@ -241,6 +252,7 @@ func (b *bundle) steps(opts Options) []step {
 		{"users", mergeMovieLensUsersCypher, users},
 		{"site users", mergeSiteUsersCypher, siteUsers},
 		{"RATED", mergeRatingsCypher, ratings},
+		{"summaries", summarizeRatingsCypher, movieIDs},
 		{"reviews", mergeReviewsCypher, reviews},
 		{"lists", mergeListsCypher, lists},
 		{"sequence", mergeUserSequenceCypher, []any{b.Site.NextUserID}},

@@ -31,6 +31,9 @@ var schemaStatements = []string{
 	`CREATE INDEX movie_year IF NOT EXISTS FOR (n:Movie) ON (n.year)`,
 	`CREATE INDEX movie_title IF NOT EXISTS FOR (n:Movie) ON (n.title)`,
 	`CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name)`,
+	// Browsing filters and orders films by their cached rating summary.
+	`CREATE INDEX movie_ratingAverage IF NOT EXISTS FOR (n:Movie) ON (n.ratingAverage)`,
+	`CREATE INDEX movie_ratingCount IF NOT EXISTS FOR (n:Movie) ON (n.ratingCount)`,
 	// Full-text search. The analyzer keeps stop words so "The" and "It"
 	// can be searched for and prefix queries ("matr*") and fuzzy ones
 	// ("matrx~") work on every word.

@@ -64,29 +64,52 @@ func (s *Store) Database() string { return s.database }
 // RoundTrips returns how many statements the store has sent since it was opened.
 func (s *Store) RoundTrips() int64 { return s.roundTrips.Load() }
 
-// ReadOne runs stmt in a read transaction and returns its `this` column, or nil when the
-// statement yields no row. Driver failures come back as *apperr.Error values.
+// ReadOne runs stmt in a read transaction and returns the `this` column of its first row
+// as a map, or nil when the statement yields no row.
 func (s *Store) ReadOne(ctx context.Context, stmt cypher.Statement) (map[string]any, error) {
+	rows, err := s.ReadAll(ctx, stmt)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	m, _ := rows[0].(map[string]any)
+	return m, nil
+}
+
+// ReadAll runs stmt in a read transaction and returns the `this` column of every row.
+// Driver failures come back as *apperr.Error values.
+func (s *Store) ReadAll(ctx context.Context, stmt cypher.Statement) ([]any, error) {
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead})
 	defer session.Close(context.Background())
-	value, err := session.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	rows, err := session.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		s.roundTrips.Add(1)
-		result, err := tx.Run(ctx, stmt.Text, stmt.Params)
+		profile := profileFrom(ctx)
+		text := stmt.Text
+		if profile != nil {
+			text = "PROFILE " + text
+		}
+		result, err := tx.Run(ctx, text, stmt.Params)
 		if err != nil {
 			return nil, err
 		}
 		records, err := result.Collect(ctx)
-		if err != nil || len(records) == 0 {
+		if err != nil {
 			return nil, err
 		}
-		this, _ := records[0].Get("this")
-		return this, nil
+		if profile != nil {
+			if err := profile.record(ctx, result); err != nil {
+				return nil, err
+			}
+		}
+		rows := make([]any, len(records))
+		for i, record := range records {
+			rows[i], _ = record.Get("this")
+		}
+		return rows, nil
 	})
 	if err != nil {
 		return nil, classify(err)
 	}
-	m, _ := value.(map[string]any)
-	return m, nil
+	return rows.([]any), nil
 }
 
 // classify turns a driver error into a client-safe error; the cause stays for the log.

@@ -93,3 +93,49 @@ func (e ActingEdge) Node(ctx context.Context) *Movie { return NewMovie(e.record(
 
 // NewMovieConnection wraps a projected film connection.
 func NewMovieConnection(r Record) *MovieConnection { return &MovieConnection{connection{r}} }
+
+// GenreConnection is a page of genres.
+type GenreConnection struct{ connection }
+
+// NewGenreConnection wraps a projected genre connection.
+func NewGenreConnection(r Record) *GenreConnection { return &GenreConnection{connection{r}} }
+
+func (c GenreConnection) Edges(ctx context.Context) []*GenreEdge {
+	records, cursors := c.edges(ctx)
+	out := make([]*GenreEdge, len(records))
+	for i, r := range records {
+		out[i] = &GenreEdge{Record: r, Cursor: cursors[i]}
+	}
+	return out
+}
+
+// GenreEdge is a genre in a connection.
+type GenreEdge struct {
+	Record
+	Cursor string
+}
+
+func (e GenreEdge) Node(ctx context.Context) *Genre { return NewGenre(e.record(ctx)) }
+
+// PersonConnection is a page of people.
+type PersonConnection struct{ connection }
+
+// NewPersonConnection wraps a projected person connection.
+func NewPersonConnection(r Record) *PersonConnection { return &PersonConnection{connection{r}} }
+
+func (c PersonConnection) Edges(ctx context.Context) []*PersonEdge {
+	records, cursors := c.edges(ctx)
+	out := make([]*PersonEdge, len(records))
+	for i, r := range records {
+		out[i] = &PersonEdge{Record: r, Cursor: cursors[i]}
+	}
+	return out
+}
+
+// PersonEdge is a person in a connection.
+type PersonEdge struct {
+	Record
+	Cursor string
+}
+
+func (e PersonEdge) Node(ctx context.Context) *Person { return NewPerson(e.record(ctx)) }

@@ -21,9 +21,234 @@ type RecommendationVia interface {
 	IsRecommendationVia()
 }
 
+// A film or a person found by `Query.search`.
+type SearchItem interface {
+	IsSearchItem()
+}
+
+// Which films `Query.movies` returns. Every condition given must hold.
+type MovieFilter struct {
+	// Films in at least one of these genres (exact names).
+	Genres []string `json:"genres,omitempty"`
+	// Films released in or after this year.
+	YearFrom *int64 `json:"yearFrom,omitempty"`
+	// Films released in or before this year.
+	YearTo *int64 `json:"yearTo,omitempty"`
+	// Films whose average rating (1-10) is at least this.
+	MinAverageRating *float64 `json:"minAverageRating,omitempty"`
+	// Films whose average rating (1-10) is at most this.
+	MaxAverageRating *float64 `json:"maxAverageRating,omitempty"`
+	// Films rated at least this many times.
+	MinRatingCount *int64 `json:"minRatingCount,omitempty"`
+	// Films whose title contains this text, ignoring case (1..200 characters).
+	TitleContains *string `json:"titleContains,omitempty"`
+}
+
+// What `Query.movies` is ordered by.
+type MovieOrder struct {
+	// The sort key.
+	Field MovieOrderField `json:"field"`
+	// The direction (default ASC).
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
+// Which people `Query.people` returns.
+type PersonFilter struct {
+	// People whose name contains this text, ignoring case (1..200 characters).
+	NameContains *string `json:"nameContains,omitempty"`
+}
+
+// What `Query.people` is ordered by.
+type PersonOrder struct {
+	// The sort key.
+	Field PersonOrderField `json:"field"`
+	// The direction (default ASC).
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // The entry points for reading the film graph. Every top-level field is answered by one
 // Cypher statement that returns the whole selected subtree.
 type Query struct {
+}
+
+// Sort keys of films.
+type MovieOrderField string
+
+const (
+	// Title, alphabetically.
+	MovieOrderFieldTitle MovieOrderField = "TITLE"
+	// Release year; films without a year come last.
+	MovieOrderFieldYear MovieOrderField = "YEAR"
+	// Average rating; films nobody rated come last.
+	MovieOrderFieldAverageRating MovieOrderField = "AVERAGE_RATING"
+	// Number of ratings (popularity).
+	MovieOrderFieldRatingCount MovieOrderField = "RATING_COUNT"
+)
+
+var AllMovieOrderField = []MovieOrderField{
+	MovieOrderFieldTitle,
+	MovieOrderFieldYear,
+	MovieOrderFieldAverageRating,
+	MovieOrderFieldRatingCount,
+}
+
+func (e MovieOrderField) IsValid() bool {
+	switch e {
+	case MovieOrderFieldTitle, MovieOrderFieldYear, MovieOrderFieldAverageRating, MovieOrderFieldRatingCount:
+		return true
+	}
+	return false
+}
+
+func (e MovieOrderField) String() string {
+	return string(e)
+}
+
+func (e *MovieOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MovieOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MovieOrderField", str)
+	}
+	return nil
+}
+
+func (e MovieOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MovieOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MovieOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Sort direction.
+type OrderDirection string
+
+const (
+	// Smallest first (A to Z, oldest, lowest).
+	OrderDirectionAsc OrderDirection = "ASC"
+	// Largest first (Z to A, newest, highest).
+	OrderDirectionDesc OrderDirection = "DESC"
+)
+
+var AllOrderDirection = []OrderDirection{
+	OrderDirectionAsc,
+	OrderDirectionDesc,
+}
+
+func (e OrderDirection) IsValid() bool {
+	switch e {
+	case OrderDirectionAsc, OrderDirectionDesc:
+		return true
+	}
+	return false
+}
+
+func (e OrderDirection) String() string {
+	return string(e)
+}
+
+func (e *OrderDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrderDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrderDirection", str)
+	}
+	return nil
+}
+
+func (e OrderDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrderDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Sort keys of people.
+type PersonOrderField string
+
+const (
+	// Name, alphabetically.
+	PersonOrderFieldName PersonOrderField = "NAME"
+	// Number of films acted in or directed.
+	PersonOrderFieldMovieCount PersonOrderField = "MOVIE_COUNT"
+)
+
+var AllPersonOrderField = []PersonOrderField{
+	PersonOrderFieldName,
+	PersonOrderFieldMovieCount,
+}
+
+func (e PersonOrderField) IsValid() bool {
+	switch e {
+	case PersonOrderFieldName, PersonOrderFieldMovieCount:
+		return true
+	}
+	return false
+}
+
+func (e PersonOrderField) String() string {
+	return string(e)
+}
+
+func (e *PersonOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PersonOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PersonOrderField", str)
+	}
+	return nil
+}
+
+func (e PersonOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PersonOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PersonOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // The kinds of reason.

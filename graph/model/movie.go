@@ -66,3 +66,28 @@ type RatingSummary struct{ Record }
 
 func (s RatingSummary) Average(ctx context.Context) *float64 { return s.optFloat(ctx) }
 func (s RatingSummary) Count(ctx context.Context) int64      { return s.int(ctx) }
+
+func (m Movie) Poster(ctx context.Context) *Image { return newImage(m.record(ctx)) }
+
+// Tags are the film's most used tags; first was applied by the Cypher statement.
+func (m Movie) Tags(ctx context.Context, first *int64) []*TagCount {
+	return wrapAll(m.records(ctx), func(r Record) *TagCount { return &TagCount{r} })
+}
+
+// TagCount is a tag with how often users gave it to a film.
+type TagCount struct{ Record }
+
+func (t TagCount) Name(ctx context.Context) string { return t.string(ctx) }
+func (t TagCount) Count(ctx context.Context) int64 { return t.int(ctx) }
+
+// Histogram counts ratings per score 1..10.
+func (s RatingSummary) Histogram(ctx context.Context) []int64 {
+	values, _ := s.get(ctx).([]any)
+	out := make([]int64, len(values))
+	for i, v := range values {
+		out[i], _ = v.(int64)
+	}
+	return out
+}
+
+func (Movie) IsSearchItem() {}

@@ -51,3 +51,39 @@ func (g Genre) MovieCount(ctx context.Context) int64 { return g.int(ctx) }
 func (g Genre) Movies(ctx context.Context, first *int64, after *string) *MovieConnection {
 	return &MovieConnection{connection{g.record(ctx)}}
 }
+
+// CoStars are fellow actors, most shared films first; first was applied by the statement.
+func (p Person) CoStars(ctx context.Context, first *int64) []*CoStar {
+	return wrapAll(p.records(ctx), func(r Record) *CoStar { return &CoStar{r} })
+}
+
+func (Person) IsSearchItem() {}
+
+// CoStar is an actor who shared films with a person.
+type CoStar struct{ Record }
+
+func (c CoStar) Person(ctx context.Context) *Person     { return NewPerson(c.record(ctx)) }
+func (c CoStar) SharedMovies(ctx context.Context) int64 { return c.int(ctx) }
+
+// PersonPath is a chain of people linked by shared films.
+type PersonPath struct{ Record }
+
+// NewPersonPath wraps a projected path; nil when there is none.
+func NewPersonPath(r Record) *PersonPath {
+	if r == nil {
+		return nil
+	}
+	return &PersonPath{r}
+}
+
+func (p PersonPath) Length(ctx context.Context) int64 { return p.int(ctx) }
+func (p PersonPath) Links(ctx context.Context) []*PersonLink {
+	return wrapAll(p.records(ctx), func(r Record) *PersonLink { return &PersonLink{r} })
+}
+
+// PersonLink is two people who both worked on one film.
+type PersonLink struct{ Record }
+
+func (l PersonLink) From(ctx context.Context) *Person { return NewPerson(l.record(ctx)) }
+func (l PersonLink) Movie(ctx context.Context) *Movie { return NewMovie(l.record(ctx)) }
+func (l PersonLink) To(ctx context.Context) *Person   { return NewPerson(l.record(ctx)) }

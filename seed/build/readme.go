@@ -112,7 +112,7 @@ seed/build/reference.go and override the data for MovieLens film 80969.
 | Movie.title | Wikipedia title when joined, else the MovieLens title with its trailing article moved to the front ("Matrix, The" -> "The Matrix") and alternate titles in parentheses dropped; page for 80969 |
 | Movie.year | MovieLens year in the title (first year of a range; null when none); page for 80969 |
 | Movie.plot | Wikipedia lead paragraph (extract), null when not joined |
-| Movie.synopsis | always null: no source has one (the page says so) |
+| Movie.synopsis | null: no source has one (the page says so); the loader never writes it, so a synopsis added on the site survives a reload |
 | Movie.posterUrl, posterWidth, posterHeight | Wikipedia thumbnail and its size, null when none |
 | Movie.coverCaption | page for 80969 ("DVD Cover (Fox Searchlight)"), null elsewhere |
 | Movie.wikipediaHref | Wikipedia href (page name) when joined |

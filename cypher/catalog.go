@@ -1,0 +1,224 @@
+package cypher
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"filmgraph/apperr"
+)
+
+// The catalogue's browsing fields: tags, rating histograms, co-stars, and the top-level
+// lists of films, genres and people with their filters and orders.
+
+var (
+	posterType     = &objectType{name: "Image"}
+	tagCountType   = &objectType{name: "TagCount"}
+	coStarType     = &objectType{name: "CoStar"}
+	genreEdgeType  = &objectType{name: "GenreEdge"}
+	personEdgeType = &objectType{name: "PersonEdge"}
+)
+
+func init() {
+	define(movieType, map[string]fieldFunc{
+		"poster": poster,
+		"tags": list(relation{
+			pattern: "({p})-[{r}:TAGGED]->({n})",
+			orderBy: "{r}.count DESC, {n}.name",
+		}, tagCountType),
+	})
+	define(ratingSummaryType, map[string]fieldFunc{
+		"histogram": ratingHistogram,
+	})
+	define(posterType, map[string]fieldFunc{
+		"url":     property("posterUrl"),
+		"width":   property("posterWidth"),
+		"height":  property("posterHeight"),
+		"caption": constant("null"),
+	})
+	define(tagCountType, map[string]fieldFunc{
+		"name":  property("name"),
+		"count": relProperty("count"),
+	})
+	define(personType, map[string]fieldFunc{
+		"coStars": coStars,
+	})
+	define(coStarType, map[string]fieldFunc{
+		"person":       nested(personType),
+		"sharedMovies": relValue, // the count of shared films
+	})
+	define(genreEdgeType, map[string]fieldFunc{
+		"cursor": computed,
+		"node":   nested(genreType),
+	})
+	define(personEdgeType, map[string]fieldFunc{
+		"cursor": computed,
+		"node":   nested(personType),
+	})
+}
+
+// relValue is a value the enclosing statement computed and carries in the rel slot.
+func relValue(_ *builder, s scope, _ graphql.CollectedField) (string, error) { return s.rel, nil }
+
+// constant is a field whose value is the same Cypher literal everywhere.
+func constant(literal string) fieldFunc {
+	return func(*builder, scope, graphql.CollectedField) (string, error) { return literal, nil }
+}
+
+func poster(b *builder, s scope, f graphql.CollectedField) (string, error) {
+	img, err := b.project(posterType, s, f.Selections)
+	if err != nil {
+		return "", err
+	}
+	return "CASE WHEN " + s.node + ".posterUrl IS NULL THEN null ELSE " + img + " END", nil
+}
+
+// ratingHistogram counts the scores in scope (see ratingSummary) per value 1..10.
+func ratingHistogram(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+	return "[bucket IN range(1, 10) | size([score IN " + s.node + " WHERE score = bucket])]", nil
+}
+
+// coStars ranks fellow cast members by shared films. It counts with COUNT {} rather than
+// count(), since aggregating functions cannot appear inside a projection (see builder).
+func coStars(b *builder, s scope, f graphql.CollectedField) (string, error) {
+	first, err := pageSize(f, b.args(f)["first"])
+	if err != nil {
+		return "", err
+	}
+	other, shared := b.variable("n"), b.variable("shared")
+	proj, err := b.project(coStarType, scope{node: other, rel: shared}, f.Selections)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("COLLECT { MATCH (%[1]s)-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-(%[2]s:Person) WHERE %[2]s <> %[1]s "+
+		"WITH DISTINCT %[2]s WITH %[2]s, COUNT { (%[1]s)-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-(%[2]s) } AS %[3]s "+
+		"ORDER BY %[3]s DESC, %[2]s.name, %[2]s.personId LIMIT %[4]s RETURN %[5]s }",
+		s.node, other, shared, b.param(first), proj), nil
+}
+
+// maxTextLength bounds the free-text arguments (contains filters, search).
+const maxTextLength = 200
+
+// textArg validates an optional free-text argument; "" means absent.
+func textArg(field string, raw any) (string, error) {
+	if raw == nil {
+		return "", nil
+	}
+	text, _ := raw.(string)
+	if n := len([]rune(text)); n < 1 || n > maxTextLength {
+		return "", apperr.New(apperr.BadUserInput, "`%s` must be 1 to %d characters long, got %d", field, maxTextLength, n)
+	}
+	return text, nil
+}
+
+// orderArg reads an order input: its field (an enum value, looked up in keys, never
+// spliced in) and its direction.
+func orderArg(raw any, keys map[string]string) (key, direction string, err error) {
+	order, _ := raw.(map[string]any)
+	field, _ := order["field"].(string)
+	key, ok := keys[field]
+	if !ok {
+		return "", "", apperr.New(apperr.BadUserInput, "unknown order field %q", field)
+	}
+	direction = "ASC"
+	if d, _ := order["direction"].(string); d == "DESC" {
+		direction = "DESC"
+	}
+	return key, direction, nil
+}
+
+// orderClause sorts by key in direction with missing values last, then by the unique id.
+func orderClause(key, direction, id string) string {
+	return key + " IS NULL, " + key + " " + direction + ", " + id
+}
+
+var movieOrderKeys = map[string]string{
+	"TITLE":          "{n}.title",
+	"YEAR":           "{n}.year",
+	"AVERAGE_RATING": "{n}.ratingAverage",
+	"RATING_COUNT":   "{n}.ratingCount",
+}
+
+// browseMovies is the relation of Query.movies: every film, filtered and ordered by the
+// field's arguments. Filter values go in as parameters.
+func browseMovies(b *builder, args map[string]any) (relation, error) {
+	key, direction, err := orderArg(args["orderBy"], movieOrderKeys)
+	if err != nil {
+		return relation{}, err
+	}
+	rel := relation{pattern: "({n}:Movie)", orderBy: orderClause(key, direction, "{n}.movieId")}
+	filter, _ := args["filter"].(map[string]any)
+	var where []string
+	switch genres, _ := filter["genres"].([]any); len(genres) {
+	case 0:
+	case 1:
+		// One genre (the common case): start from it, so only its films are visited.
+		rel.pattern = "({n}:Movie)-[:IN_GENRE]->(:Genre {name: " + b.param(genres[0]) + "})"
+	default:
+		where = append(where, "EXISTS { ({n})-[:IN_GENRE]->(genre:Genre) WHERE genre.name IN "+b.param(genres)+" }")
+	}
+	yearFrom, hasFrom := toInt(filter["yearFrom"])
+	yearTo, hasTo := toInt(filter["yearTo"])
+	if hasFrom && hasTo && yearFrom > yearTo {
+		return relation{}, apperr.New(apperr.BadUserInput, "`filter.yearFrom` (%d) must not be after `filter.yearTo` (%d)", yearFrom, yearTo)
+	}
+	if hasFrom {
+		where = append(where, "{n}.year >= "+b.param(yearFrom))
+	}
+	if hasTo {
+		where = append(where, "{n}.year <= "+b.param(yearTo))
+	}
+	for _, bound := range []struct{ arg, op string }{{"minAverageRating", ">="}, {"maxAverageRating", "<="}} {
+		raw, present := filter[bound.arg]
+		if !present || raw == nil {
+			continue
+		}
+		v, ok := toFloat(raw)
+		if !ok || v < 0 || v > 10 {
+			return relation{}, apperr.New(apperr.BadUserInput, "`filter.%s` must be between 0 and 10, got %v", bound.arg, raw)
+		}
+		where = append(where, "{n}.ratingAverage "+bound.op+" "+b.param(v))
+	}
+	if raw, present := filter["minRatingCount"]; present && raw != nil {
+		n, ok := toInt(raw)
+		if !ok || n < 0 {
+			return relation{}, apperr.New(apperr.BadUserInput, "`filter.minRatingCount` must be 0 or more, got %v", raw)
+		}
+		where = append(where, "{n}.ratingCount >= "+b.param(n))
+	}
+	title, err := textArg("filter.titleContains", filter["titleContains"])
+	if err != nil {
+		return relation{}, err
+	}
+	if title != "" {
+		where = append(where, "toLower({n}.title) CONTAINS "+b.param(strings.ToLower(title)))
+	}
+	rel.where = strings.Join(where, " AND ")
+	return rel, nil
+}
+
+var personOrderKeys = map[string]string{
+	"NAME":        "{n}.name",
+	"MOVIE_COUNT": "COUNT { ({n})-[:ACTED_IN|DIRECTED]->(:Movie) }",
+}
+
+// browsePeople is the relation of Query.people.
+func browsePeople(b *builder, args map[string]any) (relation, error) {
+	key, direction, err := orderArg(args["orderBy"], personOrderKeys)
+	if err != nil {
+		return relation{}, err
+	}
+	rel := relation{pattern: "({n}:Person)", orderBy: orderClause(key, direction, "{n}.personId")}
+	filter, _ := args["filter"].(map[string]any)
+	name, err := textArg("filter.nameContains", filter["nameContains"])
+	if err != nil {
+		return relation{}, err
+	}
+	if name != "" {
+		rel.where = "toLower({n}.name) CONTAINS " + b.param(strings.ToLower(name))
+	}
+	return rel, nil
+}
+
+var allGenres = relation{pattern: "({n}:Genre)", orderBy: "{n}.name"}

@@ -1,0 +1,20 @@
+RETURN {`#total`: COUNT { MATCH (n2:Movie) WHERE EXISTS { (n2)-[:IN_GENRE]->(genre:Genre) WHERE genre.name IN $p0 } AND n2.year >= $p1 AND n2.year <= $p2 AND n2.ratingAverage >= $p3 AND n2.ratingCount >= $p4 AND toLower(n2.title) CONTAINS $p5 }, `#offset`: $p6, `#first`: $p7, `edges`: 
+  COLLECT { MATCH (n4:Movie) WHERE EXISTS { (n4)-[:IN_GENRE]->(genre:Genre) WHERE genre.name IN $p0 } AND n4.year >= $p1 AND n4.year <= $p2 AND n4.ratingAverage >= $p3 AND n4.ratingCount >= $p4 AND toLower(n4.title) CONTAINS $p5 WITH n4 ORDER BY n4.ratingAverage IS NULL, n4.ratingAverage DESC, n4.movieId SKIP $p6 LIMIT $p7 RETURN {`node`: {`#key`: n4.movieId, `title`: n4.title, `ratingSummary`: head([scores6 IN [
+  COLLECT { MATCH (n4)<-[r5:RATED]-() RETURN r5.score }] | {`average`: CASE size(scores6) WHEN 0 THEN null ELSE round(reduce(total = 0.0, score IN scores6 | total + score) / size(scores6), 1) END, `count`: size(scores6), `histogram`: [bucket IN range(1, 10) | size([score IN scores6 WHERE score = bucket])]}]), `tags`: 
+  COLLECT { MATCH (n4)-[r7:TAGGED]->(n8) WITH n8, r7 ORDER BY r7.count DESC, n8.name LIMIT $p8 RETURN {`name`: n8.name, `count`: r7.count} }}} }} AS this
+
+// params
+{
+  "p0": [
+    "Sci-Fi",
+    "Drama"
+  ],
+  "p1": 2000,
+  "p2": 2010,
+  "p3": 7.5,
+  "p4": 20,
+  "p5": "the",
+  "p6": 0,
+  "p7": 5,
+  "p8": 3
+}
