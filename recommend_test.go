@@ -18,7 +18,7 @@ import (
 
 // The recommendation tests read SIMILAR edges; computing them for the whole catalogue
 // takes minutes on two cores, so TestMain computes them for these films only: films of
-// every size, and the seeds (loved films) of the user whose personal picks are tested.
+// every size, and the well-rated films of the user whose personal picks are tested.
 var recommendedFilms = []int64{
 	referenceMovieLensID, // "Never Let Me Go": few ratings, full cast and directors
 	356,                  // "Forrest Gump": the most rated
@@ -32,8 +32,8 @@ const picksUser = 1
 
 // setupRecommendations computes the SIMILAR edges the tests read; called by TestMain.
 func setupRecommendations(ctx context.Context, d neo4j.DriverWithContext) error {
-	res, err := neo4j.ExecuteQuery(ctx, d, `MATCH (:User {userId: $user})-[r:RATED]->(m:Movie) WHERE r.score >= 8
-		RETURN collect(m.movieId) AS ids`, map[string]any{"user": picksUser}, neo4j.EagerResultTransformer,
+	res, err := neo4j.ExecuteQuery(ctx, d, `MATCH (:User {userId: $user})-[r:RATED]->(m:Movie) WHERE r.score >= $seedScore
+		RETURN collect(m.movieId) AS ids`, map[string]any{"user": picksUser, "seedScore": cypher.SeedScore}, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(neo4jtest.Database()))
 	if err != nil {
 		return err
@@ -158,9 +158,7 @@ var peopleCount = regexp.MustCompile(`^Rated 8\+ by (\d+) (person|people) who lo
 func checkReason(t *testing.T, seed, rec int64, kind, text, viaType string, viaKey any) {
 	t.Helper()
 	params := map[string]any{"seed": seed, "rec": rec, "via": viaKey}
-	var path string
-	switch kind {
-	case "COLLABORATIVE":
+	if kind == "COLLABORATIVE" {
 		m := peopleCount.FindStringSubmatch(text)
 		if viaType != "Movie" || viaKey != seed || m == nil {
 			t.Errorf("collaborative reason %q via %s %v: want the seed film %d and a count", text, viaType, viaKey, seed)
@@ -172,21 +170,32 @@ func checkReason(t *testing.T, seed, rec int64, kind, text, viaType string, viaK
 			t.Errorf("%q: %s people loved both", text, got)
 		}
 		return
-	case "DIRECTOR":
-		path = `(:Movie {movieId: $seed})<-[:DIRECTED]-(:Person {personId: $via})-[:DIRECTED]->(:Movie {movieId: $rec})`
-	case "CAST":
-		path = `(:Movie {movieId: $seed})<-[:ACTED_IN]-(:Person {personId: $via})-[:ACTED_IN]->(:Movie {movieId: $rec})`
-	case "TAG":
-		path = `(:Movie {movieId: $seed})-[:TAGGED]->(:Tag {name: $via})<-[:TAGGED]-(:Movie {movieId: $rec})`
-	case "GENRE":
-		path = `(:Movie {movieId: $seed})-[:IN_GENRE]->(:Genre {name: $via})<-[:IN_GENRE]-(:Movie {movieId: $rec})`
-	default:
-		t.Errorf("unexpected reason kind %s (%q)", kind, text)
+	}
+	path := contentPath(t, kind, text)
+	if path == "" {
 		return
 	}
-	if rows := cypherRows(t, `RETURN EXISTS { `+path+` } AS ok`, params); rows[0]["ok"] != true {
+	if rows := cypherRows(t, `MATCH (s:Movie {movieId: $seed}) RETURN EXISTS { `+path+` } AS ok`, params); rows[0]["ok"] != true {
 		t.Errorf("reason %s %q: no path %s with %v", kind, text, path, params)
 	}
+}
+
+// contentPath is the pattern a content reason of the kind stands for, from the seed film
+// s through the node $via to the film $rec.
+func contentPath(t *testing.T, kind, text string) string {
+	t.Helper()
+	switch kind {
+	case "DIRECTOR":
+		return `(s)<-[:DIRECTED]-(:Person {personId: $via})-[:DIRECTED]->(:Movie {movieId: $rec})`
+	case "CAST":
+		return `(s)<-[:ACTED_IN]-(:Person {personId: $via})-[:ACTED_IN]->(:Movie {movieId: $rec})`
+	case "TAG":
+		return `(s)-[:TAGGED]->(:Tag {name: $via})<-[:TAGGED]-(:Movie {movieId: $rec})`
+	case "GENRE":
+		return `(s)-[:IN_GENRE]->(:Genre {name: $via})<-[:IN_GENRE]-(:Movie {movieId: $rec})`
+	}
+	t.Errorf("unexpected reason kind %s (%q)", kind, text)
+	return ""
 }
 
 func TestRecommendationReasonsLieOnRealPaths(t *testing.T) {
@@ -296,9 +305,11 @@ func TestPersonalPicks(t *testing.T) {
 	for _, row := range cypherRows(t, `MATCH (:User {userId: $user})-[:RATED]->(m:Movie) RETURN m.movieId AS id`, map[string]any{"user": picksUser}) {
 		rated[row["id"].(int64)] = true
 	}
-	loved := map[int64]bool{}
-	for _, row := range cypherRows(t, `MATCH (:User {userId: $user})-[r:RATED]->(m:Movie) WHERE r.score >= 8 RETURN m.movieId AS id`, map[string]any{"user": picksUser}) {
-		loved[row["id"].(int64)] = true
+	seeds := map[int64]bool{} // the user's latest well-rated films
+	for _, row := range cypherRows(t, `MATCH (:User {userId: $user})-[r:RATED]->(m:Movie) WHERE r.score >= $seedScore
+		WITH m ORDER BY r.ratedAt DESC, m.movieId LIMIT $seeds RETURN m.movieId AS id`,
+		map[string]any{"user": picksUser, "seedScore": cypher.SeedScore, "seeds": cypher.MaxSeeds}) {
+		seeds[row["id"].(int64)] = true
 	}
 	for _, p := range picks {
 		if rated[p.MovieID] {
@@ -307,7 +318,7 @@ func TestPersonalPicks(t *testing.T) {
 		if len(p.Reasons) == 0 {
 			t.Errorf("pick %d has no reason", p.MovieID)
 		}
-		// The reasons start from one seed: a film the user loved.
+		// The reasons start from one seed: one of the user's latest well-rated films.
 		var seed int64
 		for _, r := range p.Reasons {
 			if r.Kind == "COLLABORATIVE" {
@@ -315,10 +326,24 @@ func TestPersonalPicks(t *testing.T) {
 			}
 		}
 		if seed == 0 {
-			continue // a content reason alone: the seed is not named, check the paths from any loved film
+			// Content reasons alone do not name their seed: one of the seeds must lead
+			// to the pick through each via.
+			for _, r := range p.Reasons {
+				path := contentPath(t, r.Kind, r.Text)
+				ids := make([]int64, 0, len(seeds))
+				for id := range seeds {
+					ids = append(ids, id)
+				}
+				rows := cypherRows(t, `MATCH (s:Movie) WHERE s.movieId IN $seeds AND EXISTS { `+path+` } RETURN count(s) AS n`,
+					map[string]any{"seeds": ids, "via": r.ViaKey, "rec": p.MovieID})
+				if rows[0]["n"].(int64) == 0 {
+					t.Errorf("pick %d: reason %q lies on no path from the user's seeds", p.MovieID, r.Text)
+				}
+			}
+			continue
 		}
-		if !loved[seed] {
-			t.Errorf("pick %d explained by film %d, which the user did not love", p.MovieID, seed)
+		if !seeds[seed] {
+			t.Errorf("pick %d explained by film %d, not one of the user's seeds", p.MovieID, seed)
 		}
 		for _, r := range p.Reasons {
 			checkReason(t, seed, p.MovieID, r.Kind, r.Text, r.ViaType, r.ViaKey)

@@ -35,8 +35,12 @@ const (
 const (
 	// LikedScore is the lowest score (1-10) that counts as "loved".
 	LikedScore = 8
-	// MaxSeeds caps the loved films a personal pick starts from (most recent first).
-	MaxSeeds = 20
+	// MaxSeeds caps the films a personal pick starts from (most recent first), and
+	// SeedScore is the least score of those: on the validation split, the 10 latest rated
+	// 6+ did better (HR@10 0.256) than the 20 latest loved (0.217), as what one watches
+	// next follows what one watched last.
+	MaxSeeds  = 10
+	SeedScore = 6
 	// MinPopularRatings is the least number of ratings of a cold-start pick.
 	MinPopularRatings = 20
 )
@@ -260,9 +264,10 @@ func via(b *builder, s scope, f graphql.CollectedField) (string, error) {
 // to the films picked for the user $userId (param), as ranked rows (see
 // recommendationType), best first, at most MaxPageSize. me is the user's variable.
 //
-// The seeds are the user's loved films (the MaxSeeds most recent); a candidate's score sums
+// The seeds are the user's well-rated films (the MaxSeeds most recent rated at least
+// SeedScore); a candidate's score sums
 // its similarity to each seed, and its reasons start from the seed that contributed most.
-// Films the user rated, collected or hid never appear. With no loved film (or none with
+// Films the user rated, collected or hid never appear. With no such film (or none with
 // neighbours) the user gets cold-start picks: films with at least MinPopularRatings
 // ratings, best average first, those in the genres of the films the user rated or
 // collected before the others (so the list is full even when those genres are small). Popular ranks by number of ratings alone (the
@@ -270,7 +275,7 @@ func via(b *builder, s scope, f graphql.CollectedField) (string, error) {
 func (b *builder) userRanking(userID int64, strategy Strategy, wCollab, wContent float64, me, ranked string) string {
 	wCollab, wContent = weights(strategy, wCollab, wContent)
 	v := map[string]string{
-		"{me}": me, "{ranked}": ranked, "{user}": b.param(userID), "{liked}": b.param(LikedScore),
+		"{me}": me, "{ranked}": ranked, "{user}": b.param(userID), "{seedScore}": b.param(SeedScore),
 		"{maxSeeds}": b.param(MaxSeeds), "{wc}": b.param(wCollab), "{wk}": b.param(wContent),
 		"{collab}": b.param(wCollab > 0), "{content}": b.param(wContent > 0), "{max}": b.param(int64(MaxPageSize)),
 		"{minPopular}": b.param(MinPopularRatings),
@@ -278,7 +283,7 @@ func (b *builder) userRanking(userID int64, strategy Strategy, wCollab, wContent
 	for _, name := range []string{"r", "s", "sim", "c", "part", "score", "seed", "picks", "cold", "g", "genres", "n", "avg", "via"} {
 		v["{"+name+"}"] = b.variable(name)
 	}
-	picks := `MATCH ({me})-[{r}:RATED]->({s}:Movie) WHERE {r}.score >= {liked}
+	picks := `MATCH ({me})-[{r}:RATED]->({s}:Movie) WHERE {r}.score >= {seedScore}
   WITH {s} ORDER BY {r}.ratedAt DESC, {s}.movieId LIMIT {maxSeeds}
   MATCH ({s})-[{sim}:SIMILAR]->({c}:Movie)
   WHERE NOT EXISTS { ({me})-[:RATED|COLLECTED|HID]->({c}) }

@@ -34,6 +34,10 @@ const (
 	// genreTop is how many of a genre's most rated films serve as the fallback
 	// neighbours of films with few director, cast or tag neighbours.
 	genreTop = 50
+	// damping is the exponent of a neighbour's number of ratings in the collaborative
+	// score: 0.5 (a plain cosine) gave HR@10 0.202 on the validation split, 0.2 gave
+	// 0.217 with the same seeds (and 0.256 with the seeds of personal picks).
+	damping = 0.2
 	// batch is the number of films per write transaction.
 	batch = 500
 )
@@ -43,9 +47,10 @@ const deleteSimilarCypher = `MATCH (m:Movie)-[s:SIMILAR]->() WHERE $only IS NULL
 CALL (s) { DELETE s } IN TRANSACTIONS OF 10000 ROWS`
 
 // collaborativeCypher links each film to the films its fans loved too. Of a film's
-// fans (the $maxFans most recent), co loved the neighbour; the score,
-// co / sqrt(fans * ratings(neighbour)), is a cosine between the film's fans and the
-// neighbour's raters, so films everyone rated do not crowd out the rest.
+// fans (the $maxFans most recent), co loved the neighbour; the score is
+// co / (sqrt(fans) * ratings(neighbour)^$damping): a cosine-like normalisation, damped so
+// that films everyone rated do not crowd out the rest, yet not so much that films rated
+// twice win (the exponent was chosen by measurement, see damping).
 const collaborativeCypher = `MATCH (m:Movie) WHERE ($only IS NULL OR m.movieId IN $only) AND COUNT { (m)<-[r:RATED]-(:User) WHERE r.score >= $liked } >= $minCoLikes
 CALL (m) {
   MATCH (m)<-[r:RATED]-(u:User) WHERE r.score >= $liked
@@ -54,7 +59,7 @@ CALL (m) {
   UNWIND fans AS u
   MATCH (u)-[r:RATED]->(c:Movie) WHERE r.score >= $liked AND c <> m
   WITH c, size(fans) AS n, count(*) AS co WHERE co >= $minCoLikes
-  WITH c, co / sqrt(toFloat(n) * COUNT { (c)<-[:RATED]-(:User) }) AS score
+  WITH c, co / (sqrt(toFloat(n)) * COUNT { (c)<-[:RATED]-(:User) } ^ $damping) AS score
   ORDER BY score DESC, c.movieId LIMIT $topK
   MERGE (m)-[s:SIMILAR]->(c)
   SET s.collaborative = score
@@ -129,7 +134,7 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 		log = io.Discard
 	}
 	params := map[string]any{
-		"liked": cypher.LikedScore, "maxFans": maxFans, "minCoLikes": minCoLikes, "maxBilling": maxBilling,
+		"liked": cypher.LikedScore, "damping": damping, "maxFans": maxFans, "minCoLikes": minCoLikes, "maxBilling": maxBilling,
 		"genreTop": genreTop, "topK": TopK, "batch": batch, "only": nil,
 	}
 	if only != nil {
