@@ -46,11 +46,11 @@ const (
 )
 
 // Weights of the hybrid blend: score = WeightCollaborative*collaborative +
-// WeightContent*content, both similarities in [0, 1]. They were chosen on the validation
-// split by `go run . eval -tune` (see README, "Recommendations").
+// WeightContent*content (content is in [0, 1), collaborative mostly below 1). They were
+// chosen on the validation split by `go run . eval -tune` (see README, "Recommendations").
 var (
-	WeightCollaborative = 0.5
-	WeightContent       = 0.5
+	WeightCollaborative = 0.4
+	WeightContent       = 0.6
 )
 
 // weights returns the blend of a strategy.

@@ -19,8 +19,8 @@ MATCH (this:Movie {movieId: $p0}) RETURN {`#key`: this.movieId, `title`: this.ti
 // params
 {
   "p0": 80969,
-  "p1": 0.5,
-  "p2": 0.5,
+  "p1": 0.4,
+  "p2": 0.6,
   "p3": 100,
   "p4": true,
   "p5": true,
