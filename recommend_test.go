@@ -18,7 +18,8 @@ import (
 
 // The recommendation tests read SIMILAR edges; computing them for the whole catalogue
 // takes minutes on two cores, so TestMain computes them for these films only: films of
-// every size, and the well-rated films of the user whose personal picks are tested.
+// every size, and the seeds (latest well-rated films) of the user whose personal picks
+// are tested.
 var recommendedFilms = []int64{
 	referenceMovieLensID, // "Never Let Me Go": few ratings, full cast and directors
 	356,                  // "Forrest Gump": the most rated
@@ -33,7 +34,9 @@ const picksUser = 1
 // setupRecommendations computes the SIMILAR edges the tests read; called by TestMain.
 func setupRecommendations(ctx context.Context, d neo4j.DriverWithContext) error {
 	res, err := neo4j.ExecuteQuery(ctx, d, `MATCH (:User {userId: $user})-[r:RATED]->(m:Movie) WHERE r.score >= $seedScore
-		RETURN collect(m.movieId) AS ids`, map[string]any{"user": picksUser, "seedScore": cypher.SeedScore}, neo4j.EagerResultTransformer,
+		WITH m ORDER BY r.ratedAt DESC, m.movieId LIMIT $seeds
+		RETURN collect(m.movieId) AS ids`, map[string]any{"user": picksUser, "seedScore": cypher.SeedScore, "seeds": cypher.MaxSeeds},
+		neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(neo4jtest.Database()))
 	if err != nil {
 		return err
