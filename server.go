@@ -5,6 +5,7 @@
 //	go run . similar  recompute the similarity edges recommendations read
 //	go run . eval     offline evaluation of the recommendations (see recommend/eval)
 //	go run . profile  print Neo4j db hits of the example operations in docs/queries
+//	go run . moderator <username>   give a member the MODERATOR role
 //
 // See README.md for the settings.
 package main
@@ -25,6 +26,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 
+	"filmgraph/auth"
 	"filmgraph/graph"
 	"filmgraph/launcher"
 	"filmgraph/recommend"
@@ -85,10 +87,14 @@ func run(log *slog.Logger, args []string) error {
 	}
 	switch command {
 	case "serve", "seed", "similar", "profile":
+	case "moderator":
+		if len(args) != 2 {
+			return errors.New("usage: moderator <username>")
+		}
 	case "eval":
 		return runEval(log, args[1:])
 	default:
-		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `similar`, `eval` or `profile`", command)
+		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `similar`, `eval`, `profile` or `moderator <username>`", command)
 	}
 	cfg, err := loadConfig()
 	if err != nil {
@@ -111,6 +117,12 @@ func run(log *slog.Logger, args []string) error {
 		return recommend.Refresh(ctx, db.Driver(), db.Database(), os.Stderr)
 	case "similar":
 		return recommend.Refresh(ctx, db.Driver(), db.Database(), os.Stderr)
+	case "moderator":
+		if err := db.MakeModerator(ctx, args[1]); err != nil {
+			return err
+		}
+		log.Info("made a moderator (effective for moderation at once; in tokens at the next log-in)", "username", args[1])
+		return nil
 	case "profile":
 		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
 			return err
@@ -123,7 +135,11 @@ func run(log *slog.Logger, args []string) error {
 		if err := ensureSimilar(ctx, log, cfg, db); err != nil {
 			return err
 		}
-		return serve(ctx, log, cfg, db)
+		issuer, err := auth.IssuerFromEnv(log, os.Getenv)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, log, cfg, db, issuer)
 	}
 }
 
@@ -193,19 +209,24 @@ func ensureSimilar(ctx context.Context, log *slog.Logger, cfg config, db *store.
 	return recommend.EnsureSimilar(ctx, db.Driver(), db.Database(), os.Stderr)
 }
 
-// newMux routes the API: GraphQL at /graphql, GraphiQL at /, liveness at /healthz.
-func newMux(log *slog.Logger, db *store.Store) http.Handler {
+// newMux routes the API: GraphQL at /graphql (with the viewer of a Bearer token, signed
+// by issuer), GraphiQL at /, liveness at /healthz.
+func newMux(log *slog.Logger, db *store.Store, issuer *auth.Issuer) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(&graph.Resolver{Store: db}, log))
+	mux.Handle("/graphql", issuer.Middleware(graph.NewHandler(&graph.Resolver{Store: db, Auth: issuer}, log)))
 	mux.Handle("GET /{$}", playground.Handler("filmgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	return cors.Default().Handler(mux)
+	// Browsers' apps on other origins may send the token: allow the Authorization header.
+	return cors.New(cors.Options{
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodHead},
+		AllowedHeaders: []string{"Origin", "Accept", "Content-Type", "X-Requested-With", "Authorization"},
+	}).Handler(mux)
 }
 
-func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store) error {
+func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, issuer *auth.Issuer) error {
 	srv := &http.Server{
 		Addr:              cfg.addr,
-		Handler:           newMux(log, db),
+		Handler:           newMux(log, db, issuer),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	errc := make(chan error, 1)
