@@ -434,3 +434,71 @@ func TestPersonalPicksColdStart(t *testing.T) {
 		})
 	}
 }
+
+const forMeQuery = `{ recommendationsForMe(first: 10) { totalCount edges { node {
+  movie { movieLensId } reasons { kind text via { __typename ... on Movie { movieLensId } } } } } } }`
+
+// forMe returns the movieLensIds recommended to the member and the reasons' kinds.
+func forMe(t *testing.T, token string) ([]int64, []string) {
+	t.Helper()
+	data := mustDo(t, token, forMeQuery, nil, 1)
+	var ids []int64
+	var kinds []string
+	for _, e := range data["recommendationsForMe"].(map[string]any)["edges"].([]any) {
+		node := e.(map[string]any)["node"].(map[string]any)
+		ids = append(ids, int64(node["movie"].(map[string]any)["movieLensId"].(float64)))
+		for _, r := range node["reasons"].([]any) {
+			kinds = append(kinds, r.(map[string]any)["kind"].(string))
+		}
+	}
+	return ids, kinds
+}
+
+func TestRecommendationsForMe(t *testing.T) {
+	wantError(t, "", forMeQuery, nil, "UNAUTHENTICATED")
+	member := signUp(t, "picks")
+
+	// Cold start: nothing rated yet.
+	ids, kinds := forMe(t, member.Token)
+	if len(ids) != 10 {
+		t.Fatalf("cold start: %d picks, want 10", len(ids))
+	}
+	for _, k := range kinds {
+		if k != "POPULAR" {
+			t.Errorf("cold start reason %s, want POPULAR", k)
+		}
+	}
+
+	// One film rated 10: the picks come from its similar films, never the film itself.
+	mustDo(t, member.Token, `mutation($m: ID!) { rateMovie(movieId: $m, score: 10) { id } }`, map[string]any{"m": movieID(356)}, 0)
+	ids, _ = forMe(t, member.Token)
+	similar := map[int64]bool{}
+	for _, row := range cypherRows(t, `MATCH (:Movie {movieId: 356})-[:SIMILAR]->(c:Movie) RETURN c.movieId AS id`, nil) {
+		similar[row["id"].(int64)] = true
+	}
+	if len(ids) == 0 {
+		t.Fatal("no pick after rating a film")
+	}
+	for _, id := range ids {
+		if id == 356 {
+			t.Error("the rated film is recommended")
+		}
+		if !similar[id] {
+			t.Errorf("pick %d is not similar to the rated film", id)
+		}
+	}
+
+	// Hidden films are not recommended any more; unhiding brings them back.
+	mustDo(t, member.Token, `mutation($m: ID!) { hideRecommendation(movieId: $m) { id } }`, map[string]any{"m": movieID(int(ids[0]))}, 1)
+	after, _ := forMe(t, member.Token)
+	for _, id := range after {
+		if id == ids[0] {
+			t.Errorf("hidden film %d still recommended", id)
+		}
+	}
+	mustDo(t, member.Token, `mutation($m: ID!) { unhideRecommendation(movieId: $m) { id } }`, map[string]any{"m": movieID(int(ids[0]))}, 1)
+	if again, _ := forMe(t, member.Token); again[0] != ids[0] {
+		t.Errorf("after unhiding, the first pick is %d, want %d", again[0], ids[0])
+	}
+	wantError(t, member.Token, `mutation { hideRecommendation(movieId: "TW92aWU6OTk5OTk5OQ") { id } }`, nil, "NOT_FOUND")
+}

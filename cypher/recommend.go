@@ -1,6 +1,7 @@
 package cypher
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -348,4 +349,18 @@ RETURN {movieId: %[5]s.movieId, score: %[3]s.score, reasons: [%[9]s IN %[8]s[..3
   viaKey: coalesce(%[9]s.via.movieId, %[9]s.via.personId, %[9]s.via.name)}]} AS this
 ORDER BY %[2]s`, ranked, i, row, b.param(first), n, seedVar(row), b.reasonsList(row, n), reasonsVar(row), x)
 	return b.statement(text)
+}
+
+// RecommendationsFor returns the statement of the current field, a
+// RecommendationConnection of the films picked for the user userID (see userRanking), with
+// the hybrid blend. It yields no row for an unknown user.
+func RecommendationsFor(ctx context.Context, userID int64) (Statement, error) {
+	b := newBuilder(ctx)
+	me, ranked := b.variable("me"), b.variable("ranked")
+	text := b.userRanking(userID, Hybrid, WeightCollaborative, WeightContent, me, ranked)
+	conn, err := b.rankedConnection(graphql.GetFieldContext(ctx).Field, ranked)
+	if err != nil {
+		return Statement{}, err
+	}
+	return b.statement(text + "\nRETURN " + conn + " AS this"), nil
 }

@@ -165,6 +165,7 @@ type ComplexityRoot struct {
 		DeleteList           func(childComplexity int, listID string) int
 		DeleteReview         func(childComplexity int, reviewID string) int
 		EditReview           func(childComplexity int, reviewID string, text *string, score *int64) int
+		HideRecommendation   func(childComplexity int, movieID string) int
 		LogIn                func(childComplexity int, usernameOrEmail string, password string) int
 		MoveInList           func(childComplexity int, listID string, movieID string, position int64) int
 		RateMovie            func(childComplexity int, movieID string, score int64) int
@@ -175,6 +176,7 @@ type ComplexityRoot struct {
 		RemoveFromWatchlist  func(childComplexity int, movieID string) int
 		SignUp               func(childComplexity int, username string, email string, password string) int
 		SubmitSynopsis       func(childComplexity int, movieID string, text string) int
+		UnhideRecommendation func(childComplexity int, movieID string) int
 		UpdateList           func(childComplexity int, listID string, title *string, description *string, public *bool) int
 		WriteReview          func(childComplexity int, movieID string, text string, score int64) int
 	}
@@ -217,18 +219,19 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Genre       func(childComplexity int, name string) int
-		Genres      func(childComplexity int, first *int64, after *string) int
-		Me          func(childComplexity int) int
-		Movie       func(childComplexity int, id string) int
-		Movies      func(childComplexity int, filter *model.MovieFilter, orderBy *model.MovieOrder, first *int64, after *string) int
-		Node        func(childComplexity int, id string) int
-		Nodes       func(childComplexity int, ids []string) int
-		PathBetween func(childComplexity int, from string, to string, maxHops *int64) int
-		People      func(childComplexity int, filter *model.PersonFilter, orderBy *model.PersonOrder, first *int64, after *string) int
-		Person      func(childComplexity int, id string) int
-		Search      func(childComplexity int, text string, first *int64) int
-		User        func(childComplexity int, username string) int
+		Genre                func(childComplexity int, name string) int
+		Genres               func(childComplexity int, first *int64, after *string) int
+		Me                   func(childComplexity int) int
+		Movie                func(childComplexity int, id string) int
+		Movies               func(childComplexity int, filter *model.MovieFilter, orderBy *model.MovieOrder, first *int64, after *string) int
+		Node                 func(childComplexity int, id string) int
+		Nodes                func(childComplexity int, ids []string) int
+		PathBetween          func(childComplexity int, from string, to string, maxHops *int64) int
+		People               func(childComplexity int, filter *model.PersonFilter, orderBy *model.PersonOrder, first *int64, after *string) int
+		Person               func(childComplexity int, id string) int
+		RecommendationsForMe func(childComplexity int, first *int64, after *string) int
+		Search               func(childComplexity int, text string, first *int64) int
+		User                 func(childComplexity int, username string) int
 	}
 
 	RatingConnection struct {
@@ -379,6 +382,8 @@ type MutationResolver interface {
 	AddToList(ctx context.Context, listID string, movieID string, position *int64) (*model.UserList, error)
 	MoveInList(ctx context.Context, listID string, movieID string, position int64) (*model.UserList, error)
 	RemoveFromList(ctx context.Context, listID string, movieID string) (*model.UserList, error)
+	HideRecommendation(ctx context.Context, movieID string) (*model.Movie, error)
+	UnhideRecommendation(ctx context.Context, movieID string) (*model.Movie, error)
 	WriteReview(ctx context.Context, movieID string, text string, score int64) (*model.Review, error)
 	EditReview(ctx context.Context, reviewID string, text *string, score *int64) (*model.Review, error)
 	DeleteReview(ctx context.Context, reviewID string) (*model.Movie, error)
@@ -401,6 +406,7 @@ type QueryResolver interface {
 	PathBetween(ctx context.Context, from string, to string, maxHops *int64) (*model.PersonPath, error)
 	User(ctx context.Context, username string) (*model.User, error)
 	Me(ctx context.Context) (*model.Me, error)
+	RecommendationsForMe(ctx context.Context, first *int64, after *string) (*model.RecommendationConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1026,6 +1032,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EditReview(childComplexity, args["reviewId"].(string), args["text"].(*string), args["score"].(*int64)), true
+	case "Mutation.hideRecommendation":
+		if e.ComplexityRoot.Mutation.HideRecommendation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_hideRecommendation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.HideRecommendation(childComplexity, args["movieId"].(string)), true
 	case "Mutation.logIn":
 		if e.ComplexityRoot.Mutation.LogIn == nil {
 			break
@@ -1136,6 +1153,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitSynopsis(childComplexity, args["movieId"].(string), args["text"].(string)), true
+	case "Mutation.unhideRecommendation":
+		if e.ComplexityRoot.Mutation.UnhideRecommendation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unhideRecommendation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnhideRecommendation(childComplexity, args["movieId"].(string)), true
 	case "Mutation.updateList":
 		if e.ComplexityRoot.Mutation.UpdateList == nil {
 			break
@@ -1400,6 +1428,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Person(childComplexity, args["id"].(string)), true
+	case "Query.recommendationsForMe":
+		if e.ComplexityRoot.Query.RecommendationsForMe == nil {
+			break
+		}
+
+		args, err := ec.field_Query_recommendationsForMe_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RecommendationsForMe(childComplexity, args["first"].(*int64), args["after"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -2486,6 +2525,26 @@ union RecommendationVia = Movie | Person | Genre | Tag
 type Tag {
   "The tag, lower-cased."
   name: String!
+}
+
+extend type Query {
+  """
+  Films picked for the viewer from their 10 latest films rated 6+, best first, with reasons;
+  never a film they rated, collected or hid. Without such films: well-rated popular films,
+  those in the genres they watched first. ` + "`" + `first` + "`" + ` is 1..100 (default 10). UNAUTHENTICATED
+  without a token.
+  """
+  recommendationsForMe(first: Int = 10, after: String): RecommendationConnection!
+}
+
+extend type Mutation {
+  """
+  "Not interested": the film is never recommended to the viewer again (idempotent).
+  Returns the film. UNAUTHENTICATED without a token, NOT_FOUND for an unknown film.
+  """
+  hideRecommendation(movieId: ID!): Movie!
+  "Undoes hideRecommendation (idempotent). Returns the film. UNAUTHENTICATED, NOT_FOUND as there."
+  unhideRecommendation(movieId: ID!): Movie!
 }
 `, BuiltIn: false},
 	{Name: "../schema/review.graphqls", Input: `extend type Mutation {
@@ -3851,6 +3910,20 @@ func (ec *executionContext) field_Mutation_editReview_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_hideRecommendation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "movieId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["movieId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_logIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4052,6 +4125,20 @@ func (ec *executionContext) field_Mutation_submitSynopsis_args(ctx context.Conte
 		return nil, err
 	}
 	args["text"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unhideRecommendation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "movieId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["movieId"] = arg0
 	return args, nil
 }
 
@@ -4390,6 +4477,28 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_recommendationsForMe_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -7292,6 +7401,94 @@ func (ec *executionContext) fieldContext_Mutation_removeFromList(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_hideRecommendation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_hideRecommendation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().HideRecommendation(ctx, fc.Args["movieId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Movie) graphql.Marshaler {
+			return ec.marshalNMovie2ᚖfilmgraphᚋgraphᚋmodelᚐMovie(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_hideRecommendation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Movie(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_hideRecommendation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unhideRecommendation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unhideRecommendation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnhideRecommendation(ctx, fc.Args["movieId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Movie) graphql.Marshaler {
+			return ec.marshalNMovie2ᚖfilmgraphᚋgraphᚋmodelᚐMovie(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unhideRecommendation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Movie(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unhideRecommendation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_writeReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8719,6 +8916,50 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Me(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_recommendationsForMe(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_recommendationsForMe(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RecommendationsForMe(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecommendationConnection) graphql.Marshaler {
+			return ec.marshalNRecommendationConnection2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_recommendationsForMe(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecommendationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_recommendationsForMe_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13064,6 +13305,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "hideRecommendation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_hideRecommendation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unhideRecommendation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unhideRecommendation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "writeReview":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_writeReview(ctx, field)
@@ -13501,6 +13756,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
+				})
+		case "recommendationsForMe":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_recommendationsForMe(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
