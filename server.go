@@ -2,6 +2,8 @@
 //
 //	go run .          serve on :8080; starts and seeds the bundled Neo4j when NEO4J_URI is unset
 //	go run . seed     (re)load the bundled seed into the configured Neo4j
+//	go run . similar  recompute the similarity edges recommendations read
+//	go run . eval     offline evaluation of the recommendations (see recommend/eval)
 //	go run . profile  print Neo4j db hits of the example operations in docs/queries
 //	go run . moderator <username>   give a member the MODERATOR role
 //
@@ -31,6 +33,7 @@ import (
 	"filmgraph/launcher"
 	"filmgraph/limits"
 	"filmgraph/observe"
+	"filmgraph/recommend"
 	"filmgraph/seed"
 	"filmgraph/store"
 )
@@ -47,11 +50,16 @@ func run(args []string) error {
 	if len(args) > 0 {
 		command = args[0]
 	}
-	if command != "serve" && command != "seed" && command != "profile" && command != "moderator" {
-		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `profile` or `moderator <username>`", command)
-	}
-	if command == "moderator" && len(args) != 2 {
-		return errors.New("usage: moderator <username>")
+	switch command {
+	case "serve", "seed", "similar", "profile":
+	case "moderator":
+		if len(args) != 2 {
+			return errors.New("usage: moderator <username>")
+		}
+	case "eval":
+		return runEval(observe.NewLogger(os.Stderr, false, slog.LevelInfo), args[1:])
+	default:
+		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `similar`, `eval`, `profile` or `moderator <username>`", command)
 	}
 	cfg, err := loadConfig()
 	if err != nil {
@@ -78,8 +86,12 @@ func run(args []string) error {
 
 	switch command {
 	case "seed":
-		_, err := seed.Load(ctx, db.Driver(), db.Database(), os.Stderr)
-		return err
+		if _, err := seed.Load(ctx, db.Driver(), db.Database(), os.Stderr); err != nil {
+			return err
+		}
+		return recommend.Refresh(ctx, db.Driver(), db.Database(), os.Stderr)
+	case "similar":
+		return recommend.Refresh(ctx, db.Driver(), db.Database(), os.Stderr)
 	case "moderator":
 		if err := db.MakeModerator(ctx, args[1]); err != nil {
 			return err
@@ -93,6 +105,9 @@ func run(args []string) error {
 		return profileExamples(ctx, log, cfg, db, "docs/queries", os.Stdout)
 	default:
 		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
+			return err
+		}
+		if err := ensureSimilar(ctx, log, cfg, db); err != nil {
 			return err
 		}
 		issuer, err := auth.IssuerFromEnv(log, os.Getenv)
@@ -157,6 +172,16 @@ func ensureSeeded(ctx context.Context, log *slog.Logger, cfg config, db *store.S
 		log.Warn("the database holds no filmgraph seed; run `go run . seed` to load it")
 		return nil
 	}
+}
+
+// ensureSimilar computes the similarity edges of the bundled database on its first start
+// (about a minute and a half); on a user's own database run `go run . similar` after `seed`.
+func ensureSimilar(ctx context.Context, log *slog.Logger, cfg config, db *store.Store) error {
+	if !cfg.bundled {
+		return nil
+	}
+	log.Info("computing the similarity edges of recommendations, if missing (first start only)")
+	return recommend.EnsureSimilar(ctx, db.Driver(), db.Database(), os.Stderr)
 }
 
 // server is the HTTP side of filmgraph.

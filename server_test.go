@@ -44,6 +44,9 @@ func TestMain(m *testing.M) {
 				return err
 			}
 		}
+		if err := setupRecommendations(ctx, d); err != nil {
+			return err
+		}
 		var err error
 		testStore, err = store.Open(ctx, store.Config{
 			URI: neo4jtest.URI(), Username: neo4jtest.Username(), Password: neo4jtest.Password(), Database: neo4jtest.Database(),

@@ -54,17 +54,26 @@ func Complexity() ComplexityRoot {
 	c.User.Reviews = connectionCost
 	c.User.Lists = connectionCost
 	c.UserList.Movies = connectionCost
+	c.Movie.Recommended = func(child int, first *int64, _ *string, _ *model.RecommendationStrategy) int {
+		return recommendationCost + listCost(child, first, defaultPage)
+	}
+	c.Query.RecommendationsForMe = func(child int, first *int64, _ *string) int {
+		return recommendationCost + listCost(child, first, defaultPage)
+	}
 	return c
 }
 
 // Expected lengths of the lists that have no `first` (or where it was left out): generous
 // averages of the seed, not maxima, so that the budget reflects typical work.
 const (
-	defaultPage       = 20 // the schema's default `first` of connections
-	pathHopCost       = 100
-	expectedCast      = 30
-	expectedGenres    = 5
-	expectedDirectors = 2
+	defaultPage = 20 // the schema's default `first` of connections
+	pathHopCost = 100
+	// recommendationCost charges the traversal behind a page of recommendations (similar
+	// films and the reasons' paths), beyond what the page returns.
+	recommendationCost = 200
+	expectedCast       = 30
+	expectedGenres     = 5
+	expectedDirectors  = 2
 )
 
 func connectionCost(child int, first *int64, _ *string) int {

@@ -135,6 +135,8 @@ const (
 	Collection Shelf = "COLLECTED"
 	Favorites  Shelf = "FAVORITED"
 	Watchlist  Shelf = "WANTS_TO_WATCH"
+	// Hidden holds the films the viewer is not interested in: never recommended to them.
+	Hidden Shelf = "HID"
 )
 
 // The relationship type comes from the Shelf constants above, never from a request. The
@@ -162,7 +164,7 @@ func (s *Store) Shelve(ctx context.Context, viewerID, movieID int64, shelf Shelf
 		clause = shelveCypher
 	}
 	switch shelf {
-	case Collection, Favorites, Watchlist:
+	case Collection, Favorites, Watchlist, Hidden:
 	default:
 		return nil, apperr.New(apperr.Internal, "internal error")
 	}
