@@ -20,13 +20,13 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 
 	"filmgraph/graph"
 	"filmgraph/launcher"
 	"filmgraph/seed"
 	"filmgraph/store"
+	"filmgraph/web"
 )
 
 // config is read from the environment; every setting has a development default.
@@ -169,11 +169,12 @@ func ensureSeeded(ctx context.Context, log *slog.Logger, cfg config, db *store.S
 	}
 }
 
-// newMux routes the API: GraphQL at /graphql, GraphiQL at /, liveness at /healthz.
+// newMux routes the API: GraphQL at /graphql, liveness at /healthz, and package web's
+// pages: GraphiQL at /, the demo movie page, the widget and their assets.
 func newMux(log *slog.Logger, db *store.Store) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(&graph.Resolver{Store: db}, log))
-	mux.Handle("GET /{$}", playground.Handler("filmgraph", "/graphql"))
+	mux.Handle("/", web.Handler(exampleOperations()))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	return cors.Default().Handler(mux)
 }
