@@ -24,6 +24,7 @@ import (
 	"github.com/rs/cors"
 
 	"filmgraph/auth"
+	"filmgraph/events"
 	"filmgraph/graph"
 	"filmgraph/launcher"
 	"filmgraph/seed"
@@ -184,13 +185,17 @@ func ensureSeeded(ctx context.Context, log *slog.Logger, cfg config, db *store.S
 	}
 }
 
+// liveEvents carries the subscriptions' events. It is per process: with several replicas,
+// plug an events.Broker over a shared bus instead (see package events).
+var liveEvents = events.NewLocal()
+
 // newMux routes the API: GraphQL at /graphql (with the viewer of a Bearer token, signed
 // by issuer), liveness at /healthz, and package
 // web's pages: GraphiQL at /, the demo movie page, the widget and their assets.
 func newMux(log *slog.Logger, db *store.Store, issuer *auth.Issuer) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", issuer.Middleware(graph.NewHandler(&graph.Resolver{Store: db, Auth: issuer}, log)))
-	mux.Handle("/", web.Handler(exampleOperations()))
+	mux.Handle("/graphql", issuer.Middleware(graph.NewHandler(&graph.Resolver{Store: db, Auth: issuer, Events: liveEvents}, log)))
+	mux.Handle("/", web.Handler(exampleOperations()...))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	// Browsers' apps on other origins may send the token: allow the Authorization header.
 	return cors.New(cors.Options{

@@ -21,11 +21,13 @@ import (
 // NewHandler returns the GraphQL HTTP handler (GET and POST, JSON) over the resolvers.
 func NewHandler(res *Resolver, log *slog.Logger) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: res}))
+	srv.AddTransport(websocketTransport(res)) // subscriptions (live.go)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
+	srv.AroundFields(publishCommitted(res))
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, panicked any) error {
 		log.ErrorContext(ctx, "panic while resolving", "panic", panicked)

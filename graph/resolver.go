@@ -4,6 +4,7 @@ package graph
 
 import (
 	"filmgraph/auth"
+	"filmgraph/events"
 	"filmgraph/store"
 )
 
@@ -12,4 +13,6 @@ import (
 type Resolver struct {
 	Store *store.Store
 	Auth  *auth.Issuer // signs the tokens of signUp and logIn
+	// Events carries subscriptions' events; mutations publish to it after they commit.
+	Events events.Broker
 }

@@ -55,20 +55,19 @@ func Examples(fsys fs.FS) ([]Example, error) {
 	return out, nil
 }
 
-// Handler serves the pages and assets; examples holds the *.graphql operations GraphiQL
-// opens as tabs (nil for none). Unknown paths are 404.
-func Handler(examples fs.FS) http.Handler {
+// Handler serves the pages and assets; each of examples holds *.graphql operations that
+// GraphiQL opens as tabs, in that order. Unknown paths are 404.
+func Handler(examples ...fs.FS) http.Handler {
 	dist := Dist()
-	var exampleJSON []byte
-	if examples != nil {
-		ex, err := Examples(examples)
+	all := []Example{}
+	for _, dir := range examples {
+		ex, err := Examples(dir)
 		if err != nil {
 			panic(err) // embedded files: a build-time mistake
 		}
-		exampleJSON, _ = json.Marshal(ex)
-	} else {
-		exampleJSON = []byte("[]")
+		all = append(all, ex...)
 	}
+	exampleJSON, _ := json.Marshal(all)
 
 	page := func(name string) http.HandlerFunc {
 		body, err := fs.ReadFile(dist, name)

@@ -90,7 +90,7 @@ function stars(value: number | null, rate?: (score: number) => void): HTMLElemen
     const star = h(rate ? 'button' : 'span', { class: 'star', 'data-star': String(i), 'aria-label': `${i} star${i > 1 ? 's' : ''}`, style: `--fill:${Math.round(fill * 100)}%` }, '★');
     if (rate) star.addEventListener('click', (e) => {
       const r = (star as HTMLElement).getBoundingClientRect();
-      const half = (e as MouseEvent).clientX > 0 && (e as MouseEvent).clientX < r.left + r.width / 2;
+      const half = (e as MouseEvent).clientX > 0 && (e as MouseEvent).clientX < r.left + r.width * 0.4; // left part of a star: the half step
       rate(half ? 2 * i - 1 : 2 * i);
     });
     wrap.append(star);
@@ -208,7 +208,7 @@ function moviePage(m: any): HTMLElement {
           s && !v?.review ? h('div', { class: 'write-review' }, h('h3', {}, 'Write a review'),
             form([['text', 'Your review', 'textarea'], ['score', 'Score (1-10)', 'number']], 'Publish review',
               (f) => mutate(WriteReview, { id: m.id, text: f.text, score: Number(f.score) }, 'Review published'), 'review-form')) : null),
-        recommendedStrip(m.recommended)),
+        recommendedStrip(m)),
       h('aside', { class: 'side' },
         authBox(),
         h('div', { id: 'flash', class: 'flash', role: 'status', 'data-testid': 'flash' }),

@@ -18,7 +18,7 @@ async function start() {
   const res = await client().query(Widget, { id: movieId(raw) }).toPromise();
   if (res.error) return root.replaceChildren(h('p', { class: 'error' }, errorText(res.error)));
   if (!res.data.movie) return root.replaceChildren(h('p', { class: 'error' }, 'No such film.'));
-  const strip = recommendedStrip(res.data.movie.recommended, '_top');
+  const strip = recommendedStrip(res.data.movie, '_top');
   strip.querySelector('h2')!.append(h('span', { class: 'muted' }, ` if you liked ${res.data.movie.title}`));
   root.replaceChildren(strip);
   root.dataset.ready = 'true';
