@@ -1,8 +1,8 @@
 // The "Recommended Movies" strip, shared by the movie page and the embeddable widget.
 //
 // With the API's Movie.recommended (USE_RECOMMENDED) each pick comes with its reasons. Until
-// that field is served, the strip is a PLACEHOLDER: other films of the same genres, read in
-// the same operation (Movie.genres.movies), with "Also in <genre>" as the reason.
+// that field is served, the strip is a PLACEHOLDER: the director's and the leads' other films,
+// read in the same operation, with "Also directed by ..." / "Also stars ..." as the reason.
 import { h } from './client';
 
 /** True when the API serves Movie.recommended; false renders the genre placeholder. */
@@ -15,7 +15,8 @@ export const recommendedFields = USE_RECOMMENDED
     edges { node { score reasons { kind text } movie { id title year } } }
   }`
   : `
-  placeholderPicks: genres { name movies(first: 6) { edges { node { id title year } } } }`;
+  placeholderDirectors: directors { name directed(first: 4) { edges { node { id title year } } } }
+  placeholderCast: cast(first: 4) { person { name actedIn(first: 3) { edges { node { id title year } } } } }`;
 
 type Pick = { movie: { id: string; title: string; year: number | null }; reason: string };
 
@@ -25,8 +26,11 @@ function picks(movie: any): Pick[] {
   }
   const seen = new Set<string>([movie.id]);
   const out: Pick[] = [];
-  // Round-robin over the genres so each genre contributes.
-  const lists = (movie.placeholderPicks ?? []).map((g: any) => g.movies.edges.map((e: any) => ({ movie: e.node, reason: `Also in ${g.name}` })));
+  // Round-robin over the director's and the leads' other films so each contributes.
+  const lists = [
+    ...(movie.placeholderDirectors ?? []).map((p: any) => p.directed.edges.map((e: any) => ({ movie: e.node, reason: `Also directed by ${p.name}` }))),
+    ...(movie.placeholderCast ?? []).map((c: any) => c.person.actedIn.edges.map((e: any) => ({ movie: e.node, reason: `Also stars ${c.person.name}` }))),
+  ];
   for (let i = 0; out.length < 6 && lists.some((l: Pick[]) => i < l.length); i++) {
     for (const l of lists) {
       const p = l[i];
@@ -44,7 +48,7 @@ export function recommendedStrip(movie: any, target?: string): HTMLElement {
   const items = picks(movie);
   return h('section', { class: 'recommended', 'data-testid': 'recommended' },
     h('h2', {}, 'Recommended Movies'),
-    USE_RECOMMENDED ? null : h('p', { class: 'muted', 'data-testid': 'placeholder-note' }, 'Placeholder: films of the same genres, until the API serves recommendations.'),
+    USE_RECOMMENDED ? null : h('p', { class: 'muted', 'data-testid': 'placeholder-note' }, 'Placeholder: other films of the director and the leads, until the API serves recommendations.'),
     items.length === 0 ? h('p', { class: 'muted' }, 'No recommendations for this film yet.') : null,
     h('ol', { class: 'strip' }, items.map((p) =>
       h('li', { class: 'pick', 'data-testid': 'pick' },
