@@ -698,7 +698,9 @@ func TestConcurrentRatings(t *testing.T) {
 				decodeErr := json.NewDecoder(resp.Body).Decode(&out)
 				resp.Body.Close()
 				if decodeErr != nil || len(out.Errors) > 0 || resp.StatusCode != http.StatusOK {
-					errorsSeen.Add(1)
+					if errorsSeen.Add(1) <= 3 {
+						t.Logf("failed: status %d, decode %v, errors %+v", resp.StatusCode, decodeErr, out.Errors)
+					}
 					continue
 				}
 				mu.Lock()

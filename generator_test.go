@@ -165,7 +165,8 @@ func TestRandomValidQueries(t *testing.T) {
 			t.Fatalf("status %d, data %s, errors %+v\n%s", status, resp.Data, resp.Errors, query)
 		}
 		for _, c := range resp.codes() {
-			if c != "BAD_USER_INPUT" {
+			// UNAUTHENTICATED: the viewer's own fields (recommendationsForMe) ask for a token.
+			if c != "BAD_USER_INPUT" && c != "UNAUTHENTICATED" {
 				t.Fatalf("error coded %q: %+v\n%s", c, resp.Errors, query)
 			}
 		}

@@ -213,8 +213,12 @@ func (s *server) routes() http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
-	// GraphiQL at /, the demo movie page, the widget and their assets (package web).
+	// GraphiQL at /, the demo movie page, the widget and their assets (package web);
+	// GraphiQL needs introspection, so it goes with it.
 	mux.Handle("/", web.Handler(exampleOperations()...))
+	if !s.cfg.graphql.Introspection {
+		mux.Handle("GET /{$}", http.NotFoundHandler())
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", observe.MetricsHandler())

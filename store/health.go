@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"filmgraph/apperr"
 	"filmgraph/observe"
 )
@@ -52,11 +54,15 @@ func (s *Store) settle(ctx, callCtx context.Context, err error) error {
 		s.setSuspect(false)
 		return nil
 	}
-	if errors.Is(context.Cause(callCtx), errSuspect) && ctx.Err() == nil {
+	timedOut := errors.Is(context.Cause(callCtx), errSuspect)
+	// Only the database's absence makes it suspect: a lost lock race or a slow statement
+	// is the database answering, and must not cap every other statement at 1 s.
+	absent := timedOut || neo4j.IsConnectivityError(err) || isRetryLimit(err)
+	if timedOut && ctx.Err() == nil {
 		err = apperr.Wrap(apperr.ServiceUnavailable, err, "the database is unavailable; try again shortly")
 	}
 	err = classify(ctx, err)
-	if apperr.CodeOf(err) == apperr.ServiceUnavailable && ctx.Err() == nil {
+	if absent && ctx.Err() == nil {
 		s.setSuspect(true)
 	}
 	return err

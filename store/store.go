@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -139,6 +140,16 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Stat
 	defer cancel()
 	start := time.Now()
 	rows, err := s.attempt(callCtx, ctx, execute, modeName, stmt, txConfig)
+	for tries := 0; err != nil && isContention(err) && tries < contentionRetries && ctx.Err() == nil; tries++ {
+		// Neo4j answered but the transaction lost a race for a lock (a deadlock, many
+		// writers on one film): run it again after a short jittered pause.
+		select {
+		case <-time.After(contentionPause + time.Duration(rand.Int64N(int64(contentionPause)))):
+		case <-ctx.Done():
+		}
+		start = time.Now()
+		rows, err = s.attempt(callCtx, ctx, execute, modeName, stmt, txConfig)
+	}
 	if err != nil && time.Since(start) < fastFailure && isTransient(err) && ctx.Err() == nil {
 		// One retry of a failure that came fast (a lost connection, a deadlock, a leader
 		// switch), after a short jittered pause and bounded like a call to a suspect
@@ -163,7 +174,18 @@ const (
 	fastFailure = 500 * time.Millisecond
 	// retryPause is the least pause before the retry; up to twice that with jitter.
 	retryPause = 100 * time.Millisecond
+	// contentionRetries bounds the reruns of a transaction that lost a lock race, each after
+	// contentionPause to twice that.
+	contentionRetries = 5
+	contentionPause   = 20 * time.Millisecond
 )
+
+// isContention reports whether err is Neo4j rejecting a transaction that lost a race with
+// others (deadlock, lock client stopped): transient, and unrelated to the database's health.
+func isContention(err error) bool {
+	var neoErr *neo4j.Neo4jError
+	return errors.As(err, &neoErr) && strings.HasPrefix(neoErr.Code, "Neo.TransientError.Transaction.")
+}
 
 // attempt runs stmt once in a managed transaction under callCtx; reqCtx is the request's
 // context, which counts the round trip.
