@@ -129,8 +129,8 @@ func (g *queryGenerator) arguments(f *ast.FieldDefinition) string {
 
 // TestRandomValidQueries sends random valid queries, nested up to the depth limit, and
 // requires each to answer 200 with data or errors (a failed non-null field nulls the whole
-// data, as GraphQL says), every error coded BAD_USER_INPUT (the deliberately bad
-// arguments), and no more database round trips than top-level fields.
+// data, as GraphQL says), every error coded BAD_USER_INPUT (the deliberately bad arguments) or UNAUTHENTICATED (the viewer's own fields),
+// and no more database round trips than top-level fields.
 // FILMGRAPH_GENERATOR_SEED replays a run.
 func TestRandomValidQueries(t *testing.T) {
 	seed := uint64(rand.Int64())
