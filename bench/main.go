@@ -155,11 +155,9 @@ func run() error {
 	rep.Commit = commit(root)
 	rep.Data = counts.String()
 
-	outDir := filepath.Join(root, *out)
-	if !filepath.IsAbs(*out) {
-		outDir = filepath.Join(root, *out)
-	} else {
-		outDir = *out
+	outDir := *out
+	if !filepath.IsAbs(outDir) {
+		outDir = filepath.Join(root, outDir)
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err

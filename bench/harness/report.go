@@ -71,6 +71,10 @@ func (r *Report) Markdown(w io.Writer) {
 			fg.Operation, fg.Concurrency, num(fg.Throughput), num(b.Throughput), ratio(fg.Throughput, b.Throughput),
 			num(fg.P50ms), num(b.P50ms), num(fg.P95ms), num(b.P95ms), num(fg.P99ms), num(b.P99ms), fg.Errors, b.Errors)
 	}
+	for _, t := range r.TODO {
+		name, _, _ := strings.Cut(t, ":")
+		fmt.Fprintf(w, "| %s | – | **TODO** | | | | | | |\n", name)
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "## Cost per operation (filmgraph / baseline)")
 	fmt.Fprintln(w)
