@@ -79,17 +79,18 @@ func (r *Report) Markdown(w io.Writer) {
 	fmt.Fprintln(w, "## Cost per operation (filmgraph / baseline)")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Round trips are statements sent to Neo4j; db hits come from one PROFILEd run. "+
-		"Go CPU and allocations are the whole Go process (server and load client) per request, "+
+		"Go CPU, allocations and goroutines started are the whole Go process (server and load client) per request, "+
 		"from getrusage and runtime/metrics; Neo4j CPU is the database process, from /proc.")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| operation | c | round trips | db hits | bytes/response | Go CPU µs | Neo4j CPU µs | allocs | alloc KB |")
-	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Fprintln(w, "| operation | c | round trips | db hits | bytes/response | Go CPU µs | Neo4j CPU µs | allocs | alloc KB | goroutines |")
+	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, fg := range r.pairs() {
 		b, _ := r.find(fg.Operation, SideBaseline, fg.Concurrency)
-		fmt.Fprintf(w, "| %s | %d | %s / %s | %d / %d | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s |\n",
+		fmt.Fprintf(w, "| %s | %d | %s / %s | %d / %d | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s |\n",
 			fg.Operation, fg.Concurrency, num(fg.RoundTrips), num(b.RoundTrips), fg.DBHits, b.DBHits,
 			num(fg.Bytes), num(b.Bytes), num(fg.CPUus), num(b.CPUus), num(fg.DBCPUus), num(b.DBCPUus),
-			num(fg.AllocsPerOp), num(b.AllocsPerOp), num(fg.AllocBytes/1024), num(b.AllocBytes/1024))
+			num(fg.AllocsPerOp), num(b.AllocsPerOp), num(fg.AllocBytes/1024), num(b.AllocBytes/1024),
+			num(fg.Goroutines), num(b.Goroutines))
 	}
 	if len(r.TODO) > 0 {
 		fmt.Fprintln(w)

@@ -75,6 +75,8 @@ type Result struct {
 	DBCPUus     float64 `json:"dbCpuMicrosPerOp"`
 	AllocsPerOp float64 `json:"allocsPerOp"`
 	AllocBytes  float64 `json:"allocBytesPerOp"`
+	// Goroutines is how many goroutines the process started per operation.
+	Goroutines float64 `json:"goroutinesPerOp"`
 	DBHits      int64   `json:"dbHits"`
 }
 
@@ -166,6 +168,7 @@ func Run(ctx context.Context, t Target, opts Options) (*Report, error) {
 					}
 					r.AllocsPerOp = float64(after.allocs-before.allocs) / n
 					r.AllocBytes = float64(after.allocBytes-before.allocBytes) / n
+					r.Goroutines = float64(after.goroutines-before.goroutines) / n
 				}
 				r.DBHits = hits[side.name]
 				rep.Results = append(rep.Results, r)
@@ -280,9 +283,12 @@ func profileGraphQL(ctx context.Context, h http.Handler, body []byte) (int64, er
 type counters struct {
 	cpu, dbCPU         time.Duration
 	allocs, allocBytes uint64
+	goroutines         uint64
 }
 
-var metricSamples = []metrics.Sample{{Name: "/gc/heap/allocs:objects"}, {Name: "/gc/heap/allocs:bytes"}}
+var metricSamples = []metrics.Sample{
+	{Name: "/gc/heap/allocs:objects"}, {Name: "/gc/heap/allocs:bytes"}, {Name: "/sched/goroutines-created:goroutines"},
+}
 
 func sample(dbPID int) counters {
 	var c counters
@@ -293,6 +299,9 @@ func sample(dbPID int) counters {
 	s := slices.Clone(metricSamples)
 	metrics.Read(s)
 	c.allocs, c.allocBytes = s[0].Value.Uint64(), s[1].Value.Uint64()
+	if s[2].Value.Kind() == metrics.KindUint64 {
+		c.goroutines = s[2].Value.Uint64()
+	}
 	c.dbCPU = processCPU(dbPID)
 	return c
 }
