@@ -48,6 +48,7 @@ func run() error {
 		warmup     = flag.Duration("warmup", 2*time.Second, "unmeasured load per operation and side before measuring")
 		conc       = flag.String("c", "1,8,32", "comma-separated client concurrencies")
 		ops        = flag.String("ops", "", "comma-separated operation names (default: all)")
+		sides      = flag.String("sides", "", "filmgraph, baseline or both (default), e.g. to profile one side")
 		scale      = flag.Int("scale", 1, "data size: 1 is the bundled seed, N loads N generated copies (e.g. 10)")
 		out        = flag.String("out", "bench/results", "directory of the Markdown and JSON results")
 		dataRoot   = flag.String("data-dir", ".bench-data", "parent of the bundled Neo4j data directories, one per scale")
@@ -125,17 +126,14 @@ func run() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	var only []string
-	if *ops != "" {
-		only = strings.Split(*ops, ",")
-	}
+	only := split(*ops)
 	rep, err := harness.Run(ctx, harness.Target{
 		GraphQL: graph.NewHandler(&graph.Resolver{Store: db}, log),
 		Store:   db,
 		DBPID:   pid,
 	}, harness.Options{
 		QueriesDir: filepath.Join(root, "docs", "queries"), Duration: *duration, Warmup: *warmup,
-		Concurrency: concurrency, Only: only, Log: os.Stderr,
+		Concurrency: concurrency, Only: only, Sides: split(*sides), Log: os.Stderr,
 	})
 	if err != nil {
 		return err
@@ -240,6 +238,13 @@ func parseInts(s string) ([]int, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+func split(list string) []string {
+	if list == "" {
+		return nil
+	}
+	return strings.Split(list, ",")
 }
 
 func envOr(name, fallback string) string {

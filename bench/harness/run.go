@@ -46,6 +46,7 @@ type Options struct {
 	Warmup      time.Duration // unmeasured load before each operation's first run
 	Concurrency []int         // client goroutines, e.g. 1, 8, 32
 	Only        []string      // operation names to run; empty runs all
+	Sides       []string      // SideFilmgraph and/or SideBaseline; empty runs both
 	Log         io.Writer     // progress lines; nil discards them
 }
 
@@ -77,7 +78,7 @@ type Result struct {
 	AllocBytes  float64 `json:"allocBytesPerOp"`
 	// Goroutines is how many goroutines the process started per operation.
 	Goroutines float64 `json:"goroutinesPerOp"`
-	DBHits      int64   `json:"dbHits"`
+	DBHits     int64   `json:"dbHits"`
 }
 
 // Report is a whole run.
@@ -132,11 +133,7 @@ func Run(ctx context.Context, t Target, opts Options) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		sides := []struct {
-			name, url string
-			body      []byte
-			trips     func() int64
-		}{
+		sides := []side{
 			{SideFilmgraph, srv.URL + "/graphql", body, t.Store.RoundTrips},
 			{SideBaseline, srv.URL + "/baseline/" + op.Name, []byte("{}"), base.roundTrips.Load},
 		}
@@ -146,6 +143,9 @@ func Run(ctx context.Context, t Target, opts Options) (*Report, error) {
 		}
 		if hits[SideBaseline], err = base.profile(ctx, op); err != nil {
 			return nil, fmt.Errorf("%s baseline: %w", op.Name, err)
+		}
+		if len(opts.Sides) > 0 {
+			sides = slices.DeleteFunc(sides, func(s side) bool { return !slices.Contains(opts.Sides, s.name) })
 		}
 		for _, side := range sides { // warm both: plans cached, pages in memory, connections open
 			load(ctx, client, side.url, side.body, max(slices.Max(opts.Concurrency), 1), opts.Warmup)
@@ -182,6 +182,13 @@ func Run(ctx context.Context, t Target, opts Options) (*Report, error) {
 	}
 	rep.LoadAvgEnd = loadAverage()
 	return rep, nil
+}
+
+// side is one implementation of an operation as the load client sees it.
+type side struct {
+	name, url string
+	body      []byte
+	trips     func() int64
 }
 
 // stats are what the client saw during one run.
