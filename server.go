@@ -3,6 +3,7 @@
 //	go run .          serve on :8080; starts and seeds the bundled Neo4j when NEO4J_URI is unset
 //	go run . seed     (re)load the bundled seed into the configured Neo4j
 //	go run . profile  print Neo4j db hits of the example operations in docs/queries
+//	go run . moderator <username>   give a member the MODERATOR role
 //
 // See README.md for the settings.
 package main
@@ -23,6 +24,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 
+	"filmgraph/auth"
 	"filmgraph/graph"
 	"filmgraph/launcher"
 	"filmgraph/seed"
@@ -80,8 +82,11 @@ func run(log *slog.Logger, args []string) error {
 	if len(args) > 0 {
 		command = args[0]
 	}
-	if command != "serve" && command != "seed" && command != "profile" {
-		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed` or `profile`", command)
+	if command != "serve" && command != "seed" && command != "profile" && command != "moderator" {
+		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `profile` or `moderator <username>`", command)
+	}
+	if command == "moderator" && len(args) != 2 {
+		return errors.New("usage: moderator <username>")
 	}
 	cfg, err := loadConfig()
 	if err != nil {
@@ -100,6 +105,12 @@ func run(log *slog.Logger, args []string) error {
 	case "seed":
 		_, err := seed.Load(ctx, db.Driver(), db.Database(), os.Stderr)
 		return err
+	case "moderator":
+		if err := db.MakeModerator(ctx, args[1]); err != nil {
+			return err
+		}
+		log.Info("made a moderator (effective for moderation at once; in tokens at the next log-in)", "username", args[1])
+		return nil
 	case "profile":
 		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
 			return err
@@ -109,7 +120,11 @@ func run(log *slog.Logger, args []string) error {
 		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
 			return err
 		}
-		return serve(ctx, log, cfg, db)
+		issuer, err := auth.IssuerFromEnv(log, os.Getenv)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, log, cfg, db, issuer)
 	}
 }
 
@@ -169,19 +184,24 @@ func ensureSeeded(ctx context.Context, log *slog.Logger, cfg config, db *store.S
 	}
 }
 
-// newMux routes the API: GraphQL at /graphql, GraphiQL at /, liveness at /healthz.
-func newMux(log *slog.Logger, db *store.Store) http.Handler {
+// newMux routes the API: GraphQL at /graphql (with the viewer of a Bearer token, signed
+// by issuer), GraphiQL at /, liveness at /healthz.
+func newMux(log *slog.Logger, db *store.Store, issuer *auth.Issuer) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(&graph.Resolver{Store: db}, log))
+	mux.Handle("/graphql", issuer.Middleware(graph.NewHandler(&graph.Resolver{Store: db, Auth: issuer}, log)))
 	mux.Handle("GET /{$}", playground.Handler("filmgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	return cors.Default().Handler(mux)
+	// Browsers' apps on other origins may send the token: allow the Authorization header.
+	return cors.New(cors.Options{
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodHead},
+		AllowedHeaders: []string{"Origin", "Accept", "Content-Type", "X-Requested-With", "Authorization"},
+	}).Handler(mux)
 }
 
-func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store) error {
+func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, issuer *auth.Issuer) error {
 	srv := &http.Server{
 		Addr:              cfg.addr,
-		Handler:           newMux(log, db),
+		Handler:           newMux(log, db, issuer),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	errc := make(chan error, 1)

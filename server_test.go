@@ -43,7 +43,7 @@ func TestMain(m *testing.M) {
 			return err
 		}
 		// Errors the server logs (internal ones only) show in the test output.
-		testServer = httptest.NewServer(newMux(slog.New(slog.NewTextHandler(os.Stderr, nil)), testStore))
+		testServer = httptest.NewServer(newMux(slog.New(slog.NewTextHandler(os.Stderr, nil)), testStore, testIssuer))
 		return nil
 	}))
 }

@@ -36,13 +36,14 @@ const (
 
 // builder accumulates parameters and hands out variable names while a statement is built.
 type builder struct {
+	reqCtx context.Context // for the viewer (package auth)
 	op     *graphql.OperationContext
 	params map[string]any
 	vars   int
 }
 
 func newBuilder(ctx context.Context) *builder {
-	return &builder{op: graphql.GetOperationContext(ctx), params: map[string]any{}}
+	return &builder{reqCtx: ctx, op: graphql.GetOperationContext(ctx), params: map[string]any{}}
 }
 
 // param stores v as a new parameter and returns its placeholder.

@@ -15,15 +15,20 @@ type NodeRef struct {
 	Key  string
 }
 
-// nodeTypes are the entity types that `node` and `nodes` resolve, with how their key is
-// typed in the graph.
-var nodeTypes = []struct {
-	t      *objectType
-	intKey bool
-}{
-	{movieType, true},
-	{personType, true},
-	{genreType, false},
+// nodeType is an entity type that `node` and `nodes` resolve, with how its key is typed in
+// the graph and, for types some viewers may not see, a visibility condition on node n.
+type nodeType struct {
+	t       *objectType
+	intKey  bool
+	visible func(b *builder, n string) string
+}
+
+// nodeTypes are the entity types that `node` and `nodes` resolve; feature files append
+// theirs in init.
+var nodeTypes = []nodeType{
+	{t: movieType, intKey: true},
+	{t: personType, intKey: true},
+	{t: genreType},
 }
 
 // Nodes returns the statement for the current field, Query.nodes: one list holding, in
@@ -45,8 +50,12 @@ func Nodes(ctx context.Context, refs []NodeRef) (Statement, error) {
 		if err != nil {
 			return Statement{}, err
 		}
+		where := ""
+		if nt.visible != nil {
+			where = " WHERE " + nt.visible(b, n)
+		}
 		branches += " WHEN '" + name + "' THEN head(COLLECT { MATCH (" + n + ":" + nt.t.label + " {" + nt.t.key +
-			": entry.key}) RETURN " + typed(proj, name) + " })"
+			": entry.key})" + where + " RETURN " + typed(proj, name) + " })"
 	}
 	for i, ref := range refs {
 		var key any = ref.Key

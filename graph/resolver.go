@@ -2,10 +2,14 @@ package graph
 
 //go:generate go run github.com/99designs/gqlgen generate
 
-import "filmgraph/store"
+import (
+	"filmgraph/auth"
+	"filmgraph/store"
+)
 
 // Resolver holds the resolvers' dependencies, nothing else. Resolvers translate their field
 // with package cypher, run the one statement through the store and wrap the result.
 type Resolver struct {
 	Store *store.Store
+	Auth  *auth.Issuer // signs the tokens of signUp and logIn
 }

@@ -31,6 +31,8 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		if g, err := r.genreByID(ctx, id); g != nil || err != nil {
 			return g, err
 		}
+	case "User", "Review", "Comment", "UserList", "SynopsisSubmission":
+		return r.accountNode(ctx, typeName, id)
 	}
 	return nil, nil
 }

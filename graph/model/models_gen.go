@@ -47,6 +47,11 @@ type MovieOrder struct {
 	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
+// The entry points that change the graph. Each mutation is one write transaction that also
+// returns the changed object, so client caches update by id.
+type Mutation struct {
+}
+
 // Which people `Query.people` returns.
 type PersonFilter struct {
 	// People whose name contains this text, ignoring case (1..200 characters).
@@ -241,6 +246,189 @@ func (e *PersonOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e PersonOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Order of a film's reviews.
+type ReviewOrder string
+
+const (
+	// Newest first.
+	ReviewOrderNewest ReviewOrder = "NEWEST"
+	// Oldest first.
+	ReviewOrderOldest ReviewOrder = "OLDEST"
+	// Highest score first, then newest.
+	ReviewOrderHighestScore ReviewOrder = "HIGHEST_SCORE"
+	// Lowest score first, then newest.
+	ReviewOrderLowestScore ReviewOrder = "LOWEST_SCORE"
+)
+
+var AllReviewOrder = []ReviewOrder{
+	ReviewOrderNewest,
+	ReviewOrderOldest,
+	ReviewOrderHighestScore,
+	ReviewOrderLowestScore,
+}
+
+func (e ReviewOrder) IsValid() bool {
+	switch e {
+	case ReviewOrderNewest, ReviewOrderOldest, ReviewOrderHighestScore, ReviewOrderLowestScore:
+		return true
+	}
+	return false
+}
+
+func (e ReviewOrder) String() string {
+	return string(e)
+}
+
+func (e *ReviewOrder) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReviewOrder(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReviewOrder", str)
+	}
+	return nil
+}
+
+func (e ReviewOrder) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReviewOrder) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReviewOrder) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Role of a member.
+type Role string
+
+const (
+	// An ordinary member.
+	RoleUser Role = "USER"
+	// A member who may accept synopses and delete others' reviews and comments.
+	RoleModerator Role = "MODERATOR"
+)
+
+var AllRole = []Role{
+	RoleUser,
+	RoleModerator,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleUser, RoleModerator:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// State of a synopsis submission.
+type SubmissionStatus string
+
+const (
+	// Waiting for a moderator.
+	SubmissionStatusPending SubmissionStatus = "PENDING"
+	// Accepted: it is (or was) the film's synopsis.
+	SubmissionStatusAccepted SubmissionStatus = "ACCEPTED"
+	// Rejected by a moderator.
+	SubmissionStatusRejected SubmissionStatus = "REJECTED"
+)
+
+var AllSubmissionStatus = []SubmissionStatus{
+	SubmissionStatusPending,
+	SubmissionStatusAccepted,
+	SubmissionStatusRejected,
+}
+
+func (e SubmissionStatus) IsValid() bool {
+	switch e {
+	case SubmissionStatusPending, SubmissionStatusAccepted, SubmissionStatusRejected:
+		return true
+	}
+	return false
+}
+
+func (e SubmissionStatus) String() string {
+	return string(e)
+}
+
+func (e *SubmissionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SubmissionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SubmissionStatus", str)
+	}
+	return nil
+}
+
+func (e SubmissionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SubmissionStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SubmissionStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -37,6 +37,16 @@ func NodeOf(r Record) Node {
 		return NewPerson(r)
 	case "Genre":
 		return NewGenre(r)
+	case "User":
+		return NewUser(r)
+	case "Review":
+		return NewReview(r)
+	case "Comment":
+		return NewComment(r)
+	case "UserList":
+		return NewUserList(r)
+	case "SynopsisSubmission":
+		return NewSynopsisSubmission(r)
 	}
 	return nil
 }

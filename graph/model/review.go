@@ -1,0 +1,159 @@
+package model
+
+import (
+	"context"
+	"time"
+
+	"filmgraph/relay"
+)
+
+// Review is a member's review of a film.
+type Review struct{ Record }
+
+// NewReview wraps a projected review; nil for a missing one.
+func NewReview(r Record) *Review {
+	if r == nil {
+		return nil
+	}
+	return &Review{r}
+}
+
+func (Review) IsNode()                                   {}
+func (r Review) GetID() string                           { return relay.ID("Review", r.key()) }
+func (r Review) ID() string                              { return r.GetID() }
+func (r Review) Author(ctx context.Context) *User        { return NewUser(r.record(ctx)) }
+func (r Review) Movie(ctx context.Context) *Movie        { return NewMovie(r.record(ctx)) }
+func (r Review) Text(ctx context.Context) string         { return r.string(ctx) }
+func (r Review) Score(ctx context.Context) int64         { return r.int(ctx) }
+func (r Review) AddedAt(ctx context.Context) time.Time   { return r.time(ctx) }
+func (r Review) EditedAt(ctx context.Context) *time.Time { return r.optTime(ctx) }
+
+func (r Review) Comments(ctx context.Context, first *int64, after *string) *CommentConnection {
+	return &CommentConnection{connection{r.record(ctx)}}
+}
+
+// Comment is a member's comment on a review.
+type Comment struct{ Record }
+
+// NewComment wraps a projected comment; nil for a missing one.
+func NewComment(r Record) *Comment {
+	if r == nil {
+		return nil
+	}
+	return &Comment{r}
+}
+
+func (Comment) IsNode()                                 {}
+func (c Comment) GetID() string                         { return relay.ID("Comment", c.key()) }
+func (c Comment) ID() string                            { return c.GetID() }
+func (c Comment) Author(ctx context.Context) *User      { return NewUser(c.record(ctx)) }
+func (c Comment) Text(ctx context.Context) string       { return c.string(ctx) }
+func (c Comment) AddedAt(ctx context.Context) time.Time { return c.time(ctx) }
+func (c Comment) Review(ctx context.Context) *Review    { return NewReview(c.record(ctx)) }
+
+// ReviewConnection is a page of reviews.
+type ReviewConnection struct{ connection }
+
+func (c ReviewConnection) Edges(ctx context.Context) []*ReviewEdge {
+	records, cursors := c.edges(ctx)
+	out := make([]*ReviewEdge, len(records))
+	for i, r := range records {
+		out[i] = &ReviewEdge{Record: r, Cursor: cursors[i]}
+	}
+	return out
+}
+
+// ReviewEdge is a review in a connection.
+type ReviewEdge struct {
+	Record
+	Cursor string
+}
+
+func (e ReviewEdge) Node(ctx context.Context) *Review { return NewReview(e.record(ctx)) }
+
+// CommentConnection is a page of comments.
+type CommentConnection struct{ connection }
+
+func (c CommentConnection) Edges(ctx context.Context) []*CommentEdge {
+	records, cursors := c.edges(ctx)
+	out := make([]*CommentEdge, len(records))
+	for i, r := range records {
+		out[i] = &CommentEdge{Record: r, Cursor: cursors[i]}
+	}
+	return out
+}
+
+// CommentEdge is a comment in a connection.
+type CommentEdge struct {
+	Record
+	Cursor string
+}
+
+func (e CommentEdge) Node(ctx context.Context) *Comment { return NewComment(e.record(ctx)) }
+
+// UserList is a member's ordered list of films.
+type UserList struct{ Record }
+
+// NewUserList wraps a projected list; nil for a missing one.
+func NewUserList(r Record) *UserList {
+	if r == nil {
+		return nil
+	}
+	return &UserList{r}
+}
+
+func (UserList) IsNode()                                   {}
+func (l UserList) GetID() string                           { return relay.ID("UserList", l.key()) }
+func (l UserList) ID() string                              { return l.GetID() }
+func (l UserList) Title(ctx context.Context) string        { return l.string(ctx) }
+func (l UserList) Description(ctx context.Context) *string { return l.optString(ctx) }
+func (l UserList) Owner(ctx context.Context) *User         { return NewUser(l.record(ctx)) }
+func (l UserList) CreatedAt(ctx context.Context) time.Time { return l.time(ctx) }
+func (l UserList) Public(ctx context.Context) bool         { return l.bool(ctx) }
+
+func (l UserList) Movies(ctx context.Context, first *int64, after *string) *MovieConnection {
+	return &MovieConnection{connection{l.record(ctx)}}
+}
+
+// UserListConnection is a page of lists.
+type UserListConnection struct{ connection }
+
+func (c UserListConnection) Edges(ctx context.Context) []*UserListEdge {
+	records, cursors := c.edges(ctx)
+	out := make([]*UserListEdge, len(records))
+	for i, r := range records {
+		out[i] = &UserListEdge{Record: r, Cursor: cursors[i]}
+	}
+	return out
+}
+
+// UserListEdge is a list in a connection.
+type UserListEdge struct {
+	Record
+	Cursor string
+}
+
+func (e UserListEdge) Node(ctx context.Context) *UserList { return NewUserList(e.record(ctx)) }
+
+// SynopsisSubmission is a synopsis a member sent for a film.
+type SynopsisSubmission struct{ Record }
+
+// NewSynopsisSubmission wraps a projected submission; nil for a missing one.
+func NewSynopsisSubmission(r Record) *SynopsisSubmission {
+	if r == nil {
+		return nil
+	}
+	return &SynopsisSubmission{r}
+}
+
+func (SynopsisSubmission) IsNode()                           {}
+func (s SynopsisSubmission) GetID() string                   { return relay.ID("SynopsisSubmission", s.key()) }
+func (s SynopsisSubmission) ID() string                      { return s.GetID() }
+func (s SynopsisSubmission) Text(ctx context.Context) string { return s.string(ctx) }
+func (s SynopsisSubmission) Status(ctx context.Context) SubmissionStatus {
+	return SubmissionStatus(s.string(ctx))
+}
+func (s SynopsisSubmission) SubmittedAt(ctx context.Context) time.Time { return s.time(ctx) }
+func (s SynopsisSubmission) DecidedAt(ctx context.Context) *time.Time  { return s.optTime(ctx) }
+func (s SynopsisSubmission) Author(ctx context.Context) *User          { return NewUser(s.record(ctx)) }
+func (s SynopsisSubmission) Movie(ctx context.Context) *Movie          { return NewMovie(s.record(ctx)) }

@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+
+	"filmgraph/apperr"
+)
+
+const submitSynopsisCypher = `MATCH (viewer:User {userId: $viewerId})
+MATCH (m:Movie {movieId: $movieId})
+CREATE (viewer)-[:SUBMITTED]->(this:SynopsisSubmission {submissionId: $submissionId, text: $text,
+                                                         status: 'PENDING', submittedAt: datetime()})-[:FOR]->(m)
+WITH this, 'OK' AS status`
+
+// SubmitSynopsis records the viewer's pending synopsis (new id submissionID) for a film
+// and returns the current field (a SynopsisSubmission). NOT_FOUND for an unknown film.
+func (s *Store) SubmitSynopsis(ctx context.Context, viewerID, movieID int64, submissionID, text string) (map[string]any, error) {
+	return s.Write(ctx, "SynopsisSubmission", submitSynopsisCypher,
+		map[string]any{"viewerId": viewerID, "movieId": movieID, "submissionId": submissionID, "text": text},
+		Outcomes{NoRow: movieNotFound})
+}
+
+// decideSynopsisCypher accepts or rejects a pending submission. The role is read from the
+// database, not the token, so a demotion takes effect at once. An accepted text becomes
+// the film's synopsis and (m)-[:SYNOPSIS_FROM]->(submission) credits its author.
+const decideSynopsisCypher = `MATCH (viewer:User {userId: $viewerId})
+MATCH (this:SynopsisSubmission {submissionId: $submissionId})-[:FOR]->(m:Movie)
+SET this._LOCK_ = true
+REMOVE this._LOCK_
+WITH this, m, viewer.role = 'MODERATOR' AS moderator, this.status = 'PENDING' AS pending
+CALL (this, m, moderator, pending) {
+  WITH this, m WHERE moderator AND pending
+  SET this.status = $decision, this.decidedAt = datetime()
+  WITH this, m WHERE $decision = 'ACCEPTED'
+  SET m.synopsis = this.text
+  WITH this, m
+  OPTIONAL MATCH (m)-[old:SYNOPSIS_FROM]->()
+  DELETE old
+  WITH DISTINCT this, m
+  CREATE (m)-[:SYNOPSIS_FROM]->(this)
+}
+WITH this, CASE WHEN NOT moderator THEN 'FORBIDDEN' WHEN NOT pending THEN 'CONFLICT' ELSE 'OK' END AS status`
+
+// DecideSynopsis accepts (accept) or rejects a pending submission and returns the current
+// field (a SynopsisSubmission). NOT_FOUND, FORBIDDEN (not a moderator), CONFLICT (already
+// decided).
+func (s *Store) DecideSynopsis(ctx context.Context, viewerID int64, submissionID string, accept bool) (map[string]any, error) {
+	decision := "REJECTED"
+	if accept {
+		decision = "ACCEPTED"
+	}
+	return s.Write(ctx, "SynopsisSubmission", decideSynopsisCypher,
+		map[string]any{"viewerId": viewerID, "submissionId": submissionID, "decision": decision},
+		Outcomes{NoRow: apperr.New(apperr.NotFound, "no synopsis submission has this `submissionId`"), Statuses: map[string]*apperr.Error{
+			"FORBIDDEN": apperr.New(apperr.Forbidden, "only a moderator can decide on a synopsis"),
+			"CONFLICT":  apperr.New(apperr.Conflict, "this submission was already decided"),
+		}})
+}
