@@ -19,11 +19,12 @@ func TestBenchmarkHarnessSmoke(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	rep, err := harness.Run(ctx, harness.Target{
-		GraphQL: newMux(slog.New(slog.NewTextHandler(os.Stderr, nil)), testStore),
+		GraphQL: newMux(slog.New(slog.NewTextHandler(os.Stderr, nil)), testStore, testIssuer),
 		Store:   testStore,
+		Issuer:  testIssuer,
 	}, harness.Options{
 		QueriesDir: "docs/queries", Duration: 300 * time.Millisecond, Warmup: 50 * time.Millisecond,
-		Concurrency: []int{1},
+		Concurrency: []int{1}, SkipWrites: true, // other tests read the ratings
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +40,7 @@ func TestBenchmarkHarnessSmoke(t *testing.T) {
 	var md bytes.Buffer
 	rep.Markdown(&md)
 	for _, op := range harness.Operations() {
-		if op.TODO == "" && !strings.Contains(md.String(), "| "+op.Name+" | 1 |") {
+		if op.TODO == "" && !op.Write && !strings.Contains(md.String(), "| "+op.Name+" | 1 |") {
 			t.Errorf("no row for %s in the table:\n%s", op.Name, md.String())
 		}
 	}

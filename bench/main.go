@@ -12,6 +12,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -28,6 +29,7 @@ import (
 	"syscall"
 	"time"
 
+	"filmgraph/auth"
 	"filmgraph/bench/harness"
 	"filmgraph/graph"
 	"filmgraph/launcher"
@@ -127,9 +129,11 @@ func run() error {
 		defer pprof.StopCPUProfile()
 	}
 	only := split(*ops)
+	issuer := auth.NewIssuer([]byte(rand.Text()+rand.Text()), time.Hour)
 	rep, err := harness.Run(ctx, harness.Target{
-		GraphQL: graph.NewHandler(&graph.Resolver{Store: db}, log),
+		GraphQL: issuer.Middleware(graph.NewHandler(&graph.Resolver{Store: db, Auth: issuer}, log)),
 		Store:   db,
+		Issuer:  issuer,
 		DBPID:   pid,
 	}, harness.Options{
 		QueriesDir: filepath.Join(root, "docs", "queries"), Duration: *duration, Warmup: *warmup,

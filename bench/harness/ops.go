@@ -1,12 +1,19 @@
 package harness
 
-import "filmgraph/cypher"
+import (
+	"filmgraph/auth"
+	"filmgraph/cypher"
+)
 
 // Operation is one row of the benchmark: a checked-in example GraphQL operation and the
 // hand-written Cypher statement that fetches the same data through the driver alone.
 type Operation struct {
 	// Name is the example's file name without .graphql, under docs/queries.
 	Name string
+	// Query is the operation's text when it has no file under docs/queries.
+	Query string
+	// Viewer, when set, is who the request is signed in as (a bearer token).
+	Viewer *auth.Viewer
 	// Variables override the example's defaults; nil runs it as checked in.
 	Variables map[string]any
 	// Baseline is one hand-written statement returning the whole response as column `data`.
@@ -41,7 +48,36 @@ RETURN m {
   ratingSummary: {average: round(m.ratingAverage, 1), count: m.ratingCount,
                   histogram: [b IN range(1, 10) | size([s IN scores WHERE s = b])]},
   tags: COLLECT { MATCH (m)-[t:TAGGED]->(tag) WITH t, tag ORDER BY t.count DESC, tag.name LIMIT 10
-                  RETURN {name: tag.name, count: t.count} }
+                  RETURN {name: tag.name, count: t.count} },
+  synopsisAuthor: head(COLLECT { MATCH (m)-[:SYNOPSIS_FROM]->(:SynopsisSubmission)<-[:SUBMITTED]-(u:User)
+                                 WITH u ORDER BY u.userId LIMIT 1 RETURN u.username }),
+  viewerState: null,
+  reviews: {totalCount: COUNT { (m)<-[:ABOUT]-(:Review) },
+    edges: COLLECT { MATCH (m)<-[:ABOUT]-(r:Review) WITH r ORDER BY r.addedAt DESC, r.reviewId LIMIT 10
+      RETURN r {.reviewId, .text, .score, .addedAt, .editedAt,
+        author: head(COLLECT { MATCH (r)<-[:WROTE]-(a:User) RETURN a {.userId, .username} }),
+        comments: {totalCount: COUNT { (r)<-[:ON]-(:Comment) },
+          edges: COLLECT { MATCH (r)<-[:ON]-(c:Comment) WITH c ORDER BY c.addedAt, c.commentId LIMIT 5
+            RETURN c {.commentId, .text, .addedAt, author: head(COLLECT { MATCH (c)<-[:WROTE]-(ca:User) RETURN ca.username })} }}} }},
+  lists: {totalCount: COUNT { (m)<-[:CONTAINS]-(l:UserList) WHERE l.public },
+    edges: COLLECT { MATCH (m)<-[:CONTAINS]-(l:UserList) WHERE l.public WITH l ORDER BY l.createdAt DESC, l.listId LIMIT 5
+      RETURN l {.listId, .title, owner: head(COLLECT { MATCH (l)<-[:CREATED]-(o:User) RETURN o.username }),
+                movieCount: COUNT { (l)-[:CONTAINS]->() }} }}
+} AS data`,
+		},
+		{
+			Name:   "userProfile",
+			Params: map[string]any{"username": "bluemeanie"},
+			Baseline: `MATCH (u:User {username: $username})
+RETURN u {.userId, .username, .joinedAt, ratingsCount: COUNT { (u)-[:RATED]->() },
+  reviews: {totalCount: COUNT { (u)-[:WROTE]->(:Review) },
+    edges: COLLECT { MATCH (u)-[:WROTE]->(r:Review) WITH r ORDER BY r.addedAt DESC, r.reviewId LIMIT 10
+      RETURN r {.reviewId, .score, .addedAt, movie: head(COLLECT { MATCH (r)-[:ABOUT]->(m:Movie) RETURN m {.movieId, .title, .year} }),
+                commentCount: COUNT { (r)<-[:ON]-() }} }},
+  lists: {totalCount: COUNT { (u)-[:CREATED]->(l:UserList) WHERE l.public },
+    edges: COLLECT { MATCH (u)-[:CREATED]->(l:UserList) WHERE l.public WITH l ORDER BY l.createdAt DESC, l.listId LIMIT 10
+      RETURN l {.listId, .title, .description, .createdAt, .public, movieCount: COUNT { (l)-[:CONTAINS]->() },
+        movies: COLLECT { MATCH (l)-[c:CONTAINS]->(m:Movie) WITH c, m ORDER BY c.position, m.movieId LIMIT 5 RETURN m {.movieId, .title} }} }}
 } AS data`,
 		},
 		{
@@ -110,6 +146,29 @@ RETURN {length: length(path) / 2,
 		},
 		{Name: "filmRecommendations", TODO: "Movie.recommended lands with branch `recommend`"},
 		{Name: "personalRecommendations", TODO: "Query.recommendationsForMe lands with branch `recommend`"},
-		{Name: "rateMovie", TODO: "Mutation.rateMovie lands with branch `accounts`"},
+		{
+			// MovieLens user 1 rates the reference film, again and again: every request
+			// takes the film's lock, as every rating of one popular film would.
+			Name: "rateMovie",
+			Query: `mutation rateMovie($movieId: ID! = "TW92aWU6ODA5Njk", $score: Int! = 8) {
+  rateMovie(movieId: $movieId, score: $score) { id ratingSummary { average count } viewerState { rating } }
+}`,
+			Viewer: &auth.Viewer{UserID: 1, Role: auth.RoleUser},
+			Write:  true,
+			Params: map[string]any{"userId": int64(1), "movieId": int64(80969), "score": int64(8)},
+			Baseline: `MATCH (u:User {userId: $userId}), (m:Movie {movieId: $movieId})
+SET m._LOCK_ = true
+REMOVE m._LOCK_
+WITH u, m
+OPTIONAL MATCH (u)-[old:RATED]->(m)
+WITH u, m, old.score AS oldScore
+MERGE (u)-[r:RATED]->(m)
+SET r.score = $score, r.ratedAt = datetime(),
+    m.ratingCount = m.ratingCount + CASE WHEN oldScore IS NULL THEN 1 ELSE 0 END,
+    m.ratingTotal = m.ratingTotal - coalesce(oldScore, 0) + $score
+SET m.ratingAverage = toFloat(m.ratingTotal) / m.ratingCount
+RETURN {movieId: m.movieId, ratingSummary: {average: round(m.ratingAverage, 1), count: m.ratingCount},
+        viewerState: {rating: r.score}} AS data`,
+		},
 	}
 }

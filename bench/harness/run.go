@@ -27,6 +27,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"filmgraph/auth"
 	"filmgraph/store"
 )
 
@@ -35,6 +36,8 @@ import (
 type Target struct {
 	GraphQL http.Handler
 	Store   *store.Store
+	// Issuer signs the tokens of operations run as a signed-in viewer.
+	Issuer *auth.Issuer
 	// DBPID is the Neo4j process id, for its CPU per operation; 0 when unknown.
 	DBPID int
 }
@@ -47,6 +50,7 @@ type Options struct {
 	Concurrency []int         // client goroutines, e.g. 1, 8, 32
 	Only        []string      // operation names to run; empty runs all
 	Sides       []string      // SideFilmgraph and/or SideBaseline; empty runs both
+	SkipWrites  bool          // leave out mutations (the smoke test shares its database)
 	Log         io.Writer     // progress lines; nil discards them
 }
 
@@ -120,25 +124,41 @@ func Run(ctx context.Context, t Target, opts Options) (*Report, error) {
 		if len(opts.Only) > 0 && !slices.Contains(opts.Only, op.Name) {
 			continue
 		}
+		if op.Write && opts.SkipWrites {
+			continue
+		}
 		if op.TODO != "" {
 			rep.TODO = append(rep.TODO, op.Name+": "+op.TODO)
 			continue
 		}
 		base.add(op)
-		query, err := os.ReadFile(filepath.Join(opts.QueriesDir, op.Name+".graphql"))
-		if err != nil {
-			return nil, err
+		query := []byte(op.Query)
+		if op.Query == "" {
+			var err error
+			if query, err = os.ReadFile(filepath.Join(opts.QueriesDir, op.Name+".graphql")); err != nil {
+				return nil, err
+			}
 		}
 		body, err := json.Marshal(map[string]any{"query": string(query), "variables": op.Variables})
 		if err != nil {
 			return nil, err
 		}
 		sides := []side{
-			{SideFilmgraph, srv.URL + "/graphql", body, t.Store.RoundTrips},
-			{SideBaseline, srv.URL + "/baseline/" + op.Name, []byte("{}"), base.roundTrips.Load},
+			{SideFilmgraph, srv.URL + "/graphql", body, t.Store.RoundTrips, ""},
+			{SideBaseline, srv.URL + "/baseline/" + op.Name, []byte("{}"), base.roundTrips.Load, ""},
+		}
+		if op.Viewer != nil {
+			if t.Issuer == nil {
+				return nil, fmt.Errorf("%s runs signed in: Target.Issuer is required", op.Name)
+			}
+			token, _, err := t.Issuer.Issue(*op.Viewer)
+			if err != nil {
+				return nil, err
+			}
+			sides[0].auth = "Bearer " + token
 		}
 		hits := map[string]int64{}
-		if hits[SideFilmgraph], err = profileGraphQL(ctx, t.GraphQL, body); err != nil {
+		if hits[SideFilmgraph], err = profileGraphQL(ctx, t.GraphQL, body, sides[0].auth); err != nil {
 			return nil, fmt.Errorf("%s: %w", op.Name, err)
 		}
 		if hits[SideBaseline], err = base.profile(ctx, op); err != nil {
@@ -148,14 +168,14 @@ func Run(ctx context.Context, t Target, opts Options) (*Report, error) {
 			sides = slices.DeleteFunc(sides, func(s side) bool { return !slices.Contains(opts.Sides, s.name) })
 		}
 		for _, side := range sides { // warm both: plans cached, pages in memory, connections open
-			load(ctx, client, side.url, side.body, max(slices.Max(opts.Concurrency), 1), opts.Warmup)
+			load(ctx, client, side, max(slices.Max(opts.Concurrency), 1), opts.Warmup)
 		}
 		for _, c := range opts.Concurrency {
 			for _, side := range sides {
 				runtime.GC()
 				before := sample(t.DBPID)
 				trips := side.trips()
-				st := load(ctx, client, side.url, side.body, c, opts.Duration)
+				st := load(ctx, client, side, c, opts.Duration)
 				after := sample(t.DBPID)
 				r := st.result(op.Name, side.name, c)
 				if r.Requests > 0 {
@@ -189,6 +209,7 @@ type side struct {
 	name, url string
 	body      []byte
 	trips     func() int64
+	auth      string // Authorization header, if any
 }
 
 // stats are what the client saw during one run.
@@ -200,7 +221,7 @@ type stats struct {
 
 // load posts body to url from c goroutines for d, each sending its next request when the
 // last one has been answered.
-func load(ctx context.Context, client *http.Client, url string, body []byte, c int, d time.Duration) *stats {
+func load(ctx context.Context, client *http.Client, s side, c int, d time.Duration) *stats {
 	var (
 		mu  sync.Mutex
 		all stats
@@ -215,7 +236,7 @@ func load(ctx context.Context, client *http.Client, url string, body []byte, c i
 			var mine stats
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				t0 := time.Now()
-				n, ok := post(ctx, client, url, body)
+				n, ok := post(ctx, client, s)
 				mine.latencies = append(mine.latencies, time.Since(t0))
 				mine.requests++
 				mine.bytes += n
@@ -240,12 +261,15 @@ var errorsKey = []byte(`"errors":`)
 
 // post sends one request and reads the whole response; ok is false for a non-200 status
 // or a GraphQL error.
-func post(ctx context.Context, client *http.Client, url string, body []byte) (int64, bool) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+func post(ctx context.Context, client *http.Client, s side) (int64, bool) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(s.body))
 	if err != nil {
 		return 0, false
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if s.auth != "" {
+		req.Header.Set("Authorization", s.auth)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return 0, false
@@ -274,10 +298,13 @@ func (s *stats) result(op, side string, c int) Result {
 
 // profileGraphQL runs the operation once through the handler with every statement
 // PROFILEd and returns the db hits of all of them.
-func profileGraphQL(ctx context.Context, h http.Handler, body []byte) (int64, error) {
+func profileGraphQL(ctx context.Context, h http.Handler, body []byte, authorization string) (int64, error) {
 	pctx, profile := store.WithProfile(ctx)
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body)).WithContext(pctx)
 	req.Header.Set("Content-Type", "application/json")
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), errorsKey) {
