@@ -34,6 +34,13 @@ func ratio(a, b float64) string {
 	return fmt.Sprintf("%.2f", a/b)
 }
 
+func hits(n int64) string {
+	if n < 0 {
+		return "n/a"
+	}
+	return fmt.Sprint(n)
+}
+
 func num(v float64) string {
 	switch {
 	case v < 0:
@@ -86,8 +93,8 @@ func (r *Report) Markdown(w io.Writer) {
 	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, fg := range r.pairs() {
 		b, _ := r.find(fg.Operation, SideBaseline, fg.Concurrency)
-		fmt.Fprintf(w, "| %s | %d | %s / %s | %d / %d | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s |\n",
-			fg.Operation, fg.Concurrency, num(fg.RoundTrips), num(b.RoundTrips), fg.DBHits, b.DBHits,
+		fmt.Fprintf(w, "| %s | %d | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s |\n",
+			fg.Operation, fg.Concurrency, num(fg.RoundTrips), num(b.RoundTrips), hits(fg.DBHits), hits(b.DBHits),
 			num(fg.Bytes), num(b.Bytes), num(fg.CPUus), num(b.CPUus), num(fg.DBCPUus), num(b.DBCPUus),
 			num(fg.AllocsPerOp), num(b.AllocsPerOp), num(fg.AllocBytes/1024), num(b.AllocBytes/1024),
 			num(fg.Goroutines), num(b.Goroutines))
