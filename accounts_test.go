@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -742,17 +740,16 @@ func TestModeratorSubcommand(t *testing.T) {
 	t.Setenv("NEO4J_USERNAME", neo4jtest.Username())
 	t.Setenv("NEO4J_PASSWORD", neo4jtest.Password())
 	t.Setenv("NEO4J_DATABASE", neo4jtest.Database())
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := run(log, []string{"moderator", a.Username}); err != nil {
+	if err := run([]string{"moderator", a.Username}); err != nil {
 		t.Fatal(err)
 	}
 	if role := cypherRows(t, `MATCH (u:User {userId: $u}) RETURN u.role AS role`, map[string]any{"u": a.UserID})[0]["role"]; role != "MODERATOR" {
 		t.Errorf("role %v", role)
 	}
-	if err := run(log, []string{"moderator", "no-such-member"}); err == nil {
+	if err := run([]string{"moderator", "no-such-member"}); err == nil {
 		t.Error("an unknown username was accepted")
 	}
-	if err := run(log, []string{"moderator"}); err == nil {
+	if err := run([]string{"moderator"}); err == nil {
 		t.Error("a missing username was accepted")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"filmgraph/bench/harness"
+	"filmgraph/observe"
 )
 
 // TestBenchmarkHarnessSmoke runs the benchmark harness (go run ./bench) for a moment at
@@ -19,7 +20,7 @@ func TestBenchmarkHarnessSmoke(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	rep, err := harness.Run(ctx, harness.Target{
-		GraphQL: newMux(slog.New(slog.NewTextHandler(os.Stderr, nil)), testStore, testIssuer),
+		GraphQL: (&server{log: observe.NewLogger(os.Stderr, false, slog.LevelWarn), db: testStore, cfg: testConfig, issuer: testIssuer}).routes(),
 		Store:   testStore,
 		Issuer:  testIssuer,
 	}, harness.Options{

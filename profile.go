@@ -21,13 +21,14 @@ import (
 // profileExamples runs each example operation in dir once through the real handler with
 // every statement PROFILEd, and writes a Markdown table of round trips, Neo4j db hits and
 // response size to out. It is a report for benchmarks; nothing asserts on it.
-func profileExamples(ctx context.Context, log *slog.Logger, db *store.Store, dir string, out io.Writer) error {
+func profileExamples(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, dir string, out io.Writer) error {
 	files, err := filepath.Glob(filepath.Join(dir, "*.graphql"))
 	if err != nil || len(files) == 0 {
 		return fmt.Errorf("no example operations (*.graphql) in %s", dir)
 	}
 	// The examples are anonymous reads; the issuer only has to exist.
-	handler := newMux(log, db, auth.NewIssuer([]byte(rand.Text()), auth.DefaultTTL))
+	issuer := auth.NewIssuer([]byte(rand.Text()), auth.DefaultTTL)
+	handler := (&server{log: log, db: db, cfg: cfg, issuer: issuer}).routes()
 	fmt.Fprintln(out, "| operation | round trips | db hits | rows | response bytes |")
 	fmt.Fprintln(out, "| --- | ---: | ---: | ---: | ---: |")
 	for _, file := range files {

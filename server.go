@@ -2,6 +2,8 @@
 //
 //	go run .          serve on :8080; starts and seeds the bundled Neo4j when NEO4J_URI is unset
 //	go run . seed     (re)load the bundled seed into the configured Neo4j
+//	go run . similar  recompute the similarity edges recommendations read
+//	go run . eval     offline evaluation of the recommendations (see recommend/eval)
 //	go run . profile  print Neo4j db hits of the example operations in docs/queries
 //	go run . moderator <username>   give a member the MODERATOR role
 //
@@ -10,6 +12,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,7 +20,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
+	"slices"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -27,73 +31,52 @@ import (
 	"filmgraph/auth"
 	"filmgraph/graph"
 	"filmgraph/launcher"
+	"filmgraph/limits"
+	"filmgraph/observe"
+	"filmgraph/recommend"
 	"filmgraph/seed"
 	"filmgraph/store"
 )
 
-// config is read from the environment; every setting has a development default.
-type config struct {
-	addr        string // FILMGRAPH_ADDR, default ":8080"
-	neo4j       store.Config
-	bundled     bool   // NEO4J_URI unset: start the bundled Neo4j
-	dataDir     string // NEO4J_DATA_DIR, bundled Neo4j's data, default ./.neo4j-data
-	bundledPort int    // NEO4J_BUNDLED_PORT, default 0 (any free port)
-}
-
-func loadConfig() (config, error) {
-	cfg := config{
-		addr: env("FILMGRAPH_ADDR", ":8080"),
-		neo4j: store.Config{
-			URI:      os.Getenv("NEO4J_URI"),
-			Username: env("NEO4J_USERNAME", "neo4j"),
-			Password: os.Getenv("NEO4J_PASSWORD"),
-			Database: os.Getenv("NEO4J_DATABASE"),
-		},
-		dataDir: env("NEO4J_DATA_DIR", ".neo4j-data"),
-	}
-	cfg.bundled = cfg.neo4j.URI == ""
-	if p := os.Getenv("NEO4J_BUNDLED_PORT"); p != "" {
-		port, err := strconv.Atoi(p)
-		if err != nil || port < 0 || port > 65535 {
-			return cfg, fmt.Errorf("NEO4J_BUNDLED_PORT=%q is not a port number", p)
-		}
-		cfg.bundledPort = port
-	}
-	return cfg, nil
-}
-
-func env(name, fallback string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return fallback
-}
-
 func main() {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(log, os.Args[1:]); err != nil {
+	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "filmgraph:", err)
 		os.Exit(1)
 	}
 }
 
-func run(log *slog.Logger, args []string) error {
+func run(args []string) error {
 	command := "serve"
 	if len(args) > 0 {
 		command = args[0]
 	}
-	if command != "serve" && command != "seed" && command != "profile" && command != "moderator" {
-		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `profile` or `moderator <username>`", command)
-	}
-	if command == "moderator" && len(args) != 2 {
-		return errors.New("usage: moderator <username>")
+	switch command {
+	case "serve", "seed", "similar", "profile":
+	case "moderator":
+		if len(args) != 2 {
+			return errors.New("usage: moderator <username>")
+		}
+	case "eval":
+		return runEval(observe.NewLogger(os.Stderr, false, slog.LevelInfo), args[1:])
+	default:
+		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `similar`, `eval`, `profile` or `moderator <username>`", command)
 	}
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
 	}
+	log := observe.NewLogger(os.Stderr, cfg.production, cfg.logLevel)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	shutdownTracing, tracing, err := observe.SetupTracing(ctx)
+	if err != nil {
+		return fmt.Errorf("OpenTelemetry: %w", err)
+	}
+	defer shutdownTracing(context.Background())
+	if tracing {
+		log.Info("exporting traces over OTLP/HTTP")
+	}
 
 	db, closeDB, err := openDatabase(ctx, log, cfg)
 	if err != nil {
@@ -103,8 +86,12 @@ func run(log *slog.Logger, args []string) error {
 
 	switch command {
 	case "seed":
-		_, err := seed.Load(ctx, db.Driver(), db.Database(), os.Stderr)
-		return err
+		if _, err := seed.Load(ctx, db.Driver(), db.Database(), os.Stderr); err != nil {
+			return err
+		}
+		return recommend.Refresh(ctx, db.Driver(), db.Database(), os.Stderr)
+	case "similar":
+		return recommend.Refresh(ctx, db.Driver(), db.Database(), os.Stderr)
 	case "moderator":
 		if err := db.MakeModerator(ctx, args[1]); err != nil {
 			return err
@@ -115,9 +102,12 @@ func run(log *slog.Logger, args []string) error {
 		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
 			return err
 		}
-		return profileExamples(ctx, log, db, "docs/queries", os.Stdout)
+		return profileExamples(ctx, log, cfg, db, "docs/queries", os.Stdout)
 	default:
 		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
+			return err
+		}
+		if err := ensureSimilar(ctx, log, cfg, db); err != nil {
 			return err
 		}
 		issuer, err := auth.IssuerFromEnv(log, os.Getenv)
@@ -184,25 +174,102 @@ func ensureSeeded(ctx context.Context, log *slog.Logger, cfg config, db *store.S
 	}
 }
 
-// newMux routes the API: GraphQL at /graphql (with the viewer of a Bearer token, signed
-// by issuer), GraphiQL at /, liveness at /healthz.
-func newMux(log *slog.Logger, db *store.Store, issuer *auth.Issuer) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("/graphql", issuer.Middleware(graph.NewHandler(&graph.Resolver{Store: db, Auth: issuer}, log)))
-	mux.Handle("GET /{$}", playground.Handler("filmgraph", "/graphql"))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	// Browsers' apps on other origins may send the token: allow the Authorization header.
-	return cors.New(cors.Options{
-		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodHead},
-		AllowedHeaders: []string{"Origin", "Accept", "Content-Type", "X-Requested-With", "Authorization"},
-	}).Handler(mux)
+// ensureSimilar computes the similarity edges of the bundled database on its first start
+// (about a minute and a half); on a user's own database run `go run . similar` after `seed`.
+func ensureSimilar(ctx context.Context, log *slog.Logger, cfg config, db *store.Store) error {
+	if !cfg.bundled {
+		return nil
+	}
+	log.Info("computing the similarity edges of recommendations, if missing (first start only)")
+	return recommend.EnsureSimilar(ctx, db.Driver(), db.Database(), os.Stderr)
 }
 
+// server is the HTTP side of filmgraph.
+type server struct {
+	log    *slog.Logger
+	db     *store.Store
+	cfg    config
+	issuer *auth.Issuer // signs and checks the Bearer tokens
+	// draining is set on SIGTERM: /readyz then says not ready, so that a load balancer
+	// stops sending requests while the in-flight ones finish.
+	draining atomic.Bool
+}
+
+// routes wires the API: GraphQL at /graphql (with its limits, request records and
+// timeout), GraphiQL at / when introspection is on, /healthz, /readyz and /metrics.
+func (s *server) routes() http.Handler {
+	gql := graph.NewHandler(&graph.Resolver{Store: s.db, Auth: s.issuer, Login: limits.NewLoginLimiter(s.cfg.login)}, s.log, s.cfg.graphql)
+	gql = s.issuer.Middleware(gql)
+	gql = limits.Body(s.cfg.maxBodyBytes, gql)
+	gql = limits.Timeout(s.cfg.requestTimeout, gql)
+	gql = observe.Middleware(s.log, gql)
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", gql)
+	if s.cfg.graphql.Introspection {
+		mux.Handle("GET /{$}", playground.Handler("filmgraph", "/graphql"))
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", observe.MetricsHandler())
+	return corsFor(s.cfg.corsOrigins).Handler(mux)
+}
+
+// corsFor allows cross-origin requests from origins; with none configured, from any origin
+// but without credentials, since `*` together with credentials would let any site act with
+// a visitor's cookies.
+func corsFor(origins []string) *cors.Cors {
+	opts := cors.Options{
+		AllowedOrigins: origins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders: []string{"Content-Type", "Authorization"},
+		ExposedHeaders: []string{"X-Request-Id"},
+		MaxAge:         600,
+	}
+	opts.AllowCredentials = len(origins) > 0 && !slices.Contains(origins, "*")
+	if len(origins) == 0 {
+		opts.AllowedOrigins = []string{"*"}
+	}
+	return cors.New(opts)
+}
+
+// readyz reports whether this replica should get traffic: not while draining, and only
+// when Neo4j answers within a second and holds the complete seed (schema and
+// data; seed.Seeded). It answers 200 or 503 with the reason, and never waits longer.
+func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+	defer cancel()
+	status, checks := http.StatusOK, map[string]string{"neo4j": "ok", "seed": "ok"}
+	if s.draining.Load() {
+		status, checks["server"] = http.StatusServiceUnavailable, "draining"
+	}
+	seeded, err := seed.Seeded(ctx, s.db.Driver(), s.db.Database())
+	switch {
+	case err != nil:
+		status, checks["neo4j"], checks["seed"] = http.StatusServiceUnavailable, "unreachable", "unknown"
+		s.log.Warn("readiness: Neo4j does not answer", "error", err)
+	case !seeded:
+		status, checks["seed"] = http.StatusServiceUnavailable, "missing"
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"ready": status == http.StatusOK, "checks": checks})
+}
+
+// serve answers requests until ctx ends (SIGINT, SIGTERM), then drains: /readyz turns not
+// ready, the listener closes, and in-flight requests get up to FILMGRAPH_SHUTDOWN_TIMEOUT
+// to finish before their connections are closed. The caller then closes the driver and
+// stops the bundled Neo4j.
 func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, issuer *auth.Issuer) error {
+	s := &server{log: log, db: db, cfg: cfg, issuer: issuer}
 	srv := &http.Server{
 		Addr:              cfg.addr,
-		Handler:           newMux(log, db, issuer),
+		Handler:           s.routes(),
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      cfg.requestTimeout + 10*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
@@ -213,12 +280,15 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, i
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	s.draining.Store(true)
+	log.Info("shutting down: draining in-flight requests", "timeout", cfg.shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+		log.Warn("requests still running after the shutdown timeout were cut off", "error", err)
+		srv.Close()
 	}
+	log.Info("drained")
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"filmgraph/internal/neo4jtest"
+	"filmgraph/observe"
 	"filmgraph/relay"
 	"filmgraph/seed"
 	"filmgraph/store"
@@ -28,11 +29,22 @@ import (
 var (
 	testServer *httptest.Server
 	testStore  *store.Store
+	testConfig config // the defaults, as loadConfig reads them
 )
 
 func TestMain(m *testing.M) {
 	os.Exit(neo4jtest.Run(m, func(ctx context.Context, d neo4j.DriverWithContext) error {
-		if _, err := seed.Load(ctx, d, neo4jtest.Database(), nil); err != nil {
+		// Fuzzing runs this binary again as worker processes, which inherit the
+		// environment: pointing them at this Neo4j spares each its own start and seed load.
+		os.Setenv("NEO4J_URI", neo4jtest.URI())
+		os.Setenv("NEO4J_USERNAME", neo4jtest.Username())
+		os.Setenv("NEO4J_PASSWORD", neo4jtest.Password())
+		if seeded, err := seed.Seeded(ctx, d, neo4jtest.Database()); err != nil || !seeded {
+			if _, err := seed.Load(ctx, d, neo4jtest.Database(), nil); err != nil {
+				return err
+			}
+		}
+		if err := setupRecommendations(ctx, d); err != nil {
 			return err
 		}
 		var err error
@@ -42,8 +54,13 @@ func TestMain(m *testing.M) {
 		if err != nil {
 			return err
 		}
-		// Errors the server logs (internal ones only) show in the test output.
-		testServer = httptest.NewServer(newMux(slog.New(slog.NewTextHandler(os.Stderr, nil)), testStore, testIssuer))
+		testConfig, err = loadConfig()
+		if err != nil {
+			return err
+		}
+		// Errors the server logs (warnings and worse) show in the test output.
+		testLog := observe.NewLogger(os.Stderr, false, slog.LevelWarn)
+		testServer = httptest.NewServer((&server{log: testLog, db: testStore, cfg: testConfig, issuer: testIssuer}).routes())
 		return nil
 	}))
 }

@@ -131,7 +131,7 @@ func run() error {
 	only := split(*ops)
 	issuer := auth.NewIssuer([]byte(rand.Text()+rand.Text()), time.Hour)
 	rep, err := harness.Run(ctx, harness.Target{
-		GraphQL: issuer.Middleware(graph.NewHandler(&graph.Resolver{Store: db, Auth: issuer}, log)),
+		GraphQL: issuer.Middleware(graph.NewHandler(&graph.Resolver{Store: db, Auth: issuer}, log, graph.DefaultOptions())),
 		Store:   db,
 		Issuer:  issuer,
 		DBPID:   pid,

@@ -292,7 +292,7 @@ var builderParam = regexp.MustCompile(`^p[0-9]+$`)
 // field's selection of an object of GraphQL type typeName (Movie, User, AuthPayload,
 // Review, Comment, UserList, SynopsisSubmission). writeClause must end with the node to
 // project bound to `this` and a string `status` bound: 'OK' to project, anything else
-// (e.g. 'FORBIDDEN') to return a null `this` with that status. A write clause that
+// (e.g. 'FORBIDDEN') to project nothing; the one column `this` is {status, result}. A write clause that
 // yields no row is for the caller to report (typically NOT_FOUND). writeParams must not
 // be named like the builder's own ($p0, $p1, ...).
 func AfterWrite(ctx context.Context, typeName, writeClause string, writeParams map[string]any) (Statement, error) {
@@ -311,7 +311,7 @@ func AfterWrite(ctx context.Context, typeName, writeClause string, writeParams m
 		}
 		b.params[name] = v
 	}
-	return b.statement(writeClause + "\nRETURN CASE status WHEN 'OK' THEN " + proj + " END AS this, status"), nil
+	return b.statement(writeClause + "\nRETURN {status: status, result: CASE status WHEN 'OK' THEN " + proj + " END} AS this"), nil
 }
 
 // Keys LogIn adds to its projection for the Go side; never shown to clients.

@@ -38,8 +38,8 @@ func TestAfterWriteAppendsTheProjection(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(stmt.Text, "MATCH (this:Movie {movieId: $movieId})") ||
-		!strings.Contains(stmt.Text, "RETURN CASE status WHEN 'OK' THEN {`#key`: this.movieId, `title`: this.title") ||
-		!strings.HasSuffix(stmt.Text, "END AS this, status") {
+		!strings.Contains(stmt.Text, "RETURN {status: status, result: CASE status WHEN 'OK' THEN {`#key`: this.movieId, `title`: this.title") ||
+		!strings.HasSuffix(stmt.Text, "END} AS this") {
 		t.Errorf("statement:\n%s", stmt.Text)
 	}
 	if stmt.Params["movieId"] != int64(1) || stmt.Params["p0"] != int64(7) {

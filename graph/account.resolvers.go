@@ -33,6 +33,9 @@ func (r *mutationResolver) SignUp(ctx context.Context, username string, email st
 
 // LogIn is the resolver for the logIn field.
 func (r *mutationResolver) LogIn(ctx context.Context, usernameOrEmail string, password string) (*model.AuthPayload, error) {
+	if err := r.Login.Check(ctx, usernameOrEmail); err != nil {
+		return nil, err
+	}
 	rec, err := r.Store.LogIn(ctx, usernameOrEmail)
 	if err != nil {
 		return nil, err

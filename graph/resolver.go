@@ -4,6 +4,7 @@ package graph
 
 import (
 	"filmgraph/auth"
+	"filmgraph/limits"
 	"filmgraph/store"
 )
 
@@ -12,4 +13,7 @@ import (
 type Resolver struct {
 	Store *store.Store
 	Auth  *auth.Issuer // signs the tokens of signUp and logIn
+	// Login limits log-in attempts per client address and account; logIn calls
+	// Login.Check before it checks a password.
+	Login *limits.LoginLimiter
 }

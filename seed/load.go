@@ -136,6 +136,11 @@ type step struct {
 // Count's after the load, with Elapsed the whole load's time. An error
 // names the step; a half-finished load is completed by running Load again.
 func Load(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer) (Stats, error) {
+	return LoadWith(ctx, d, database, log, Options{})
+}
+
+// LoadWith is Load with options (see Options).
+func LoadWith(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer, opts Options) (Stats, error) {
 	start := time.Now()
 	if log == nil {
 		log = io.Discard
@@ -148,7 +153,7 @@ func Load(ctx context.Context, d neo4j.DriverWithContext, database string, log i
 	if err != nil {
 		return Stats{}, err
 	}
-	return runSteps(ctx, d, database, b.steps(Version()), log, start)
+	return runSteps(ctx, d, database, b.steps(Version(), opts), log, start)
 }
 
 // runSteps writes each step's rows in batched write transactions, then counts.
@@ -184,7 +189,7 @@ func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisec
 
 // steps lists the load in dependency order: nodes, then the relationships
 // between them, then the site's facts, then the SeedInfo marker for version.
-func (b *bundle) steps(version string) []step {
+func (b *bundle) steps(version string, opts Options) []step {
 	var movieIDs, genres, tags, people, movies, inGenre, actedIn, directed, tagged, users, ratings []any
 	for _, g := range b.genres() {
 		genres = append(genres, g)
@@ -215,6 +220,9 @@ func (b *bundle) steps(version string) []step {
 		users = append(users, map[string]any{"userId": u.UserID, "username": u.Username, "joinedAt": u.JoinedAt})
 	}
 	for _, r := range b.Ratings {
+		if opts.KeepRating != nil && !opts.KeepRating(r) {
+			continue
+		}
 		ratings = append(ratings, map[string]any{"userId": r.UserID, "movieId": r.MovieID, "score": r.Score, "ratedAt": r.RatedAt})
 	}
 	var siteUsers, reviews, lists []any

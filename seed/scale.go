@@ -65,7 +65,7 @@ func LoadScaled(ctx context.Context, d neo4j.DriverWithContext, database string,
 	scaled := b.scale(factor)
 	fmt.Fprintf(log, "seed: generated x%d: %d movies, %d people, %d ratings (%s)\n",
 		factor, len(scaled.Movies), len(scaled.People), len(scaled.Ratings), since(start))
-	return runSteps(ctx, d, database, scaled.steps(ScaledVersion(factor)), log, start)
+	return runSteps(ctx, d, database, scaled.steps(ScaledVersion(factor), Options{}), log, start)
 }
 
 // mixed picks about one pair in ten, deterministically.

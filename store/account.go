@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"filmgraph/apperr"
 	"filmgraph/cypher"
 )
@@ -48,16 +50,16 @@ func (s *Store) LogIn(ctx context.Context, login string) (map[string]any, error)
 
 const makeModeratorCypher = `MATCH (u:User {username: $username})
 SET u.role = 'MODERATOR'
-RETURN u.userId AS userId`
+RETURN u.userId AS this`
 
 // MakeModerator gives the member with username the MODERATOR role (the CLI's
 // `moderator` subcommand). NOT_FOUND when nobody has that username.
 func (s *Store) MakeModerator(ctx context.Context, username string) error {
-	rec, err := s.run(ctx, makeModeratorCypher, map[string]any{"username": username})
+	rows, err := s.run(ctx, neo4j.AccessModeWrite, cypher.Statement{Text: makeModeratorCypher, Params: map[string]any{"username": username}})
 	if err != nil {
 		return err
 	}
-	if rec == nil {
+	if len(rows) == 0 {
 		return apperr.New(apperr.NotFound, "no user is named %q", username)
 	}
 	return nil
@@ -133,6 +135,8 @@ const (
 	Collection Shelf = "COLLECTED"
 	Favorites  Shelf = "FAVORITED"
 	Watchlist  Shelf = "WANTS_TO_WATCH"
+	// Hidden holds the films the viewer is not interested in: never recommended to them.
+	Hidden Shelf = "HID"
 )
 
 // The relationship type comes from the Shelf constants above, never from a request. The
@@ -160,7 +164,7 @@ func (s *Store) Shelve(ctx context.Context, viewerID, movieID int64, shelf Shelf
 		clause = shelveCypher
 	}
 	switch shelf {
-	case Collection, Favorites, Watchlist:
+	case Collection, Favorites, Watchlist, Hidden:
 	default:
 		return nil, apperr.New(apperr.Internal, "internal error")
 	}

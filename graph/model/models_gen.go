@@ -16,6 +16,11 @@ type Node interface {
 	GetID() string
 }
 
+// What a recommendation reason goes through.
+type RecommendationVia interface {
+	IsRecommendationVia()
+}
+
 // A film or a person found by `Query.search`.
 type SearchItem interface {
 	IsSearchItem()
@@ -246,6 +251,137 @@ func (e *PersonOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e PersonOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kinds of reason.
+type RecommendationReasonKind string
+
+const (
+	// People who loved `via` (a film) loved this one too.
+	RecommendationReasonKindCollaborative RecommendationReasonKind = "COLLABORATIVE"
+	// `via` (a person) also directed this film.
+	RecommendationReasonKindDirector RecommendationReasonKind = "DIRECTOR"
+	// `via` (a person) also acts in this film.
+	RecommendationReasonKindCast RecommendationReasonKind = "CAST"
+	// This film also carries the tag `via`.
+	RecommendationReasonKindTag RecommendationReasonKind = "TAG"
+	// This film is also in the genre `via`.
+	RecommendationReasonKindGenre RecommendationReasonKind = "GENRE"
+	// Well rated by many people (in the genre `via`, when set).
+	RecommendationReasonKindPopular RecommendationReasonKind = "POPULAR"
+)
+
+var AllRecommendationReasonKind = []RecommendationReasonKind{
+	RecommendationReasonKindCollaborative,
+	RecommendationReasonKindDirector,
+	RecommendationReasonKindCast,
+	RecommendationReasonKindTag,
+	RecommendationReasonKindGenre,
+	RecommendationReasonKindPopular,
+}
+
+func (e RecommendationReasonKind) IsValid() bool {
+	switch e {
+	case RecommendationReasonKindCollaborative, RecommendationReasonKindDirector, RecommendationReasonKindCast, RecommendationReasonKindTag, RecommendationReasonKindGenre, RecommendationReasonKindPopular:
+		return true
+	}
+	return false
+}
+
+func (e RecommendationReasonKind) String() string {
+	return string(e)
+}
+
+func (e *RecommendationReasonKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RecommendationReasonKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RecommendationReasonKind", str)
+	}
+	return nil
+}
+
+func (e RecommendationReasonKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RecommendationReasonKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RecommendationReasonKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How recommendations are computed.
+type RecommendationStrategy string
+
+const (
+	// A blend of COLLABORATIVE and CONTENT with weights chosen on a validation split.
+	RecommendationStrategyHybrid RecommendationStrategy = "HYBRID"
+	// People who loved this film (8+ out of 10) also loved ..., normalised by each film's number of ratings.
+	RecommendationStrategyCollaborative RecommendationStrategy = "COLLABORATIVE"
+	// Shared directors, cast (weighted by billing), tags and genres.
+	RecommendationStrategyContent RecommendationStrategy = "CONTENT"
+)
+
+var AllRecommendationStrategy = []RecommendationStrategy{
+	RecommendationStrategyHybrid,
+	RecommendationStrategyCollaborative,
+	RecommendationStrategyContent,
+}
+
+func (e RecommendationStrategy) IsValid() bool {
+	switch e {
+	case RecommendationStrategyHybrid, RecommendationStrategyCollaborative, RecommendationStrategyContent:
+		return true
+	}
+	return false
+}
+
+func (e RecommendationStrategy) String() string {
+	return string(e)
+}
+
+func (e *RecommendationStrategy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RecommendationStrategy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RecommendationStrategy", str)
+	}
+	return nil
+}
+
+func (e RecommendationStrategy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RecommendationStrategy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RecommendationStrategy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

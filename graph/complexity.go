@@ -1,0 +1,89 @@
+package graph
+
+import (
+	"filmgraph/cypher"
+	"filmgraph/graph/model"
+)
+
+// Complexity estimates what each field costs, for the complexity budget (the handler's
+// MaxComplexity). A unit is roughly one value the database projects. A scalar or object
+// field costs 1 plus its selections; a page costs `first` times its selections, because
+// every edge repeats them; a plain list costs its expected length times its selections.
+// `first` is clamped to 1..cypher.MaxPageSize here, so an out-of-range value is reported
+// precisely (BAD_USER_INPUT) when the field runs instead of inflating the estimate.
+//
+// Every field with a `first` argument must have a function here (a test checks it);
+// without one gqlgen would count a page of 100 as one item.
+func Complexity() ComplexityRoot {
+	var c ComplexityRoot
+	c.Query.Movies = func(child int, _ *model.MovieFilter, _ *model.MovieOrder, first *int64, _ *string) int {
+		return listCost(child, first, defaultPage)
+	}
+	c.Query.People = func(child int, _ *model.PersonFilter, _ *model.PersonOrder, first *int64, _ *string) int {
+		return listCost(child, first, defaultPage)
+	}
+	c.Query.Genres = connectionCost
+	c.Query.Search = func(child int, _ string, first *int64) int { return listCost(child, first, 10) }
+	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
+	c.Query.PathBetween = func(child int, _, _ string, maxHops *int64) int {
+		hops := int64(6)
+		if maxHops != nil {
+			hops = min(max(*maxHops, 1), 6)
+		}
+		// A shortest-path search touches far more than it returns: charge each hop.
+		return int(hops) * (pathHopCost + child)
+	}
+	c.Genre.Movies = connectionCost
+	c.Person.Directed = connectionCost
+	c.Person.ActedIn = connectionCost
+	c.Person.CoStars = func(child int, first *int64) int { return listCost(child, first, 10) }
+	c.Movie.Cast = func(child int, first *int64) int { return listCost(child, first, expectedCast) }
+	c.Movie.Tags = func(child int, first *int64) int { return listCost(child, first, 10) }
+	c.Movie.Genres = func(child int) int { return listCost(child, nil, expectedGenres) }
+	c.Movie.Directors = func(child int) int { return listCost(child, nil, expectedDirectors) }
+	c.Movie.Reviews = func(child int, first *int64, _ *string, _ *model.ReviewOrder) int {
+		return listCost(child, first, defaultPage)
+	}
+	c.Movie.Lists = connectionCost
+	c.Movie.SynopsisSubmissions = func(child int, first *int64) int { return listCost(child, first, defaultPage) }
+	c.Me.Collection = connectionCost
+	c.Me.Favorites = connectionCost
+	c.Me.Watchlist = connectionCost
+	c.Me.Ratings = connectionCost
+	c.Review.Comments = connectionCost
+	c.User.Reviews = connectionCost
+	c.User.Lists = connectionCost
+	c.UserList.Movies = connectionCost
+	c.Movie.Recommended = func(child int, first *int64, _ *string, _ *model.RecommendationStrategy) int {
+		return recommendationCost + listCost(child, first, defaultPage)
+	}
+	c.Query.RecommendationsForMe = func(child int, first *int64, _ *string) int {
+		return recommendationCost + listCost(child, first, defaultPage)
+	}
+	return c
+}
+
+// Expected lengths of the lists that have no `first` (or where it was left out): generous
+// averages of the seed, not maxima, so that the budget reflects typical work.
+const (
+	defaultPage = 20 // the schema's default `first` of connections
+	pathHopCost = 100
+	// recommendationCost charges the traversal behind a page of recommendations (similar
+	// films and the reasons' paths), beyond what the page returns.
+	recommendationCost = 200
+	expectedCast       = 30
+	expectedGenres     = 5
+	expectedDirectors  = 2
+)
+
+func connectionCost(child int, first *int64, _ *string) int {
+	return listCost(child, first, defaultPage)
+}
+
+func listCost(child int, first *int64, expected int) int {
+	n := int64(expected)
+	if first != nil {
+		n = min(max(*first, 1), cypher.MaxPageSize)
+	}
+	return 1 + int(n)*child
+}

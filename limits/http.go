@@ -1,0 +1,67 @@
+package limits
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"filmgraph/apperr"
+	"filmgraph/observe"
+)
+
+// Body rejects requests whose body is larger than maxBytes with 413 and a
+// REQUEST_TOO_LARGE error, before anything parses them. A body within the limit is read
+// here whole, so the handler never sees a body cut short.
+func Body(maxBytes int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		tooLarge := func() {
+			writeError(w, r, http.StatusRequestEntityTooLarge, apperr.RequestTooLarge,
+				fmt.Sprintf("the request body is larger than %d bytes", maxBytes))
+		}
+		if r.ContentLength > maxBytes {
+			tooLarge()
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBytes))
+		var maxErr *http.MaxBytesError
+		switch {
+		case errors.As(err, &maxErr):
+			tooLarge()
+			return
+		case err != nil:
+			writeError(w, r, http.StatusBadRequest, apperr.BadUserInput, "the request body could not be read")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Timeout gives each request a deadline d from now. The store passes what remains of it to
+// Neo4j as the transaction timeout, and a request past it fails with TIMEOUT.
+func Timeout(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// writeError answers with a GraphQL response holding one coded error and no data.
+func writeError(w http.ResponseWriter, r *http.Request, status int, code apperr.Code, message string) {
+	observe.FromContext(r.Context()).AddErrorCode(string(code))
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}},
+	})
+}

@@ -1,0 +1,76 @@
+package limits
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"filmgraph/apperr"
+	"filmgraph/observe"
+)
+
+func TestLoginLimiterPerAddressAndPerAccount(t *testing.T) {
+	l := NewLoginLimiter(LoginConfig{AddressEvery: time.Hour, AddressBurst: 3, AccountEvery: time.Hour, AccountBurst: 2, MaxKeys: 100})
+	steps := []struct {
+		name, address, account string
+		want                   bool
+	}{
+		{"first attempt", "10.0.0.1", "alice", true},
+		{"second attempt on the account", "10.0.0.1", "Alice ", true}, // same account, normalised
+		{"account bucket empty, even from another address", "10.0.0.2", "alice", false},
+		{"the address still has one attempt for another account", "10.0.0.1", "bob", true},
+		{"address bucket empty", "10.0.0.1", "carol", false},
+		{"refusals charged nothing: carol still has her attempts", "10.0.0.3", "carol", true},
+		{"and 10.0.0.2 still has its own", "10.0.0.2", "dave", true},
+	}
+	for _, s := range steps {
+		ok, wait := l.Allow(s.address, s.account)
+		if ok != s.want {
+			t.Fatalf("%s: Allow(%q, %q) = %v, want %v", s.name, s.address, s.account, ok, s.want)
+		}
+		if !ok && wait <= 0 {
+			t.Errorf("%s: refused without a retry delay", s.name)
+		}
+	}
+}
+
+func TestLoginLimiterRefills(t *testing.T) {
+	l := NewLoginLimiter(LoginConfig{AddressEvery: 20 * time.Millisecond, AddressBurst: 1, AccountEvery: 20 * time.Millisecond, AccountBurst: 1})
+	if ok, _ := l.Allow("a", "x"); !ok {
+		t.Fatal("first attempt refused")
+	}
+	ok, wait := l.Allow("a", "x")
+	if ok || wait > 20*time.Millisecond {
+		t.Fatalf("second attempt: ok=%v wait=%v", ok, wait)
+	}
+	time.Sleep(wait + 5*time.Millisecond)
+	if ok, _ := l.Allow("a", "x"); !ok {
+		t.Fatal("refused after the bucket refilled")
+	}
+}
+
+func TestLoginLimiterMemoryIsBounded(t *testing.T) {
+	l := NewLoginLimiter(LoginConfig{MaxKeys: 50})
+	for i := range 10000 {
+		l.Allow(string(rune('a'+i%26))+time.Duration(i).String(), time.Duration(i).String())
+	}
+	if n := l.addresses.cache.Len(); n != 50 {
+		t.Errorf("addresses tracked: %d, want 50", n)
+	}
+	if n := l.accounts.cache.Len(); n != 50 {
+		t.Errorf("accounts tracked: %d, want 50", n)
+	}
+}
+
+func TestLoginLimiterCheckIsCoded(t *testing.T) {
+	l := NewLoginLimiter(LoginConfig{AddressBurst: 1, AddressEvery: time.Minute})
+	ctx := observe.WithRequest(context.Background(), observe.NewRequest("192.0.2.7"))
+	if err := l.Check(ctx, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	err := l.Check(ctx, "bob")
+	if apperr.CodeOf(err) != apperr.RateLimited {
+		t.Fatalf("got %v, want RATE_LIMITED", err)
+	}
+	t.Log(err)
+}

@@ -1,0 +1,117 @@
+package observe
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// registry holds filmgraph's metrics plus the Go runtime and process collectors. It is
+// private rather than Prometheus' global one so nothing else registers into /metrics.
+var registry = prometheus.NewRegistry()
+
+// Latency buckets from 5 ms to 10 s: a read is a few ms, the request timeout is seconds.
+var latencyBuckets = []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
+
+var (
+	requestsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "filmgraph_graphql_requests_total",
+		Help: "GraphQL requests by operation name and outcome (ok, or error when the response carries errors).",
+	}, []string{"operation", "outcome"})
+	requestDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "filmgraph_graphql_request_duration_seconds",
+		Help:    "Time to answer a GraphQL request, by operation name and outcome.",
+		Buckets: latencyBuckets,
+	}, []string{"operation", "outcome"})
+	errorsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "filmgraph_graphql_errors_total",
+		Help: "Errors shown to clients, by extensions.code.",
+	}, []string{"code"})
+	inFlight = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "filmgraph_http_requests_in_flight",
+		Help: "HTTP requests being served.",
+	})
+	databaseUp = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "filmgraph_neo4j_up",
+		Help: "1 while Neo4j answers, 0 while it is suspected down (statements then fail fast).",
+	})
+	roundTripsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "filmgraph_neo4j_round_trips_total",
+		Help: "Statements sent to Neo4j, by access mode (read, write) and outcome (ok, error).",
+	}, []string{"mode", "outcome"})
+	roundTripDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "filmgraph_neo4j_round_trip_duration_seconds",
+		Help:    "Time from sending a statement to Neo4j to having its whole result, by access mode.",
+		Buckets: latencyBuckets,
+	}, []string{"mode"})
+)
+
+func init() {
+	registry.MustRegister(requestsTotal, requestDuration, errorsTotal, inFlight, databaseUp, roundTripsTotal, roundTripDuration,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+}
+
+// MetricsHandler serves the metrics in the Prometheus text format.
+func MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(registry, promhttp.HandlerOpts{})
+}
+
+// SetDatabaseUp records whether Neo4j answers.
+func SetDatabaseUp(up bool) {
+	if up {
+		databaseUp.Set(1)
+	} else {
+		databaseUp.Set(0)
+	}
+}
+
+// ObserveRoundTrip records one statement sent to Neo4j; mode is "read" or "write".
+func ObserveRoundTrip(mode string, d time.Duration, err error) {
+	outcome := "ok"
+	if err != nil {
+		outcome = "error"
+	}
+	roundTripsTotal.WithLabelValues(mode, outcome).Inc()
+	roundTripDuration.WithLabelValues(mode).Observe(d.Seconds())
+}
+
+// maxOperationLabels bounds the operation label: operation names come from clients, and
+// each distinct label value is a time series kept in memory for as long as the process runs.
+const maxOperationLabels = 200
+
+var operationLabels = struct {
+	sync.Mutex
+	seen map[string]bool
+}{seen: map[string]bool{}}
+
+// operationLabel returns name while fewer than maxOperationLabels names have been seen,
+// then "other" for names not seen before.
+func operationLabel(name string) string {
+	if name == "" {
+		return "none" // the request failed before an operation was chosen
+	}
+	operationLabels.Lock()
+	defer operationLabels.Unlock()
+	if operationLabels.seen[name] {
+		return name
+	}
+	if len(operationLabels.seen) >= maxOperationLabels {
+		return "other"
+	}
+	operationLabels.seen[name] = true
+	return name
+}
+
+func observeGraphQLRequest(r *Request, d time.Duration) {
+	outcome := "ok"
+	if len(r.ErrorCodes()) > 0 {
+		outcome = "error"
+	}
+	op := operationLabel(r.Operation())
+	requestsTotal.WithLabelValues(op, outcome).Inc()
+	requestDuration.WithLabelValues(op, outcome).Observe(d.Seconds())
+}

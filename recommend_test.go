@@ -1,0 +1,504 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"filmgraph/cypher"
+	"filmgraph/internal/neo4jtest"
+	"filmgraph/recommend"
+	"filmgraph/relay"
+)
+
+// The recommendation tests read SIMILAR edges; computing them for the whole catalogue
+// takes minutes on two cores, so TestMain computes them for these films only: films of
+// every size, and the seeds (latest well-rated films) of the user whose personal picks
+// are tested.
+var recommendedFilms = []int64{
+	referenceMovieLensID, // "Never Let Me Go": few ratings, full cast and directors
+	356,                  // "Forrest Gump": the most rated
+	1,                    // "Toy Story"
+	2571,                 // "The Matrix"
+	5952,                 // "The Lord of the Rings: The Two Towers"
+}
+
+// picksUser is the MovieLens user whose personal picks are tested.
+const picksUser = 1
+
+// setupRecommendations computes the SIMILAR edges the tests read; called by TestMain.
+func setupRecommendations(ctx context.Context, d neo4j.DriverWithContext) error {
+	res, err := neo4j.ExecuteQuery(ctx, d, `MATCH (:User {userId: $user})-[r:RATED]->(m:Movie) WHERE r.score >= $seedScore
+		WITH m ORDER BY r.ratedAt DESC, m.movieId LIMIT $seeds
+		RETURN collect(m.movieId) AS ids`, map[string]any{"user": picksUser, "seedScore": cypher.SeedScore, "seeds": cypher.MaxSeeds},
+		neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(neo4jtest.Database()))
+	if err != nil {
+		return err
+	}
+	ids := append([]int64(nil), recommendedFilms...)
+	for _, id := range res.Records[0].Values[0].([]any) {
+		ids = append(ids, id.(int64))
+	}
+	return recommend.RefreshFilms(ctx, d, neo4jtest.Database(), ids, nil)
+}
+
+// recommendedPage is the shape the recommendation queries below decode into.
+type recommendedPage struct {
+	TotalCount int
+	PageInfo   struct {
+		HasNextPage bool
+		EndCursor   *string
+	}
+	Edges []struct {
+		Cursor string
+		Node   struct {
+			Score float64
+			Movie struct {
+				ID          string
+				MovieLensID int64
+				Title       string
+			}
+			Reasons []struct {
+				Kind string
+				Text string
+				Via  *struct {
+					Typename    string `json:"__typename"`
+					ID          string
+					MovieLensID int64
+					Name        string
+				}
+			}
+		}
+	}
+}
+
+const recommendedQuery = `query($id: ID!, $first: Int, $after: String, $strategy: RecommendationStrategy) {
+  movie(id: $id) {
+    title
+    cast(first: 3) { person { name } }
+    recommended(first: $first, after: $after, strategy: $strategy) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node {
+        score
+        movie { id movieLensId title }
+        reasons { kind text via {
+          __typename
+          ... on Movie { id movieLensId }
+          ... on Person { id name }
+          ... on Genre { id name }
+          ... on Tag { name }
+        } }
+      } }
+    }
+  }
+}`
+
+// recommended runs recommendedQuery and returns the page and the statements it cost.
+func recommended(t *testing.T, movieID int64, vars map[string]any) (recommendedPage, int64) {
+	t.Helper()
+	all := map[string]any{"id": relay.ID("Movie", strconv.FormatInt(movieID, 10))}
+	for k, v := range vars {
+		all[k] = v
+	}
+	var data struct {
+		Movie struct{ Recommended recommendedPage }
+	}
+	trips := mustQuery(t, recommendedQuery, all, &data)
+	return data.Movie.Recommended, trips
+}
+
+func TestRecommendedIsPartOfTheMovieStatement(t *testing.T) {
+	for _, strategy := range []string{"HYBRID", "COLLABORATIVE", "CONTENT"} {
+		for _, film := range recommendedFilms {
+			t.Run(fmt.Sprintf("%s/%d", strategy, film), func(t *testing.T) {
+				page, trips := recommended(t, film, map[string]any{"first": 20, "strategy": strategy})
+				if trips != 1 {
+					t.Errorf("the movie page with recommendations ran %d statements, want 1", trips)
+				}
+				if len(page.Edges) == 0 {
+					t.Fatal("no recommendation")
+				}
+				// The ranking, independently: the film's SIMILAR edges by the strategy's score.
+				score := map[string]string{
+					"HYBRID": fmt.Sprintf("%v * coalesce(s.collaborative, 0.0) + %v * coalesce(s.content, 0.0)",
+						cypher.WeightCollaborative, cypher.WeightContent),
+					"COLLABORATIVE": "coalesce(s.collaborative, 0.0)",
+					"CONTENT":       "coalesce(s.content, 0.0)",
+				}[strategy]
+				rows := cypherRows(t, `MATCH (:Movie {movieId: $id})-[s:SIMILAR]->(c:Movie)
+					WITH c, `+score+` AS score WHERE score > 0
+					RETURN c.movieId AS id ORDER BY score DESC, c.movieId`, map[string]any{"id": film})
+				if page.TotalCount != min(len(rows), 100) {
+					t.Errorf("totalCount %d, want %d", page.TotalCount, min(len(rows), 100))
+				}
+				for i, e := range page.Edges {
+					if e.Node.Movie.MovieLensID == film {
+						t.Errorf("the film recommends itself")
+					}
+					if want := rows[i]["id"].(int64); e.Node.Movie.MovieLensID != want {
+						t.Errorf("#%d is %d, want %d", i, e.Node.Movie.MovieLensID, want)
+					}
+					if i > 0 && e.Node.Score > page.Edges[i-1].Node.Score {
+						t.Errorf("#%d scores more than #%d", i, i-1)
+					}
+				}
+			})
+		}
+	}
+}
+
+var peopleCount = regexp.MustCompile(`^Rated 8\+ by (\d+) (person|people) who loved (.+)$`)
+
+// checkReason verifies, with its own Cypher, that the reason's via lies on a path from
+// the seed film to the recommended one, of the reason's kind.
+func checkReason(t *testing.T, seed, rec int64, kind, text, viaType string, viaKey any) {
+	t.Helper()
+	params := map[string]any{"seed": seed, "rec": rec, "via": viaKey}
+	if kind == "COLLABORATIVE" {
+		m := peopleCount.FindStringSubmatch(text)
+		if viaType != "Movie" || viaKey != seed || m == nil {
+			t.Errorf("collaborative reason %q via %s %v: want the seed film %d and a count", text, viaType, viaKey, seed)
+			return
+		}
+		rows := cypherRows(t, `MATCH (:Movie {movieId: $seed})<-[a:RATED]-(u:User)-[b:RATED]->(:Movie {movieId: $rec})
+			WHERE a.score >= 8 AND b.score >= 8 RETURN count(DISTINCT u) AS n`, params)
+		if got := strconv.FormatInt(rows[0]["n"].(int64), 10); got != m[1] {
+			t.Errorf("%q: %s people loved both", text, got)
+		}
+		return
+	}
+	path := contentPath(t, kind, text)
+	if path == "" {
+		return
+	}
+	if rows := cypherRows(t, `MATCH (s:Movie {movieId: $seed}) RETURN EXISTS { `+path+` } AS ok`, params); rows[0]["ok"] != true {
+		t.Errorf("reason %s %q: no path %s with %v", kind, text, path, params)
+	}
+}
+
+// contentPath is the pattern a content reason of the kind stands for, from the seed film
+// s through the node $via to the film $rec.
+func contentPath(t *testing.T, kind, text string) string {
+	t.Helper()
+	switch kind {
+	case "DIRECTOR":
+		return `(s)<-[:DIRECTED]-(:Person {personId: $via})-[:DIRECTED]->(:Movie {movieId: $rec})`
+	case "CAST":
+		return `(s)<-[:ACTED_IN]-(:Person {personId: $via})-[:ACTED_IN]->(:Movie {movieId: $rec})`
+	case "TAG":
+		return `(s)-[:TAGGED]->(:Tag {name: $via})<-[:TAGGED]-(:Movie {movieId: $rec})`
+	case "GENRE":
+		return `(s)-[:IN_GENRE]->(:Genre {name: $via})<-[:IN_GENRE]-(:Movie {movieId: $rec})`
+	}
+	t.Errorf("unexpected reason kind %s (%q)", kind, text)
+	return ""
+}
+
+func TestRecommendationReasonsLieOnRealPaths(t *testing.T) {
+	for _, strategy := range []string{"HYBRID", "COLLABORATIVE", "CONTENT"} {
+		for _, film := range recommendedFilms {
+			t.Run(fmt.Sprintf("%s/%d", strategy, film), func(t *testing.T) {
+				page, _ := recommended(t, film, map[string]any{"first": 15, "strategy": strategy})
+				reasons := 0
+				for _, e := range page.Edges {
+					if len(e.Node.Reasons) > 3 {
+						t.Errorf("%d reasons, want at most 3", len(e.Node.Reasons))
+					}
+					for _, r := range e.Node.Reasons {
+						reasons++
+						if r.Via == nil {
+							t.Errorf("reason %q has no via", r.Text)
+							continue
+						}
+						if strategy == "CONTENT" && r.Kind == "COLLABORATIVE" || strategy == "COLLABORATIVE" && r.Kind != "COLLABORATIVE" {
+							t.Errorf("%s recommendation explained by %s", strategy, r.Kind)
+						}
+						var key any
+						switch r.Via.Typename {
+						case "Movie":
+							key = r.Via.MovieLensID
+						case "Person":
+							_, k, _ := relay.ParseID(r.Via.ID)
+							key, _ = strconv.ParseInt(k, 10, 64)
+						default:
+							key = r.Via.Name
+						}
+						checkReason(t, film, e.Node.Movie.MovieLensID, r.Kind, r.Text, r.Via.Typename, key)
+					}
+				}
+				if reasons == 0 {
+					t.Error("no reason at all")
+				}
+			})
+		}
+	}
+}
+
+func TestRecommendationsAreDeterministicAndPage(t *testing.T) {
+	vars := map[string]any{"first": 30}
+	a, _ := recommended(t, 356, vars)
+	b, _ := recommended(t, 356, vars)
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	if string(ja) != string(jb) {
+		t.Fatal("two identical queries gave different recommendations")
+	}
+	// Two pages of 10 are the first 20 of one page of 30.
+	first, _ := recommended(t, 356, map[string]any{"first": 10})
+	second, _ := recommended(t, 356, map[string]any{"first": 10, "after": *first.PageInfo.EndCursor})
+	if !first.PageInfo.HasNextPage {
+		t.Error("hasNextPage false on the first page")
+	}
+	for i, e := range append(first.Edges, second.Edges...) {
+		if e.Node.Movie.ID != a.Edges[i].Node.Movie.ID {
+			t.Errorf("paged #%d is %s, want %s", i, e.Node.Movie.Title, a.Edges[i].Node.Movie.Title)
+		}
+	}
+}
+
+func TestRecommendationArgumentErrorsAreCoded(t *testing.T) {
+	id := relay.ID("Movie", "356")
+	for _, tc := range []struct {
+		name, query string
+		vars        map[string]any
+		code        string
+	}{
+		{"unknown strategy literal", `{ movie(id: "` + id + `") { recommended(strategy: BEST) { totalCount } } }`, nil, "GRAPHQL_VALIDATION_FAILED"},
+		{"unknown strategy variable", recommendedQuery, map[string]any{"id": id, "strategy": "BEST"}, "GRAPHQL_VALIDATION_FAILED"},
+		{"strategy of the wrong type", recommendedQuery, map[string]any{"id": id, "strategy": 3}, "GRAPHQL_VALIDATION_FAILED"},
+		{"first out of range", recommendedQuery, map[string]any{"id": id, "first": 101}, "BAD_USER_INPUT"},
+		{"bad cursor", recommendedQuery, map[string]any{"id": id, "after": "nope"}, "BAD_USER_INPUT"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, resp, _ := post(t, tc.query, tc.vars)
+			if len(resp.Errors) == 0 || resp.codes()[0] != tc.code {
+				t.Errorf("errors %+v, want code %s", resp.Errors, tc.code)
+			}
+		})
+	}
+}
+
+func TestPersonalPicks(t *testing.T) {
+	ctx := context.Background()
+	picks, err := testStore.Picks(ctx, picksUser, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(picks) != 20 {
+		t.Fatalf("%d picks, want 20", len(picks))
+	}
+	// Deterministic.
+	again, err := testStore.Picks(ctx, picksUser, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ja, _ := json.Marshal(picks)
+	jb, _ := json.Marshal(again)
+	if string(ja) != string(jb) {
+		t.Error("personal picks differ between two identical calls")
+	}
+	rated := map[int64]bool{}
+	for _, row := range cypherRows(t, `MATCH (:User {userId: $user})-[:RATED]->(m:Movie) RETURN m.movieId AS id`, map[string]any{"user": picksUser}) {
+		rated[row["id"].(int64)] = true
+	}
+	seeds := map[int64]bool{} // the user's latest well-rated films
+	for _, row := range cypherRows(t, `MATCH (:User {userId: $user})-[r:RATED]->(m:Movie) WHERE r.score >= $seedScore
+		WITH m ORDER BY r.ratedAt DESC, m.movieId LIMIT $seeds RETURN m.movieId AS id`,
+		map[string]any{"user": picksUser, "seedScore": cypher.SeedScore, "seeds": cypher.MaxSeeds}) {
+		seeds[row["id"].(int64)] = true
+	}
+	for _, p := range picks {
+		if rated[p.MovieID] {
+			t.Errorf("picked %d, which the user rated", p.MovieID)
+		}
+		if len(p.Reasons) == 0 {
+			t.Errorf("pick %d has no reason", p.MovieID)
+		}
+		// The reasons start from one seed: one of the user's latest well-rated films.
+		var seed int64
+		for _, r := range p.Reasons {
+			if r.Kind == "COLLABORATIVE" {
+				seed = r.ViaKey.(int64)
+			}
+		}
+		if seed == 0 {
+			// Content reasons alone do not name their seed: one of the seeds must lead
+			// to the pick through each via.
+			for _, r := range p.Reasons {
+				path := contentPath(t, r.Kind, r.Text)
+				ids := make([]int64, 0, len(seeds))
+				for id := range seeds {
+					ids = append(ids, id)
+				}
+				rows := cypherRows(t, `MATCH (s:Movie) WHERE s.movieId IN $seeds AND EXISTS { `+path+` } RETURN count(s) AS n`,
+					map[string]any{"seeds": ids, "via": r.ViaKey, "rec": p.MovieID})
+				if rows[0]["n"].(int64) == 0 {
+					t.Errorf("pick %d: reason %q lies on no path from the user's seeds", p.MovieID, r.Text)
+				}
+			}
+			continue
+		}
+		if !seeds[seed] {
+			t.Errorf("pick %d explained by film %d, not one of the user's seeds", p.MovieID, seed)
+		}
+		for _, r := range p.Reasons {
+			checkReason(t, seed, p.MovieID, r.Kind, r.Text, r.ViaType, r.ViaKey)
+		}
+	}
+
+	// Hiding the top pick removes it; unhiding brings it back.
+	hide := func(cypher string) {
+		t.Helper()
+		cypherRows(t, cypher, map[string]any{"user": picksUser, "movie": picks[0].MovieID})
+	}
+	hide(`MATCH (u:User {userId: $user}), (m:Movie {movieId: $movie}) MERGE (u)-[:HID {at: datetime()}]->(m)`)
+	t.Cleanup(func() { hide(`MATCH (:User {userId: $user})-[h:HID]->(:Movie {movieId: $movie}) DELETE h`) })
+	after, err := testStore.Picks(ctx, picksUser, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range after {
+		if p.MovieID == picks[0].MovieID {
+			t.Errorf("hidden film %d still picked", p.MovieID)
+		}
+	}
+	if len(after) == 0 || after[0].MovieID != picks[1].MovieID {
+		t.Errorf("after hiding the top pick, the first pick is not the former second")
+	}
+}
+
+func TestPersonalPicksColdStart(t *testing.T) {
+	ctx := context.Background()
+	// A user who rated one film, below "loved": picks come from its genres ("Chinatown":
+	// Crime, Film-Noir, Mystery, Thriller).
+	const newUser, rarelyLoved = 2_000_001, 1252
+	cypherRows(t, `CREATE (u:User {userId: $user, username: 'cold-start-test', role: 'USER', joinedAt: datetime()})
+		WITH u MATCH (m:Movie {movieId: $movie}) CREATE (u)-[:RATED {score: 4, ratedAt: datetime()}]->(m)`,
+		map[string]any{"user": newUser, "movie": rarelyLoved})
+	const blankUser = 2_000_002
+	cypherRows(t, `CREATE (:User {userId: $user, username: 'blank-test', role: 'USER', joinedAt: datetime()})`, map[string]any{"user": blankUser})
+	t.Cleanup(func() {
+		cypherRows(t, `MATCH (u:User) WHERE u.userId IN [$a, $b] DETACH DELETE u`, map[string]any{"a": newUser, "b": blankUser})
+	})
+	for _, tc := range []struct {
+		name     string
+		user     int64
+		inGenres bool
+	}{
+		{"genres the user touched", newUser, true},
+		{"no history: overall", blankUser, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			picks, err := testStore.Picks(ctx, tc.user, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(picks) != 10 {
+				t.Fatalf("%d picks, want 10", len(picks))
+			}
+			// Independently: films with >= 20 ratings not rated by the user, those in the
+			// genres of the rated film first (when there is one), then by best average.
+			touched := "false"
+			if tc.inGenres {
+				touched = "EXISTS { (c)-[:IN_GENRE]->(:Genre)<-[:IN_GENRE]-(:Movie {movieId: $movie}) }"
+			}
+			rated := int64(-1)
+			if tc.inGenres {
+				rated = rarelyLoved
+			}
+			rows := cypherRows(t, `MATCH (c:Movie)<-[r:RATED]-(:User) WHERE c.movieId <> $rated
+				WITH c, count(r) AS n, avg(r.score) AS avg WHERE n >= 20
+				RETURN c.movieId AS id ORDER BY `+touched+` DESC, avg DESC, n DESC, c.movieId LIMIT 10`,
+				map[string]any{"movie": rarelyLoved, "rated": rated})
+			for i, p := range picks {
+				if p.MovieID != rows[i]["id"].(int64) {
+					t.Errorf("#%d is %d, want %d", i, p.MovieID, rows[i]["id"])
+				}
+				if len(p.Reasons) != 1 || p.Reasons[0].Kind != "POPULAR" {
+					t.Errorf("pick %d reasons %+v, want one POPULAR", p.MovieID, p.Reasons)
+					continue
+				}
+				if r := p.Reasons[0]; tc.inGenres != (r.ViaType == "Genre") {
+					t.Errorf("pick %d reason %+v: via a genre is %v, want %v", p.MovieID, r, r.ViaType == "Genre", tc.inGenres)
+				} else if tc.inGenres {
+					checkReason(t, rarelyLoved, p.MovieID, "GENRE", r.Text, r.ViaType, r.ViaKey)
+				}
+			}
+		})
+	}
+}
+
+const forMeQuery = `{ recommendationsForMe(first: 10) { totalCount edges { node {
+  movie { movieLensId } reasons { kind text via { __typename ... on Movie { movieLensId } } } } } } }`
+
+// forMe returns the movieLensIds recommended to the member and the reasons' kinds.
+func forMe(t *testing.T, token string) ([]int64, []string) {
+	t.Helper()
+	data := mustDo(t, token, forMeQuery, nil, 1)
+	var ids []int64
+	var kinds []string
+	for _, e := range data["recommendationsForMe"].(map[string]any)["edges"].([]any) {
+		node := e.(map[string]any)["node"].(map[string]any)
+		ids = append(ids, int64(node["movie"].(map[string]any)["movieLensId"].(float64)))
+		for _, r := range node["reasons"].([]any) {
+			kinds = append(kinds, r.(map[string]any)["kind"].(string))
+		}
+	}
+	return ids, kinds
+}
+
+func TestRecommendationsForMe(t *testing.T) {
+	wantError(t, "", forMeQuery, nil, "UNAUTHENTICATED")
+	member := signUp(t, "picks")
+
+	// Cold start: nothing rated yet.
+	ids, kinds := forMe(t, member.Token)
+	if len(ids) != 10 {
+		t.Fatalf("cold start: %d picks, want 10", len(ids))
+	}
+	for _, k := range kinds {
+		if k != "POPULAR" {
+			t.Errorf("cold start reason %s, want POPULAR", k)
+		}
+	}
+
+	// One film rated 10: the picks come from its similar films, never the film itself.
+	mustDo(t, member.Token, `mutation($m: ID!) { rateMovie(movieId: $m, score: 10) { id } }`, map[string]any{"m": movieID(356)}, 0)
+	ids, _ = forMe(t, member.Token)
+	similar := map[int64]bool{}
+	for _, row := range cypherRows(t, `MATCH (:Movie {movieId: 356})-[:SIMILAR]->(c:Movie) RETURN c.movieId AS id`, nil) {
+		similar[row["id"].(int64)] = true
+	}
+	if len(ids) == 0 {
+		t.Fatal("no pick after rating a film")
+	}
+	for _, id := range ids {
+		if id == 356 {
+			t.Error("the rated film is recommended")
+		}
+		if !similar[id] {
+			t.Errorf("pick %d is not similar to the rated film", id)
+		}
+	}
+
+	// Hidden films are not recommended any more; unhiding brings them back.
+	mustDo(t, member.Token, `mutation($m: ID!) { hideRecommendation(movieId: $m) { id } }`, map[string]any{"m": movieID(int(ids[0]))}, 1)
+	after, _ := forMe(t, member.Token)
+	for _, id := range after {
+		if id == ids[0] {
+			t.Errorf("hidden film %d still recommended", id)
+		}
+	}
+	mustDo(t, member.Token, `mutation($m: ID!) { unhideRecommendation(movieId: $m) { id } }`, map[string]any{"m": movieID(int(ids[0]))}, 1)
+	if again, _ := forMe(t, member.Token); again[0] != ids[0] {
+		t.Errorf("after unhiding, the first pick is %d, want %d", again[0], ids[0])
+	}
+	wantError(t, member.Token, `mutation { hideRecommendation(movieId: "TW92aWU6OTk5OTk5OQ") { id } }`, nil, "NOT_FOUND")
+}
