@@ -144,8 +144,11 @@ MATCH path = shortestPath((a)-[:ACTED_IN|DIRECTED*..12]-(z))
 RETURN {length: length(path) / 2,
   nodes: [n IN nodes(path) | CASE WHEN n:Person THEN n {.personId, .name} ELSE n {.movieId, .title, .year} END]} AS data`,
 		},
-		{Name: "filmRecommendations", TODO: "Movie.recommended lands with branch `recommend`"},
-		{Name: "personalRecommendations", TODO: "Query.recommendationsForMe lands with branch `recommend`"},
+		// TODO: recommendations landed on main after the last measured run. Measuring them
+		// needs an example operation each and the SIMILAR edges in the bench databases
+		// (recommend.EnsureSimilar after seed.LoadScaled), plus hand-written baselines.
+		{Name: "filmRecommendations", TODO: "Movie.recommended: landed late; example operation, SIMILAR edges in the bench data and a baseline still to add"},
+		{Name: "personalRecommendations", TODO: "Query.recommendationsForMe: landed late; example operation, SIMILAR edges in the bench data and a baseline still to add"},
 		{
 			// MovieLens user 1 rates the reference film, again and again: every request
 			// takes the film's lock, as every rating of one popular film would.
