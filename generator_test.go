@@ -97,6 +97,8 @@ func (g *queryGenerator) arguments(f *ast.FieldDefinition) string {
 				ids[i] = fmt.Sprintf("%q", generatorIDs[g.rnd.IntN(len(generatorIDs))])
 			}
 			args = append(args, "ids: ["+strings.Join(ids, ", ")+"]")
+		case a.Name == "username":
+			args = append(args, fmt.Sprintf("username: %q", []string{"bluemeanie", "ml-1", "nobody-here"}[g.rnd.IntN(3)]))
 		case a.Name == "text":
 			args = append(args, fmt.Sprintf("text: %q", []string{"never let", "romanik", "Carey Mulligan", "noir", "x", ""}[g.rnd.IntN(6)]))
 		case a.Name == "from" || a.Name == "to":

@@ -50,7 +50,7 @@ func newTestServer(t *testing.T, change func(*config)) (*httptest.Server, *syncB
 		change(&cfg)
 	}
 	logs := &syncBuffer{}
-	srv := httptest.NewServer((&server{log: observe.NewLogger(logs, true, -4), db: testStore, cfg: cfg}).routes())
+	srv := httptest.NewServer((&server{log: observe.NewLogger(logs, true, -4), db: testStore, cfg: cfg, issuer: testIssuer}).routes())
 	t.Cleanup(srv.Close)
 	return srv, logs
 }

@@ -90,7 +90,7 @@ func TestNeo4jOutage(t *testing.T) {
 		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase("neo4j")); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer((&server{log: observe.NewLogger(&syncBuffer{}, true, 0), db: db, cfg: testConfig}).routes())
+	srv := httptest.NewServer((&server{log: observe.NewLogger(&syncBuffer{}, true, 0), db: db, cfg: testConfig, issuer: testIssuer}).routes())
 	defer srv.Close()
 
 	// The load: 3 readers over HTTP, 2 writers through the store, 1 readiness probe, each

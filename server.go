@@ -25,10 +25,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 
 	"filmgraph/auth"
+	"filmgraph/events"
 	"filmgraph/graph"
 	"filmgraph/launcher"
 	"filmgraph/limits"
@@ -36,6 +36,7 @@ import (
 	"filmgraph/recommend"
 	"filmgraph/seed"
 	"filmgraph/store"
+	"filmgraph/web"
 )
 
 func main() {
@@ -184,6 +185,10 @@ func ensureSimilar(ctx context.Context, log *slog.Logger, cfg config, db *store.
 	return recommend.EnsureSimilar(ctx, db.Driver(), db.Database(), os.Stderr)
 }
 
+// liveEvents carries the subscriptions' events. It is per process: with several replicas,
+// plug an events.Broker over a shared bus instead (see package events).
+var liveEvents = events.NewLocal()
+
 // server is the HTTP side of filmgraph.
 type server struct {
 	log    *slog.Logger
@@ -196,9 +201,11 @@ type server struct {
 }
 
 // routes wires the API: GraphQL at /graphql (with its limits, request records and
-// timeout), GraphiQL at / when introspection is on, /healthz, /readyz and /metrics.
+// timeout; subscriptions over WebSocket there too), the web pages at / (GraphiQL, the demo
+// movie page and widget), /healthz, /readyz and /metrics.
 func (s *server) routes() http.Handler {
-	gql := graph.NewHandler(&graph.Resolver{Store: s.db, Auth: s.issuer, Login: limits.NewLoginLimiter(s.cfg.login)}, s.log, s.cfg.graphql)
+	resolver := &graph.Resolver{Store: s.db, Auth: s.issuer, Login: limits.NewLoginLimiter(s.cfg.login), Events: liveEvents}
+	gql := graph.NewHandler(resolver, s.log, s.cfg.graphql)
 	gql = s.issuer.Middleware(gql)
 	gql = limits.Body(s.cfg.maxBodyBytes, gql)
 	gql = limits.Timeout(s.cfg.requestTimeout, gql)
@@ -206,9 +213,8 @@ func (s *server) routes() http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
-	if s.cfg.graphql.Introspection {
-		mux.Handle("GET /{$}", playground.Handler("filmgraph", "/graphql"))
-	}
+	// GraphiQL at /, the demo movie page, the widget and their assets (package web).
+	mux.Handle("/", web.Handler(exampleOperations()...))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", observe.MetricsHandler())

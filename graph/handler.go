@@ -57,6 +57,7 @@ func DefaultOptions() Options {
 // code (package apperr). Wrap it in observe.Middleware to record requests.
 func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: res, Complexity: Complexity()}))
+	srv.AddTransport(websocketTransport(res)) // subscriptions (live.go)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -73,6 +74,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	}
 	srv.Use(observe.GraphQL{})
 	srv.Use(limits.Deadline{})
+	srv.AroundFields(publishCommitted(res))
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, panicked any) error {
 		log.ErrorContext(ctx, "panic while resolving", "panic", panicked)

@@ -4,6 +4,7 @@ package graph
 
 import (
 	"filmgraph/auth"
+	"filmgraph/events"
 	"filmgraph/limits"
 	"filmgraph/store"
 )
@@ -16,4 +17,6 @@ type Resolver struct {
 	// Login limits log-in attempts per client address and account; logIn calls
 	// Login.Check before it checks a password.
 	Login *limits.LoginLimiter
+	// Events carries subscriptions' events; mutations publish to it after they commit.
+	Events events.Broker
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"filmgraph/apperr"
@@ -50,6 +51,12 @@ func Body(maxBytes int64, next http.Handler) http.Handler {
 // Neo4j as the transaction timeout, and a request past it fails with TIMEOUT.
 func Timeout(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			// A subscription lives as long as its client wants; each event it runs is
+			// bounded by the store's own checks instead.
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))

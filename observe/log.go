@@ -1,9 +1,11 @@
 package observe
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 
@@ -77,6 +79,11 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 			slog.String("client", req.ClientAddr),
 		)
 	})
+}
+
+// Hijack hands the connection over for a WebSocket upgrade.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(w.ResponseWriter).Hijack()
 }
 
 // statusWriter remembers the status code written through it.

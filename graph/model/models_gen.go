@@ -76,6 +76,16 @@ type PersonOrder struct {
 type Query struct {
 }
 
+// Live updates, over WebSocket at the same URL as queries (`/graphql`) with the
+// graphql-transport-ws protocol (the `graphql-ws` client). To subscribe as a member, send
+// `{"Authorization": "Bearer <token>"}` as the payload of `connection_init`; a bad or expired
+// token closes the connection with code 4403 and a reason starting `UNAUTHENTICATED`. Events
+// are sent only after the change's transaction committed. Each event is read with one
+// Cypher statement for the selection of the subscription. An unknown id is not an error: the
+// subscription never fires.
+type Subscription struct {
+}
+
 // Sort keys of films.
 type MovieOrderField string
 
