@@ -10,7 +10,7 @@ package cypher
 import (
 	"context"
 	"fmt"
-	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -48,7 +48,7 @@ func newBuilder(ctx context.Context) *builder {
 
 // param stores v as a new parameter and returns its placeholder.
 func (b *builder) param(v any) string {
-	name := fmt.Sprintf("p%d", len(b.params))
+	name := "p" + strconv.Itoa(len(b.params))
 	b.params[name] = v
 	return "$" + name
 }
@@ -56,7 +56,7 @@ func (b *builder) param(v any) string {
 // variable returns a fresh variable name, so nested levels never collide.
 func (b *builder) variable(prefix string) string {
 	b.vars++
-	return fmt.Sprintf("%s%d", prefix, b.vars)
+	return prefix + strconv.Itoa(b.vars)
 }
 
 func (b *builder) statement(text string) Statement {
@@ -68,11 +68,27 @@ func (b *builder) args(f graphql.CollectedField) map[string]any {
 	return f.ArgumentMap(b.op.Variables)
 }
 
-var graphqlName = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]*$`)
+// isGraphQLName reports whether s matches the GraphQL name grammar
+// /[_A-Za-z][_0-9A-Za-z]*/. It runs for every selected field, so it is a loop, not a regexp.
+func isGraphQLName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_', 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z':
+		case '0' <= c && c <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // mapKey quotes a response name for use as a Cypher map key.
 func mapKey(alias string) (string, error) {
-	if !graphqlName.MatchString(alias) {
+	if !isGraphQLName(alias) {
 		return "", apperr.New(apperr.BadUserInput, "%q is not a valid GraphQL name", alias)
 	}
 	return "`" + alias + "`", nil
@@ -86,9 +102,39 @@ type scope struct {
 }
 
 // expand replaces {p}, {r} and {n} in a pattern template with the parent, relationship and
-// node variables.
+// node variables. It runs several times per nested field, so it scans the template once
+// instead of building a strings.Replacer each call.
 func expand(template, parent, rel, node string) string {
-	return strings.NewReplacer("{p}", parent, "{r}", rel, "{n}", node).Replace(template)
+	var out strings.Builder
+	out.Grow(len(template) + 2*len(node))
+	for {
+		i := strings.IndexByte(template, '{')
+		if i < 0 {
+			out.WriteString(template)
+			return out.String()
+		}
+		if i+2 < len(template) && template[i+2] == '}' {
+			value, known := "", true
+			switch template[i+1] {
+			case 'p':
+				value = parent
+			case 'r':
+				value = rel
+			case 'n':
+				value = node
+			default:
+				known = false
+			}
+			if known {
+				out.WriteString(template[:i])
+				out.WriteString(value)
+				template = template[i+3:]
+				continue
+			}
+		}
+		out.WriteString(template[:i+1])
+		template = template[i+1:]
+	}
 }
 
 // fieldFunc returns the Cypher expression of one selected field, read in scope s.
@@ -105,6 +151,9 @@ type objectType struct {
 	// fields maps GraphQL field names to their translation; a nil entry is a field the
 	// Go side computes from values the projection always carries (ids, cursors, page info).
 	fields map[string]fieldFunc
+	// satisfies is name and interfaces, the type condition list for CollectFields; set
+	// by define so that projecting does not build it on every request.
+	satisfies []string
 }
 
 // define adds fields to t. Each feature's file defines its own fields in an init func, so
@@ -112,6 +161,7 @@ type objectType struct {
 func define(t *objectType, fields map[string]fieldFunc) {
 	if t.fields == nil {
 		t.fields = map[string]fieldFunc{}
+		t.satisfies = append([]string{t.name}, t.interfaces...)
 	}
 	for name, f := range fields {
 		if _, dup := t.fields[name]; dup {
@@ -123,12 +173,16 @@ func define(t *objectType, fields map[string]fieldFunc) {
 
 // project returns a Cypher map literal holding every selected field of t, read in scope s.
 func (b *builder) project(t *objectType, s scope, selections ast.SelectionSet) (string, error) {
-	satisfies := append([]string{t.name}, t.interfaces...)
-	var parts []string
+	satisfies := t.satisfies
+	if satisfies == nil {
+		satisfies = append([]string{t.name}, t.interfaces...)
+	}
+	fields := graphql.CollectFields(b.op, selections, satisfies)
+	parts := make([]string, 0, len(fields)+1)
 	if t.key != "" {
 		parts = append(parts, "`"+KeyID+"`: "+s.node+"."+t.key)
 	}
-	for _, f := range graphql.CollectFields(b.op, selections, satisfies) {
+	for _, f := range fields {
 		if f.Name == "__typename" {
 			continue
 		}

@@ -81,20 +81,28 @@ func ratingHistogram(_ *builder, s scope, _ graphql.CollectedField) (string, err
 
 // coStars ranks fellow cast members by shared films. It counts with COUNT {} rather than
 // count(), since aggregating functions cannot appear inside a projection (see builder).
+// The person's films are collected once and each co-star's films are checked against
+// that list: counting the pattern person->film<-co-star per co-star instead re-expanded
+// every film of the person for each co-star, 15 to 17 times the db hits on the example
+// person pages (Carey Mulligan 31,645 -> 2,158; Kevin Bacon 83,563 -> 4,790) for the
+// same ranking. With one ACTED_IN per person and film (the loader MERGEs them) both
+// count shared films.
 func coStars(b *builder, s scope, f graphql.CollectedField) (string, error) {
 	first, err := pageSize(f, b.args(f)["first"])
 	if err != nil {
 		return "", err
 	}
-	other, shared := b.variable("n"), b.variable("shared")
+	films, other, shared := b.variable("films"), b.variable("n"), b.variable("shared")
+	film, common := b.variable("m"), b.variable("m")
 	proj, err := b.project(coStarType, scope{node: other, rel: shared}, f.Selections)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("COLLECT { MATCH (%[1]s)-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-(%[2]s:Person) WHERE %[2]s <> %[1]s "+
-		"WITH DISTINCT %[2]s WITH %[2]s, COUNT { (%[1]s)-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-(%[2]s) } AS %[3]s "+
+	return fmt.Sprintf("COLLECT { WITH COLLECT { MATCH (%[1]s)-[:ACTED_IN]->(%[6]s:Movie) RETURN %[6]s } AS %[7]s "+
+		"MATCH (%[1]s)-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-(%[2]s:Person) WHERE %[2]s <> %[1]s "+
+		"WITH DISTINCT %[2]s, %[7]s WITH %[2]s, COUNT { (%[2]s)-[:ACTED_IN]->(%[8]s) WHERE %[8]s IN %[7]s } AS %[3]s "+
 		"ORDER BY %[3]s DESC, %[2]s.name, %[2]s.personId LIMIT %[4]s RETURN %[5]s }",
-		s.node, other, shared, b.param(first), proj), nil
+		s.node, other, shared, b.param(first), proj, film, films, common), nil
 }
 
 // maxTextLength bounds the free-text arguments (contains filters, search).

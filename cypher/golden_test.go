@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/validator"
 
 	"filmgraph/cypher"
 	"filmgraph/relay"
@@ -20,7 +22,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden .cypher files")
 
 // loadSchema parses the real schema, so the golden queries are checked against it.
-func loadSchema(t *testing.T) *ast.Schema {
+func loadSchema(t testing.TB) *ast.Schema {
 	t.Helper()
 	files, _ := filepath.Glob("../schema/*.graphqls")
 	var sources []*ast.Source
@@ -40,18 +42,34 @@ func loadSchema(t *testing.T) *ast.Schema {
 
 // translate plays gqlgen's part: it validates the query and puts the operation and the
 // top-level field in the context, then calls the translation for that field.
-func translate(t *testing.T, schema *ast.Schema, query string) (cypher.Statement, error) {
+func translate(t testing.TB, schema *ast.Schema, query string) (cypher.Statement, error) {
+	t.Helper()
+	return translator(t, schema, query)()
+}
+
+// translator parses and validates query once and returns the translation of its first
+// top-level field, to be called as often as a benchmark likes.
+func translator(t testing.TB, schema *ast.Schema, query string) func() (cypher.Statement, error) {
 	t.Helper()
 	doc, errs := gqlparser.LoadQuery(schema, query)
 	if errs != nil {
 		t.Fatalf("invalid query: %v", errs)
 	}
 	op := doc.Operations[0]
-	opCtx := &graphql.OperationContext{RawQuery: query, Doc: doc, Operation: op, Variables: map[string]any{}}
+	// Defaults of the operation's variables, as gqlgen applies them before resolving.
+	vars, err := validator.VariableValues(schema, op, nil)
+	if err != nil {
+		t.Fatalf("variables: %v", err)
+	}
+	opCtx := &graphql.OperationContext{RawQuery: query, Doc: doc, Operation: op, Variables: vars}
 	ctx := graphql.WithOperationContext(context.Background(), opCtx)
 	field := graphql.CollectFields(opCtx, op.SelectionSet, []string{"Query"})[0]
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: field})
-	args := field.ArgumentMap(nil)
+	return func() (cypher.Statement, error) { return translateField(ctx, field, vars) }
+}
+
+func translateField(ctx context.Context, field graphql.CollectedField, vars map[string]any) (cypher.Statement, error) {
+	args := field.ArgumentMap(vars)
 	switch field.Name {
 	case "movie":
 		id, err := relay.ParseIntID(args["id"].(string), "Movie")
@@ -96,8 +114,7 @@ func translate(t *testing.T, schema *ast.Schema, query string) (cypher.Statement
 		}
 		return cypher.Nodes(ctx, refs)
 	}
-	t.Fatalf("no translation for Query.%s", field.Name)
-	return cypher.Statement{}, nil
+	return cypher.Statement{}, fmt.Errorf("no translation for Query.%s", field.Name)
 }
 
 // TestGolden translates each testdata/*.graphql and compares the statement and its

@@ -195,6 +195,9 @@ func waitConnectable(ctx context.Context, inst *Instance) error {
 	}
 }
 
+// PID is the process id of the Neo4j JVM, for reading its resource use.
+func (i *Instance) PID() int { return i.cmd.Process.Pid }
+
 // Stop shuts Neo4j down cleanly and waits for it, killing the JVM if it takes
 // longer than 30 s. It is safe to call more than once.
 func (i *Instance) Stop() error {

@@ -153,9 +153,14 @@ func LoadWith(ctx context.Context, d neo4j.DriverWithContext, database string, l
 	if err != nil {
 		return Stats{}, err
 	}
+	return runSteps(ctx, d, database, b.steps(Version(), opts), log, start)
+}
+
+// runSteps writes each step's rows in batched write transactions, then counts.
+func runSteps(ctx context.Context, d neo4j.DriverWithContext, database string, steps []step, log io.Writer, start time.Time) (Stats, error) {
 	s := d.NewSession(ctx, neo4j.SessionConfig{DatabaseName: database, AccessMode: neo4j.AccessModeWrite})
 	defer s.Close(ctx)
-	for _, st := range b.steps(opts) {
+	for _, st := range steps {
 		for lo := 0; lo < len(st.rows); lo += batchSize {
 			batch := st.rows[lo:min(lo+batchSize, len(st.rows))]
 			_, err := s.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -183,8 +188,8 @@ func LoadWith(ctx context.Context, d neo4j.DriverWithContext, database string, l
 func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
 
 // steps lists the load in dependency order: nodes, then the relationships
-// between them, then the site's facts, then the SeedInfo marker.
-func (b *bundle) steps(opts Options) []step {
+// between them, then the site's facts, then the SeedInfo marker for version.
+func (b *bundle) steps(version string, opts Options) []step {
 	var movieIDs, genres, tags, people, movies, inGenre, actedIn, directed, tagged, users, ratings []any
 	for _, g := range b.genres() {
 		genres = append(genres, g)
@@ -256,7 +261,7 @@ func (b *bundle) steps(opts Options) []step {
 		{"reviews", mergeReviewsCypher, reviews},
 		{"lists", mergeListsCypher, lists},
 		{"sequence", mergeUserSequenceCypher, []any{b.Site.NextUserID}},
-		{"seed info", mergeSeedInfoCypher, []any{Version()}},
+		{"seed info", mergeSeedInfoCypher, []any{version}},
 	}
 }
 

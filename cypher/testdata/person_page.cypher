@@ -2,7 +2,8 @@ MATCH (this:Person {personId: $p0}) RETURN {`#key`: this.personId, `name`: this.
   COLLECT { MATCH (this)-[r3:DIRECTED]->(n4) WITH n4, r3 ORDER BY coalesce(n4.year, -1) DESC, n4.title, n4.movieId SKIP $p1 LIMIT $p2 RETURN {`node`: {`#key`: n4.movieId, `title`: n4.title, `year`: n4.year, `cover`: CASE WHEN n4.posterUrl IS NULL THEN null ELSE {`url`: n4.posterUrl} END}} }}, `actedIn`: {`#total`: COUNT { MATCH (this)-[r5:ACTED_IN]->(n6) }, `#offset`: $p3, `#first`: $p4, `edges`: 
   COLLECT { MATCH (this)-[r7:ACTED_IN]->(n8) WITH n8, r7 ORDER BY coalesce(n8.year, -1) DESC, n8.title, n8.movieId SKIP $p3 LIMIT $p4 RETURN {`order`: r7.order, `node`: {`#key`: n8.movieId, `title`: n8.title, `year`: n8.year, `cover`: CASE WHEN n8.posterUrl IS NULL THEN null ELSE {`url`: n8.posterUrl} END, `ratingSummary`: head([scores10 IN [
   COLLECT { MATCH (n8)<-[r9:RATED]-() RETURN r9.score }] | {`average`: CASE size(scores10) WHEN 0 THEN null ELSE round(reduce(total = 0.0, score IN scores10 | total + score) / size(scores10), 1) END}])}} }}, `coStars`: 
-  COLLECT { MATCH (this)-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-(n11:Person) WHERE n11 <> this WITH DISTINCT n11 WITH n11, COUNT { (this)-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-(n11) } AS shared12 ORDER BY shared12 DESC, n11.name, n11.personId LIMIT $p5 RETURN {`sharedMovies`: shared12, `person`: {`#key`: n11.personId, `name`: n11.name}} }} AS this
+  COLLECT { WITH 
+  COLLECT { MATCH (this)-[:ACTED_IN]->(m14:Movie) RETURN m14 } AS films11 MATCH (this)-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-(n12:Person) WHERE n12 <> this WITH DISTINCT n12, films11 WITH n12, COUNT { (n12)-[:ACTED_IN]->(m15) WHERE m15 IN films11 } AS shared13 ORDER BY shared13 DESC, n12.name, n12.personId LIMIT $p5 RETURN {`sharedMovies`: shared13, `person`: {`#key`: n12.personId, `name`: n12.name}} }} AS this
 
 // params
 {
