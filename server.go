@@ -103,6 +103,9 @@ func run(args []string) error {
 		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
 			return err
 		}
+		if err := ensureSimilar(ctx, log, cfg, db); err != nil {
+			return err
+		}
 		return profileExamples(ctx, log, cfg, db, "docs/queries", os.Stdout)
 	default:
 		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
