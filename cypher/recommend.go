@@ -8,7 +8,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"filmgraph/apperr"
-	"filmgraph/relay"
 )
 
 // Recommendations read the precomputed (:Movie)-[:SIMILAR {collaborative, content}]->(:Movie)
@@ -149,19 +148,10 @@ func strategyArg(b *builder, f graphql.CollectedField) (Strategy, error) {
 // (see recommendationType), best first.
 func (b *builder) rankedConnection(f graphql.CollectedField, ranked string) (string, error) {
 	args := b.args(f)
-	first, err := pageSize(f, args["first"])
+	offset, limit, err := b.page(f, args)
 	if err != nil {
 		return "", err
 	}
-	var after *string
-	if raw, ok := args["after"].(string); ok {
-		after = &raw
-	}
-	afterOffset, err := relay.ParseCursor(after)
-	if err != nil {
-		return "", err
-	}
-	offset, limit := b.param(afterOffset+1), b.param(first)
 	parts := []string{
 		"`" + KeyTotal + "`: size(" + ranked + ")",
 		"`" + KeyOffset + "`: " + offset,

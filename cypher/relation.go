@@ -94,19 +94,10 @@ func filteredConnection(relationOf relationFunc, edge *objectType) fieldFunc {
 		if err != nil {
 			return "", err
 		}
-		first, err := pageSize(f, args["first"])
+		offset, limit, err := b.page(f, args)
 		if err != nil {
 			return "", err
 		}
-		var after *string
-		if raw, ok := args["after"].(string); ok {
-			after = &raw
-		}
-		afterOffset, err := relay.ParseCursor(after)
-		if err != nil {
-			return "", err
-		}
-		offset, limit := b.param(afterOffset+1), b.param(first)
 		r, n := b.variable("r"), b.variable("n")
 		parts := []string{
 			"`" + KeyTotal + "`: COUNT { " + rel.match(s.node, r, n) + " }",
@@ -134,6 +125,24 @@ func filteredConnection(relationOf relationFunc, edge *objectType) fieldFunc {
 		}
 		return "{" + strings.Join(parts, ", ") + "}", nil
 	}
+}
+
+// page validates a connection's `first` and `after` and returns the parameters of the
+// page's offset (the item after the cursor) and size.
+func (b *builder) page(f graphql.CollectedField, args map[string]any) (offset, limit string, err error) {
+	first, err := pageSize(f, args["first"])
+	if err != nil {
+		return "", "", err
+	}
+	var after *string
+	if raw, ok := args["after"].(string); ok {
+		after = &raw
+	}
+	afterOffset, err := relay.ParseCursor(after)
+	if err != nil {
+		return "", "", err
+	}
+	return b.param(afterOffset + 1), b.param(first), nil
 }
 
 // pageSize validates a `first` argument; nil means the schema gave no default (unbounded

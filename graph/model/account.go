@@ -97,12 +97,7 @@ func (a AuthPayload) User(ctx context.Context) *User { return NewUser(a.record(c
 type RatingConnection struct{ connection }
 
 func (c RatingConnection) Edges(ctx context.Context) []*RatingEdge {
-	records, cursors := c.edges(ctx)
-	out := make([]*RatingEdge, len(records))
-	for i, r := range records {
-		out[i] = &RatingEdge{Record: r, Cursor: cursors[i]}
-	}
-	return out
+	return edgesOf[RatingEdge](ctx, c.connection)
 }
 
 // RatingEdge is one rating: the film and its score.

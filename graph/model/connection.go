@@ -40,26 +40,25 @@ func (c connection) PageInfo() *PageInfo {
 	return info
 }
 
-// edges returns the edge records of the current field with their cursors.
-func (c connection) edges(ctx context.Context) ([]Record, []string) {
+// edgesOf returns the edges of the current field of c, each with its cursor. Every edge
+// type of the schema is a record with a cursor, so one function builds them all.
+func edgesOf[E ~struct {
+	Record
+	Cursor string
+}](ctx context.Context, c connection) []*E {
 	records := c.records(ctx)
-	cursors := make([]string, len(records))
-	for i := range records {
-		cursors[i] = relay.Cursor(int(c.offset()) + i)
+	out := make([]*E, len(records))
+	for i, r := range records {
+		out[i] = &E{Record: r, Cursor: relay.Cursor(int(c.offset()) + i)}
 	}
-	return records, cursors
+	return out
 }
 
 // MovieConnection is a page of films.
 type MovieConnection struct{ connection }
 
 func (c MovieConnection) Edges(ctx context.Context) []*MovieEdge {
-	records, cursors := c.edges(ctx)
-	out := make([]*MovieEdge, len(records))
-	for i, r := range records {
-		out[i] = &MovieEdge{Record: r, Cursor: cursors[i]}
-	}
-	return out
+	return edgesOf[MovieEdge](ctx, c.connection)
 }
 
 // MovieEdge is a film in a connection.
@@ -74,12 +73,7 @@ func (e MovieEdge) Node(ctx context.Context) *Movie { return NewMovie(e.record(c
 type ActingConnection struct{ connection }
 
 func (c ActingConnection) Edges(ctx context.Context) []*ActingEdge {
-	records, cursors := c.edges(ctx)
-	out := make([]*ActingEdge, len(records))
-	for i, r := range records {
-		out[i] = &ActingEdge{Record: r, Cursor: cursors[i]}
-	}
-	return out
+	return edgesOf[ActingEdge](ctx, c.connection)
 }
 
 // ActingEdge is one acting credit: the film with the person's billing in it.
@@ -101,12 +95,7 @@ type GenreConnection struct{ connection }
 func NewGenreConnection(r Record) *GenreConnection { return &GenreConnection{connection{r}} }
 
 func (c GenreConnection) Edges(ctx context.Context) []*GenreEdge {
-	records, cursors := c.edges(ctx)
-	out := make([]*GenreEdge, len(records))
-	for i, r := range records {
-		out[i] = &GenreEdge{Record: r, Cursor: cursors[i]}
-	}
-	return out
+	return edgesOf[GenreEdge](ctx, c.connection)
 }
 
 // GenreEdge is a genre in a connection.
@@ -124,12 +113,7 @@ type PersonConnection struct{ connection }
 func NewPersonConnection(r Record) *PersonConnection { return &PersonConnection{connection{r}} }
 
 func (c PersonConnection) Edges(ctx context.Context) []*PersonEdge {
-	records, cursors := c.edges(ctx)
-	out := make([]*PersonEdge, len(records))
-	for i, r := range records {
-		out[i] = &PersonEdge{Record: r, Cursor: cursors[i]}
-	}
-	return out
+	return edgesOf[PersonEdge](ctx, c.connection)
 }
 
 // PersonEdge is a person in a connection.

@@ -16,12 +16,7 @@ func NewRecommendationConnection(r Record) *RecommendationConnection {
 
 // Edges are the recommendations of the page with their cursors.
 func (c RecommendationConnection) Edges(ctx context.Context) []*RecommendationEdge {
-	records, cursors := c.edges(ctx)
-	out := make([]*RecommendationEdge, len(records))
-	for i, r := range records {
-		out[i] = &RecommendationEdge{Record: r, Cursor: cursors[i]}
-	}
-	return out
+	return edgesOf[RecommendationEdge](ctx, c.connection)
 }
 
 // RecommendationEdge is a recommendation in a connection.

@@ -55,12 +55,7 @@ func (c Comment) Review(ctx context.Context) *Review    { return NewReview(c.rec
 type ReviewConnection struct{ connection }
 
 func (c ReviewConnection) Edges(ctx context.Context) []*ReviewEdge {
-	records, cursors := c.edges(ctx)
-	out := make([]*ReviewEdge, len(records))
-	for i, r := range records {
-		out[i] = &ReviewEdge{Record: r, Cursor: cursors[i]}
-	}
-	return out
+	return edgesOf[ReviewEdge](ctx, c.connection)
 }
 
 // ReviewEdge is a review in a connection.
@@ -75,12 +70,7 @@ func (e ReviewEdge) Node(ctx context.Context) *Review { return NewReview(e.recor
 type CommentConnection struct{ connection }
 
 func (c CommentConnection) Edges(ctx context.Context) []*CommentEdge {
-	records, cursors := c.edges(ctx)
-	out := make([]*CommentEdge, len(records))
-	for i, r := range records {
-		out[i] = &CommentEdge{Record: r, Cursor: cursors[i]}
-	}
-	return out
+	return edgesOf[CommentEdge](ctx, c.connection)
 }
 
 // CommentEdge is a comment in a connection.
@@ -119,12 +109,7 @@ func (l UserList) Movies(ctx context.Context, first *int64, after *string) *Movi
 type UserListConnection struct{ connection }
 
 func (c UserListConnection) Edges(ctx context.Context) []*UserListEdge {
-	records, cursors := c.edges(ctx)
-	out := make([]*UserListEdge, len(records))
-	for i, r := range records {
-		out[i] = &UserListEdge{Record: r, Cursor: cursors[i]}
-	}
-	return out
+	return edgesOf[UserListEdge](ctx, c.connection)
 }
 
 // UserListEdge is a list in a connection.
