@@ -74,9 +74,9 @@ func poster(b *builder, s scope, f graphql.CollectedField) (string, error) {
 	return "CASE WHEN " + s.node + ".posterUrl IS NULL THEN null ELSE " + img + " END", nil
 }
 
-// ratingHistogram counts the scores in scope (see ratingSummary) per value 1..10.
+// ratingHistogram counts the scores bound in scope (see ratingSummary) per value 1..10.
 func ratingHistogram(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
-	return "[bucket IN range(1, 10) | size([score IN " + s.node + " WHERE score = bucket])]", nil
+	return "[bucket IN range(1, 10) | size([score IN " + s.rel + " WHERE score = bucket])]", nil
 }
 
 // coStars ranks fellow cast members by shared films. It counts with COUNT {} rather than

@@ -100,27 +100,43 @@ func cover(b *builder, s scope, f graphql.CollectedField) (string, error) {
 	return "CASE WHEN " + s.node + ".posterUrl IS NULL THEN null ELSE " + img + " END", nil
 }
 
-// ratingSummary summarises the film's RATED edges. The scores are bound to a variable with
-// a one-element list comprehension, because aggregating functions inside a subquery
-// expression of a RETURN are taken for aggregations of the RETURN itself.
+// ratingSummary reads the film's cached summary (ratingCount and ratingAverage, kept
+// equal to its RATED edges by every write) and, only when the histogram is selected,
+// collects the scores of its RATED edges, the one part the cache lacks. The scores are
+// bound with a one-element list comprehension, because aggregating functions inside a
+// subquery expression of a RETURN are taken for aggregations of the RETURN itself.
 func ratingSummary(b *builder, s scope, f graphql.CollectedField) (string, error) {
-	r, scores := b.variable("r"), b.variable("scores")
-	proj, err := b.project(ratingSummaryType, scope{node: scores}, f.Selections)
+	scores := b.variable("scores")
+	proj, err := b.project(ratingSummaryType, scope{node: s.node, rel: scores}, f.Selections)
 	if err != nil {
 		return "", err
 	}
+	if !selects(b, f, "histogram") {
+		return proj, nil
+	}
+	r := b.variable("r")
 	return "head([" + scores + " IN [COLLECT { MATCH (" + s.node + ")<-[" + r + ":RATED]-() RETURN " + r + ".score }] | " +
 		proj + "])", nil
 }
 
-// ratingAverage is the mean of the scores in scope, rounded to one decimal; null for none.
-func ratingAverage(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
-	return "CASE size(" + s.node + ") WHEN 0 THEN null ELSE round(reduce(total = 0.0, score IN " + s.node +
-		" | total + score) / size(" + s.node + "), 1) END", nil
+// selects reports whether the selection of f includes the field name.
+func selects(b *builder, f graphql.CollectedField, name string) bool {
+	for _, cf := range graphql.CollectFields(b.op, f.Selections, []string{f.Definition.Type.Name()}) {
+		if cf.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
+// ratingAverage is the film's cached mean score, rounded to one decimal; null for none.
+func ratingAverage(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+	return "round(" + s.node + ".ratingAverage, 1)", nil
+}
+
+// ratingCount is the film's cached number of ratings.
 func ratingCount(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
-	return "size(" + s.node + ")", nil
+	return s.node + ".ratingCount", nil
 }
 
 func movieCount(b *builder, s scope, _ graphql.CollectedField) (string, error) {
