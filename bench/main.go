@@ -33,6 +33,7 @@ import (
 	"filmgraph/bench/harness"
 	"filmgraph/graph"
 	"filmgraph/launcher"
+	"filmgraph/recommend"
 	"filmgraph/seed"
 	"filmgraph/store"
 )
@@ -111,6 +112,10 @@ func run() error {
 		if _, err := seed.LoadScaled(ctx, db.Driver(), db.Database(), *scale, os.Stderr); err != nil {
 			return err
 		}
+	}
+	// The recommendation rows read the similarity edges, computed once per database.
+	if err := recommend.EnsureSimilar(ctx, db.Driver(), db.Database(), os.Stderr); err != nil {
+		return err
 	}
 	counts, err := seed.Count(ctx, db.Driver(), db.Database())
 	if err != nil {

@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"strings"
+
 	"filmgraph/auth"
 	"filmgraph/cypher"
 )
@@ -22,9 +24,6 @@ type Operation struct {
 	Params map[string]any
 	// Write runs the baseline in a write transaction (mutations).
 	Write bool
-	// TODO is set for an operation whose feature has not landed yet: the row is reported
-	// as missing instead of measured.
-	TODO string
 }
 
 // Operations are the benchmarked operations, in report order. Their baselines are written
@@ -144,11 +143,55 @@ MATCH path = shortestPath((a)-[:ACTED_IN|DIRECTED*..12]-(z))
 RETURN {length: length(path) / 2,
   nodes: [n IN nodes(path) | CASE WHEN n:Person THEN n {.personId, .name} ELSE n {.movieId, .title, .year} END]} AS data`,
 		},
-		// TODO: recommendations landed on main after the last measured run. Measuring them
-		// needs an example operation each and the SIMILAR edges in the bench databases
-		// (recommend.EnsureSimilar after seed.LoadScaled), plus hand-written baselines.
-		{Name: "filmRecommendations", TODO: "Movie.recommended: landed late; example operation, SIMILAR edges in the bench data and a baseline still to add"},
-		{Name: "personalRecommendations", TODO: "Query.recommendationsForMe: landed late; example operation, SIMILAR edges in the bench data and a baseline still to add"},
+		{
+			Name:   "recommendedMovies", // film recommendations: the "Recommended Movies" strip
+			Params: map[string]any{"id": int64(80969), "first": int64(6), "liked": int64(cypher.LikedScore), "wc": cypher.WeightCollaborative, "wk": cypher.WeightContent},
+			Baseline: `MATCH (m:Movie {movieId: $id})
+CALL (m) {
+  MATCH (m)-[sim:SIMILAR]->(c:Movie)
+  WITH m, c, $wc * coalesce(sim.collaborative, 0.0) + $wk * coalesce(sim.content, 0.0) AS score WHERE score > 0
+  ORDER BY score DESC, c.movieId LIMIT $first
+  ` + reasonsBaseline("m") + `
+  ORDER BY score DESC, c.movieId
+  RETURN collect({score: score, movie: c {.movieId, .title, .year, coverUrl: c.posterUrl}, reasons: reasons[..3]}) AS recommended
+}
+RETURN m {.movieId, .title, recommended: recommended} AS data`,
+		},
+		{
+			// MovieLens user 1 (232 ratings): picks from the 10 films they rated 6+ last.
+			Name: "personalRecommendations",
+			Query: `query personalRecommendations {
+  recommendationsForMe(first: 6) {
+    edges {
+      node {
+        score
+        movie { id title year cover { url } }
+        reasons { kind text via { __typename ... on Movie { id title } ... on Person { id name } ... on Genre { name } } }
+      }
+    }
+  }
+}`,
+			Viewer: &auth.Viewer{UserID: 1, Role: auth.RoleUser},
+			Params: map[string]any{"userId": int64(1), "first": int64(6), "liked": int64(cypher.LikedScore), "seedScore": int64(cypher.SeedScore),
+				"maxSeeds": int64(cypher.MaxSeeds), "wc": cypher.WeightCollaborative, "wk": cypher.WeightContent},
+			Baseline: `MATCH (me:User {userId: $userId})
+CALL (me) {
+  MATCH (me)-[r:RATED]->(s:Movie) WHERE r.score >= $seedScore
+  WITH s ORDER BY r.ratedAt DESC, s.movieId LIMIT $maxSeeds
+  MATCH (s)-[sim:SIMILAR]->(c:Movie)
+  WHERE NOT EXISTS { (me)-[:RATED|COLLECTED|HID]->(c) }
+  WITH s, c, $wc * coalesce(sim.collaborative, 0.0) + $wk * coalesce(sim.content, 0.0) AS part WHERE part > 0
+  ORDER BY part DESC, s.movieId
+  WITH c, sum(part) AS score, collect(s)[0] AS seed
+  ORDER BY score DESC, c.movieId LIMIT $first
+  RETURN collect({c: c, score: score, seed: seed}) AS picks
+}
+UNWIND picks AS pick
+WITH pick.seed AS s, pick.c AS c, pick.score AS score
+` + reasonsBaseline("s") + `
+ORDER BY score DESC, c.movieId
+RETURN collect({score: score, movie: c {.movieId, .title, .year, coverUrl: c.posterUrl}, reasons: reasons[..3]}) AS data`,
+		},
 		{
 			// MovieLens user 1 rates the reference film, again and again: every request
 			// takes the film's lock, as every rating of one popular film would.
@@ -174,4 +217,21 @@ RETURN {movieId: m.movieId, ratingSummary: {average: round(m.ratingAverage, 1), 
         viewerState: {rating: r.score}} AS data`,
 		},
 	}
+}
+
+// reasonsBaseline binds `reasons`, the reasons the film c is recommended from the seed
+// film named seed: fans who loved both, shared directors, the best billed shared cast,
+// shared tags and the rarest shared genre, each found by a traversal as filmgraph does.
+func reasonsBaseline(seed string) string {
+	return strings.ReplaceAll(`WITH *,
+  [k IN [COUNT { ($s)<-[a:RATED]-(:User)-[r:RATED]->(c) WHERE a.score >= $liked AND r.score >= $liked }] WHERE k > 0 |
+    {kind: 'COLLABORATIVE', via: $s {.movieId, .title}, text: 'Rated 8+ by ' + toString(k) + CASE k WHEN 1 THEN ' person' ELSE ' people' END + ' who loved ' + $s.title}]
+  + COLLECT { MATCH ($s)<-[:DIRECTED]-(p:Person)-[:DIRECTED]->(c) WITH p ORDER BY p.name, p.personId
+      RETURN {kind: 'DIRECTOR', via: p {.personId, .name}, text: 'Also directed by ' + p.name} }
+  + COLLECT { MATCH ($s)<-[a:ACTED_IN]-(p:Person)-[r:ACTED_IN]->(c) WITH p, a, r ORDER BY a.order + r.order, p.personId LIMIT 3
+      RETURN {kind: 'CAST', via: p {.personId, .name}, text: 'Also stars ' + p.name} }
+  + COLLECT { MATCH ($s)-[:TAGGED]->(t:Tag)<-[:TAGGED]-(c) WITH t ORDER BY t.name LIMIT 2
+      RETURN {kind: 'TAG', via: null, text: 'Also tagged "' + t.name + '"'} }
+  + COLLECT { MATCH ($s)-[:IN_GENRE]->(g:Genre)<-[:IN_GENRE]-(c) WITH g ORDER BY COUNT { (g)<-[:IN_GENRE]-(:Movie) }, g.name LIMIT 1
+      RETURN {kind: 'GENRE', via: g {.name}, text: 'Also in ' + g.name} } AS reasons`, "$s", seed)
 }

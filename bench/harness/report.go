@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // find returns the result of op on side at concurrency c, if measured.
@@ -78,10 +77,6 @@ func (r *Report) Markdown(w io.Writer) {
 			fg.Operation, fg.Concurrency, num(fg.Throughput), num(b.Throughput), ratio(fg.Throughput, b.Throughput),
 			num(fg.P50ms), num(b.P50ms), num(fg.P95ms), num(b.P95ms), num(fg.P99ms), num(b.P99ms), fg.Errors, b.Errors)
 	}
-	for _, t := range r.TODO {
-		name, _, _ := strings.Cut(t, ":")
-		fmt.Fprintf(w, "| %s | – | **TODO** | | | | | | |\n", name)
-	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "## Cost per operation (filmgraph / baseline)")
 	fmt.Fprintln(w)
@@ -98,14 +93,6 @@ func (r *Report) Markdown(w io.Writer) {
 			num(fg.Bytes), num(b.Bytes), num(fg.CPUus), num(b.CPUus), num(fg.DBCPUus), num(b.DBCPUus),
 			num(fg.AllocsPerOp), num(b.AllocsPerOp), num(fg.AllocBytes/1024), num(b.AllocBytes/1024),
 			num(fg.Goroutines), num(b.Goroutines))
-	}
-	if len(r.TODO) > 0 {
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "## Not measured yet (TODO)")
-		fmt.Fprintln(w)
-		for _, t := range r.TODO {
-			fmt.Fprintf(w, "- %s\n", t)
-		}
 	}
 }
 
@@ -136,12 +123,5 @@ func Growth(w io.Writer, small, large *Report) {
 		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s | %s | %s | %s |\n", l.Operation, l.Side, l.Concurrency,
 			cell(s.Throughput, l.Throughput), cell(s.P50ms, l.P50ms), cell(s.P99ms, l.P99ms),
 			cell(float64(s.DBHits), float64(l.DBHits)), cell(s.Bytes, l.Bytes), cell(s.DBCPUus, l.DBCPUus))
-	}
-	var todo []string
-	for _, t := range large.TODO {
-		todo = append(todo, "- "+t)
-	}
-	if len(todo) > 0 {
-		fmt.Fprintf(w, "\nNot measured yet (TODO):\n\n%s\n", strings.Join(todo, "\n"))
 	}
 }

@@ -98,7 +98,6 @@ type Report struct {
 	Data        string    `json:"data"`
 	Duration    string    `json:"durationPerRun"`
 	Results     []Result  `json:"results"`
-	TODO        []string  `json:"todo,omitempty"`
 }
 
 // Run measures every selected operation on both sides at every concurrency.
@@ -125,10 +124,6 @@ func Run(ctx context.Context, t Target, opts Options) (*Report, error) {
 			continue
 		}
 		if op.Write && opts.SkipWrites {
-			continue
-		}
-		if op.TODO != "" {
-			rep.TODO = append(rep.TODO, op.Name+": "+op.TODO)
 			continue
 		}
 		base.add(op)
