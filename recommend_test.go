@@ -502,3 +502,32 @@ func TestRecommendationsForMe(t *testing.T) {
 	}
 	wantError(t, member.Token, `mutation { hideRecommendation(movieId: "TW92aWU6OTk5OTk5OQ") { id } }`, nil, "NOT_FOUND")
 }
+
+// TestSimilarityOfFilmsWithoutGenres: MovieLens lists some films with no genre. Two such
+// films by one director are content neighbours (the genre term counts 0), where the
+// Jaccard index of their empty genre sets used to divide by zero and abort the refresh.
+func TestSimilarityOfFilmsWithoutGenres(t *testing.T) {
+	ctx := context.Background()
+	const first, second, director = int64(990001), int64(990002), int64(990001)
+	cypherRows(t, `CREATE (a:Movie {movieId: $first, title: 'Genreless One', ratingCount: 0, ratingTotal: 0}),
+		(b:Movie {movieId: $second, title: 'Genreless Two', ratingCount: 0, ratingTotal: 0}),
+		(p:Person {personId: $director, name: 'Genreless Director'}),
+		(p)-[:DIRECTED]->(a), (p)-[:DIRECTED]->(b)`,
+		map[string]any{"first": first, "second": second, "director": director})
+	t.Cleanup(func() {
+		cypherRows(t, `MATCH (n) WHERE (n:Movie AND n.movieId IN [$first, $second]) OR (n:Person AND n.personId = $director)
+			DETACH DELETE n`, map[string]any{"first": first, "second": second, "director": director})
+	})
+	if err := recommend.RefreshFilms(ctx, neo4jtest.Driver(t), neo4jtest.Database(), []int64{first}, nil); err != nil {
+		t.Fatalf("refresh: %v", err)
+	}
+	rows := cypherRows(t, `MATCH (:Movie {movieId: $first})-[s:SIMILAR]->(c:Movie) RETURN c.movieId AS id, s.content AS content`,
+		map[string]any{"first": first})
+	if len(rows) != 1 || rows[0]["id"] != second {
+		t.Fatalf("similar films of a genreless film: %v, want only %d", rows, second)
+	}
+	// One shared director: x = 1, content = x / (1 + x).
+	if content, _ := rows[0]["content"].(float64); abs(content-0.5) > 1e-9 {
+		t.Errorf("content score %v, want 0.5", rows[0]["content"])
+	}
+}

@@ -67,7 +67,8 @@ CALL (m) {
 
 // contentCypher links each film to the films that share its people, tags and genres:
 // 1 per shared director, 1 / (1 + mean billing) per shared actor of the first $maxBilling,
-// 0.3 per shared tag, plus 0.5 * the Jaccard index of the genre sets; the sum x becomes
+// 0.3 per shared tag, plus 0.5 * the Jaccard index of the genre sets (0 when neither film
+// has a genre: MovieLens lists some films with none); the sum x becomes
 // x / (1 + x), in [0, 1). Films with fewer than $topK such neighbours also get the most
 // rated films of their rarest genre.
 const contentCypher = `MATCH (g:Genre)
@@ -102,7 +103,8 @@ CALL (m, tops) {
   UNWIND linked + byGenre AS x
   WITH x.c AS c, x.w AS w
   WITH c, w, COUNT { (m)-[:IN_GENRE]->(:Genre)<-[:IN_GENRE]-(c) } AS shared
-  WITH c, w + 0.5 * shared / (COUNT { (m)-[:IN_GENRE]->(:Genre) } + COUNT { (c)-[:IN_GENRE]->(:Genre) } - shared) AS raw
+  WITH c, w, shared, COUNT { (m)-[:IN_GENRE]->(:Genre) } + COUNT { (c)-[:IN_GENRE]->(:Genre) } - shared AS union
+  WITH c, w + CASE union WHEN 0 THEN 0.0 ELSE 0.5 * shared / union END AS raw
   WITH c, raw / (1.0 + raw) AS score WHERE score > 0
   ORDER BY score DESC, c.movieId LIMIT $topK
   MERGE (m)-[s:SIMILAR]->(c)
