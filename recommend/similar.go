@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -111,8 +112,14 @@ CALL (m, tops) {
   SET s.content = score
 } IN TRANSACTIONS OF $batch ROWS`
 
-// hasSimilarCypher tells whether any similarity edge exists (a count-store read).
-const hasSimilarCypher = `MATCH ()-[s:SIMILAR]->() RETURN count(s) > 0 AS has`
+// A full refresh is bracketed by a marker node, so that one cut short (the process
+// stopped, an error) is redone by the next EnsureSimilar instead of leaving some films
+// without neighbours for good.
+const (
+	startRunCypher    = `MERGE (r:SimilarityRun) SET r.complete = false, r.startedAt = datetime()`
+	finishRunCypher   = `MERGE (r:SimilarityRun) SET r.complete = true, r.finishedAt = datetime()`
+	completeRunCypher = `OPTIONAL MATCH (r:SimilarityRun) RETURN coalesce(r.complete, false) AS complete`
+)
 
 // Refresh recomputes every SIMILAR edge from the current graph: it deletes them, then
 // writes the collaborative and the content neighbours in batched transactions. Readers
@@ -143,11 +150,12 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 		params["only"] = only
 	}
 	start := time.Now()
-	for _, step := range []struct{ name, cypher string }{
-		{"delete", deleteSimilarCypher},
-		{"collaborative", collaborativeCypher},
-		{"content", contentCypher},
-	} {
+	type step struct{ name, cypher string }
+	steps := []step{{"delete", deleteSimilarCypher}, {"collaborative", collaborativeCypher}, {"content", contentCypher}}
+	if only == nil {
+		steps = slices.Concat([]step{{"start", startRunCypher}}, steps, []step{{"finish", finishRunCypher}})
+	}
+	for _, step := range steps {
 		if err := runImplicit(ctx, d, database, step.cypher, params); err != nil {
 			return fmt.Errorf("recommend: similar %s: %w", step.name, err)
 		}
@@ -156,14 +164,15 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 	return nil
 }
 
-// EnsureSimilar runs Refresh when the graph has no SIMILAR edge yet (first start).
+// EnsureSimilar runs Refresh unless a full refresh has completed on this database (first
+// start, or the last refresh was cut short).
 func EnsureSimilar(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer) error {
-	res, err := neo4j.ExecuteQuery(ctx, d, hasSimilarCypher, nil, neo4j.EagerResultTransformer,
+	res, err := neo4j.ExecuteQuery(ctx, d, completeRunCypher, nil, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(database))
 	if err != nil {
 		return fmt.Errorf("recommend: %w", err)
 	}
-	if has, _, _ := neo4j.GetRecordValue[bool](res.Records[0], "has"); has {
+	if complete, _, _ := neo4j.GetRecordValue[bool](res.Records[0], "complete"); complete {
 		return nil
 	}
 	return Refresh(ctx, d, database, log)
