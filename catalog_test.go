@@ -243,6 +243,40 @@ func TestCoStarsAndPeopleBrowsing(t *testing.T) {
 	assertEqual(t, "co-stars of "+carey.Name, gotCo, column(wantCo, "co"))
 }
 
+// TestCoStarsOfAPersonPage: on a person(id) page, coStars is computed in a CALL subquery
+// of its own (the nested path above is not); both aliases, with different page sizes,
+// must match an independent count of shared films.
+func TestCoStarsOfAPersonPage(t *testing.T) {
+	var data struct {
+		Person struct {
+			Top3, Top10 []struct {
+				SharedMovies int
+				Person       struct{ Name string }
+			}
+		}
+	}
+	trips := mustQuery(t, `query($id: ID!) { person(id: $id) {
+		top3: coStars(first: 3) { sharedMovies person { name } }
+		top10: coStars(first: 10) { sharedMovies person { name } } } }`,
+		map[string]any{"id": relay.ID("Person", "2363")}, &data)
+	if trips != 1 {
+		t.Errorf("%d round trips, want 1", trips)
+	}
+	want := column(cypherRows(t, `MATCH (p:Person {personId: 2363})-[:ACTED_IN]->(m:Movie)<-[:ACTED_IN]-(o:Person)
+		WITH o, count(DISTINCT m) AS shared RETURN o.name + ':' + shared AS co ORDER BY shared DESC, o.name, o.personId LIMIT 10`, nil), "co")
+	for alias, got := range map[string][]struct {
+		SharedMovies int
+		Person       struct{ Name string }
+	}{"top3": data.Person.Top3, "top10": data.Person.Top10} {
+		var names []string
+		for _, c := range got {
+			names = append(names, fmt.Sprintf("%s:%d", c.Person.Name, c.SharedMovies))
+		}
+		n := map[string]int{"top3": 3, "top10": 10}[alias]
+		assertEqual(t, alias, names, want[:min(n, len(want))])
+	}
+}
+
 func TestGenresAreAllListed(t *testing.T) {
 	var data struct {
 		Genres struct {

@@ -40,6 +40,24 @@ type builder struct {
 	op     *graphql.OperationContext
 	params map[string]any
 	vars   int
+	// root is the variable of the statement's top-level node, when it has one, and calls
+	// are CALL subqueries over it that run before its RETURN (see hoist).
+	root  string
+	calls []string
+}
+
+// hoist runs a CALL subquery over the root node before the statement's RETURN and returns
+// the variable it binds, for fields that aggregate: aggregating functions cannot appear
+// inside a projection (see ratingSummary), but they can in a CALL subquery, where
+// count(*) over a pattern is far cheaper than one COUNT {} per row. Only fields of the
+// root node can be hoisted (ok false otherwise): below it, a field runs once per parent.
+func (b *builder) hoist(s scope, subquery func(result string) string) (variable string, ok bool) {
+	if b.root == "" || s.node != b.root || s.rel != "" {
+		return "", false
+	}
+	variable = b.variable("hoisted")
+	b.calls = append(b.calls, "CALL ("+b.root+") { "+subquery(variable)+" }")
+	return variable, true
 }
 
 func newBuilder(ctx context.Context) *builder {

@@ -45,11 +45,14 @@ func People(ctx context.Context) (Statement, error) {
 // entity reads one node of t by key, projecting the current field's selection.
 func entity(ctx context.Context, t *objectType, key any) (Statement, error) {
 	b := newBuilder(ctx)
-	this := "this"
-	match := fmt.Sprintf("MATCH (%s:%s {%s: %s})", this, t.label, t.key, b.param(key))
-	proj, err := b.project(t, scope{node: this}, graphql.GetFieldContext(ctx).Field.Selections)
+	b.root = "this"
+	match := fmt.Sprintf("MATCH (%s:%s {%s: %s})", b.root, t.label, t.key, b.param(key))
+	proj, err := b.project(t, scope{node: b.root}, graphql.GetFieldContext(ctx).Field.Selections)
 	if err != nil {
 		return Statement{}, err
+	}
+	for _, call := range b.calls {
+		match += "\n" + call
 	}
 	return b.statement(match + " RETURN " + proj + " AS this"), nil
 }
