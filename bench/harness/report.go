@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // find returns the result of op on side at concurrency c, if measured.
@@ -67,6 +68,7 @@ func (r *Report) Markdown(w io.Writer) {
 	fmt.Fprintf(w, "- %s of closed-loop load per operation, side and concurrency, after a warm-up; "+
 		"server, baseline and load client in one process over loopback HTTP\n\n", r.Duration)
 
+	r.summary(w)
 	fmt.Fprintln(w, "## Throughput and latency (filmgraph / baseline)")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| operation | c | req/s fg | req/s base | **ratio** | p50 ms fg / base | p95 ms fg / base | p99 ms fg / base | errors |")
@@ -94,6 +96,50 @@ func (r *Report) Markdown(w io.Writer) {
 			num(fg.AllocsPerOp), num(b.AllocsPerOp), num(fg.AllocBytes/1024), num(b.AllocBytes/1024),
 			num(fg.Goroutines), num(b.Goroutines))
 	}
+}
+
+// TargetRatio is the throughput ratio filmgraph/baseline the project aims for.
+const TargetRatio = 0.8
+
+// summary writes the tracked figure, the throughput ratio, one row per operation and one
+// column per concurrency, marking the ratios under TargetRatio.
+func (r *Report) summary(w io.Writer) {
+	var ops []string
+	var concurrencies []int
+	for _, fg := range r.pairs() {
+		if !slices.Contains(ops, fg.Operation) {
+			ops = append(ops, fg.Operation)
+		}
+		if !slices.Contains(concurrencies, fg.Concurrency) {
+			concurrencies = append(concurrencies, fg.Concurrency)
+		}
+	}
+	fmt.Fprintf(w, "## Throughput ratio filmgraph / baseline (target >= %.1f; below it in italics)\n\n| operation |", TargetRatio)
+	for _, c := range concurrencies {
+		fmt.Fprintf(w, " c=%d |", c)
+	}
+	fmt.Fprint(w, "\n| --- |")
+	for range concurrencies {
+		fmt.Fprint(w, " ---: |")
+	}
+	fmt.Fprintln(w)
+	for _, op := range ops {
+		fmt.Fprintf(w, "| %s |", op)
+		for _, c := range concurrencies {
+			fg, ok1 := r.find(op, SideFilmgraph, c)
+			b, ok2 := r.find(op, SideBaseline, c)
+			switch {
+			case !ok1 || !ok2 || b.Throughput == 0:
+				fmt.Fprint(w, " – |")
+			case fg.Throughput/b.Throughput < TargetRatio:
+				fmt.Fprintf(w, " *%s* |", ratio(fg.Throughput, b.Throughput))
+			default:
+				fmt.Fprintf(w, " %s |", ratio(fg.Throughput, b.Throughput))
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w)
 }
 
 // JSON writes the report as indented JSON.
