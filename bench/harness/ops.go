@@ -176,10 +176,11 @@ RETURN m {.movieId, .title, recommended: recommended} AS data`,
 				"maxSeeds": int64(cypher.MaxSeeds), "wc": cypher.WeightCollaborative, "wk": cypher.WeightContent},
 			Baseline: `MATCH (me:User {userId: $userId})
 CALL (me) {
+  WITH me, COLLECT { MATCH (me)-[:RATED|COLLECTED|HID]->(x:Movie) RETURN x } AS seen
   MATCH (me)-[r:RATED]->(s:Movie) WHERE r.score >= $seedScore
-  WITH s ORDER BY r.ratedAt DESC, s.movieId LIMIT $maxSeeds
+  WITH seen, s ORDER BY r.ratedAt DESC, s.movieId LIMIT $maxSeeds
   MATCH (s)-[sim:SIMILAR]->(c:Movie)
-  WHERE NOT EXISTS { (me)-[:RATED|COLLECTED|HID]->(c) }
+  WHERE NOT c IN seen
   WITH s, c, $wc * coalesce(sim.collaborative, 0.0) + $wk * coalesce(sim.content, 0.0) AS part WHERE part > 0
   ORDER BY part DESC, s.movieId
   WITH c, sum(part) AS score, collect(s)[0] AS seed
@@ -220,11 +221,13 @@ RETURN {movieId: m.movieId, ratingSummary: {average: round(m.ratingAverage, 1), 
 }
 
 // reasonsBaseline binds `reasons`, the reasons the film c is recommended from the seed
-// film named seed: fans who loved both, shared directors, the best billed shared cast,
-// shared tags and the rarest shared genre, each found by a traversal as filmgraph does.
+// film named seed: fans who loved both (the seed's fans collected once), shared
+// directors, the best billed shared cast, shared tags and the rarest shared genre (by its
+// stored degree), each found by a traversal as filmgraph does.
 func reasonsBaseline(seed string) string {
-	return strings.ReplaceAll(`WITH *,
-  [k IN [COUNT { ($s)<-[a:RATED]-(:User)-[r:RATED]->(c) WHERE a.score >= $liked AND r.score >= $liked }] WHERE k > 0 |
+	return strings.ReplaceAll(`WITH *, COLLECT { MATCH ($s)<-[a:RATED]-(u:User) WHERE a.score >= $liked RETURN u } AS fans
+WITH *,
+  [k IN [COUNT { (c)<-[r:RATED]-(u:User) WHERE r.score >= $liked AND u IN fans }] WHERE k > 0 |
     {kind: 'COLLABORATIVE', via: $s {.movieId, .title}, text: 'Rated 8+ by ' + toString(k) + CASE k WHEN 1 THEN ' person' ELSE ' people' END + ' who loved ' + $s.title}]
   + COLLECT { MATCH ($s)<-[:DIRECTED]-(p:Person)-[:DIRECTED]->(c) WITH p ORDER BY p.name, p.personId
       RETURN {kind: 'DIRECTOR', via: p {.personId, .name}, text: 'Also directed by ' + p.name} }
@@ -232,6 +235,6 @@ func reasonsBaseline(seed string) string {
       RETURN {kind: 'CAST', via: p {.personId, .name}, text: 'Also stars ' + p.name} }
   + COLLECT { MATCH ($s)-[:TAGGED]->(t:Tag)<-[:TAGGED]-(c) WITH t ORDER BY t.name LIMIT 2
       RETURN {kind: 'TAG', via: null, text: 'Also tagged "' + t.name + '"'} }
-  + COLLECT { MATCH ($s)-[:IN_GENRE]->(g:Genre)<-[:IN_GENRE]-(c) WITH g ORDER BY COUNT { (g)<-[:IN_GENRE]-(:Movie) }, g.name LIMIT 1
+  + COLLECT { MATCH ($s)-[:IN_GENRE]->(g:Genre)<-[:IN_GENRE]-(c) WITH g ORDER BY COUNT { (g)<-[:IN_GENRE]-() }, g.name LIMIT 1
       RETURN {kind: 'GENRE', via: g {.name}, text: 'Also in ' + g.name} } AS reasons`, "$s", seed)
 }
