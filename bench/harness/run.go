@@ -165,8 +165,14 @@ func Run(ctx context.Context, t Target, opts Options) (*Report, error) {
 		for _, side := range sides { // warm both: plans cached, pages in memory, connections open
 			load(ctx, client, side, max(slices.Max(opts.Concurrency), 1), opts.Warmup)
 		}
-		for _, c := range opts.Concurrency {
-			for _, side := range sides {
+		for i, c := range opts.Concurrency {
+			order := slices.Clone(sides)
+			if i%2 == 1 {
+				// Alternate which side goes first: the first run after the warm-up also
+				// pays for background work the warm-up left (JIT, GC) in Neo4j's CPU.
+				slices.Reverse(order)
+			}
+			for _, side := range order {
 				runtime.GC()
 				before := sample(t.DBPID)
 				trips := side.trips()
