@@ -224,14 +224,15 @@ func repoRoot() (string, error) {
 	}
 }
 
-// commit is the checked-out commit, marked -dirty when the worktree has changes.
+// commit is the checked-out commit, marked -dirty when the worktree has changes other than
+// the results themselves (a 10x run follows a 1x run that rewrote bench/results).
 func commit(root string) string {
 	out, err := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output()
 	if err != nil {
 		return "unknown"
 	}
 	c := strings.TrimSpace(string(out))
-	if st, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+	if st, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results").Output(); err == nil && len(st) > 0 {
 		c += "-dirty"
 	}
 	return c
