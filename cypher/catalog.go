@@ -100,8 +100,8 @@ func coStars(b *builder, s scope, f graphql.CollectedField) (string, error) {
 	// On the root person (a person page), count shared films with count(*) in a CALL
 	// subquery, as one would by hand: 2,739 -> 738 db hits for the example person page
 	// (the baseline's statement: 727).
-	item := b.variable("item")
 	if hoisted, ok := b.hoist(s, func(result string) string {
+		item := b.variable("item")
 		return fmt.Sprintf("MATCH (%[1]s)-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-(%[2]s:Person) WHERE %[2]s <> %[1]s "+
 			"WITH %[2]s, count(*) AS %[3]s ORDER BY %[3]s DESC, %[2]s.name, %[2]s.personId LIMIT %[4]s "+
 			"WITH %[5]s AS %[6]s RETURN collect(%[6]s) AS %[7]s", s.node, other, shared, b.param(first), proj, item, result)

@@ -106,15 +106,14 @@ func cover(b *builder, s scope, f graphql.CollectedField) (string, error) {
 // bound with a one-element list comprehension, because aggregating functions inside a
 // subquery expression of a RETURN are taken for aggregations of the RETURN itself.
 func ratingSummary(b *builder, s scope, f graphql.CollectedField) (string, error) {
-	scores := b.variable("scores")
+	if !selects(b, f, "histogram") {
+		return b.project(ratingSummaryType, scope{node: s.node}, f.Selections)
+	}
+	scores, r := b.variable("scores"), b.variable("r")
 	proj, err := b.project(ratingSummaryType, scope{node: s.node, rel: scores}, f.Selections)
 	if err != nil {
 		return "", err
 	}
-	if !selects(b, f, "histogram") {
-		return proj, nil
-	}
-	r := b.variable("r")
 	return "head([" + scores + " IN [COLLECT { MATCH (" + s.node + ")<-[" + r + ":RATED]-() RETURN " + r + ".score }] | " +
 		proj + "])", nil
 }

@@ -329,11 +329,7 @@ var metricSamples = []metrics.Sample{
 }
 
 func sample(dbPID int) counters {
-	var c counters
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-		c.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
+	c := counters{cpu: ProcessCPU()}
 	s := slices.Clone(metricSamples)
 	metrics.Read(s)
 	c.allocs, c.allocBytes = s[0].Value.Uint64(), s[1].Value.Uint64()
@@ -342,6 +338,15 @@ func sample(dbPID int) counters {
 	}
 	c.dbCPU = processCPU(dbPID)
 	return c
+}
+
+// ProcessCPU is the user and system CPU time this process has used; 0 when unknown.
+func ProcessCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // processCPU reads user+system time of pid from /proc; -1 when unavailable. Clock ticks
