@@ -10,6 +10,20 @@ const (
 	ComplexityLimitExceeded Code = "COMPLEXITY_LIMIT_EXCEEDED"
 	// AliasLimitExceeded: the operation uses more aliases than FILMGRAPH_MAX_ALIASES.
 	AliasLimitExceeded Code = "ALIAS_LIMIT_EXCEEDED"
+	// FieldLimitExceeded: the document selects more fields, once its fragments are spread,
+	// than FILMGRAPH_MAX_FIELDS.
+	FieldLimitExceeded Code = "FIELD_LIMIT_EXCEEDED"
+	// SelectionLimitExceeded: one selection set of the response gets more fields, once
+	// fragments are spread into it and same-named fields merged, than
+	// FILMGRAPH_MAX_SELECTION_FIELDS.
+	SelectionLimitExceeded Code = "SELECTION_LIMIT_EXCEEDED"
+	// FragmentLimitExceeded: the document has more fragment spreads than
+	// FILMGRAPH_MAX_FRAGMENT_SPREADS.
+	FragmentLimitExceeded Code = "FRAGMENT_LIMIT_EXCEEDED"
+	// DirectiveLimitExceeded: more directives at one place than FILMGRAPH_MAX_DIRECTIVES.
+	DirectiveLimitExceeded Code = "DIRECTIVE_LIMIT_EXCEEDED"
+	// VariableLimitExceeded: an operation declares more variables than FILMGRAPH_MAX_VARIABLES.
+	VariableLimitExceeded Code = "VARIABLE_LIMIT_EXCEEDED"
 	// IntrospectionDisabled: __schema or __type asked while FILMGRAPH_INTROSPECTION=false.
 	IntrospectionDisabled Code = "INTROSPECTION_DISABLED"
 	// RequestTooLarge: the request body is larger than FILMGRAPH_MAX_BODY_BYTES.

@@ -33,6 +33,18 @@ type Options struct {
 	// MaxTokens bounds the lexical tokens of a query document, so that parsing and
 	// validation stay cheap whatever the document (FILMGRAPH_MAX_TOKENS).
 	MaxTokens int
+	// MaxFields bounds the fields of a document once its fragments are spread
+	// (FILMGRAPH_MAX_FIELDS); MaxSelectionFields the fields that land in one selection set
+	// of the response (FILMGRAPH_MAX_SELECTION_FIELDS); MaxFragmentSpreads the fragment
+	// spreads written in it (FILMGRAPH_MAX_FRAGMENT_SPREADS); MaxDirectives the directives
+	// at one place (FILMGRAPH_MAX_DIRECTIVES); MaxVariables the variables an operation
+	// declares (FILMGRAPH_MAX_VARIABLES). They are checked before validation and the
+	// complexity walk, which they keep short (limits.Document).
+	MaxFields          int
+	MaxSelectionFields int
+	MaxFragmentSpreads int
+	MaxDirectives      int
+	MaxVariables       int
 	// Introspection answers __schema and __type (FILMGRAPH_INTROSPECTION).
 	Introspection bool
 	// PersistedQueries is how many automatic persisted queries are kept, least recently
@@ -43,12 +55,19 @@ type Options struct {
 // DefaultOptions are the limits used when nothing is configured.
 func DefaultOptions() Options {
 	return Options{
-		MaxDepth:         15,
-		MaxComplexity:    50000,
-		MaxAliases:       30,
-		MaxTokens:        10000,
-		Introspection:    true,
-		PersistedQueries: 1000,
+		MaxDepth:      15,
+		MaxComplexity: 50000,
+		MaxAliases:    30,
+		MaxTokens:     10000,
+		// Generous for real clients (README, "Limits"): the film page selects 78 fields,
+		// GraphiQL's introspection query 346, its largest selection set 20.
+		MaxFields:          2000,
+		MaxSelectionFields: 200,
+		MaxFragmentSpreads: 500,
+		MaxDirectives:      10,
+		MaxVariables:       100,
+		Introspection:      true,
+		PersistedQueries:   1000,
 	}
 }
 
@@ -61,13 +80,19 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	validated := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(validated)
 	if opts.MaxTokens > 0 {
 		srv.SetParserTokenLimit(opts.MaxTokens)
 	}
 	if opts.PersistedQueries > 0 {
 		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.PersistedQueries)})
 	}
+	// After APQ, which fills in the query of a known hash.
+	srv.Use(limits.Document{
+		MaxFields: opts.MaxFields, MaxSelectionFields: opts.MaxSelectionFields, MaxFragmentSpreads: opts.MaxFragmentSpreads,
+		MaxDirectives: opts.MaxDirectives, MaxVariables: opts.MaxVariables, TokenLimit: opts.MaxTokens, Validated: validated,
+	})
 	srv.Use(limits.Operation{MaxDepth: opts.MaxDepth, MaxAliases: opts.MaxAliases, Introspection: opts.Introspection})
 	if opts.MaxComplexity > 0 {
 		srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))

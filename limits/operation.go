@@ -21,7 +21,9 @@ func init() {
 	// Requests rejected by a limit are not executed: gqlgen answers them as it answers
 	// validation failures (422, or 400 for application/graphql-response+json).
 	for _, code := range []apperr.Code{apperr.DepthLimitExceeded, apperr.ComplexityLimitExceeded,
-		apperr.AliasLimitExceeded, apperr.IntrospectionDisabled} {
+		apperr.AliasLimitExceeded, apperr.IntrospectionDisabled, apperr.FieldLimitExceeded,
+		apperr.SelectionLimitExceeded, apperr.FragmentLimitExceeded, apperr.DirectiveLimitExceeded,
+		apperr.VariableLimitExceeded} {
 		errcode.RegisterErrorType(string(code), errcode.KindProtocol)
 	}
 }
@@ -51,8 +53,12 @@ func (Operation) ExtensionName() string { return "filmgraph/limits" }
 func (Operation) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationContext measures the operation and rejects it when over a limit.
-func (o Operation) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+func (o Operation) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	oc.DisableIntrospection = !o.Introspection
+	if ctx.Err() != nil {
+		// The complexity walk and execution come next: neither should start for nobody.
+		return timeoutError()
+	}
 	if oc.Operation == nil {
 		return nil
 	}
