@@ -65,6 +65,12 @@ func loadConfig() (config, error) {
 	p.int("FILMGRAPH_MAX_COMPLEXITY", &cfg.graphql.MaxComplexity, 0, 1<<30, cfg.graphql.MaxComplexity)
 	p.int("FILMGRAPH_MAX_ALIASES", &cfg.graphql.MaxAliases, 0, 100000, cfg.graphql.MaxAliases)
 	p.int("FILMGRAPH_MAX_TOKENS", &cfg.graphql.MaxTokens, 0, 1<<30, cfg.graphql.MaxTokens)
+	// The document caps keep validation and the complexity walk short: they cannot be off.
+	p.int("FILMGRAPH_MAX_FIELDS", &cfg.graphql.MaxFields, 1, 1e6, cfg.graphql.MaxFields)
+	p.int("FILMGRAPH_MAX_SELECTION_FIELDS", &cfg.graphql.MaxSelectionFields, 1, 1e5, cfg.graphql.MaxSelectionFields)
+	p.int("FILMGRAPH_MAX_FRAGMENT_SPREADS", &cfg.graphql.MaxFragmentSpreads, 1, 1e5, cfg.graphql.MaxFragmentSpreads)
+	p.int("FILMGRAPH_MAX_DIRECTIVES", &cfg.graphql.MaxDirectives, 1, 1000, cfg.graphql.MaxDirectives)
+	p.int("FILMGRAPH_MAX_VARIABLES", &cfg.graphql.MaxVariables, 1, 1e5, cfg.graphql.MaxVariables)
 	p.int("FILMGRAPH_APQ_CACHE_SIZE", &cfg.graphql.PersistedQueries, 0, 1<<24, cfg.graphql.PersistedQueries)
 	p.bool("FILMGRAPH_INTROSPECTION", &cfg.graphql.Introspection)
 	p.int64("FILMGRAPH_MAX_BODY_BYTES", &cfg.maxBodyBytes, 1, 1<<30, 1<<20)
