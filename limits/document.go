@@ -3,6 +3,7 @@ package limits
 import (
 	"context"
 	"errors"
+	"math"
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -101,8 +102,8 @@ func timeoutError() *gqlerror.Error {
 	return limitError(apperr.Timeout, "the request took too long and was stopped")
 }
 
-// saturated is where field counts stop growing, so that adding counts never overflows.
-const saturated = 1 << 40
+// saturated is where field counts stop growing: the sum of two counts never overflows.
+const saturated = math.MaxInt / 2
 
 func saturatingAdd(a, b int) int { return min(a+b, saturated) }
 
