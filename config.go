@@ -71,6 +71,7 @@ func loadConfig() (config, error) {
 	p.int("FILMGRAPH_MAX_FRAGMENT_SPREADS", &cfg.graphql.MaxFragmentSpreads, 1, 1e5, cfg.graphql.MaxFragmentSpreads)
 	p.int("FILMGRAPH_MAX_DIRECTIVES", &cfg.graphql.MaxDirectives, 1, 1000, cfg.graphql.MaxDirectives)
 	p.int("FILMGRAPH_MAX_VARIABLES", &cfg.graphql.MaxVariables, 1, 1e5, cfg.graphql.MaxVariables)
+	p.int("FILMGRAPH_MAX_VARIABLE_VALUES", &cfg.graphql.MaxVariableValues, 1, 1e7, cfg.graphql.MaxVariableValues)
 	p.int("FILMGRAPH_APQ_CACHE_SIZE", &cfg.graphql.PersistedQueries, 0, 1<<24, cfg.graphql.PersistedQueries)
 	p.bool("FILMGRAPH_INTROSPECTION", &cfg.graphql.Introspection)
 	p.int64("FILMGRAPH_MAX_BODY_BYTES", &cfg.maxBodyBytes, 1, 1<<30, 1<<20)

@@ -186,7 +186,7 @@ func hostileCases() []hostileCase {
 		hostileCase{name: "1400 directives on a field", query: "{ __typename" + strings.Repeat(" @skip(if: false)", 1400) + " }", codes: []apperr.Code{apperr.DirectiveLimitExceeded}},
 		hostileCase{name: "2000 variables", query: variableFlood(2000), codes: []apperr.Code{apperr.VariableLimitExceeded}},
 		hostileCase{name: "depth 900", query: nestedQuery(900), codes: []apperr.Code{apperr.DepthLimitExceeded}},
-		hostileCase{name: "50,000 ids in a variable", query: nodesQuery, variables: map[string]any{"ids": ids}, codes: []apperr.Code{apperr.ComplexityLimitExceeded}},
+		hostileCase{name: "50,000 ids in a variable", query: nodesQuery, variables: map[string]any{"ids": ids}, codes: []apperr.Code{apperr.VariableLimitExceeded}},
 		hostileCase{name: "900 KB id in a variable", query: `query($id: ID!) { movie(id: $id) { id } }`, variables: map[string]any{"id": strings.Repeat("x", 900<<10)}, codes: []apperr.Code{apperr.BadUserInput}},
 		hostileCase{name: "JSON nested 9,000 deep in a variable", rawBody: []byte(`{"query": "` + nodesQuery + `", "variables": {"ids": ` + deepJSON(9000) + `}}`), codes: []apperr.Code{"GRAPHQL_VALIDATION_FAILED"}},
 		hostileCase{name: "JSON nested 100,000 deep in a variable", rawBody: []byte(`{"query": "` + nodesQuery + `", "variables": {"ids": ` + deepJSON(100000) + `}}`), codes: []apperr.Code{apperr.BadRequest}},
@@ -218,7 +218,7 @@ func TestHostileDocumentsAnswerCodedErrorsQuickly(t *testing.T) {
 				t.Errorf("ran %d statements", trips)
 			}
 			slices.Sort(times)
-			t.Logf("median %v (min %v, max %v), %s", times[len(times)/2].Round(10*time.Microsecond),
+			t.Logf("%s: median %v (min %v, max %v), %s", c.name, times[len(times)/2].Round(10*time.Microsecond),
 				times[0].Round(10*time.Microsecond), times[len(times)-1].Round(10*time.Microsecond), c.codes)
 			assertServing(t, client, srv.URL)
 		})
@@ -320,11 +320,12 @@ func TestDocumentLimitSettingsAreRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]int{"FILMGRAPH_MAX_FIELDS": 2000, "FILMGRAPH_MAX_SELECTION_FIELDS": 200,
-		"FILMGRAPH_MAX_FRAGMENT_SPREADS": 500, "FILMGRAPH_MAX_DIRECTIVES": 10, "FILMGRAPH_MAX_VARIABLES": 100}
+		"FILMGRAPH_MAX_FRAGMENT_SPREADS": 500, "FILMGRAPH_MAX_DIRECTIVES": 10, "FILMGRAPH_MAX_VARIABLES": 100,
+		"FILMGRAPH_MAX_VARIABLE_VALUES": 10000}
 	got := func(c *config) map[string]*int {
 		return map[string]*int{"FILMGRAPH_MAX_FIELDS": &c.graphql.MaxFields, "FILMGRAPH_MAX_SELECTION_FIELDS": &c.graphql.MaxSelectionFields,
 			"FILMGRAPH_MAX_FRAGMENT_SPREADS": &c.graphql.MaxFragmentSpreads, "FILMGRAPH_MAX_DIRECTIVES": &c.graphql.MaxDirectives,
-			"FILMGRAPH_MAX_VARIABLES": &c.graphql.MaxVariables}
+			"FILMGRAPH_MAX_VARIABLES": &c.graphql.MaxVariables, "FILMGRAPH_MAX_VARIABLE_VALUES": &c.graphql.MaxVariableValues}
 	}
 	defaults := got(&cfg)
 	for name, def := range want {
@@ -344,5 +345,18 @@ func TestDocumentLimitSettingsAreRead(t *testing.T) {
 				t.Errorf("%s=0: got %v, want an error naming it", name, err)
 			}
 		})
+	}
+}
+
+// TestNoParsingAfterTheDeadline: a request whose deadline has passed is answered TIMEOUT
+// before its document is parsed, validated or measured, whatever the document.
+func TestNoParsingAfterTheDeadline(t *testing.T) {
+	srv, _ := newTestServer(t, func(c *config) { c.requestTimeout = time.Nanosecond })
+	client := &http.Client{Timeout: 30 * time.Second}
+	for _, query := range []string{"{ __typename }", fanOutQuery(30), repeated("__typename", 9000)} {
+		status, resp, elapsed := hostileCase{query: query}.send(t, client, srv.URL)
+		if status >= 500 || len(resp.Errors) != 1 || resp.codes()[0] != string(apperr.Timeout) || elapsed > hostileBound {
+			t.Errorf("status %d, errors %+v after %v; want one TIMEOUT", status, resp.Errors, elapsed)
+		}
 	}
 }

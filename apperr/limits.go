@@ -22,7 +22,9 @@ const (
 	FragmentLimitExceeded Code = "FRAGMENT_LIMIT_EXCEEDED"
 	// DirectiveLimitExceeded: more directives at one place than FILMGRAPH_MAX_DIRECTIVES.
 	DirectiveLimitExceeded Code = "DIRECTIVE_LIMIT_EXCEEDED"
-	// VariableLimitExceeded: an operation declares more variables than FILMGRAPH_MAX_VARIABLES.
+	// VariableLimitExceeded: an operation declares more variables than
+	// FILMGRAPH_MAX_VARIABLES, or the variables hold more values than
+	// FILMGRAPH_MAX_VARIABLE_VALUES.
 	VariableLimitExceeded Code = "VARIABLE_LIMIT_EXCEEDED"
 	// IntrospectionDisabled: __schema or __type asked while FILMGRAPH_INTROSPECTION=false.
 	IntrospectionDisabled Code = "INTROSPECTION_DISABLED"

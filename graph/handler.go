@@ -38,13 +38,15 @@ type Options struct {
 	// of the response (FILMGRAPH_MAX_SELECTION_FIELDS); MaxFragmentSpreads the fragment
 	// spreads written in it (FILMGRAPH_MAX_FRAGMENT_SPREADS); MaxDirectives the directives
 	// at one place (FILMGRAPH_MAX_DIRECTIVES); MaxVariables the variables an operation
-	// declares (FILMGRAPH_MAX_VARIABLES). They are checked before validation and the
-	// complexity walk, which they keep short (limits.Document).
+	// declares (FILMGRAPH_MAX_VARIABLES); MaxVariableValues the values in a request's
+	// variables (FILMGRAPH_MAX_VARIABLE_VALUES). They are checked before validation and
+	// the complexity walk, which they keep short (limits.Document).
 	MaxFields          int
 	MaxSelectionFields int
 	MaxFragmentSpreads int
 	MaxDirectives      int
 	MaxVariables       int
+	MaxVariableValues  int
 	// Introspection answers __schema and __type (FILMGRAPH_INTROSPECTION).
 	Introspection bool
 	// PersistedQueries is how many automatic persisted queries are kept, least recently
@@ -66,6 +68,7 @@ func DefaultOptions() Options {
 		MaxFragmentSpreads: 500,
 		MaxDirectives:      10,
 		MaxVariables:       100,
+		MaxVariableValues:  10000,
 		Introspection:      true,
 		PersistedQueries:   1000,
 	}
@@ -91,7 +94,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	// After APQ, which fills in the query of a known hash.
 	srv.Use(limits.Document{
 		MaxFields: opts.MaxFields, MaxSelectionFields: opts.MaxSelectionFields, MaxFragmentSpreads: opts.MaxFragmentSpreads,
-		MaxDirectives: opts.MaxDirectives, MaxVariables: opts.MaxVariables, TokenLimit: opts.MaxTokens, Validated: validated,
+		MaxDirectives: opts.MaxDirectives, MaxVariables: opts.MaxVariables, MaxVariableValues: opts.MaxVariableValues, TokenLimit: opts.MaxTokens, Validated: validated,
 	})
 	srv.Use(limits.Operation{MaxDepth: opts.MaxDepth, MaxAliases: opts.MaxAliases, Introspection: opts.Introspection})
 	if opts.MaxComplexity > 0 {

@@ -30,7 +30,10 @@ import (
 //     execution merge them (SELECTION_LIMIT_EXCEEDED);
 //   - MaxFragmentSpreads: fragment spreads written in the document (FRAGMENT_LIMIT_EXCEEDED);
 //   - MaxDirectives: directives on one field, fragment or operation (DIRECTIVE_LIMIT_EXCEEDED);
-//   - MaxVariables: variables an operation declares (VARIABLE_LIMIT_EXCEEDED).
+//   - MaxVariables: variables an operation declares (VARIABLE_LIMIT_EXCEEDED);
+//   - MaxVariableValues: values in the request's variables, every list element and object
+//     field counted, so that a big list is refused before it is coerced to its type and
+//     walked again for complexity (VARIABLE_LIMIT_EXCEEDED).
 //
 // A zero limit means none; MaxSelectionFields is checked only when MaxFields is set, since
 // MaxFields bounds the walk that merges the selection sets. Queries that are not valid
@@ -43,6 +46,7 @@ type Document struct {
 	MaxFragmentSpreads int
 	MaxDirectives      int
 	MaxVariables       int
+	MaxVariableValues  int
 	TokenLimit         int
 	// Validated is gqlgen's cache of parsed and validated documents: a query found there
 	// passed these limits when it was first seen.
@@ -66,6 +70,9 @@ func (Document) Validate(graphql.ExecutableSchema) error { return nil }
 func (d Document) MutateOperationParameters(ctx context.Context, params *graphql.RawParams) *gqlerror.Error {
 	if ctx.Err() != nil {
 		return timeoutError()
+	}
+	if limit := d.MaxVariableValues; limit > 0 && countValues(params.Variables, limit+1)-1 > limit {
+		return limitError(apperr.VariableLimitExceeded, "the variables hold more than %d values", limit)
 	}
 	if params.Query == "" {
 		return nil // gqlgen answers a missing query
@@ -96,6 +103,30 @@ func (d Document) MutateOperationParameters(ctx context.Context, params *graphql
 		return timeoutError()
 	}
 	return nil
+}
+
+// countValues counts the values in v, a decoded JSON value, itself included (so the
+// variables object counts one more than the values it holds); it stops once the count is
+// over limit.
+func countValues(v any, limit int) int {
+	n := 1
+	switch v := v.(type) {
+	case map[string]any:
+		for _, field := range v {
+			if n > limit {
+				break
+			}
+			n += countValues(field, limit-n)
+		}
+	case []any:
+		for _, elem := range v {
+			if n > limit {
+				break
+			}
+			n += countValues(elem, limit-n)
+		}
+	}
+	return n
 }
 
 func timeoutError() *gqlerror.Error {

@@ -136,6 +136,30 @@ func TestDocumentLiteralLimits(t *testing.T) {
 	}
 }
 
+func TestDocumentCountsVariableValues(t *testing.T) {
+	vars := map[string]any{"ids": []any{"a", "b", "c"}, "filter": map[string]any{"genres": []any{"x"}, "yearFrom": 1990}, "n": nil}
+	// ids, its 3 elements, filter, genres, its element, yearFrom, n: 9 values.
+	for limit, want := range map[int]string{9: "", 8: "VARIABLE_LIMIT_EXCEEDED", 1: "VARIABLE_LIMIT_EXCEEDED"} {
+		err := Document{MaxVariableValues: limit}.MutateOperationParameters(context.Background(), &graphql.RawParams{Query: `{ a }`, Variables: vars})
+		code := ""
+		if err != nil {
+			code, _ = err.Extensions["code"].(string)
+		}
+		if code != want {
+			t.Errorf("limit %d: got %v, want %q", limit, err, want)
+		}
+	}
+	// A huge list is not walked to its end.
+	huge := make([]any, 1_000_000)
+	start := time.Now()
+	if got := countValues(huge, 10); got != 11 {
+		t.Errorf("counted %d, want 11: the list and 10 elements, one over the limit", got)
+	}
+	if elapsed := time.Since(start); elapsed > time.Second {
+		t.Errorf("took %v", elapsed)
+	}
+}
+
 func TestDocumentLeavesCyclesToValidation(t *testing.T) {
 	limits := Document{MaxFields: 2000, MaxSelectionFields: 200}
 	// A cycle through spreads alone selects nothing: validation names the cycle.

@@ -1,5 +1,6 @@
 // Package limits protects the public GraphQL endpoint against requests that would make the
-// server or the database do unbounded work: operations nested too deep, with too many
+// server or the database do unbounded work: documents that would make validation or the
+// complexity walk expensive (Document), operations nested too deep, with too many
 // aliases, introspection where it is switched off (Operation), and log-in attempts faster
 // than a person types (LoginLimiter). The complexity budget is gqlgen's extension fed by
 // the complexity functions in package graph.
