@@ -57,10 +57,12 @@ type Options struct {
 // DefaultOptions are the limits used when nothing is configured.
 func DefaultOptions() Options {
 	return Options{
-		MaxDepth:      15,
-		MaxComplexity: 50000,
-		MaxAliases:    30,
-		MaxTokens:     10000,
+		MaxDepth:         15,
+		MaxComplexity:    50000,
+		MaxAliases:       30,
+		MaxTokens:        10000,
+		Introspection:    true,
+		PersistedQueries: 1000,
 		// Generous for real clients (README, "Limits"): the film page selects 69 fields,
 		// GraphiQL's introspection query 229; no selection set of theirs has over 15.
 		MaxFields:          2000,
@@ -69,8 +71,6 @@ func DefaultOptions() Options {
 		MaxDirectives:      10,
 		MaxVariables:       100,
 		MaxVariableValues:  10000,
-		Introspection:      true,
-		PersistedQueries:   1000,
 	}
 }
 
@@ -93,8 +93,14 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	}
 	// After APQ, which fills in the query of a known hash.
 	srv.Use(limits.Document{
-		MaxFields: opts.MaxFields, MaxSelectionFields: opts.MaxSelectionFields, MaxFragmentSpreads: opts.MaxFragmentSpreads,
-		MaxDirectives: opts.MaxDirectives, MaxVariables: opts.MaxVariables, MaxVariableValues: opts.MaxVariableValues, TokenLimit: opts.MaxTokens, Validated: validated,
+		MaxFields:          opts.MaxFields,
+		MaxSelectionFields: opts.MaxSelectionFields,
+		MaxFragmentSpreads: opts.MaxFragmentSpreads,
+		MaxDirectives:      opts.MaxDirectives,
+		MaxVariables:       opts.MaxVariables,
+		MaxVariableValues:  opts.MaxVariableValues,
+		TokenLimit:         opts.MaxTokens,
+		Validated:          validated,
 	})
 	srv.Use(limits.Operation{MaxDepth: opts.MaxDepth, MaxAliases: opts.MaxAliases, Introspection: opts.Introspection})
 	if opts.MaxComplexity > 0 {
