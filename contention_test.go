@@ -14,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"filmgraph/auth"
+	"filmgraph/internal/neo4jtest"
 	"filmgraph/observe"
 	"filmgraph/store"
 )
@@ -49,11 +52,7 @@ func TestRatingContention(t *testing.T) {
 			DETACH DELETE n`, map[string]any{"film": film, "first": firstID, "n": clients, "earlier": earlier})
 	})
 
-	// A server of its own, with a store opened as the binary opens it (same pool sizing),
-	// so that what its health tracking concludes does not leak into other tests.
-	db := openTestStore(t, testConfig)
-	srv := httptest.NewServer((&server{log: observe.NewLogger(os.Stderr, false, slog.LevelWarn), db: db, cfg: testConfig, issuer: testIssuer}).routes())
-	defer srv.Close()
+	srv := newStoreServer(t, nil)
 
 	const op = `mutation($m: ID!, $s: Int!) { rateMovie(movieId: $m, score: $s) { id ratingSummary { count } } }`
 	type outcome struct {
@@ -155,14 +154,106 @@ func TestRatingContention(t *testing.T) {
 	}
 }
 
-// openTestStore opens a store of its own on the tests' Neo4j with cfg, closed at the end
-// of the test.
-func openTestStore(t *testing.T, cfg config) *store.Store {
+// newStoreServer serves the API with the default configuration changed by change, over a
+// store of its own opened as the binary opens it (pool size, acquisition timeout), so that
+// what its health tracking concludes does not leak into other tests.
+func newStoreServer(t *testing.T, change func(*config)) *httptest.Server {
 	t.Helper()
+	cfg := testConfig
+	if change != nil {
+		change(&cfg)
+	}
 	db, err := store.Open(context.Background(), cfg.neo4j, 10*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close(context.Background()) })
-	return db
+	srv := httptest.NewServer((&server{log: observe.NewLogger(os.Stderr, false, slog.LevelWarn), db: db, cfg: cfg, issuer: testIssuer}).routes())
+	t.Cleanup(func() {
+		srv.Close()
+		db.Close(context.Background())
+	})
+	return srv
+}
+
+// TestLockAndPoolWaitsAreTimeouts: while another transaction holds a film's lock, rating it
+// waits for the lock, and with a pool of one connection every other request waits for
+// that connection. Both are load: they answer TIMEOUT at the request's deadline, never
+// SERVICE_UNAVAILABLE, and the next request after the lock is released succeeds.
+func TestLockAndPoolWaitsAreTimeouts(t *testing.T) {
+	const (
+		film    = int64(990_014)
+		firstID = int64(2_014_001)
+		users   = 3
+	)
+	cypherRows(t, `CREATE (:Movie {movieId: $film, title: 'Locked Film', ratingCount: 0, ratingTotal: 0})
+		WITH * UNWIND range($first, $first + $n - 1) AS id
+		CREATE (:User {userId: id, username: 'locked-' + id, role: 'USER', joinedAt: datetime()})`,
+		map[string]any{"film": film, "first": firstID, "n": users})
+	t.Cleanup(func() {
+		cypherRows(t, `MATCH (n) WHERE (n:Movie AND n.movieId = $film) OR (n:User AND n.userId >= $first AND n.userId < $first + $n)
+			DETACH DELETE n`, map[string]any{"film": film, "first": firstID, "n": users})
+	})
+	const timeout = 2 * time.Second
+	srv := newStoreServer(t, func(c *config) {
+		c.requestTimeout, c.neo4j.RequestTimeout, c.neo4j.MaxConnections = timeout, timeout, 1
+	})
+
+	// Another client takes the film's write lock and keeps it.
+	ctx := context.Background()
+	session := neo4jtest.Driver(t).NewSession(ctx, neo4j.SessionConfig{DatabaseName: neo4jtest.Database()})
+	defer session.Close(ctx)
+	tx, err := session.BeginTransaction(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Run(ctx, `MATCH (m:Movie {movieId: $film}) SET m.ratingCount = m.ratingCount`, map[string]any{"film": film}); err != nil {
+		t.Fatal(err)
+	}
+
+	client := &http.Client{Timeout: 30 * time.Second}
+	rate := func(user int64) (int, gqlResponse, time.Duration, error) {
+		token, _, _ := testIssuer.Issue(auth.Viewer{UserID: user, Role: auth.RoleUser})
+		start := time.Now()
+		status, resp, err := postAsTo(client, srv.URL, token, `mutation($m: ID!) { rateMovie(movieId: $m, score: 7) { id } }`,
+			map[string]any{"m": movieID(int(film))})
+		return status, resp, time.Since(start), err
+	}
+	var wg sync.WaitGroup
+	for i := range int64(users) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i > 0 {
+				time.Sleep(200 * time.Millisecond) // the first one holds the pool's connection
+			}
+			status, resp, took, err := rate(firstID + i)
+			t.Logf("rateMovie %d while the film is locked: HTTP %d %v after %v", i, status, resp.codes(), took.Round(time.Millisecond))
+			if err != nil || status != http.StatusOK || !slices.Equal(resp.codes(), []string{"TIMEOUT"}) {
+				t.Errorf("rateMovie %d: HTTP %d, codes %v, error %v; want TIMEOUT", i, status, resp.codes(), err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The timed-out statements may still wait in Neo4j until its transaction monitor stops
+	// them (every 2 s); the next rating would queue behind them.
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		rows := cypherRows(t, `SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $rating RETURN count(*) AS n`,
+			map[string]any{"rating": "$viewerId"}) // a parameter, or this query would find itself
+		if rows[0]["n"] == int64(0) {
+			break
+		}
+	}
+	status, resp, took, err := rate(firstID)
+	if err != nil || status != http.StatusOK || len(resp.Errors) > 0 {
+		t.Errorf("rateMovie after the lock was released: HTTP %d, codes %v, error %v; want success", status, resp.codes(), err)
+	}
+	t.Logf("rateMovie after the lock was released: %v", took.Round(time.Millisecond))
+	row := cypherRows(t, `MATCH (m:Movie {movieId: $film}) RETURN m.ratingCount AS count, COUNT { (m)<-[:RATED]-() } AS edges`,
+		map[string]any{"film": film})[0]
+	if row["count"] != int64(1) || row["edges"] != int64(1) {
+		t.Errorf("after the timeouts and one rating: cache count %v, RATED edges %v; want 1 and 1 (nothing half-written)", row["count"], row["edges"])
+	}
 }
