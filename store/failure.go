@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -74,7 +75,7 @@ func classify(ctx, callCtx context.Context, err error, kind failure) error {
 	switch {
 	case errors.As(err, &appErr):
 		return err
-	case errors.Is(callCtx.Err(), context.DeadlineExceeded),
+	case pastDeadline(callCtx),
 		errors.As(cause, &neoErr) && neoErr.Code == "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
 		errors.As(cause, &neoErr) && neoErr.Code == "Neo.ClientError.Transaction.TransactionTimedOut":
 		return apperr.Wrap(apperr.Timeout, err, "the request took too long and was stopped")
@@ -87,4 +88,20 @@ func classify(ctx, callCtx context.Context, err error, kind failure) error {
 	default:
 		return apperr.Wrap(apperr.Internal, err, "internal error")
 	}
+}
+
+// expired reports whether ctx is done or its deadline has passed.
+func expired(ctx context.Context) bool {
+	return ctx.Err() != nil || pastDeadline(ctx)
+}
+
+// pastDeadline reports whether ctx's deadline has passed. A connection attempt bounded by
+// the deadline fails at that instant, which may come just before ctx's own timer marks it
+// done: its failure is the deadline's, not a silent database's.
+func pastDeadline(ctx context.Context) bool {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return true
+	}
+	deadline, ok := ctx.Deadline()
+	return ok && !time.Now().Before(deadline)
 }

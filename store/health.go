@@ -103,7 +103,7 @@ func (s *Store) startMonitor(monitor neo4j.DriverWithContext) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), monitorTimeout)
 			err := s.check(ctx)
-			timedOut := ctx.Err() != nil
+			timedOut := expired(ctx)
 			cancel()
 			switch {
 			case err == nil:

@@ -198,7 +198,7 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Stat
 			s.markUp()
 			return rows, nil
 		}
-		if callCtx.Err() != nil {
+		if expired(callCtx) {
 			break // the deadline passed, or the database stayed down past suspectTimeout
 		}
 		kind = kindOf(err)
