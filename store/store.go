@@ -164,8 +164,8 @@ func first(rows []any, err error) (map[string]any, error) {
 //
 // A failure is retried in a new transaction (the failed one was rolled back) as long as
 // the deadline leaves time: load (a lost lock race, a deadlock, a busy server) after a
-// growing jittered pause, a lost connection once at once (a pooled connection that died
-// with a restarted Neo4j). What is left is answered TIMEOUT for load and
+// growing jittered pause, a lost connection once after a short pause (a pooled connection
+// that died with a restarted Neo4j). What is left is answered TIMEOUT for load and
 // SERVICE_UNAVAILABLE only for a database that cannot be reached (failure.go).
 func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Statement) ([]any, error) {
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
@@ -181,10 +181,7 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Stat
 	}
 	callCtx, cancel := s.bound(ctx)
 	defer cancel()
-	retryUntil := time.Now().Add(s.budget)
-	if deadline, ok := ctx.Deadline(); ok {
-		retryUntil = deadline
-	}
+	retryUntil, _ := callCtx.Deadline()
 	var (
 		err      error
 		kind     failure
