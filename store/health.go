@@ -12,12 +12,12 @@ import (
 )
 
 const (
-	// suspectTimeout is how long a statement that starts while the database is down may
-	// run; if the database is still down then, it answers SERVICE_UNAVAILABLE, so that
-	// requests answer within 2 s even when Neo4j accepts connections but does not answer
-	// them (while it starts, or behind a silent network). One that started while the
-	// database was down but is back by then runs on to its deadline: the first statements
-	// after a restart are slow, and are not an outage.
+	// suspectTimeout is how often a running statement looks whether the database is down,
+	// and is stopped with SERVICE_UNAVAILABLE if it is: requests answer within about 2 s
+	// of an outage even when Neo4j accepts connections but does not answer them (while it
+	// stops or starts, or behind a silent network). A statement on a database that is up
+	// runs on to its deadline however slow it is: the first statements after a restart
+	// on a loaded machine are slow, and are not an outage.
 	suspectTimeout = time.Second
 	// monitorEvery is how often the store checks, on a connection of its own, that Neo4j
 	// answers a trivial query, and monitorEveryDown how often while it is down, so that
@@ -60,24 +60,30 @@ func (s *Store) markUp() {
 }
 
 // bound returns the context a statement runs under: ctx, with the store's retry budget as
-// its deadline when it has none, and, while the database is down, cancelled with
-// errSuspect if the database is still down suspectTimeout later.
+// its deadline when it has none, cancelled with errSuspect when the database is down at one
+// of the ticks suspectTimeout apart from the statement's start.
 func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
 	cancelDeadline := func() {}
 	if _, ok := ctx.Deadline(); !ok {
 		ctx, cancelDeadline = context.WithTimeout(ctx, s.budget)
 	}
-	if !s.isDown() {
-		return ctx, cancelDeadline
-	}
 	capped, cancel := context.WithCancelCause(ctx)
-	timer := time.AfterFunc(suspectTimeout, func() {
-		if s.isDown() {
-			cancel(errSuspect)
+	go func() {
+		ticker := time.NewTicker(suspectTimeout)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-capped.Done():
+				return
+			case <-ticker.C:
+				if s.isDown() {
+					cancel(errSuspect)
+					return
+				}
+			}
 		}
-	})
+	}()
 	return capped, func() {
-		timer.Stop()
 		cancel(nil)
 		cancelDeadline()
 	}
