@@ -80,7 +80,17 @@ func TestNeo4jOutage(t *testing.T) {
 		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase("neo4j")); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer((&server{log: observe.NewLogger(&syncBuffer{}, true, 0), db: db, cfg: testConfig, issuer: testIssuer}).routes())
+	logs := &syncBuffer{}
+	srv := httptest.NewServer((&server{log: observe.NewLogger(logs, true, 0), db: db, cfg: testConfig, issuer: testIssuer}).routes())
+	defer func() {
+		if t.Failed() { // the server's account of the requests that timed out
+			for _, line := range strings.Split(logs.String(), "\n") {
+				if strings.Contains(line, `"TIMEOUT"`) {
+					t.Log(line)
+				}
+			}
+		}
+	}()
 	defer srv.Close()
 
 	// The load: 3 readers and 2 writers over HTTP, 1 readiness probe, each pausing 25 ms
@@ -176,6 +186,20 @@ func TestNeo4jOutage(t *testing.T) {
 	}
 	time.Sleep(3 * time.Second) // a few seconds of a dead database
 	restartAt := time.Now()
+	// The moment the restarting Neo4j accepts connections: from then on it is starting,
+	// not gone, and a statement it accepts may be slow on a loaded machine.
+	portOpen := make(chan time.Time, 1)
+	go func() {
+		for deadline := time.Now().Add(5 * time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 100*time.Millisecond); err == nil {
+				at := time.Now()
+				c.Close()
+				portOpen <- at
+				return
+			}
+		}
+		close(portOpen)
+	}()
 	restarted, err := launcher.Start(ctx, opts)
 	if err != nil {
 		close(done)
@@ -186,6 +210,10 @@ func TestNeo4jOutage(t *testing.T) {
 	inst = restarted
 	instMu.Unlock()
 	upAt := time.Now()
+	acceptingAt, ok := <-portOpen
+	if !ok {
+		t.Fatal("the restarted Neo4j never accepted a connection")
+	}
 	// Wait until every kind of request succeeds again, then a little longer.
 	var recoveredAt time.Time
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && recoveredAt.IsZero(); time.Sleep(100 * time.Millisecond) {
@@ -211,7 +239,7 @@ func TestNeo4jOutage(t *testing.T) {
 	}
 	firstOK := map[string]time.Time{}
 	var during []outageEvent
-	codes := map[string]int{}
+	codes, startingCodes := map[string]int{}, map[string]int{}
 	var slowestError, slowestSuccess time.Duration
 	for _, e := range events {
 		if e.transErr != nil {
@@ -236,17 +264,28 @@ func TestNeo4jOutage(t *testing.T) {
 		if e.at.Before(stopAt) || e.at.After(recoveredAt) {
 			continue
 		}
-		// From the stop to the recovery: failures are fast and coded.
+		// From the stop to the recovery: failures are coded. While Neo4j is gone (until
+		// the restarted one accepts connections) they are SERVICE_UNAVAILABLE within 2 s;
+		// while it starts, a statement it accepted may also run to its deadline (TIMEOUT).
 		during = append(during, e)
+		starting := !e.at.Before(acceptingAt)
 		for _, c := range e.codes {
-			codes[c]++
+			if starting {
+				startingCodes[c]++
+			} else {
+				codes[c]++
+			}
 		}
 		if e.ok {
 			slowestSuccess = max(slowestSuccess, e.took)
 		} else {
 			slowestError = max(slowestError, e.took)
-			if e.took > 2*time.Second {
-				t.Errorf("a failed %s started %v after the stop took %v; want under 2 s", e.kind, e.at.Sub(stopAt).Round(time.Millisecond), e.took.Round(time.Millisecond))
+			limit := 2 * time.Second
+			if starting {
+				limit += testConfig.requestTimeout
+			}
+			if e.took > limit {
+				t.Errorf("a failed %s started %v after the stop took %v; want under %v", e.kind, e.at.Sub(stopAt).Round(time.Millisecond), e.took.Round(time.Millisecond), limit)
 			}
 		}
 		// While no Neo4j process runs, nothing succeeds and the replica is not ready.
@@ -256,7 +295,12 @@ func TestNeo4jOutage(t *testing.T) {
 	}
 	for c := range codes {
 		if c != "SERVICE_UNAVAILABLE" {
-			t.Errorf("error code %s during the outage; want only SERVICE_UNAVAILABLE", c)
+			t.Errorf("error code %s while Neo4j was gone; want only SERVICE_UNAVAILABLE", c)
+		}
+	}
+	for c := range startingCodes {
+		if c != "SERVICE_UNAVAILABLE" && c != "TIMEOUT" {
+			t.Errorf("error code %s while Neo4j was starting; want SERVICE_UNAVAILABLE or TIMEOUT", c)
 		}
 	}
 	kinds := map[string]int{}
@@ -265,8 +309,8 @@ func TestNeo4jOutage(t *testing.T) {
 	}
 	t.Logf("Neo4j stop took %v, down %v, restart took %v", stoppedAt.Sub(stopAt).Round(time.Millisecond),
 		restartAt.Sub(stoppedAt).Round(time.Millisecond), upAt.Sub(restartAt).Round(time.Millisecond))
-	t.Logf("requests from the stop to the recovery: %d (%v); error codes: %v; slowest failure %v, slowest success %v",
-		len(during), kinds, codes, slowestError.Round(time.Millisecond), slowestSuccess.Round(time.Millisecond))
+	t.Logf("requests from the stop to the recovery: %d (%v); error codes while gone %v, while starting (accepting connections %v before the launcher's ready) %v; slowest failure %v, slowest success %v",
+		len(during), kinds, codes, upAt.Sub(acceptingAt).Round(time.Millisecond), startingCodes, slowestError.Round(time.Millisecond), slowestSuccess.Round(time.Millisecond))
 	var rec []string
 	for _, k := range []string{"read", "write", "ready"} {
 		rec = append(rec, fmt.Sprintf("%s %v", k, firstOK[k].Sub(upAt).Round(time.Millisecond)))
