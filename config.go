@@ -75,10 +75,13 @@ func loadConfig() (config, error) {
 	p.int("FILMGRAPH_APQ_CACHE_SIZE", &cfg.graphql.PersistedQueries, 0, 1<<24, cfg.graphql.PersistedQueries)
 	p.bool("FILMGRAPH_INTROSPECTION", &cfg.graphql.Introspection)
 	p.int64("FILMGRAPH_MAX_BODY_BYTES", &cfg.maxBodyBytes, 1, 1<<30, 1<<20)
-	p.duration("FILMGRAPH_REQUEST_TIMEOUT", &cfg.requestTimeout, 10*time.Second)
+	p.duration("FILMGRAPH_REQUEST_TIMEOUT", &cfg.requestTimeout, store.DefaultRequestTimeout)
+	p.int("NEO4J_MAX_CONNECTIONS", &cfg.neo4j.MaxConnections, 1, 10000, store.DefaultMaxConnections)
 	p.duration("FILMGRAPH_SHUTDOWN_TIMEOUT", &cfg.shutdownTimeout, 20*time.Second)
 	p.int("FILMGRAPH_LOGIN_PER_MINUTE_PER_ADDRESS", &loginPerAddress, 1, 1e6, 10)
 	p.int("FILMGRAPH_LOGIN_PER_MINUTE_PER_ACCOUNT", &loginPerAccount, 1, 1e6, 5)
+	// The store waits for a pooled connection as long as a request may take.
+	cfg.neo4j.RequestTimeout = cfg.requestTimeout
 	cfg.login.AddressEvery, cfg.login.AddressBurst = time.Minute/time.Duration(loginPerAddress), loginPerAddress
 	cfg.login.AccountEvery, cfg.login.AccountBurst = time.Minute/time.Duration(loginPerAccount), loginPerAccount
 	return cfg, p.err

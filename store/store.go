@@ -5,10 +5,8 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -17,45 +15,60 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
-	"filmgraph/apperr"
 	"filmgraph/cypher"
 	"filmgraph/observe"
 )
 
-// Config says which Neo4j to use. Database "" means the server's default database.
+// Config says which Neo4j to use and how. Database "" means the server's default database.
 type Config struct {
 	URI      string
 	Username string
 	Password string
 	Database string
+	// RequestTimeout is how long a request may take (FILMGRAPH_REQUEST_TIMEOUT). A wait for
+	// a pooled connection may last that long, so that it ends as the request's TIMEOUT and
+	// never as a connection failure before it; a statement run without a deadline is
+	// retried for at most that long. 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// MaxConnections caps the driver's connection pool (NEO4J_MAX_CONNECTIONS); 0 means
+	// DefaultMaxConnections.
+	MaxConnections int
 }
+
+const (
+	// DefaultRequestTimeout is Config.RequestTimeout's default, FILMGRAPH_REQUEST_TIMEOUT's.
+	DefaultRequestTimeout = 10 * time.Second
+	// DefaultMaxConnections is Config.MaxConnections's default: the driver's own, a quarter
+	// of the Bolt threads a Neo4j 5 server runs by default (400), so that four replicas fit.
+	DefaultMaxConnections = 100
+)
 
 // Store runs statements in managed transactions and counts every round trip.
 type Store struct {
 	driver     neo4j.DriverWithContext
 	database   string
+	budget     time.Duration // retries of a statement without a deadline, Config.RequestTimeout
 	roundTrips atomic.Int64
-	suspected  atomic.Bool // the database is suspected down (health.go)
-	health     health
+	health     health // whether Neo4j is down (health.go)
 }
 
 // Open connects to Neo4j and checks, within timeout, that it answers with these
 // credentials. Neo4j URIs of every scheme work, including neo4j:// routing to a cluster.
 func Open(ctx context.Context, cfg Config, timeout time.Duration) (*Store, error) {
-	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.Username, cfg.Password, ""),
-		func(c *neo4j.Config) {
-			// Fail fast when the database is away instead of queueing requests for a minute:
-			// a refused connection fails at once, a silent one after SocketConnectTimeout.
-			// The driver's own retries of managed transactions start with a pause of about
-			// a second, too long for an answer within 2 s, so they are off
-			// (MaxTransactionRetryTime 0) and the store retries a fast failure once itself
-			// (run), inside the same budget.
-			c.SocketConnectTimeout = time.Second
-			c.ConnectionAcquisitionTimeout = time.Second
-			c.MaxTransactionRetryTime = 0
-		})
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.MaxConnections <= 0 {
+		cfg.MaxConnections = DefaultMaxConnections
+	}
+	driver, err := newDriver(cfg, func(c *neo4j.Config) {
+		// A request waits for a pooled connection as long as it may run at all: a full
+		// pool is load, and ends as the request's TIMEOUT, never as a connection failure.
+		c.MaxConnectionPoolSize = cfg.MaxConnections
+		c.ConnectionAcquisitionTimeout = cfg.RequestTimeout
+	})
 	if err != nil {
-		return nil, fmt.Errorf("invalid Neo4j URI %q: %w", cfg.URI, err)
+		return nil, err
 	}
 	verifyCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -63,9 +76,39 @@ func Open(ctx context.Context, cfg Config, timeout time.Duration) (*Store, error
 		driver.Close(context.Background())
 		return nil, fmt.Errorf("cannot reach Neo4j at %s as %q: %w", cfg.URI, cfg.Username, err)
 	}
-	s := &Store{driver: driver, database: cfg.Database}
-	s.startMonitor()
+	// The health check has a connection of its own, so that a pool busy with slow
+	// statements is never taken for a database that does not answer.
+	monitor, err := newDriver(cfg, func(c *neo4j.Config) {
+		c.MaxConnectionPoolSize = 1
+		c.ConnectionAcquisitionTimeout = monitorTimeout
+	})
+	if err != nil {
+		driver.Close(context.Background())
+		return nil, err
+	}
+	s := &Store{driver: driver, database: cfg.Database, budget: cfg.RequestTimeout}
+	s.startMonitor(monitor)
 	return s, nil
+}
+
+// newDriver makes a driver for cfg with the settings every driver of the store shares,
+// then tune's.
+func newDriver(cfg Config, tune func(*neo4j.Config)) (neo4j.DriverWithContext, error) {
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.Username, cfg.Password, ""),
+		func(c *neo4j.Config) {
+			// Fail fast when the database is away: a refused connection fails at once, a
+			// silent one after SocketConnectTimeout. The driver's own retries of managed
+			// transactions start with a pause of about a second, too long for contention
+			// and for a quick answer during an outage, so they are off
+			// (MaxTransactionRetryTime 0) and the store retries itself (run).
+			c.SocketConnectTimeout = time.Second
+			c.MaxTransactionRetryTime = 0
+			tune(c)
+		})
+	if err != nil {
+		return nil, fmt.Errorf("invalid Neo4j URI %q: %w", cfg.URI, err)
+	}
+	return driver, nil
 }
 
 // Close stops the health monitor and closes the driver and its connections.
@@ -118,6 +161,12 @@ func first(rows []any, err error) (map[string]any, error) {
 // per-request timeout), so Neo4j itself stops work nobody waits for. Sessions share the
 // driver's bookmark manager: with a neo4j:// cluster, a read that follows a write in this
 // process sees it even when routed to a follower.
+//
+// A failure is retried in a new transaction (the failed one was rolled back) as long as
+// the deadline leaves time: load (a lost lock race, a deadlock, a busy server) after a
+// growing jittered pause, a lost connection once after a short pause (a pooled connection
+// that died with a restarted Neo4j). What is left is answered TIMEOUT for load and
+// SERVICE_UNAVAILABLE only for a database that cannot be reached (failure.go).
 func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Statement) ([]any, error) {
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
 		DatabaseName:    s.database,
@@ -130,62 +179,77 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Stat
 	if mode == neo4j.AccessModeWrite {
 		modeName, execute = "write", session.ExecuteWrite
 	}
-	var txConfig []func(*neo4j.TransactionConfig)
-	if deadline, ok := ctx.Deadline(); ok {
-		// Neo4j stops the transaction itself (its monitor looks every 2 s by default),
-		// so a statement no one waits for any more does not keep running.
-		txConfig = append(txConfig, neo4j.WithTxTimeout(max(time.Until(deadline), time.Millisecond)))
-	}
 	callCtx, cancel := s.bound(ctx)
 	defer cancel()
-	start := time.Now()
-	rows, err := s.attempt(callCtx, ctx, execute, modeName, stmt, txConfig)
-	for tries := 0; err != nil && isContention(err) && tries < contentionRetries && ctx.Err() == nil; tries++ {
-		// Neo4j answered but the transaction lost a race for a lock (a deadlock, many
-		// writers on one film): run it again after a short jittered pause.
-		select {
-		case <-time.After(contentionPause + time.Duration(rand.Int64N(int64(contentionPause)))):
-		case <-ctx.Done():
+	retryUntil, _ := callCtx.Deadline()
+	var (
+		err      error
+		kind     failure
+		lostOnce bool
+	)
+	for attempt := 0; ; attempt++ {
+		start := time.Now()
+		var rows []any
+		rows, err = s.attempt(callCtx, ctx, execute, modeName, stmt, txTimeout(callCtx))
+		if err == nil {
+			s.markUp()
+			return rows, nil
 		}
-		start = time.Now()
-		rows, err = s.attempt(callCtx, ctx, execute, modeName, stmt, txConfig)
-	}
-	if err != nil && time.Since(start) < fastFailure && isTransient(err) && ctx.Err() == nil {
-		// One retry of a failure that came fast (a lost connection, a deadlock, a leader
-		// switch), after a short jittered pause and bounded like a call to a suspect
-		// database, so that the whole call stays under 2 s.
-		select {
-		case <-time.After(retryPause + time.Duration(rand.Int64N(int64(retryPause)))):
-		case <-ctx.Done():
+		if expired(callCtx) {
+			break // the deadline passed, or the database stayed down past suspectTimeout
 		}
-		retryCtx, cancelRetry := context.WithTimeoutCause(ctx, suspectTimeout, errSuspect)
-		defer cancelRetry()
-		callCtx = retryCtx
-		rows, err = s.attempt(callCtx, ctx, execute, modeName, stmt, txConfig)
+		kind = kindOf(err)
+		var pause time.Duration
+		switch {
+		case kind == unreachable && !lostOnce && time.Since(start) < fastFailure && lastAttempt(err) != err:
+			// The driver stopped after an attempt it deems safe to rerun (not a commit
+			// whose outcome is unknown).
+			lostOnce, pause = true, jitter(retryPause)
+		case kind == unreachable:
+			s.markDown()
+		case kind == busy:
+			pause = jitter(min(contentionPause<<min(attempt, 10), maxContentionPause))
+		}
+		if kind == failed || kind == unreachable && pause == 0 || time.Now().Add(pause).After(retryUntil) {
+			break
+		}
+		select {
+		case <-time.After(pause):
+		case <-callCtx.Done():
+		}
 	}
-	if err := s.settle(ctx, callCtx, err); err != nil {
-		return nil, err
+	return nil, classify(ctx, callCtx, err, kind)
+}
+
+// txTimeout passes what remains of ctx's deadline to Neo4j as the transaction's timeout, so
+// that Neo4j itself stops a statement no one waits for any more (its monitor looks every
+// 2 s by default).
+func txTimeout(ctx context.Context) []func(*neo4j.TransactionConfig) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return nil
 	}
-	return rows, nil
+	return []func(*neo4j.TransactionConfig){neo4j.WithTxTimeout(max(time.Until(deadline), time.Millisecond))}
+}
+
+// jitter returns a pause from d to twice d, so that transactions that lost a race to each
+// other do not meet again at the same moment.
+func jitter(d time.Duration) time.Duration {
+	return d + time.Duration(rand.Int64N(int64(d)))
 }
 
 const (
-	// fastFailure is how quickly a first attempt must have failed to be retried.
+	// fastFailure is how quickly an attempt must have failed for want of a connection to be
+	// retried, after retryPause to twice that: a pooled connection that died with a
+	// restarted Neo4j fails at once, a database that is gone fails again.
 	fastFailure = 500 * time.Millisecond
-	// retryPause is the least pause before the retry; up to twice that with jitter.
-	retryPause = 100 * time.Millisecond
-	// contentionRetries bounds the reruns of a transaction that lost a lock race, each after
-	// contentionPause to twice that.
-	contentionRetries = 5
-	contentionPause   = 20 * time.Millisecond
+	retryPause  = 50 * time.Millisecond
+	// contentionPause is the first pause before rerunning a transaction that failed under
+	// load; it doubles with each attempt up to maxContentionPause (each with jitter up to
+	// twice that), while the deadline leaves room.
+	contentionPause    = 10 * time.Millisecond
+	maxContentionPause = 500 * time.Millisecond
 )
-
-// isContention reports whether err is Neo4j rejecting a transaction that lost a race with
-// others (deadlock, lock client stopped): transient, and unrelated to the database's health.
-func isContention(err error) bool {
-	var neoErr *neo4j.Neo4jError
-	return errors.As(err, &neoErr) && strings.HasPrefix(neoErr.Code, "Neo.TransientError.Transaction.")
-}
 
 // attempt runs stmt once in a managed transaction under callCtx; reqCtx is the request's
 // context, which counts the round trip.
@@ -209,12 +273,6 @@ func (s *Store) attempt(callCtx, reqCtx context.Context, execute func(context.Co
 		return nil, err
 	}
 	return rows.([]any), nil
-}
-
-// isTransient reports whether err is worth one retry: the driver says so (lost connection,
-// deadlock, leader switch, database restarting), or gave up retrying it itself.
-func isTransient(err error) bool {
-	return neo4j.IsRetryable(err) || neo4j.IsConnectivityError(err) || isRetryLimit(err)
 }
 
 // collectThis runs stmt (with PROFILE when ctx asks for a profile) and returns the `this`
@@ -243,44 +301,4 @@ func collectThis(ctx context.Context, tx neo4j.ManagedTransaction, stmt cypher.S
 		rows[i], _ = record.Get("this")
 	}
 	return rows, nil
-}
-
-// Ping checks within ctx that the database answers a query.
-func (s *Store) Ping(ctx context.Context) error {
-	_, err := neo4j.ExecuteQuery(ctx, s.driver, "RETURN 1", nil, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase(s.database), neo4j.ExecuteQueryWithReadersRouting())
-	if err != nil {
-		return classify(ctx, err)
-	}
-	return nil
-}
-
-// classify turns a driver error into a client-safe error; the cause stays for the log.
-func classify(ctx context.Context, err error) error {
-	var appErr *apperr.Error
-	var neoErr *neo4j.Neo4jError
-	if c := conflict(err); c != nil {
-		return c
-	}
-	switch {
-	case errors.As(err, &appErr):
-		return err
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(ctx.Err(), context.DeadlineExceeded),
-		errors.As(err, &neoErr) && neoErr.Code == "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
-		errors.As(err, &neoErr) && neoErr.Code == "Neo.ClientError.Transaction.TransactionTimedOut":
-		return apperr.Wrap(apperr.Timeout, err, "the request took too long and was stopped")
-	case errors.Is(err, context.Canceled):
-		return apperr.Wrap(apperr.ServiceUnavailable, err, "the request was cancelled")
-	case neo4j.IsConnectivityError(err), neo4j.IsRetryable(err), isRetryLimit(err):
-		return apperr.Wrap(apperr.ServiceUnavailable, err, "the database is unavailable; try again shortly")
-	default:
-		return apperr.Wrap(apperr.Internal, err, "internal error")
-	}
-}
-
-// isRetryLimit reports whether err says the driver gave up retrying, which it does only
-// after transient failures such as lost connections.
-func isRetryLimit(err error) bool {
-	var limit *neo4j.TransactionExecutionLimit
-	return errors.As(err, &limit)
 }
