@@ -186,7 +186,7 @@ func (s *Supervisor) restart(failures *int) *Instance {
 			return nil
 		case <-time.After(pause):
 		}
-		inst, err := Start(s.ctx, s.opts.Options)
+		inst, err := launch(s.ctx, s.opts.Options)
 		if s.ctx.Err() != nil {
 			if inst != nil {
 				s.stopErr = inst.Stop()
