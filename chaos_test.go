@@ -103,18 +103,26 @@ func TestChaosKillBundledNeo4j(t *testing.T) {
 	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	loop := func(body func(i int) bool) {
+	// Each client pauses 25 ms between requests, and 250 ms after a failure as a client
+	// would back off, which also leaves the restarting JVM some CPU on a small machine.
+	loop := func(body func(i int) (more, ok bool)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			pause := 25 * time.Millisecond
 			for i := 0; ; i++ {
 				select {
 				case <-done:
 					return
-				case <-time.After(25 * time.Millisecond):
+				case <-time.After(pause):
 				}
-				if !body(i) {
+				more, ok := body(i)
+				if !more {
 					return
+				}
+				pause = 25 * time.Millisecond
+				if !ok {
+					pause = 250 * time.Millisecond
 				}
 			}
 		}()
@@ -128,7 +136,7 @@ func TestChaosKillBundledNeo4j(t *testing.T) {
 	const pageQuery = `query Page($id: ID!) { movie(id: $id) { title year ratingSummary { count average } directors { name } } }`
 	const rateQuery = `mutation Rate($m: ID!, $s: Int!) { rateMovie(movieId: $m, score: $s) { id viewerState { rating } } }`
 	for r := range 3 {
-		loop(func(i int) bool {
+		loop(func(i int) (bool, bool) {
 			start := time.Now()
 			status, resp, err := postGraphQL(client, srv.URL, "", pageQuery, map[string]any{"id": movieID(int(filmList[(i+r)%len(filmList)]))})
 			e := chaosEvent{at: start, took: time.Since(start), kind: "read", status: status, transErr: err}
@@ -136,15 +144,15 @@ func TestChaosKillBundledNeo4j(t *testing.T) {
 				e.codes, e.ok = resp.codes(), status == 200 && len(resp.Errors) == 0 && strings.Contains(string(resp.Data), `"title"`)
 			}
 			record(e)
-			return true
+			return true, e.ok
 		})
 	}
 	for range 3 {
-		loop(func(i int) bool {
+		loop(func(i int) (bool, bool) {
 			mu.Lock()
 			if next == len(pairs) {
 				mu.Unlock()
-				return false // every pair written once: the write load is bounded
+				return false, false // every pair written once: the write load is bounded
 			}
 			p := pairs[next]
 			next++
@@ -162,16 +170,10 @@ func TestChaosKillBundledNeo4j(t *testing.T) {
 				mu.Unlock()
 			}
 			record(e)
-			if !e.ok { // back off as a client would, so the outage does not use up the pairs
-				select {
-				case <-done:
-				case <-time.After(100 * time.Millisecond):
-				}
-			}
-			return true
+			return true, e.ok
 		})
 	}
-	loop(func(int) bool {
+	loop(func(int) (bool, bool) {
 		for _, path := range []string{"/healthz", "/readyz"} {
 			start := time.Now()
 			resp, err := client.Get(srv.URL + path)
@@ -191,7 +193,7 @@ func TestChaosKillBundledNeo4j(t *testing.T) {
 			}
 			record(e)
 		}
-		return true
+		return true, false // a probe every 250 ms
 	})
 
 	// A few seconds of load, then the kill.
@@ -205,9 +207,16 @@ func TestChaosKillBundledNeo4j(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The supervisor restarts the JVM; then every kind of request must succeed again.
-	var jvmBackAt, recoveredAt time.Time
-	for deadline := killedAt.Add(90 * time.Second); time.Now().Before(deadline) && recoveredAt.IsZero(); time.Sleep(100 * time.Millisecond) {
+	// The supervisor restarts the JVM; then every kind of request must succeed again. The
+	// target is 30 s. On a machine so loaded that a Neo4j start alone takes longer, the
+	// bound is three times the first start of this very store (which created it; a restart
+	// recovers it instead), and the server's own part is checked on its own below.
+	bound := max(30*time.Second, 3*firstStart)
+	var noticedAt, jvmBackAt, recoveredAt time.Time
+	for deadline := killedAt.Add(bound + time.Minute); time.Now().Before(deadline) && recoveredAt.IsZero(); time.Sleep(100 * time.Millisecond) {
+		if st := bundled.Status(); noticedAt.IsZero() && st.State == launcher.Restarting {
+			noticedAt = time.Now()
+		}
 		if st := bundled.Status(); jvmBackAt.IsZero() && st.State == launcher.Running && st.Restarts == 1 {
 			jvmBackAt = time.Now()
 		}
@@ -232,18 +241,28 @@ func TestChaosKillBundledNeo4j(t *testing.T) {
 	close(done)
 	wg.Wait()
 
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, "bundled Neo4j") {
+			t.Log(line)
+		}
+	}
+	if noticedAt.IsZero() || noticedAt.Sub(killedAt) > 5*time.Second {
+		t.Errorf("the supervisor did not report the exit within 5 s of the kill (at %v)", noticedAt.Sub(killedAt))
+	}
 	if jvmBackAt.IsZero() {
-		t.Fatalf("the JVM was not restarted within 90 s of the kill: %+v\n%s", bundled.Status(), logs)
+		t.Fatalf("the JVM was not restarted within %v of the kill (the first start took %v): %+v",
+			bound+time.Minute, firstStart.Round(time.Millisecond), bundled.Status())
 	}
 	if recoveredAt.IsZero() {
-		t.Fatalf("reads, writes, /healthz and /readyz did not all succeed within 90 s of the kill (JVM back after %v; %d of %d pairs written)",
-			jvmBackAt.Sub(killedAt).Round(time.Millisecond), next, len(pairs))
+		t.Fatalf("reads, writes, /healthz and /readyz did not all succeed within %v of the kill (JVM back after %v; %d of %d pairs written)",
+			bound+time.Minute, jvmBackAt.Sub(killedAt).Round(time.Millisecond), next, len(pairs))
 	}
-	// The target is 30 s; on a machine so loaded that a Neo4j start alone takes longer,
-	// the bound is twice the first start of this very store.
-	if took, bound := recoveredAt.Sub(killedAt), max(30*time.Second, 2*firstStart); took > bound {
+	if took := recoveredAt.Sub(killedAt); took > bound {
 		t.Errorf("served again %v after the kill, want within %v (the first start took %v)",
-			took.Round(time.Millisecond), bound.Round(time.Millisecond), firstStart.Round(time.Millisecond))
+			took.Round(time.Millisecond), bound, firstStart.Round(time.Millisecond))
+	}
+	if took := recoveredAt.Sub(jvmBackAt); took > 10*time.Second {
+		t.Errorf("served again %v after the JVM was back, want within 10 s", took.Round(time.Millisecond))
 	}
 	after := bundled.Status()
 	if after.State != launcher.Running || after.PID == before.PID || after.Restarts != 1 || !strings.Contains(after.LastExit, "signal: killed") {
@@ -320,14 +339,9 @@ func TestChaosKillBundledNeo4j(t *testing.T) {
 	}
 	t.Logf("requests from the kill to the recovery: %s", strings.Join(byCode, "; "))
 	t.Logf("/healthz states seen: %v; /readyz: %v", healthStates, readyStates)
-	t.Logf("JVM back %v after the kill, every kind of request served again %v after it; %d requests in all; the first start took %v",
-		jvmBackAt.Sub(killedAt).Round(time.Millisecond), recoveredAt.Sub(killedAt).Round(time.Millisecond), len(events),
-		firstStart.Round(time.Millisecond))
-	for _, line := range strings.Split(logs.String(), "\n") {
-		if strings.Contains(line, "bundled Neo4j") {
-			t.Log(line)
-		}
-	}
+	t.Logf("exit noticed %v after the kill, JVM back after %v, every kind of request served again after %v; %d requests in all; the first start took %v",
+		noticedAt.Sub(killedAt).Round(time.Millisecond), jvmBackAt.Sub(killedAt).Round(time.Millisecond),
+		recoveredAt.Sub(killedAt).Round(time.Millisecond), len(events), firstStart.Round(time.Millisecond))
 
 	// Every acknowledged rating is in the graph with its score, and each film's cached
 	// summary matches its RATED edges; read through a driver of its own.

@@ -285,15 +285,19 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 	if s.draining.Load() {
 		status, checks["server"] = http.StatusServiceUnavailable, "draining"
 	}
+	bundledDown := false
 	if s.bundled != nil {
 		st := s.bundled.Status()
 		checks["neo4jProcess"] = st.String()
-		if st.State != launcher.Running {
-			status = http.StatusServiceUnavailable
-		}
+		bundledDown = st.State != launcher.Running
 	}
-	seeded, err := seed.Seeded(ctx, s.db.Driver(), s.db.Database())
+	seeded, err := false, error(nil)
+	if !bundledDown { // with no process there is nobody to ask, and a probe need not wait
+		seeded, err = seed.Seeded(ctx, s.db.Driver(), s.db.Database())
+	}
 	switch {
+	case bundledDown:
+		status, checks["neo4j"], checks["seed"] = http.StatusServiceUnavailable, "down", "unknown"
 	case err != nil:
 		status, checks["neo4j"], checks["seed"] = http.StatusServiceUnavailable, "unreachable", "unknown"
 		s.log.Warn("readiness: Neo4j does not answer", "error", err)
