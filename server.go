@@ -253,8 +253,8 @@ func corsFor(origins []string) *cors.Cors {
 
 // healthz reports whether this process is alive and able to serve again by itself: 200
 // while it runs, also while the bundled Neo4j is restarting, whose state the JSON body
-// reports; 503 only once that Neo4j is stopped for good, which nothing but a process
-// restart mends.
+// reports; 503 once that Neo4j is stopped, which nothing but a process restart mends (the
+// supervisor never gives up, so that is only at shutdown).
 func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
 	status, body := http.StatusOK, map[string]any{"status": "ok"}
 	if s.bundled == nil {
