@@ -196,8 +196,26 @@ func TestChaosKillBundledNeo4j(t *testing.T) {
 		return true, false // a probe every 250 ms
 	})
 
-	// A few seconds of load, then the kill.
-	time.Sleep(3 * time.Second)
+	// Load until the server is warm and writes have been acknowledged (the ones a kill -9
+	// must not lose), then the kill.
+	const warm = 20
+	for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		mu.Lock()
+		reads := 0
+		for _, e := range events {
+			if e.kind == "read" && e.ok {
+				reads++
+			}
+		}
+		writes := len(acked)
+		mu.Unlock()
+		if reads >= warm && writes >= warm {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("before the kill, only %d reads and %d writes succeeded in 3 minutes", reads, writes)
+		}
+	}
 	before := bundled.Status()
 	if before.State != launcher.Running || before.PID == 0 {
 		t.Fatalf("before the kill: %+v", before)
@@ -277,7 +295,7 @@ func TestChaosKillBundledNeo4j(t *testing.T) {
 	// During the outage: answers, coded errors, /healthz 200 saying "restarting", /readyz 503.
 	outage := map[string]int{}
 	var healthStates, readyStates []string
-	acksDuring, acksAfter := 0, 0
+	acksDuring, acksBefore, acksAfter := 0, 0, 0
 	for _, e := range events {
 		if e.transErr != nil {
 			t.Errorf("%s at %v after the kill: no HTTP answer: %v", e.kind, e.at.Sub(killedAt).Round(time.Millisecond), e.transErr)
@@ -285,6 +303,9 @@ func TestChaosKillBundledNeo4j(t *testing.T) {
 		}
 		if e.kind == "write" && e.ok && e.at.After(killedAt) {
 			acksAfter++
+		}
+		if e.kind == "write" && e.ok && e.at.Add(e.took).Before(killedAt) {
+			acksBefore++
 		}
 		if e.at.Before(killedAt) || e.at.After(recoveredAt) {
 			continue
@@ -374,8 +395,8 @@ func TestChaosKillBundledNeo4j(t *testing.T) {
 	if len(rows.Records) != len(acked) {
 		t.Errorf("checked %d ratings, want %d", len(rows.Records), len(acked))
 	}
-	t.Logf("writes: %d attempted, %d acknowledged (%d after the kill), %d of them present with their score",
-		next, len(acked), acksAfter, len(acked)-missing)
+	t.Logf("writes: %d attempted, %d acknowledged (%d before the kill, %d started after it), %d of them present with their score",
+		next, len(acked), acksBefore, acksAfter, len(acked)-missing)
 	summaries, err := neo4j.ExecuteQuery(ctx, check, `MATCH (m:Movie) WHERE m.movieId IN $films
 		OPTIONAL MATCH (:User)-[r:RATED]->(m)
 		WITH m, count(r) AS n, coalesce(sum(r.score), 0) AS total
