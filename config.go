@@ -27,6 +27,7 @@ type config struct {
 	graphql         graph.Options
 	maxBodyBytes    int64
 	requestTimeout  time.Duration
+	preStopDelay    time.Duration // FILMGRAPH_PRESTOP_DELAY: served on, not ready, after SIGTERM
 	shutdownTimeout time.Duration
 	corsOrigins     []string // CORS_ALLOWED_ORIGINS; nil: any origin, without credentials
 	login           limits.LoginConfig
@@ -77,6 +78,7 @@ func loadConfig() (config, error) {
 	p.int64("FILMGRAPH_MAX_BODY_BYTES", &cfg.maxBodyBytes, 1, 1<<30, 1<<20)
 	p.duration("FILMGRAPH_REQUEST_TIMEOUT", &cfg.requestTimeout, store.DefaultRequestTimeout)
 	p.int("NEO4J_MAX_CONNECTIONS", &cfg.neo4j.MaxConnections, 1, 10000, store.DefaultMaxConnections)
+	p.durationOrZero("FILMGRAPH_PRESTOP_DELAY", &cfg.preStopDelay, 5*time.Second)
 	p.duration("FILMGRAPH_SHUTDOWN_TIMEOUT", &cfg.shutdownTimeout, 20*time.Second)
 	p.int("FILMGRAPH_LOGIN_PER_MINUTE_PER_ADDRESS", &loginPerAddress, 1, 1e6, 10)
 	p.int("FILMGRAPH_LOGIN_PER_MINUTE_PER_ACCOUNT", &loginPerAccount, 1, 1e6, 5)
@@ -145,6 +147,21 @@ func (p *parser) duration(name string, dst *time.Duration, fallback time.Duratio
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
 		p.fail(name, v, "a positive duration such as 10s or 500ms")
+		return
+	}
+	*dst = d
+}
+
+// durationOrZero is duration for settings that 0 turns off.
+func (p *parser) durationOrZero(name string, dst *time.Duration, fallback time.Duration) {
+	*dst = fallback
+	v := os.Getenv(name)
+	if v == "" {
+		return
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		p.fail(name, v, "a duration such as 5s or 0 (off)")
 		return
 	}
 	*dst = d

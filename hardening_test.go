@@ -255,7 +255,7 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 
 func TestHealthAndReadiness(t *testing.T) {
 	for _, tc := range []struct{ path, want string }{
-		{"/healthz", "ok\n"},
+		{"/healthz", `{"neo4j":{"bundled":false},"status":"ok"}` + "\n"},
 		{"/readyz", `{"checks":{"neo4j":"ok","seed":"ok"},"ready":true}` + "\n"},
 	} {
 		resp, err := http.Get(testServer.URL + tc.path)

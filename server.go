@@ -79,7 +79,7 @@ func run(args []string) error {
 		log.Info("exporting traces over OTLP/HTTP")
 	}
 
-	db, closeDB, err := openDatabase(ctx, log, cfg)
+	db, bundled, closeDB, err := openDatabase(ctx, log, cfg)
 	if err != nil {
 		return err
 	}
@@ -118,40 +118,43 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		return serve(ctx, log, cfg, db, issuer)
+		return serve(ctx, log, cfg, db, bundled, issuer)
 	}
 }
 
-// openDatabase connects to the configured Neo4j, or starts the bundled one. The returned
-// func closes the driver and stops the bundled Neo4j.
-func openDatabase(ctx context.Context, log *slog.Logger, cfg config) (*store.Store, func(), error) {
-	var instance *launcher.Instance
+// openDatabase connects to the configured Neo4j, or starts the bundled one under a
+// supervisor that restarts it if it dies (nil with NEO4J_URI: that database is not ours to
+// restart; the store only watches it). The returned func closes the driver and stops the
+// bundled Neo4j.
+func openDatabase(ctx context.Context, log *slog.Logger, cfg config) (*store.Store, *launcher.Supervisor, func(), error) {
+	var bundled *launcher.Supervisor
 	if cfg.bundled {
 		dir, err := filepath.Abs(cfg.dataDir)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		log.Info("starting the bundled Neo4j (set NEO4J_URI to use your own)", "dataDir", dir)
-		instance, err = launcher.Start(ctx, launcher.Options{
-			DataDir: dir, Port: cfg.bundledPort, Password: cfg.neo4j.Password, Log: logWriter{log},
+		bundled, err = launcher.Supervise(ctx, launcher.SupervisorOptions{
+			Options: launcher.Options{DataDir: dir, Port: cfg.bundledPort, Password: cfg.neo4j.Password, Log: logWriter{log}},
+			Logger:  log,
 		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("starting the bundled Neo4j: %w", err)
+			return nil, nil, nil, fmt.Errorf("starting the bundled Neo4j: %w", err)
 		}
-		cfg.neo4j.URI, cfg.neo4j.Username, cfg.neo4j.Password = instance.URI, instance.Username, instance.Password
-		log.Info("bundled Neo4j is up", "uri", instance.URI)
+		cfg.neo4j.URI, cfg.neo4j.Username, cfg.neo4j.Password = bundled.URI, bundled.Username, bundled.Password
+		log.Info("bundled Neo4j is up", "uri", bundled.URI)
 	}
 	db, err := store.Open(ctx, cfg.neo4j, 10*time.Second)
 	if err != nil {
-		if instance != nil {
-			instance.Stop()
+		if bundled != nil {
+			bundled.Stop()
 		}
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return db, func() {
+	return db, bundled, func() {
 		db.Close(context.Background())
-		if instance != nil {
-			if err := instance.Stop(); err != nil {
+		if bundled != nil {
+			if err := bundled.Stop(); err != nil {
 				log.Warn("stopping the bundled Neo4j", "error", err)
 			}
 		}
@@ -198,6 +201,8 @@ type server struct {
 	db     *store.Store
 	cfg    config
 	issuer *auth.Issuer // signs and checks the Bearer tokens
+	// bundled supervises the bundled Neo4j; nil when NEO4J_URI names the database.
+	bundled *launcher.Supervisor
 	// draining is set on SIGTERM: /readyz then says not ready, so that a load balancer
 	// stops sending requests while the in-flight ones finish.
 	draining atomic.Bool
@@ -222,7 +227,7 @@ func (s *server) routes() http.Handler {
 	if !s.cfg.graphql.Introspection {
 		mux.Handle("GET /{$}", http.NotFoundHandler())
 	}
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", observe.MetricsHandler())
 	return corsFor(s.cfg.corsOrigins).Handler(mux)
@@ -246,9 +251,33 @@ func corsFor(origins []string) *cors.Cors {
 	return cors.New(opts)
 }
 
-// readyz reports whether this replica should get traffic: not while draining, and only
-// when Neo4j answers within a second and holds the complete seed (schema and
-// data; seed.Seeded). It answers 200 or 503 with the reason, and never waits longer.
+// healthz reports whether this process is alive and able to serve again by itself: 200
+// while it runs, also while the bundled Neo4j is restarting, whose state the JSON body
+// reports; 503 once that Neo4j is stopped, which nothing but a process restart mends (the
+// supervisor never gives up, so that is only at shutdown).
+func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
+	status, body := http.StatusOK, map[string]any{"status": "ok"}
+	if s.bundled == nil {
+		body["neo4j"] = map[string]any{"bundled": false}
+	} else {
+		st := s.bundled.Status()
+		body["neo4j"] = struct {
+			Bundled bool `json:"bundled"`
+			launcher.Status
+		}{true, st}
+		if st.State == launcher.Stopped {
+			status, body["status"] = http.StatusServiceUnavailable, "the bundled Neo4j is stopped"
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// readyz reports whether this replica should get traffic: not while draining, not while
+// the bundled Neo4j is down or restarting, and only when Neo4j answers within a second and
+// holds the complete seed (schema and data; seed.Seeded). It answers 200 or 503 with the
+// reason, and never waits longer.
 func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 	defer cancel()
@@ -256,8 +285,19 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 	if s.draining.Load() {
 		status, checks["server"] = http.StatusServiceUnavailable, "draining"
 	}
-	seeded, err := seed.Seeded(ctx, s.db.Driver(), s.db.Database())
+	bundledDown := false
+	if s.bundled != nil {
+		st := s.bundled.Status()
+		checks["neo4jProcess"] = st.String()
+		bundledDown = st.State != launcher.Running
+	}
+	seeded, err := false, error(nil)
+	if !bundledDown { // with no process there is nobody to ask, and a probe need not wait
+		seeded, err = seed.Seeded(ctx, s.db.Driver(), s.db.Database())
+	}
 	switch {
+	case bundledDown:
+		status, checks["neo4j"], checks["seed"] = http.StatusServiceUnavailable, "down", "unknown"
 	case err != nil:
 		status, checks["neo4j"], checks["seed"] = http.StatusServiceUnavailable, "unreachable", "unknown"
 		s.log.Warn("readiness: Neo4j does not answer", "error", err)
@@ -269,12 +309,14 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]any{"ready": status == http.StatusOK, "checks": checks})
 }
 
-// serve answers requests until ctx ends (SIGINT, SIGTERM), then drains: /readyz turns not
-// ready, the listener closes, and in-flight requests get up to FILMGRAPH_SHUTDOWN_TIMEOUT
-// to finish before their connections are closed. The caller then closes the driver and
-// stops the bundled Neo4j.
-func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, issuer *auth.Issuer) error {
-	s := &server{log: log, db: db, cfg: cfg, issuer: issuer}
+// serve answers requests until ctx ends (SIGINT, SIGTERM), then drains: /readyz turns 503
+// at once while everything else is served as before for FILMGRAPH_PRESTOP_DELAY, so that
+// load balancers see the 503 and stop sending traffic before any connection is refused;
+// then the listener closes and in-flight requests get up to FILMGRAPH_SHUTDOWN_TIMEOUT to
+// finish before their connections are closed. A second signal cuts the delay short. The
+// caller then closes the driver and stops the bundled Neo4j.
+func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, bundled *launcher.Supervisor, issuer *auth.Issuer) error {
+	s := &server{log: log, db: db, cfg: cfg, issuer: issuer, bundled: bundled}
 	srv := &http.Server{
 		Addr:              cfg.addr,
 		Handler:           s.routes(),
@@ -294,7 +336,19 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, i
 	case <-ctx.Done():
 	}
 	s.draining.Store(true)
-	log.Info("shutting down: draining in-flight requests", "timeout", cfg.shutdownTimeout)
+	again := make(chan os.Signal, 1)
+	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(again)
+	log.Info("shutting down: /readyz answers 503; serving on for the pre-stop delay (signal again to skip it)",
+		"preStopDelay", cfg.preStopDelay.String())
+	select {
+	case <-time.After(cfg.preStopDelay):
+	case <-again:
+		log.Info("second signal: skipping the rest of the pre-stop delay")
+	case err := <-errc:
+		return err
+	}
+	log.Info("closing the listener; draining in-flight requests", "timeout", cfg.shutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {

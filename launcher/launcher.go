@@ -78,6 +78,12 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 	if err := CheckPrerequisites(); err != nil {
 		return nil, err
 	}
+	return launch(ctx, opts)
+}
+
+// launch is Start without the prerequisite check, which costs a JVM start of its own and
+// which a restart has passed already.
+func launch(ctx context.Context, opts Options) (*Instance, error) {
 	if opts.DataDir == "" {
 		return nil, errors.New("launcher: Options.DataDir is required")
 	}
