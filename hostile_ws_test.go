@@ -18,7 +18,9 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"filmgraph/events"
+	"filmgraph/internal/neo4jtest"
 	"filmgraph/observe"
+	"filmgraph/store"
 )
 
 // Hostile clients of the WebSocket endpoint, and operations sent over a transport that
@@ -257,8 +259,10 @@ func TestWSSubscriptionCaps(t *testing.T) {
 	// The cap in all.
 	all := newWSServer(t, 0, func(c *config) { c.graphql.MaxSubscriptions = 1 })
 	c := openAcked(t, all)
-	c.subscribe("one", ratingQuery, map[string]any{"m": movieID(movie)})
-	if msg := c.refused("two", movie, "RATE_LIMITED"); !strings.Contains(msg, "server") {
+	const other = 5 // Father of the Bride Part II
+	c.subscribe("one", ratingQuery, map[string]any{"m": movieID(other)})
+	waitSubscribed(t, events.RatingSummaryChanged, int64(other), 1)
+	if msg := c.refused("two", other, "RATE_LIMITED"); !strings.Contains(msg, "server") {
 		t.Fatalf("second subscription of a server capped at 1: %q", msg)
 	}
 }
@@ -430,5 +434,42 @@ func TestWebSocketSettingsAreRead(t *testing.T) {
 		if name == "FILMGRAPH_WS_INIT_TIMEOUT" {
 			t.Setenv(name, "1s")
 		}
+	}
+}
+
+func TestWSSubscriberWhoseEventReadFailsIsTold(t *testing.T) {
+	rater := signUp(t, "ws-fail-rater")
+	const movie = 6 // Heat
+	// A server over its own store, closed once the subscription runs: its event reads fail.
+	db, err := store.Open(context.Background(), store.Config{
+		URI: neo4jtest.URI(), Username: neo4jtest.Username(), Password: neo4jtest.Password(), Database: neo4jtest.Database(),
+	}, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	srv := httptest.NewServer((&server{log: observe.NewLogger(logs, true, 0), db: db, cfg: testConfig, issuer: testIssuer}).routes())
+	t.Cleanup(srv.Close)
+	c := openAcked(t, srv)
+	c.subscribe("s", ratingQuery, map[string]any{"m": movieID(movie)})
+	waitSubscribed(t, events.RatingSummaryChanged, int64(movie), 1)
+	db.Close(context.Background())
+
+	mustDo(t, rater.Token, `mutation($m: ID!) { rateMovie(movieId: $m, score: 5) { id } }`, map[string]any{"m": movieID(movie)}, 0)
+	m, err := c.read(10 * time.Second)
+	codes := errorCodes(m)
+	if err != nil || m.ID != "s" || m.Type != "error" || len(codes) != 1 || codes[0] == nil || codes[0] == "" {
+		t.Fatalf("after a failed event read: %+v %v, codes %v; want an error message with a code", m, err, codes)
+	}
+	t.Logf("the subscriber got %s %v", m.Type, codes)
+	if !strings.Contains(logs.String(), `"path":"ratingSummaryChanged"`) {
+		t.Errorf("the failed read was not logged: %s", logs)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for liveEvents.Subscribers(events.RatingSummaryChanged, int64(movie)) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the failed subscription is still registered")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

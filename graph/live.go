@@ -129,11 +129,6 @@ type initDeadline struct {
 }
 
 func (d initDeadline) Accept(w http.ResponseWriter, r *http.Request, opts transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
-	// net/http leaves the server's request read and write deadlines on a hijacked
-	// connection; a socket outlives any request, and the pings watch it instead.
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Time{})
-	_ = rc.SetWriteDeadline(time.Time{})
 	conn, err := d.WebsocketImplementation.Accept(w, r, opts)
 	if err != nil || d.timeout <= 0 {
 		return conn, err
