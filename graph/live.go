@@ -101,7 +101,9 @@ func (t liveTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			reason = string(apperr.RateLimited) + ": the server holds its maximum of WebSockets; try again later"
 		}
 		observe.FromContext(r.Context()).AddErrorCode(string(apperr.RateLimited))
-		conn, err := t.Implementation.Accept(w, r, transport.WebsocketAcceptOptions{ResponseHeader: http.Header{}, Subprotocols: subprotocols})
+		// Accepted then closed, so that a browser's client sees the code and the reason
+		// (a refused upgrade shows it only an abnormal closure).
+		conn, err := transport.CoderWebsocketImplementation{}.Accept(w, r, transport.WebsocketAcceptOptions{ResponseHeader: http.Header{}, Subprotocols: subprotocols})
 		if err == nil {
 			_ = conn.WriteClose(CloseTryAgainLater, reason)
 			_ = conn.Close()
