@@ -213,7 +213,9 @@ func follow[T any](ctx context.Context, res *Resolver, topic string, scope any, 
 		for e := range in {
 			v, err := readEvent(e)
 			if err != nil {
-				endWithError(ctx, err)
+				if ctx.Err() == nil { // not a read cut short by the subscription's end
+					endWithError(ctx, err)
+				}
 				return
 			}
 			if v == nil {
