@@ -402,6 +402,22 @@ func TestOperationsOverTheWrongTransportAreCoded(t *testing.T) {
 		})
 	}
 
+	// An upgrade to anything but a WebSocket (curl --http2 sends h2c) is answered over HTTP.
+	req, _ := http.NewRequest("POST", testServer.URL+"/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Connection", "Upgrade, HTTP2-Settings")
+	req.Header.Set("Upgrade", "h2c")
+	req.Header.Set("HTTP2-Settings", "AAMAAABkAARAAAAAAAIAAAAA")
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != `{"data":{"__typename":"Query"}}` {
+		t.Errorf("POST with Upgrade: h2c: %d %s", resp.StatusCode, body)
+	}
+
 	// The same subscription over WebSocket is served.
 	c := connect(t, "")
 	c.subscribe("s", subscription, nil)

@@ -106,7 +106,20 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 		log.ErrorContext(ctx, "panic while resolving", "panic", panicked)
 		return apperr.New(apperr.Internal, "internal error")
 	})
-	return srv
+	return ignoreOtherUpgrades(srv)
+}
+
+// ignoreOtherUpgrades drops an Upgrade header that does not ask for a WebSocket (such as
+// curl's `Upgrade: h2c`), as HTTP/1.1 lets a server do, so that the request is answered
+// over plain HTTP; gqlgen would hand any upgrade to its WebSocket transport, which fails.
+func ignoreOtherUpgrades(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if up := r.Header.Get("Upgrade"); up != "" && !strings.EqualFold(up, "websocket") {
+			r = r.Clone(r.Context())
+			r.Header.Del("Upgrade")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func init() {
