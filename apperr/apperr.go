@@ -12,14 +12,17 @@ import (
 type Code string
 
 const (
-	BadRequest         Code = "BAD_REQUEST" // the HTTP request is not a GraphQL request
-	BadUserInput       Code = "BAD_USER_INPUT"
-	NotFound           Code = "NOT_FOUND"
-	Unauthenticated    Code = "UNAUTHENTICATED"
-	Forbidden          Code = "FORBIDDEN"
-	Conflict           Code = "CONFLICT"
-	ServiceUnavailable Code = "SERVICE_UNAVAILABLE"
-	Internal           Code = "INTERNAL_SERVER_ERROR"
+	BadRequest Code = "BAD_REQUEST" // the HTTP request is not a GraphQL request
+	// UnsupportedTransport: a GraphQL request its transport cannot carry (a subscription
+	// over HTTP, a mutation over GET).
+	UnsupportedTransport Code = "UNSUPPORTED_TRANSPORT"
+	BadUserInput         Code = "BAD_USER_INPUT"
+	NotFound             Code = "NOT_FOUND"
+	Unauthenticated      Code = "UNAUTHENTICATED"
+	Forbidden            Code = "FORBIDDEN"
+	Conflict             Code = "CONFLICT"
+	ServiceUnavailable   Code = "SERVICE_UNAVAILABLE"
+	Internal             Code = "INTERNAL_SERVER_ERROR"
 )
 
 // Error is an error meant for the client: Message is safe to show as it is.

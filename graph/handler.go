@@ -2,12 +2,16 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -52,6 +56,19 @@ type Options struct {
 	// PersistedQueries is how many automatic persisted queries are kept, least recently
 	// used dropped first (FILMGRAPH_APQ_CACHE_SIZE); 0 turns APQ off.
 	PersistedQueries int
+
+	// WebSockets (live.go). WebsocketInitTimeout is how long a socket may wait before its
+	// connection_init (FILMGRAPH_WS_INIT_TIMEOUT); WebsocketPingInterval how often the
+	// server pings (FILMGRAPH_WS_PING_INTERVAL).
+	WebsocketInitTimeout  time.Duration
+	WebsocketPingInterval time.Duration
+	// MaxSockets and MaxSocketsPerAddress bound the open WebSockets, in all and per client
+	// address (FILMGRAPH_WS_MAX_SOCKETS, FILMGRAPH_WS_MAX_SOCKETS_PER_ADDRESS).
+	MaxSockets, MaxSocketsPerAddress int
+	// MaxSubscriptions and MaxSubscriptionsPerAddress bound the running subscriptions, in
+	// all and per client address (FILMGRAPH_WS_MAX_SUBSCRIPTIONS,
+	// FILMGRAPH_WS_MAX_SUBSCRIPTIONS_PER_ADDRESS).
+	MaxSubscriptions, MaxSubscriptionsPerAddress int
 }
 
 // DefaultOptions are the limits used when nothing is configured.
@@ -71,18 +88,26 @@ func DefaultOptions() Options {
 		MaxDirectives:      10,
 		MaxVariables:       100,
 		MaxVariableValues:  10000,
+
+		WebsocketInitTimeout:       10 * time.Second,
+		WebsocketPingInterval:      25 * time.Second,
+		MaxSockets:                 5000,
+		MaxSocketsPerAddress:       50,
+		MaxSubscriptions:           10000,
+		MaxSubscriptionsPerAddress: 100,
 	}
 }
 
-// NewHandler returns the GraphQL HTTP handler (GET and POST, JSON) over the resolvers, with
-// opts' limits. Operations over a limit are rejected before they run, with the limit's
-// code (package apperr). Wrap it in observe.Middleware to record requests.
+// NewHandler returns the GraphQL HTTP handler (GET and POST, JSON; WebSocket) over the
+// resolvers, with opts' limits. Operations over a limit are rejected before they run, with
+// the limit's code (package apperr). Wrap it in observe.Middleware to record requests.
 func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: res, Complexity: Complexity()}))
-	srv.AddTransport(websocketTransport(res)) // subscriptions (live.go)
+	srv.AddTransport(websocketTransport(res, opts)) // subscriptions (live.go)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(overHTTP{transport.GET{}})
+	srv.AddTransport(overHTTP{transport.POST{}})
+	srv.AddTransport(unsupportedRequest{}) // last: what no transport above takes
 	validated := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(validated)
 	if opts.MaxTokens > 0 {
@@ -102,6 +127,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 		TokenLimit:         opts.MaxTokens,
 		Validated:          validated,
 	})
+	srv.Use(checkTransport{})
 	srv.Use(limits.Operation{MaxDepth: opts.MaxDepth, MaxAliases: opts.MaxAliases, Introspection: opts.Introspection})
 	if opts.MaxComplexity > 0 {
 		srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
@@ -114,7 +140,134 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 		log.ErrorContext(ctx, "panic while resolving", "panic", panicked)
 		return apperr.New(apperr.Internal, "internal error")
 	})
-	return srv
+	return ignoreOtherUpgrades(srv)
+}
+
+// ignoreOtherUpgrades drops an Upgrade header that does not ask for a WebSocket (such as
+// curl's `Upgrade: h2c`), as HTTP/1.1 lets a server do, so that the request is answered
+// over plain HTTP; gqlgen would hand any upgrade to its WebSocket transport, which fails.
+func ignoreOtherUpgrades(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if up := r.Header.Get("Upgrade"); up != "" && !strings.EqualFold(up, "websocket") {
+			r = r.Clone(r.Context())
+			r.Header.Del("Upgrade")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func init() {
+	// Operations refused by checkTransport are not executed: a GraphQL response without
+	// data, with the status overHTTP sets.
+	errcode.RegisterErrorType(string(apperr.UnsupportedTransport), errcode.KindProtocol)
+}
+
+// overHTTP is an HTTP transport (GET or POST) that tells checkTransport which method
+// carries the request, and answers with the status checkTransport chose for an operation
+// it refused.
+type overHTTP struct{ graphql.Transport }
+
+// carrier is how an HTTP request reached the handler, and what checkTransport decided.
+type carrier struct {
+	method string
+	status int    // when set, the status of the response
+	allow  string // with status 405, the Allow header
+}
+
+type carrierKey struct{}
+
+func (t overHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	if r.Method == http.MethodGet {
+		// gqlgen answers these without a code; they are requests this server cannot read.
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		for _, param := range []string{"variables", "extensions"} {
+			if v := q.Get(param); err == nil && v != "" && !json.Valid([]byte(v)) {
+				err = errors.New("the " + param + " parameter is not JSON")
+			}
+		}
+		if err != nil {
+			limits.WriteError(w, r, http.StatusBadRequest, apperr.BadRequest, "the query string could not be read: "+err.Error())
+			return
+		}
+	}
+	c := &carrier{method: r.Method}
+	t.Transport.Do(&carrierWriter{ResponseWriter: w, c: c}, r.WithContext(context.WithValue(r.Context(), carrierKey{}, c)), exec)
+}
+
+// carrierWriter replaces the status of a response with the carrier's, when it has one.
+type carrierWriter struct {
+	http.ResponseWriter
+	c *carrier
+}
+
+func (w *carrierWriter) WriteHeader(status int) {
+	if w.c.status != 0 {
+		status = w.c.status
+		if w.c.allow != "" {
+			w.Header().Set("Allow", w.c.allow)
+		}
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *carrierWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// checkTransport refuses, before they run, the operations an HTTP request cannot carry:
+// subscriptions, which are served over WebSocket only (over HTTP they would wait for an
+// event until the request timed out), with 400; and mutations sent with GET, with 405 as
+// the GraphQL-over-HTTP spec asks. Both are UNSUPPORTED_TRANSPORT. A WebSocket carries
+// every operation.
+type checkTransport struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = checkTransport{}
+
+// ExtensionName names the extension for gqlgen.
+func (checkTransport) ExtensionName() string { return "filmgraph/transport" }
+
+// Validate accepts any schema.
+func (checkTransport) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext refuses the operation when its transport cannot carry it.
+func (checkTransport) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	c, _ := ctx.Value(carrierKey{}).(*carrier)
+	if c == nil || oc.Operation == nil {
+		return nil
+	}
+	var err *gqlerror.Error
+	switch {
+	case oc.Operation.Operation == ast.Subscription:
+		c.status = http.StatusBadRequest
+		err = gqlerror.Errorf("subscriptions are served over WebSocket (graphql-transport-ws) at /graphql, not over HTTP %s", c.method)
+	case oc.Operation.Operation == ast.Mutation && c.method == http.MethodGet:
+		c.status, c.allow = http.StatusMethodNotAllowed, http.MethodPost
+		err = gqlerror.Errorf("mutations must be sent with POST, not GET")
+	default:
+		return nil
+	}
+	errcode.Set(err, string(apperr.UnsupportedTransport))
+	return err
+}
+
+// unsupportedRequest answers the requests no transport takes (another method, a POST
+// whose body is not JSON) with BAD_REQUEST, where gqlgen would answer "transport not
+// supported" without a code.
+type unsupportedRequest struct{}
+
+func (unsupportedRequest) Supports(*http.Request) bool { return true }
+
+func (unsupportedRequest) Do(w http.ResponseWriter, r *http.Request, _ graphql.GraphExecutor) {
+	if r.Method == http.MethodPost {
+		limits.WriteError(w, r, http.StatusUnsupportedMediaType, apperr.BadRequest,
+			"a POST to /graphql must have Content-Type: application/json")
+		return
+	}
+	w.Header().Set("Allow", "GET, POST, OPTIONS")
+	limits.WriteError(w, r, http.StatusMethodNotAllowed, apperr.BadRequest,
+		"/graphql answers GET and POST (and WebSocket upgrades), not "+r.Method)
 }
 
 // presentError gives every error an `extensions.code`. Errors the application raised show

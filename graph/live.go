@@ -2,8 +2,12 @@ package graph
 
 import (
 	"context"
+	"errors"
+	"io"
+	"net/http"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -11,22 +15,54 @@ import (
 	"filmgraph/apperr"
 	"filmgraph/auth"
 	"filmgraph/events"
+	"filmgraph/limits"
+	"filmgraph/observe"
 	"filmgraph/relay"
 )
 
 // Subscriptions: the WebSocket transport with the token in connection_init, the resolvers'
 // event loop, and the publishing of mutations' events once their transaction committed.
 
-// CloseUnauthenticated is the WebSocket close code for a connection_init with a bad
-// token: graphql-transport-ws's "Forbidden".
-const CloseUnauthenticated = 4403
+// Close codes of the WebSocket transport. A refused socket's close reason starts with
+// the extensions.code of the refusal ("UNAUTHENTICATED: ...", "RATE_LIMITED: ...").
+const (
+	// CloseUnauthenticated: a connection_init with a bad token (graphql-transport-ws's
+	// "Forbidden").
+	CloseUnauthenticated = 4403
+	// CloseInitTimeout: no connection_init within Options.WebsocketInitTimeout
+	// (graphql-transport-ws's "Connection initialisation timeout").
+	CloseInitTimeout = 4408
+	// CloseTryAgainLater: the client's address, or the server, holds its maximum of sockets
+	// (RFC 6455's 1013 "Try Again Later"; graphql-ws clients retry it with backoff, whereas
+	// graphql-transport-ws's 4429 means a repeated connection_init and is not retried).
+	CloseTryAgainLater = 1013
+)
+
+// subprotocols are the ones gqlgen's WebSocket transport speaks.
+var subprotocols = []string{"graphql-transport-ws", "graphql-ws"}
+
+// liveTransport is gqlgen's WebSocket transport with filmgraph's bounds: at most
+// Options.MaxSocketsPerAddress sockets per client address and Options.MaxSockets in all
+// (more are accepted and closed at once with CloseTryAgainLater), connection_init within
+// Options.WebsocketInitTimeout (else CloseInitTimeout), and a ping every
+// Options.WebsocketPingInterval, a peer that does not answer within two intervals being
+// disconnected. The client address is the TCP peer (observe.ClientIP).
+type liveTransport struct {
+	transport.Websocket
+	sockets, subscriptions *limits.Slots
+}
 
 // websocketTransport accepts graphql-transport-ws (and the legacy graphql-ws) connections.
 // connection_init's payload may carry `Authorization: Bearer <token>` (also accepted as
 // `authorization` or `token`); without it the connection is anonymous. A bad token closes
 // the connection with CloseUnauthenticated and a reason starting "UNAUTHENTICATED".
-func websocketTransport(res *Resolver) transport.Websocket {
-	return transport.Websocket{
+func websocketTransport(res *Resolver, opts Options) liveTransport {
+	ws := transport.Websocket{
+		Implementation: initDeadline{WebsocketImplementation: transport.CoderWebsocketImplementation{}, timeout: opts.WebsocketInitTimeout},
+		// graphql-transport-ws: a ping each interval, and a peer silent for two intervals
+		// (no pong) is cut off, its subscriptions ended. Legacy graphql-ws gets "ka" messages.
+		PingPongInterval:      opts.WebsocketPingInterval,
+		KeepAlivePingInterval: opts.WebsocketPingInterval,
 		InitFunc: func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			token := bearer(payload)
 			if token == "" {
@@ -48,6 +84,86 @@ func websocketTransport(res *Resolver) transport.Websocket {
 			return auth.WithViewer(ctx, v), nil, nil
 		},
 	}
+	return liveTransport{
+		Websocket:     ws,
+		sockets:       limits.NewSlots(opts.MaxSocketsPerAddress, opts.MaxSockets),
+		subscriptions: limits.NewSlots(opts.MaxSubscriptionsPerAddress, opts.MaxSubscriptions),
+	}
+}
+
+// Do serves one WebSocket for as long as it lives, holding one of its address's sockets.
+func (t liveTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	addr := observe.ClientIP(r)
+	release, err := t.sockets.Acquire(addr)
+	if err != nil {
+		reason := string(apperr.RateLimited) + ": too many WebSockets from this address; close one or try again later"
+		if errors.Is(err, limits.ErrFull) {
+			reason = string(apperr.RateLimited) + ": the server holds its maximum of WebSockets; try again later"
+		}
+		observe.FromContext(r.Context()).AddErrorCode(string(apperr.RateLimited))
+		// Accepted then closed, so that a browser's client sees the code and the reason
+		// (a refused upgrade shows it only an abnormal closure).
+		conn, err := transport.CoderWebsocketImplementation{}.Accept(w, r, transport.WebsocketAcceptOptions{ResponseHeader: http.Header{}, Subprotocols: subprotocols})
+		if err == nil {
+			_ = conn.WriteClose(CloseTryAgainLater, reason)
+			_ = conn.Close()
+		}
+		return
+	}
+	defer release()
+	ctx := context.WithValue(r.Context(), socketKey{}, &socket{addr: addr, subscriptions: t.subscriptions})
+	t.Websocket.Do(w, r.WithContext(ctx), exec)
+}
+
+// socket is what the operations of one WebSocket know of it.
+type socket struct {
+	addr          string
+	subscriptions *limits.Slots // shared by all sockets
+}
+
+type socketKey struct{}
+
+// initDeadline closes a connection whose first message (connection_init) has not arrived
+// within timeout with CloseInitTimeout. (gqlgen's own InitTimeout closes with 1002.)
+type initDeadline struct {
+	transport.WebsocketImplementation
+	timeout time.Duration
+}
+
+func (d initDeadline) Accept(w http.ResponseWriter, r *http.Request, opts transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
+	conn, err := d.WebsocketImplementation.Accept(w, r, opts)
+	if err != nil || d.timeout <= 0 {
+		return conn, err
+	}
+	return &awaitingInit{WebsocketConn: conn, timer: time.AfterFunc(d.timeout, func() {
+		_ = conn.WriteClose(CloseInitTimeout, "Connection initialisation timeout")
+	})}, nil
+}
+
+// awaitingInit is a connection whose init deadline runs until its first message arrives.
+// It passes on the read limit and read deadlines gqlgen sets.
+type awaitingInit struct {
+	transport.WebsocketConn
+	timer *time.Timer
+}
+
+func (c *awaitingInit) NextReader() (int, io.Reader, error) {
+	kind, r, err := c.WebsocketConn.NextReader()
+	c.timer.Stop()
+	return kind, r, err
+}
+
+func (c *awaitingInit) SetReadLimit(n int64) {
+	if l, ok := c.WebsocketConn.(transport.WebsocketReadLimiter); ok {
+		l.SetReadLimit(n)
+	}
+}
+
+func (c *awaitingInit) SetReadDeadline(t time.Time) error {
+	if d, ok := c.WebsocketConn.(transport.WebsocketReadDeadliner); ok {
+		return d.SetReadDeadline(t)
+	}
+	return nil
 }
 
 // bearer reads the token from a connection_init payload.
@@ -68,19 +184,41 @@ func bearer(p transport.InitPayload) string {
 }
 
 // follow subscribes to (topic, scope) and, for each event, reads the subscription's
-// selection with readEvent (one statement) and sends it, until ctx ends. An event whose
-// entity can no longer be read (deleted meanwhile) is skipped.
+// selection with readEvent (one statement) and sends it, until ctx ends. It holds one of
+// the client address's subscriptions meanwhile: over the cap it answers RATE_LIMITED.
+// An event whose entity can no longer be read (deleted meanwhile: no error, nothing read)
+// is skipped. An event whose read fails ends the subscription with that error (coded and
+// logged by the error presenter), since the client has missed the event and should read
+// afresh and subscribe again.
 func follow[T any](ctx context.Context, res *Resolver, topic string, scope any, readEvent func(events.Event) (*T, error)) (<-chan *T, error) {
 	if res.Events == nil {
 		return nil, apperr.New(apperr.Internal, "subscriptions are not enabled")
 	}
+	sock, _ := ctx.Value(socketKey{}).(*socket)
+	if sock == nil {
+		return nil, apperr.New(apperr.UnsupportedTransport, "subscriptions are served over WebSocket only")
+	}
+	release, err := sock.subscriptions.Acquire(sock.addr)
+	switch {
+	case errors.Is(err, limits.ErrKeyFull):
+		return nil, apperr.New(apperr.RateLimited, "too many subscriptions from this address; complete one first")
+	case err != nil:
+		return nil, apperr.New(apperr.RateLimited, "the server holds its maximum of subscriptions; try again later")
+	}
 	in := res.Events.Subscribe(ctx, topic, scope)
 	out := make(chan *T)
 	go func() {
+		defer release()
 		defer close(out)
 		for e := range in {
 			v, err := readEvent(e)
-			if err != nil || v == nil {
+			if err != nil {
+				if ctx.Err() == nil { // not a read cut short by the subscription's end
+					endWithError(ctx, err)
+				}
+				return
+			}
+			if v == nil {
 				continue
 			}
 			select {
@@ -91,6 +229,17 @@ func follow[T any](ctx context.Context, res *Resolver, topic string, scope any, 
 		}
 	}()
 	return out, nil
+}
+
+// endWithError makes the WebSocket transport end the subscription of ctx with err,
+// presented (coded, and logged when the server is at fault) like any resolver error,
+// once the subscription's channel closes.
+func endWithError(ctx context.Context, err error) {
+	presented := graphql.WithFreshResponseContext(ctx)
+	graphql.AddError(presented, err)
+	for _, e := range graphql.GetErrors(presented) {
+		transport.AddSubscriptionError(ctx, e)
+	}
 }
 
 // publishCommitted is a field middleware: when a mutation resolver returned without error,

@@ -25,7 +25,7 @@ func Body(maxBytes int64, next http.Handler) http.Handler {
 			return
 		}
 		tooLarge := func() {
-			writeError(w, r, http.StatusRequestEntityTooLarge, apperr.RequestTooLarge,
+			WriteError(w, r, http.StatusRequestEntityTooLarge, apperr.RequestTooLarge,
 				fmt.Sprintf("the request body is larger than %d bytes", maxBytes))
 		}
 		if r.ContentLength > maxBytes {
@@ -39,7 +39,7 @@ func Body(maxBytes int64, next http.Handler) http.Handler {
 			tooLarge()
 			return
 		case err != nil:
-			writeError(w, r, http.StatusBadRequest, apperr.BadUserInput, "the request body could not be read")
+			WriteError(w, r, http.StatusBadRequest, apperr.BadUserInput, "the request body could not be read")
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -63,8 +63,8 @@ func Timeout(d time.Duration, next http.Handler) http.Handler {
 	})
 }
 
-// writeError answers with a GraphQL response holding one coded error and no data.
-func writeError(w http.ResponseWriter, r *http.Request, status int, code apperr.Code, message string) {
+// WriteError answers with a GraphQL response holding one coded error and no data.
+func WriteError(w http.ResponseWriter, r *http.Request, status int, code apperr.Code, message string) {
 	observe.FromContext(r.Context()).AddErrorCode(string(code))
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

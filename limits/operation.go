@@ -3,7 +3,8 @@
 // complexity walk expensive (Document), operations nested too deep, with too many
 // aliases, introspection where it is switched off (Operation), and log-in attempts faster
 // than a person types (LoginLimiter). The complexity budget is gqlgen's extension fed by
-// the complexity functions in package graph.
+// the complexity functions in package graph. Slots caps what one client address holds at
+// once (WebSockets, subscriptions).
 package limits
 
 import (
