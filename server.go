@@ -167,7 +167,12 @@ func ensureSeeded(ctx context.Context, log *slog.Logger, cfg config, db *store.S
 	}
 	switch {
 	case seeded:
-		return nil
+		// A database seeded by an older filmgraph lacks the case-insensitive account keys.
+		unkeyed, err := seed.EnsureAccountKeys(ctx, db.Driver(), db.Database())
+		if len(unkeyed) > 0 {
+			log.Warn("users share a case-insensitive username or email with an older member and cannot log in until renamed", "usernames", unkeyed)
+		}
+		return err
 	case cfg.bundled:
 		log.Info("loading the bundled seed (first start only)")
 		_, err := seed.Load(ctx, db.Driver(), db.Database(), os.Stderr)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -37,7 +38,8 @@ func conflict(err error) error {
 		return nil
 	}
 	if m := constraintProperty.FindStringSubmatch(neoErr.Msg); m != nil {
-		return apperr.Wrap(apperr.Conflict, err, "`"+m[1]+"` is already taken")
+		// usernameKey and emailKey hold the case-folded forms: the client knows the field.
+		return apperr.Wrap(apperr.Conflict, err, "`"+strings.TrimSuffix(m[1], "Key")+"` is already taken")
 	}
 	return apperr.Wrap(apperr.Conflict, err, "this would duplicate an existing entry")
 }
