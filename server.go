@@ -212,7 +212,8 @@ type server struct {
 // timeout; subscriptions over WebSocket there too), the web pages at / (GraphiQL, the demo
 // movie page and widget), /healthz, /readyz and /metrics.
 func (s *server) routes() http.Handler {
-	resolver := &graph.Resolver{Store: s.db, Auth: s.issuer, Login: limits.NewLoginLimiter(s.cfg.login), Events: liveEvents}
+	resolver := &graph.Resolver{Store: s.db, Auth: s.issuer, Login: limits.NewLoginLimiter(s.cfg.login),
+		SignUps: limits.NewSignUpLimiter(s.cfg.signUp), Events: liveEvents}
 	gql := graph.NewHandler(resolver, s.log, s.cfg.graphql)
 	gql = s.issuer.Middleware(gql)
 	gql = limits.Body(s.cfg.maxBodyBytes, gql)
