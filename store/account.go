@@ -43,8 +43,8 @@ func (s *Store) SignUp(ctx context.Context, username, email, passwordHash string
 	}, Outcomes{})
 }
 
-// LogIn reads the member whose username or email is login, in any case, with the password hash and
-// role under cypher.KeyPasswordHash and cypher.KeyRole; nil when nobody matches.
+// LogIn reads the member whose username or email is login, in any case, with the password
+// hash and role under cypher.KeyPasswordHash and cypher.KeyRole; nil when nobody matches.
 func (s *Store) LogIn(ctx context.Context, login string) (map[string]any, error) {
 	stmt, err := cypher.LogIn(ctx, auth.IdentityKey(login))
 	if err != nil {
