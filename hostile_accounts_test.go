@@ -347,3 +347,30 @@ func TestTokenOfAGoneUserIsUnauthenticated(t *testing.T) {
 	wantError(t, alive.Token, `mutation { rateMovie(movieId: "`+movieID(999999999)+`", score: 7) { id } }`, nil, "NOT_FOUND")
 	wantError(t, alive.Token, `mutation($list: ID!) { updateList(listId: $list, title: "mine now") { id } }`, vars, "FORBIDDEN")
 }
+
+func TestLoadConfigReadsTheAccountLimits(t *testing.T) {
+	t.Setenv("FILMGRAPH_LOGIN_PER_MINUTE_PER_ADDRESS", "20")
+	t.Setenv("FILMGRAPH_LOGIN_PER_MINUTE_PER_ACCOUNT", "4")
+	t.Setenv("FILMGRAPH_SIGNUPS_PER_HOUR_PER_ADDRESS", "12")
+	cfg, err := loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.login.AddressBurst != 20 || cfg.login.AddressEvery != 3*time.Second ||
+		cfg.login.AccountBurst != 4 || cfg.login.AccountEvery != 15*time.Second {
+		t.Errorf("login limits: %+v", cfg.login)
+	}
+	if cfg.signUp.Burst != 12 || cfg.signUp.Every != 5*time.Minute {
+		t.Errorf("sign-up limit: %+v", cfg.signUp)
+	}
+	for _, bad := range []string{"0", "-3", "many", "1000001"} {
+		t.Setenv("FILMGRAPH_SIGNUPS_PER_HOUR_PER_ADDRESS", bad)
+		if _, err := loadConfig(); err == nil || !strings.Contains(err.Error(), "FILMGRAPH_SIGNUPS_PER_HOUR_PER_ADDRESS") {
+			t.Errorf("FILMGRAPH_SIGNUPS_PER_HOUR_PER_ADDRESS=%s: error %v, want one naming the setting", bad, err)
+		}
+	}
+	t.Setenv("FILMGRAPH_SIGNUPS_PER_HOUR_PER_ADDRESS", "")
+	if cfg, _ := loadConfig(); cfg.signUp != limits.DefaultSignUpConfig {
+		t.Errorf("default sign-up limit: %+v, want %+v", cfg.signUp, limits.DefaultSignUpConfig)
+	}
+}
