@@ -31,8 +31,8 @@ import (
 // of the limits start servers of their own, so that no other test shares their buckets.
 
 const (
-	signUpOp = `mutation($u: String!, $e: String!, $p: String!) { signUp(username: $u, email: $e, password: $p) { token user { id username } } }`
-	logInOp  = `mutation($l: String!, $p: String!) { logIn(usernameOrEmail: $l, password: $p) { token user { id username } } }`
+	accountSignUpOp = `mutation($u: String!, $e: String!, $p: String!) { signUp(username: $u, email: $e, password: $p) { token user { id username } } }`
+	accountLogInOp  = `mutation($l: String!, $p: String!) { logIn(usernameOrEmail: $l, password: $p) { token user { id username } } }`
 )
 
 // accountServer starts a server of its own, with its own limiters, whose settings are the
@@ -45,6 +45,11 @@ func accountServer(t *testing.T, tune func(*config)) string {
 	srv := httptest.NewServer((&server{log: log, db: testStore, cfg: cfg, issuer: testIssuer}).routes())
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// loginServer is an accountServer whose log-in limits no test reaches.
+func loginServer(t *testing.T) string {
+	return accountServer(t, func(c *config) { c.login = limits.LoginConfig{AddressBurst: 1000, AccountBurst: 1000} })
 }
 
 // clientFrom returns an HTTP client whose connections come from the loopback address ip
@@ -82,7 +87,7 @@ func outcome(r gqlResponse) string {
 func TestUsernamesAndEmailsAreUniqueInAnyCase(t *testing.T) {
 	n := userSeq.Add(1)
 	name, email := fmt.Sprintf("Alice-%d", n), fmt.Sprintf("Alice.%d@Example.org", n)
-	data := mustDo(t, "", signUpOp, map[string]any{"u": name, "e": email, "p": "correct horse"}, 1)
+	data := mustDo(t, "", accountSignUpOp, map[string]any{"u": name, "e": email, "p": "correct horse"}, 1)
 	id := at(data, "signUp.user.id")
 
 	for _, c := range []struct{ name, u, e, mentions string }{
@@ -91,26 +96,30 @@ func TestUsernamesAndEmailsAreUniqueInAnyCase(t *testing.T) {
 		{"email in other cases", fmt.Sprintf("bob-%d", n), strings.ToUpper(email), "email"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			msg := wantError(t, "", signUpOp, map[string]any{"u": c.u, "e": c.e, "p": "correct horse"}, "CONFLICT")
+			msg := wantError(t, "", accountSignUpOp, map[string]any{"u": c.u, "e": c.e, "p": "correct horse"}, "CONFLICT")
 			if !strings.Contains(msg, c.mentions) || strings.Contains(msg, "Key") {
 				t.Errorf("message %q does not name %s (or names the stored key)", msg, c.mentions)
 			}
 		})
 	}
 	// Full Unicode case folding, not just ASCII: ß folds to ss.
-	mustDo(t, "", signUpOp, map[string]any{"u": fmt.Sprintf("strasse-%d", n), "e": fmt.Sprintf("straße.%d@example.org", n), "p": "correct horse"}, 1)
-	wantError(t, "", signUpOp, map[string]any{"u": fmt.Sprintf("bob2-%d", n), "e": fmt.Sprintf("STRASSE.%d@example.org", n), "p": "correct horse"}, "CONFLICT")
+	mustDo(t, "", accountSignUpOp, map[string]any{"u": fmt.Sprintf("strasse-%d", n), "e": fmt.Sprintf("straße.%d@example.org", n), "p": "correct horse"}, 1)
+	wantError(t, "", accountSignUpOp, map[string]any{"u": fmt.Sprintf("bob2-%d", n), "e": fmt.Sprintf("STRASSE.%d@example.org", n), "p": "correct horse"}, "CONFLICT")
 
 	// One member with that name whatever the case, shown as typed.
 	rows := cypherRows(t, `MATCH (u:User) WHERE toLower(u.username) = toLower($name) RETURN u.username AS username`, map[string]any{"name": name})
 	if len(rows) != 1 || rows[0]["username"] != name {
 		t.Errorf("members named %q in any case: %v, want one, as typed", name, rows)
 	}
-	// Log in by either case, by username or email.
+	// Log in by either case, by username or email (on a server of its own: the shared
+	// one's log-in limit is spent by other tests from the same address).
+	url, c := loginServer(t), clientFrom("127.0.0.1")
 	for _, login := range []string{name, strings.ToLower(name), strings.ToUpper(name), strings.ToLower(email), strings.ToUpper(email)} {
-		data := mustDo(t, "", logInOp, map[string]any{"l": login, "p": "correct horse"}, 1)
-		if at(data, "logIn.user.id") != id || at(data, "logIn.user.username") != name {
-			t.Errorf("logIn as %q: %v, want member %v", login, at(data, "logIn.user"), id)
+		resp := ask(t, c, url, accountLogInOp, map[string]any{"l": login, "p": "correct horse"})
+		var data map[string]any
+		json.Unmarshal(resp.Data, &data)
+		if outcome(resp) != "OK" || at(data, "logIn.user.id") != id || at(data, "logIn.user.username") != name {
+			t.Errorf("logIn as %q: %s %v, want member %v", login, outcome(resp), at(data, "logIn.user"), id)
 		}
 	}
 
@@ -176,35 +185,36 @@ func TestOldDatabasesGetTheirAccountKeys(t *testing.T) {
 		t.Errorf("keys after the start:\n got %s\nwant %s", got, want)
 	}
 	// The oldest member logs in in any case; the name cannot be taken again.
-	data := mustDo(t, "", logInOp, map[string]any{"l": fmt.Sprintf("legacy-%d", n), "p": "old password"}, 1)
-	if at(data, "logIn.user.id") != relay.ID("User", strconv.FormatInt(base, 10)) {
-		t.Errorf("logIn: %v, want the oldest Legacy", at(data, "logIn.user"))
+	resp := ask(t, clientFrom("127.0.0.1"), loginServer(t), accountLogInOp, map[string]any{"l": fmt.Sprintf("legacy-%d", n), "p": "old password"})
+	var data map[string]any
+	json.Unmarshal(resp.Data, &data)
+	if outcome(resp) != "OK" || at(data, "logIn.user.id") != relay.ID("User", strconv.FormatInt(base, 10)) {
+		t.Errorf("logIn: %s %v, want the oldest Legacy", outcome(resp), at(data, "logIn.user"))
 	}
-	wantError(t, "", signUpOp, map[string]any{"u": fmt.Sprintf("lEgAcY-%d", n), "e": fmt.Sprintf("new.%d@example.org", n), "p": "correct horse"}, "CONFLICT")
+	wantError(t, "", accountSignUpOp, map[string]any{"u": fmt.Sprintf("lEgAcY-%d", n), "e": fmt.Sprintf("new.%d@example.org", n), "p": "correct horse"}, "CONFLICT")
 }
 
 // bcrypt reads 72 bytes of a password. signUp refuses longer ones, and logIn never lets a
 // longer one pass for the 72-byte password it starts with: same answer, same bcrypt work, as
 // any wrong password.
 func TestPasswordsPastSeventyTwoBytes(t *testing.T) {
-	url := accountServer(t, func(c *config) { c.login = limits.LoginConfig{AddressBurst: 1000, AccountBurst: 1000} })
-	c := clientFrom("127.0.0.1")
+	url, c := loginServer(t), clientFrom("127.0.0.1")
 	n := userSeq.Add(1)
 	name := fmt.Sprintf("long-%d", n)
 	password := strings.Repeat("x", 64) + "12345678" // 72 bytes
-	if got := outcome(ask(t, c, url, signUpOp, map[string]any{"u": name, "e": name + "@example.org", "p": password})); got != "OK" {
+	if got := outcome(ask(t, c, url, accountSignUpOp, map[string]any{"u": name, "e": name + "@example.org", "p": password})); got != "OK" {
 		t.Fatalf("signUp with a 72-byte password: %s", got)
 	}
-	tooLong := ask(t, c, url, signUpOp, map[string]any{"u": name + "b", "e": name + "b@example.org", "p": password + "y"})
+	tooLong := ask(t, c, url, accountSignUpOp, map[string]any{"u": name + "b", "e": name + "b@example.org", "p": password + "y"})
 	if outcome(tooLong) != "BAD_USER_INPUT" || !strings.Contains(tooLong.Errors[0].Message, "72 bytes") {
 		t.Errorf("signUp with 73 bytes: %+v, want BAD_USER_INPUT about 72 bytes", tooLong.Errors)
 	}
 
-	if got := outcome(ask(t, c, url, logInOp, map[string]any{"l": name, "p": password})); got != "OK" {
+	if got := outcome(ask(t, c, url, accountLogInOp, map[string]any{"l": name, "p": password})); got != "OK" {
 		t.Fatalf("logIn with the password: %s", got)
 	}
-	wrong := ask(t, c, url, logInOp, map[string]any{"l": name, "p": "a wrong password"})
-	longer := ask(t, c, url, logInOp, map[string]any{"l": name, "p": password + "tail"}) // 76 bytes, first 72 right
+	wrong := ask(t, c, url, accountLogInOp, map[string]any{"l": name, "p": "a wrong password"})
+	longer := ask(t, c, url, accountLogInOp, map[string]any{"l": name, "p": password + "tail"}) // 76 bytes, first 72 right
 	if outcome(longer) != "UNAUTHENTICATED" || outcome(wrong) != "UNAUTHENTICATED" || longer.Errors[0].Message != wrong.Errors[0].Message {
 		t.Fatalf("76-byte password: %+v; wrong password: %+v; want the same UNAUTHENTICATED answer", longer.Errors, wrong.Errors)
 	}
@@ -214,7 +224,7 @@ func TestPasswordsPastSeventyTwoBytes(t *testing.T) {
 	measure := func(p string) time.Duration {
 		start := time.Now()
 		for range 3 {
-			ask(t, c, url, logInOp, map[string]any{"l": name, "p": p})
+			ask(t, c, url, accountLogInOp, map[string]any{"l": name, "p": p})
 		}
 		return time.Since(start) / 3
 	}
@@ -250,7 +260,7 @@ func TestSignUpIsRateLimitedPerAddress(t *testing.T) {
 		{"another address has its own budget", there, name("other"), name("other") + "@example.org", "OK", true},
 	}
 	for _, s := range steps {
-		resp := ask(t, s.c, url, signUpOp, map[string]any{"u": s.u, "e": s.e, "p": "correct horse"})
+		resp := ask(t, s.c, url, accountSignUpOp, map[string]any{"u": s.u, "e": s.e, "p": "correct horse"})
 		if got := outcome(resp); got != s.want {
 			t.Fatalf("%s: %s (%+v), want %s", s.what, got, resp.Errors, s.want)
 		}
@@ -279,7 +289,7 @@ func TestGuessesCannotLockTheOwnerOut(t *testing.T) {
 	owner, attacker := clientFrom("127.0.0.1"), clientFrom("127.0.0.2")
 	n := userSeq.Add(1)
 	name, email := fmt.Sprintf("Owner-%d", n), fmt.Sprintf("owner.%d@example.org", n)
-	if got := outcome(ask(t, owner, url, signUpOp, map[string]any{"u": name, "e": email, "p": "correct horse"})); got != "OK" {
+	if got := outcome(ask(t, owner, url, accountSignUpOp, map[string]any{"u": name, "e": email, "p": "correct horse"})); got != "OK" {
 		t.Fatalf("signUp: %s", got)
 	}
 	guesses := []struct{ login, want string }{
@@ -290,15 +300,15 @@ func TestGuessesCannotLockTheOwnerOut(t *testing.T) {
 		{fmt.Sprintf("nobody-%d", n), "UNAUTHENTICATED"},
 	}
 	for i, g := range guesses {
-		if got := outcome(ask(t, attacker, url, logInOp, map[string]any{"l": g.login, "p": "a wrong guess"})); got != g.want {
+		if got := outcome(ask(t, attacker, url, accountLogInOp, map[string]any{"l": g.login, "p": "a wrong guess"})); got != g.want {
 			t.Fatalf("guess %d (%s): %s, want %s", i+1, g.login, got, g.want)
 		}
 	}
-	if got := outcome(ask(t, attacker, url, logInOp, map[string]any{"l": name, "p": "correct horse"})); got != "RATE_LIMITED" {
+	if got := outcome(ask(t, attacker, url, accountLogInOp, map[string]any{"l": name, "p": "correct horse"})); got != "RATE_LIMITED" {
 		t.Errorf("the attacker's address, right password: %s, want RATE_LIMITED until its bucket refills", got)
 	}
 	for _, login := range []string{name, email} {
-		if got := outcome(ask(t, owner, url, logInOp, map[string]any{"l": login, "p": "correct horse"})); got != "OK" {
+		if got := outcome(ask(t, owner, url, accountLogInOp, map[string]any{"l": login, "p": "correct horse"})); got != "OK" {
 			t.Errorf("the owner, from its own address, as %s: %s, want OK", login, got)
 		}
 	}
