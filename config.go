@@ -31,6 +31,7 @@ type config struct {
 	shutdownTimeout time.Duration
 	corsOrigins     []string // CORS_ALLOWED_ORIGINS; nil: any origin, without credentials
 	login           limits.LoginConfig
+	signUp          limits.SignUpConfig
 }
 
 func loadConfig() (config, error) {
@@ -46,6 +47,7 @@ func loadConfig() (config, error) {
 		dataDir: env("NEO4J_DATA_DIR", ".neo4j-data"),
 		graphql: graph.DefaultOptions(),
 		login:   limits.DefaultLoginConfig,
+		signUp:  limits.DefaultSignUpConfig,
 	}
 	cfg.bundled = cfg.neo4j.URI == ""
 	cfg.graphql.Introspection = !cfg.production
@@ -59,7 +61,7 @@ func loadConfig() (config, error) {
 			}
 		}
 	}
-	var loginPerAddress, loginPerAccount int
+	var loginPerAddress, loginPerAccount, signUpsPerHour int
 	p := parser{}
 	p.int("NEO4J_BUNDLED_PORT", &cfg.bundledPort, 0, 65535, 0)
 	p.int("FILMGRAPH_MAX_DEPTH", &cfg.graphql.MaxDepth, 0, 1000, cfg.graphql.MaxDepth)
@@ -92,6 +94,8 @@ func loadConfig() (config, error) {
 	cfg.neo4j.RequestTimeout = cfg.requestTimeout
 	cfg.login.AddressEvery, cfg.login.AddressBurst = time.Minute/time.Duration(loginPerAddress), loginPerAddress
 	cfg.login.AccountEvery, cfg.login.AccountBurst = time.Minute/time.Duration(loginPerAccount), loginPerAccount
+	p.int("FILMGRAPH_SIGNUPS_PER_HOUR_PER_ADDRESS", &signUpsPerHour, 1, 1e6, 5)
+	cfg.signUp.Every, cfg.signUp.Burst = time.Hour/time.Duration(signUpsPerHour), signUpsPerHour
 	return cfg, p.err
 }
 

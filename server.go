@@ -170,7 +170,12 @@ func ensureSeeded(ctx context.Context, log *slog.Logger, cfg config, db *store.S
 	}
 	switch {
 	case seeded:
-		return nil
+		// A database seeded by an older filmgraph lacks the case-insensitive account keys.
+		unkeyed, err := seed.EnsureAccountKeys(ctx, db.Driver(), db.Database())
+		if len(unkeyed) > 0 {
+			log.Warn("users share a case-insensitive username or email with an older member and cannot log in until renamed", "usernames", unkeyed)
+		}
+		return err
 	case cfg.bundled:
 		log.Info("loading the bundled seed (first start only)")
 		_, err := seed.Load(ctx, db.Driver(), db.Database(), os.Stderr)
@@ -212,7 +217,8 @@ type server struct {
 // timeout; subscriptions over WebSocket there too), the web pages at / (GraphiQL, the demo
 // movie page and widget), /healthz, /readyz and /metrics.
 func (s *server) routes() http.Handler {
-	resolver := &graph.Resolver{Store: s.db, Auth: s.issuer, Login: limits.NewLoginLimiter(s.cfg.login), Events: liveEvents}
+	resolver := &graph.Resolver{Store: s.db, Auth: s.issuer, Login: limits.NewLoginLimiter(s.cfg.login),
+		SignUps: limits.NewSignUpLimiter(s.cfg.signUp), Events: liveEvents}
 	gql := graph.NewHandler(resolver, s.log, s.cfg.graphql)
 	gql = s.issuer.Middleware(gql)
 	gql = limits.Body(s.cfg.maxBodyBytes, gql)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -29,7 +30,7 @@ import (
 var (
 	testServer *httptest.Server
 	testStore  *store.Store
-	testConfig config // the defaults, as loadConfig reads them
+	testConfig config // the defaults, as loadConfig reads them, but for the sign-up limit
 )
 
 func TestMain(m *testing.M) {
@@ -43,6 +44,9 @@ func TestMain(m *testing.M) {
 			if _, err := seed.Load(ctx, d, neo4jtest.Database(), nil); err != nil {
 				return err
 			}
+		}
+		if _, err := seed.EnsureAccountKeys(ctx, d, neo4jtest.Database()); err != nil { // as the server's start does
+			return err
 		}
 		if err := setupRecommendations(ctx, d); err != nil {
 			return err
@@ -58,6 +62,9 @@ func TestMain(m *testing.M) {
 		if err != nil {
 			return err
 		}
+		// The suite signs up hundreds of members, all from 127.0.0.1; the sign-up limit is
+		// tested on servers of its own (hostile_accounts_test.go).
+		testConfig.signUp.Burst = 1 << 20
 		// Errors the server logs (warnings and worse) show in the test output.
 		testLog := observe.NewLogger(os.Stderr, false, slog.LevelWarn)
 		testServer = httptest.NewServer((&server{log: testLog, db: testStore, cfg: testConfig, issuer: testIssuer}).routes())
@@ -324,6 +331,50 @@ func TestBadInputIsCoded(t *testing.T) {
 			}
 			if len(resp.Errors) != 1 || resp.codes()[0] != "BAD_USER_INPUT" || !strings.Contains(resp.Errors[0].Message, tc.mention) {
 				t.Fatalf("got errors %+v, want one BAD_USER_INPUT mentioning %q", resp.Errors, tc.mention)
+			}
+		})
+	}
+}
+
+// Cursors are opaque, but a client can forge one: every offset that this API never hands
+// out (past the maximum, overflowing, negative, not a number, not canonical) is refused as
+// BAD_USER_INPUT on every kind of connection, never run as a Cypher SKIP.
+func TestForgedCursorsAreBadInput(t *testing.T) {
+	forge := func(raw string) string { return base64.RawURLEncoding.EncodeToString([]byte(raw)) }
+	movie, person := relay.ID("Movie", "80969"), relay.ID("Person", "1")
+	connections := map[string]string{
+		"movies":         `query($after: String) { movies(after: $after) { edges { cursor } } }`,
+		"people":         `query($after: String) { people(after: $after) { edges { cursor } } }`,
+		"genres":         `query($after: String) { genres(after: $after) { edges { cursor } } }`,
+		"genre movies":   `query($after: String) { genre(name: "Drama") { movies(after: $after) { edges { cursor } } } }`,
+		"film reviews":   `query($after: String) { movie(id: "` + movie + `") { reviews(after: $after) { edges { cursor } } } }`,
+		"recommended":    `query($after: String) { movie(id: "` + movie + `") { recommended(after: $after) { edges { cursor } } } }`,
+		"acting credits": `query($after: String) { node(id: "` + person + `") { ... on Person { actedIn(after: $after) { edges { cursor } } } } }`,
+	}
+	forged := map[string]string{
+		"max int64":        forge("offset:9223372036854775807"),
+		"beyond int64":     forge("offset:99999999999999999999"),
+		"past the maximum": forge("offset:1000001"),
+		"negative":         forge("offset:-1"),
+		"not a number":     forge("offset:abc"),
+		"signed":           forge("offset:+5"),
+		"empty offset":     forge("offset:"),
+	}
+	for conn, query := range connections {
+		for name, cursor := range forged {
+			t.Run(conn+"/"+name, func(t *testing.T) {
+				status, resp, _ := post(t, query, map[string]any{"after": cursor})
+				if status != http.StatusOK || len(resp.Errors) != 1 || resp.codes()[0] != "BAD_USER_INPUT" ||
+					!strings.Contains(resp.Errors[0].Message, "not a valid cursor") {
+					t.Fatalf("status %d, errors %+v, want one BAD_USER_INPUT about the cursor", status, resp.Errors)
+				}
+			})
+		}
+		// The largest accepted offset is a page past the end: empty, not an error.
+		t.Run(conn+"/at the maximum", func(t *testing.T) {
+			status, resp, _ := post(t, query, map[string]any{"after": forge("offset:1000000")})
+			if status != http.StatusOK || len(resp.Errors) != 0 || strings.Contains(string(resp.Data), "cursor\":") {
+				t.Fatalf("status %d, errors %+v, data %s: want an empty page", status, resp.Errors, resp.Data)
 			}
 		})
 	}

@@ -32,7 +32,8 @@ const (
 	RequestTooLarge Code = "REQUEST_TOO_LARGE"
 	// Timeout: the request did not finish within FILMGRAPH_REQUEST_TIMEOUT.
 	Timeout Code = "TIMEOUT"
-	// RateLimited: too many attempts (log-ins) from one client address or for one account.
+	// RateLimited: too many attempts from one client address (log-ins, sign-ups) or on one
+	// account from one address (log-ins); the message says how many seconds to wait.
 	RateLimited Code = "RATE_LIMITED"
 	// PersistedQueryNotFound: an automatic persisted query hash the server does not know
 	// (yet); the client then sends the query text with its hash (gqlgen's APQ code).

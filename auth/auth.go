@@ -63,6 +63,11 @@ func Require(ctx context.Context) (Viewer, error) {
 // BcryptCost is the work factor of stored password hashes.
 const BcryptCost = 11
 
+// MaxPasswordBytes is the longest password bcrypt reads whole: it ignores every byte past
+// the 72nd, so a longer password would be equal to all others sharing its first 72 bytes.
+// signUp refuses longer ones, and CheckPassword never accepts them.
+const MaxPasswordBytes = 72
+
 // HashPassword returns the bcrypt hash of password.
 func HashPassword(password string) (string, error) {
 	h, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
@@ -75,13 +80,15 @@ var (
 )
 
 // CheckPassword reports whether password matches hash. A nil hash (unknown user, or a
-// user without a password) is compared against a dummy hash of the same cost, so both
-// paths take the same time and the caller answers both with the same message.
+// user without a password) and a password longer than MaxPasswordBytes (which bcrypt would
+// compare by its first 72 bytes only) are compared against a dummy hash of the same cost
+// instead, so every path takes the same time and the caller answers all with the same
+// message.
 func CheckPassword(hash *string, password string) bool {
 	dummyOnce.Do(func() {
 		dummyHash, _ = bcrypt.GenerateFromPassword([]byte(rand.Text()), BcryptCost)
 	})
-	if hash == nil || *hash == "" {
+	if hash == nil || *hash == "" || len(password) > MaxPasswordBytes {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return false
 	}

@@ -44,6 +44,12 @@ func TestPasswords(t *testing.T) {
 	if !CheckPassword(&h, "correct horse") || CheckPassword(&h, "wrong horse") || CheckPassword(nil, "correct horse") {
 		t.Error("CheckPassword")
 	}
+	// bcrypt reads 72 bytes: a longer password sharing them must not pass for the stored one.
+	long := strings.Repeat("p", MaxPasswordBytes)
+	h, _ = HashPassword(long)
+	if !CheckPassword(&h, long) || CheckPassword(&h, long+"tail") {
+		t.Error("a password past 72 bytes was accepted by its first 72")
+	}
 }
 
 func TestMiddleware(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -321,11 +320,14 @@ const (
 )
 
 // LogIn returns the statement for the current field (an AuthPayload) of the member whose
-// username or email is login, carrying the password hash and role under KeyPasswordHash
-// and KeyRole for the caller to check before answering. No row when nobody matches.
-func LogIn(ctx context.Context, login string) (Statement, error) {
+// username or email has the key loginKey (auth.IdentityKey), carrying the password hash and
+// role under KeyPasswordHash and KeyRole for the caller to check before answering. No row
+// when nobody matches. Usernames cannot hold an `@` and emails must, so one key matches
+// one member at most.
+func LogIn(ctx context.Context, loginKey string) (Statement, error) {
 	b := newBuilder(ctx)
-	match := "MATCH (this:User) WHERE this.username = " + b.param(login) + " OR this.email = " + b.param(strings.ToLower(login))
+	key := b.param(loginKey)
+	match := "MATCH (this:User) WHERE this.usernameKey = " + key + " OR this.emailKey = " + key
 	proj, err := b.project(authPayloadType, scope{node: "this"}, graphql.GetFieldContext(ctx).Field.Selections)
 	if err != nil {
 		return Statement{}, err

@@ -12,12 +12,16 @@ import (
 	"filmgraph/cypher"
 	"filmgraph/graph/model"
 	"filmgraph/store"
+	"strconv"
 )
 
 // SignUp is the resolver for the signUp field.
 func (r *mutationResolver) SignUp(ctx context.Context, username string, email string, password string) (*model.AuthPayload, error) {
 	email, err := validateSignUp(username, email, password)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.SignUps.Check(ctx); err != nil {
 		return nil, err
 	}
 	hash, err := auth.HashPassword(password)
@@ -33,11 +37,17 @@ func (r *mutationResolver) SignUp(ctx context.Context, username string, email st
 
 // LogIn is the resolver for the logIn field.
 func (r *mutationResolver) LogIn(ctx context.Context, usernameOrEmail string, password string) (*model.AuthPayload, error) {
-	if err := r.Login.Check(ctx, usernameOrEmail); err != nil {
-		return nil, err
-	}
 	rec, err := r.Store.LogIn(ctx, usernameOrEmail)
 	if err != nil {
+		return nil, err
+	}
+	// The limit's account is the member (by id), so its username and email share one
+	// bucket; an unknown login gets a bucket of its own, refused the same way.
+	account := "login:" + auth.IdentityKey(usernameOrEmail)
+	if id, known := rec[cypher.KeyID].(int64); known {
+		account = "user:" + strconv.FormatInt(id, 10)
+	}
+	if err := r.Login.Check(ctx, account); err != nil {
 		return nil, err
 	}
 	hash, _ := rec[cypher.KeyPasswordHash].(string)
@@ -124,7 +134,7 @@ func (r *queryResolver) Me(ctx context.Context) (*model.Me, error) {
 	if !ok {
 		return nil, nil
 	}
-	rec, err := read(ctx, r.Store, cypher.Me, v.UserID)
+	rec, err := readForViewer(ctx, r.Store, cypher.Me, v.UserID)
 	return model.NewMe(rec), err
 }
 

@@ -2080,11 +2080,12 @@ extend type Query {
 extend type Mutation {
   """
   Create an account and log in. username: 3-32 letters, digits, ` + "`" + `_` + "`" + `, ` + "`" + `-` + "`" + ` or ` + "`" + `.` + "`" + `; email: a
-  valid address; password: at least 8 characters. Errors: BAD_USER_INPUT, CONFLICT (username
-  or email taken).
+  valid address; password: 8 characters to 72 bytes. Usernames and emails are unique in any
+  case and kept as typed. Errors: BAD_USER_INPUT, CONFLICT (username or email taken, in any
+  case), RATE_LIMITED (too many sign-ups from the client's address).
   """
   signUp(username: String!, email: String!, password: String!): AuthPayload!
-  "Log in with a username or email. Errors: UNAUTHENTICATED (one message for any wrong credential)."
+  "Log in with a username or email, in any case. Errors: UNAUTHENTICATED (one message for any wrong credential), RATE_LIMITED."
   logIn(usernameOrEmail: String!, password: String!): AuthPayload!
 
   "Rate a film 1..10 (five stars in half steps); replaces the viewer's earlier rating. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND."

@@ -18,6 +18,16 @@ func read[K any](ctx context.Context, s *store.Store, translate func(context.Con
 	return s.ReadOne(ctx, stmt)
 }
 
+// readForViewer translates the current field, which the viewer viewerID reads of itself,
+// and runs it; a viewer that no longer exists is UNAUTHENTICATED (see store.ReadForViewer).
+func readForViewer(ctx context.Context, s *store.Store, translate func(context.Context, int64) (cypher.Statement, error), viewerID int64) (model.Record, error) {
+	stmt, err := translate(ctx, viewerID)
+	if err != nil {
+		return nil, err
+	}
+	return s.ReadForViewer(ctx, stmt, viewerID)
+}
+
 // readTop translates the current top-level field, which takes no key, and runs it.
 func readTop(ctx context.Context, s *store.Store, translate func(context.Context) (cypher.Statement, error)) (model.Record, error) {
 	stmt, err := translate(ctx)

@@ -17,6 +17,9 @@ type Resolver struct {
 	// Login limits log-in attempts per client address and account; logIn calls
 	// Login.Check before it checks a password.
 	Login *limits.LoginLimiter
+	// SignUps limits sign-ups per client address; signUp calls SignUps.Check after
+	// validating its arguments, before it hashes the password.
+	SignUps *limits.SignUpLimiter
 	// Events carries subscriptions' events; mutations publish to it after they commit.
 	Events events.Broker
 }

@@ -28,7 +28,7 @@ func validateSignUp(username, email, password string) (string, error) {
 	if err != nil || addr.Address != email || addr.Name != "" || !strings.Contains(email[strings.LastIndexByte(email, '@'):], ".") || len(email) > 254 {
 		return "", apperr.New(apperr.BadUserInput, "argument `email` must be an email address such as name@example.org")
 	}
-	if utf8.RuneCountInString(password) < 8 || len(password) > 72 {
+	if utf8.RuneCountInString(password) < 8 || len(password) > auth.MaxPasswordBytes {
 		return "", apperr.New(apperr.BadUserInput, "argument `password` must be 8 to 72 bytes long")
 	}
 	return strings.ToLower(email), nil

@@ -3,7 +3,7 @@ package limits
 import (
 	"context"
 	"math"
-	"strings"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -17,29 +17,32 @@ import (
 // LoginConfig sets the log-in rate limits. Each is a token bucket: Burst attempts at once,
 // refilled at one attempt per Every.
 type LoginConfig struct {
-	// PerAddress limits attempts from one client IP address, whatever the account.
+	// PerAddress limits attempts from one client address (an IPv6 client: its /64),
+	// whatever the account: it bounds one guesser's rate.
 	AddressEvery time.Duration
 	AddressBurst int
-	// PerAccount limits attempts on one account (username or email, case-insensitive),
-	// whatever the address: it stops a password guesser spread over many addresses.
+	// PerAccount limits attempts on one account from one client address. Keyed by the pair,
+	// not by the account alone, so that a stranger's wrong guesses cannot lock the owner out:
+	// they spend the stranger's bucket, never the owner's. The account is the member's
+	// identity, so its username and its email share one bucket.
 	AccountEvery time.Duration
 	AccountBurst int
-	// MaxKeys bounds the memory: at most this many addresses and this many accounts are
-	// tracked, the least recently seen forgotten first.
+	// MaxKeys bounds the memory: at most this many addresses and this many (address,
+	// account) pairs are tracked, the least recently seen forgotten first.
 	MaxKeys int
 }
 
 // DefaultLoginConfig allows a burst of 10 attempts per address refilled at one every 6 s
-// (10 a minute), and 5 per account refilled at one every 12 s (5 a minute), tracking up to
-// 10,000 addresses and 10,000 accounts (about 2 MB).
+// (10 a minute), and 5 per account and address refilled at one every 12 s (5 a minute),
+// tracking up to 10,000 addresses and 10,000 pairs (about 2 MB).
 var DefaultLoginConfig = LoginConfig{
 	AddressEvery: 6 * time.Second, AddressBurst: 10,
 	AccountEvery: 12 * time.Second, AccountBurst: 5,
 	MaxKeys: 10000,
 }
 
-// LoginLimiter limits log-in attempts per client address and per account. It is safe for
-// concurrent use.
+// LoginLimiter limits log-in attempts per client address and per (address, account) pair.
+// It is safe for concurrent use.
 type LoginLimiter struct {
 	addresses, accounts *buckets
 }
@@ -68,18 +71,21 @@ func NewLoginLimiter(cfg LoginConfig) *LoginLimiter {
 	}
 }
 
-// Allow takes one attempt from the address's and the account's buckets and reports whether
-// both had one; when not, neither is charged and retryAfter says when to try again.
+// Allow takes one attempt from the address's bucket and from the (address, account) pair's
+// and reports whether both had one; when not, neither is charged and retryAfter says when
+// to try again. account names the member's identity (the caller's choice: its user id when
+// known), compared exactly.
 func (l *LoginLimiter) Allow(address, account string) (ok bool, retryAfter time.Duration) {
 	now := time.Now()
+	address = addressKey(address)
 	byAddress := l.addresses.get(address).ReserveN(now, 1)
-	byAccount := l.accounts.get(normalizeAccount(account)).ReserveN(now, 1)
-	wait := max(delay(byAddress, now), delay(byAccount, now))
+	byPair := l.accounts.get(address+"\x00"+account).ReserveN(now, 1)
+	wait := max(delay(byAddress, now), delay(byPair, now))
 	if wait == 0 {
 		return true, 0
 	}
 	byAddress.CancelAt(now)
-	byAccount.CancelAt(now)
+	byPair.CancelAt(now)
 	return false, wait
 }
 
@@ -91,7 +97,12 @@ func (l *LoginLimiter) Check(ctx context.Context, account string) error {
 	if ok {
 		return nil
 	}
-	return apperr.New(apperr.RateLimited, "too many log-in attempts; try again in %d s", int(math.Ceil(wait.Seconds())))
+	return rateLimited("too many log-in attempts", wait)
+}
+
+// rateLimited is the RATE_LIMITED error of a refusal, with the whole seconds to wait.
+func rateLimited(what string, wait time.Duration) error {
+	return apperr.New(apperr.RateLimited, "%s; try again in %d s", what, int(math.Ceil(wait.Seconds())))
 }
 
 func delay(r *rate.Reservation, now time.Time) time.Duration {
@@ -101,8 +112,16 @@ func delay(r *rate.Reservation, now time.Time) time.Duration {
 	return r.DelayFrom(now)
 }
 
-func normalizeAccount(account string) string {
-	return strings.ToLower(strings.TrimSpace(account))
+// addressKey is the bucket key of a client address: the address itself, or for IPv6 its
+// /64, since one subscriber usually holds a whole /64 and could otherwise take a fresh
+// bucket per address.
+func addressKey(address string) string {
+	ip, err := netip.ParseAddr(address)
+	if err != nil || !ip.Is6() || ip.Is4In6() {
+		return address
+	}
+	prefix, _ := ip.Prefix(64)
+	return prefix.String()
 }
 
 // buckets is a bounded map from key to token bucket.

@@ -2,6 +2,7 @@ package limits
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -15,13 +16,14 @@ func TestLoginLimiterPerAddressAndPerAccount(t *testing.T) {
 		name, address, account string
 		want                   bool
 	}{
-		{"first attempt", "10.0.0.1", "alice", true},
-		{"second attempt on the account", "10.0.0.1", "Alice ", true}, // same account, normalised
-		{"account bucket empty, even from another address", "10.0.0.2", "alice", false},
-		{"the address still has one attempt for another account", "10.0.0.1", "bob", true},
-		{"address bucket empty", "10.0.0.1", "carol", false},
-		{"refusals charged nothing: carol still has her attempts", "10.0.0.3", "carol", true},
-		{"and 10.0.0.2 still has its own", "10.0.0.2", "dave", true},
+		{"first attempt", "10.0.0.1", "user:1", true},
+		{"second attempt on the account", "10.0.0.1", "user:1", true},
+		{"the pair's bucket is empty", "10.0.0.1", "user:1", false},
+		{"the owner, from another address, is not locked out", "10.0.0.2", "user:1", true},
+		{"the address still has one attempt for another account", "10.0.0.1", "user:2", true},
+		{"address bucket empty", "10.0.0.1", "user:3", false},
+		{"refusals charged nothing: user 3 still has its attempts", "10.0.0.3", "user:3", true},
+		{"and 10.0.0.2 still has its own", "10.0.0.2", "user:4", true},
 	}
 	for _, s := range steps {
 		ok, wait := l.Allow(s.address, s.account)
@@ -31,6 +33,25 @@ func TestLoginLimiterPerAddressAndPerAccount(t *testing.T) {
 		if !ok && wait <= 0 {
 			t.Errorf("%s: refused without a retry delay", s.name)
 		}
+	}
+}
+
+// An IPv6 client holds a whole /64: all of it is one address for the limits.
+func TestLoginLimiterGroupsIPv6By64(t *testing.T) {
+	l := NewLoginLimiter(LoginConfig{AddressEvery: time.Hour, AddressBurst: 2, AccountEvery: time.Hour, AccountBurst: 100})
+	for i, address := range []string{"2001:db8::1", "2001:db8::ffff:2"} {
+		if ok, _ := l.Allow(address, "user:"+strconv.Itoa(i)); !ok {
+			t.Fatalf("attempt %d refused", i+1)
+		}
+	}
+	if ok, _ := l.Allow("2001:db8::3", "user:9"); ok {
+		t.Error("a third address of the same /64 got past the address limit")
+	}
+	if ok, _ := l.Allow("2001:db8:0:1::1", "user:9"); !ok {
+		t.Error("another /64 was refused")
+	}
+	if ok, _ := l.Allow("::ffff:192.0.2.1", "user:9"); !ok {
+		t.Error("an IPv4-mapped address was refused")
 	}
 }
 

@@ -46,9 +46,14 @@ func Cursor(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.Itoa(offset)))
 }
 
+// MaxCursorOffset is the largest offset a cursor may carry: far beyond any connection of
+// the catalogue (the largest, all films, holds about 10,000 at 1x and 100,000 at 10x),
+// and small enough that the item after it (offset+1) can never overflow.
+const MaxCursorOffset = 1_000_000
+
 // ParseCursor returns the offset of the item after which a page starts; a nil cursor
-// means the page starts at the beginning (-1). A cursor that does not decode is a
-// BAD_USER_INPUT error.
+// means the page starts at the beginning (-1). A cursor that does not decode, or whose
+// offset is not a canonical decimal in 0..MaxCursorOffset, is a BAD_USER_INPUT error.
 func ParseCursor(cursor *string) (int, error) {
 	if cursor == nil {
 		return -1, nil
@@ -56,7 +61,9 @@ func ParseCursor(cursor *string) (int, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(*cursor)
 	rest, ok := strings.CutPrefix(string(raw), cursorPrefix)
 	n, convErr := strconv.Atoi(rest)
-	if err != nil || !ok || convErr != nil || n < 0 {
+	// Only what Cursor writes is accepted: no sign, no leading zeros, nothing past the
+	// maximum (9223372036854775807 would overflow the next offset).
+	if err != nil || !ok || convErr != nil || n < 0 || n > MaxCursorOffset || strconv.Itoa(n) != rest {
 		return 0, apperr.New(apperr.BadUserInput, "%q is not a valid cursor: pass a `cursor` or `pageInfo.endCursor` value returned by this API", *cursor)
 	}
 	return n, nil

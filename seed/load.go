@@ -8,6 +8,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"filmgraph/auth"
 	"filmgraph/seed/internal/seedfile"
 )
 
@@ -61,16 +62,17 @@ MERGE (m)-[r:TAGGED]->(t)
 SET r.count = row.count`
 
 	// MovieLens users: epoch seconds become UTC datetimes here, which keeps
-	// the parameters small.
+	// the parameters small. usernameKey is the case-folded username that
+	// uniqueness and log-in go by (auth.IdentityKey).
 	mergeMovieLensUsersCypher = `UNWIND $rows AS row
 MERGE (u:User {userId: row.userId})
 ON CREATE SET u.role = 'USER'
-SET u.username = row.username, u.joinedAt = datetime({epochSeconds: row.joinedAt})`
+SET u.username = row.username, u.usernameKey = row.usernameKey, u.joinedAt = datetime({epochSeconds: row.joinedAt})`
 
 	mergeSiteUsersCypher = `UNWIND $rows AS row
 MERGE (u:User {userId: row.userId})
 ON CREATE SET u.role = row.role
-SET u.username = row.username, u.joinedAt = datetime(row.joinedAt)`
+SET u.username = row.username, u.usernameKey = row.usernameKey, u.joinedAt = datetime(row.joinedAt)`
 
 	mergeRatingsCypher = `UNWIND $rows AS row
 MATCH (u:User {userId: row.userId})
@@ -176,6 +178,14 @@ func runSteps(ctx context.Context, d neo4j.DriverWithContext, database string, s
 		}
 		fmt.Fprintf(log, "seed: %-10s %7d rows (%s)\n", st.name, len(st.rows), since(start))
 	}
+	// Users signed up before the account keys existed get theirs too.
+	unkeyed, err := EnsureAccountKeys(ctx, d, database)
+	if err != nil {
+		return Stats{}, err
+	}
+	if len(unkeyed) > 0 {
+		fmt.Fprintf(log, "seed: %d users share a case-insensitive username or email with an older member and cannot log in until renamed: %q\n", len(unkeyed), unkeyed)
+	}
 	stats, err := Count(ctx, d, database)
 	if err != nil {
 		return Stats{}, err
@@ -217,7 +227,7 @@ func (b *bundle) steps(version string, opts Options) []step {
 		tagged = append(tagged, map[string]any{"movieId": t.MovieID, "tag": t.Tag, "count": t.Count})
 	}
 	for _, u := range b.Users {
-		users = append(users, map[string]any{"userId": u.UserID, "username": u.Username, "joinedAt": u.JoinedAt})
+		users = append(users, map[string]any{"userId": u.UserID, "username": u.Username, "usernameKey": auth.IdentityKey(u.Username), "joinedAt": u.JoinedAt})
 	}
 	for _, r := range b.Ratings {
 		if opts.KeepRating != nil && !opts.KeepRating(r) {
@@ -227,7 +237,7 @@ func (b *bundle) steps(version string, opts Options) []step {
 	}
 	var siteUsers, reviews, lists []any
 	for _, u := range b.Site.Users {
-		siteUsers = append(siteUsers, map[string]any{"userId": u.UserID, "username": u.Username, "joinedAt": u.JoinedAt, "role": u.Role})
+		siteUsers = append(siteUsers, map[string]any{"userId": u.UserID, "username": u.Username, "usernameKey": auth.IdentityKey(u.Username), "joinedAt": u.JoinedAt, "role": u.Role})
 	}
 	for _, r := range b.Site.Reviews {
 		reviews = append(reviews, map[string]any{

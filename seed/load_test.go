@@ -239,7 +239,7 @@ func checkSchema(t *testing.T, d neo4j.DriverWithContext, db string) {
 		keys = append(keys, k.(string))
 	}
 	for _, want := range []string{"Movie.movieId", "Person.personId", "Genre.name", "Tag.name", "User.userId", "User.username",
-		"User.email", "Review.reviewId", "Comment.commentId", "UserList.listId", "SynopsisSubmission.submissionId"} {
+		"User.email", "User.usernameKey", "User.emailKey", "Review.reviewId", "Comment.commentId", "UserList.listId", "SynopsisSubmission.submissionId"} {
 		if !slices.Contains(keys, want) {
 			t.Errorf("no uniqueness constraint on %s (have %q)", want, keys)
 		}
@@ -405,6 +405,12 @@ RETURN u.username AS name, u.role AS role, u.joinedAt = firstRating AS joinedAtF
 	u = recs[0].AsMap()
 	if u["name"] != "ml-1" || u["role"] != "USER" || u["joinedAtFirstRating"] != true || u["noPassword"] != true {
 		t.Errorf("user 1 %v", u)
+	}
+	// Every member has its case-insensitive key; the seed's names are ASCII, so it is the
+	// lower-cased name.
+	recs = query(t, d, db, `MATCH (u:User) WHERE u.usernameKey IS NULL OR u.usernameKey <> toLower(u.username) RETURN count(*) AS n`, nil)
+	if n, _ := recs[0].Get("n"); n != int64(0) {
+		t.Errorf("%v members without their username key", n)
 	}
 	recs = query(t, d, db, `MATCH (s:Sequence {name: 'user'}) MATCH (u:User) RETURN s.next AS next, max(u.userId) AS maxId`, nil)
 	if len(recs) != 1 {

@@ -19,6 +19,7 @@ var schemaStatements = []string{
 	`CREATE CONSTRAINT user_userId IF NOT EXISTS FOR (n:User) REQUIRE n.userId IS UNIQUE`,
 	`CREATE CONSTRAINT user_username IF NOT EXISTS FOR (n:User) REQUIRE n.username IS UNIQUE`,
 	`CREATE CONSTRAINT user_email IF NOT EXISTS FOR (n:User) REQUIRE n.email IS UNIQUE`,
+	accountKeyConstraints[0], accountKeyConstraints[1],
 	`CREATE CONSTRAINT review_reviewId IF NOT EXISTS FOR (n:Review) REQUIRE n.reviewId IS UNIQUE`,
 	`CREATE CONSTRAINT comment_commentId IF NOT EXISTS FOR (n:Comment) REQUIRE n.commentId IS UNIQUE`,
 	`CREATE CONSTRAINT userList_listId IF NOT EXISTS FOR (n:UserList) REQUIRE n.listId IS UNIQUE`,
@@ -43,6 +44,13 @@ var schemaStatements = []string{
 		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}}",
 }
 
+// accountKeyConstraints make usernames and emails unique whatever their case
+// (auth.IdentityKey); EnsureAccountKeys also runs them, on databases seeded before them.
+var accountKeyConstraints = []string{
+	`CREATE CONSTRAINT user_usernameKey IF NOT EXISTS FOR (n:User) REQUIRE n.usernameKey IS UNIQUE`,
+	`CREATE CONSTRAINT user_emailKey IF NOT EXISTS FOR (n:User) REQUIRE n.emailKey IS UNIQUE`,
+}
+
 // indexOnlineTimeoutSeconds bounds the wait for indexes to come online; on
 // an empty database they are online at once, on a full one they populate in
 // seconds.
@@ -54,17 +62,8 @@ const indexOnlineTimeoutSeconds = 300
 func EnsureSchema(ctx context.Context, d neo4j.DriverWithContext, database string) error {
 	s := d.NewSession(ctx, neo4j.SessionConfig{DatabaseName: database, AccessMode: neo4j.AccessModeWrite})
 	defer s.Close(ctx)
-	for _, stmt := range schemaStatements {
-		_, err := s.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-			res, err := tx.Run(ctx, stmt, nil)
-			if err != nil {
-				return nil, err
-			}
-			return res.Consume(ctx)
-		})
-		if err != nil {
-			return fmt.Errorf("seed: schema %q: %w", stmt, err)
-		}
+	if err := runSchema(ctx, s, schemaStatements); err != nil {
+		return err
 	}
 	_, err := s.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		res, err := tx.Run(ctx, "CALL db.awaitIndexes($timeout)", map[string]any{"timeout": indexOnlineTimeoutSeconds})
@@ -75,6 +74,23 @@ func EnsureSchema(ctx context.Context, d neo4j.DriverWithContext, database strin
 	})
 	if err != nil {
 		return fmt.Errorf("seed: waiting for indexes: %w", err)
+	}
+	return nil
+}
+
+// runSchema runs each schema statement in its own transaction.
+func runSchema(ctx context.Context, s neo4j.SessionWithContext, statements []string) error {
+	for _, stmt := range statements {
+		_, err := s.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			res, err := tx.Run(ctx, stmt, nil)
+			if err != nil {
+				return nil, err
+			}
+			return res.Consume(ctx)
+		})
+		if err != nil {
+			return fmt.Errorf("seed: schema %q: %w", stmt, err)
+		}
 	}
 	return nil
 }

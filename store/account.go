@@ -6,6 +6,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"filmgraph/apperr"
+	"filmgraph/auth"
 	"filmgraph/cypher"
 )
 
@@ -18,8 +19,8 @@ import (
 // so concurrent transactions serialise there and each reads the committed value.
 
 // signUpCypher takes the next user id from the 'user' Sequence (locked) and creates the
-// user. A taken username or email violates a uniqueness constraint, which rolls back the
-// whole transaction, counter included.
+// user. A taken username or email, in any case (see auth.IdentityKey), violates a
+// uniqueness constraint on its key, which rolls back the whole transaction, counter included.
 const signUpCypher = `CALL () { MATCH (u:User) RETURN max(u.userId) AS maxUserId }
 MERGE (seq:Sequence {name: 'user'})
 ON CREATE SET seq.next = coalesce(maxUserId, 0) + 1
@@ -27,21 +28,25 @@ SET seq._LOCK_ = true
 REMOVE seq._LOCK_
 WITH seq, seq.next AS userId
 SET seq.next = userId + 1
-CREATE (this:User {userId: userId, username: $username, email: $email, passwordHash: $passwordHash,
+CREATE (this:User {userId: userId, username: $username, usernameKey: $usernameKey,
+                   email: $email, emailKey: $emailKey, passwordHash: $passwordHash,
                    role: 'USER', joinedAt: datetime()})
 WITH this, 'OK' AS status`
 
 // SignUp creates a user with an already hashed password and returns the current field
-// (an AuthPayload) projected over it. CONFLICT when the username or email is taken.
+// (an AuthPayload) projected over it. CONFLICT when the username or email is taken, in
+// any case.
 func (s *Store) SignUp(ctx context.Context, username, email, passwordHash string) (map[string]any, error) {
-	return s.Write(ctx, "AuthPayload", signUpCypher,
-		map[string]any{"username": username, "email": email, "passwordHash": passwordHash}, Outcomes{})
+	return s.Write(ctx, "AuthPayload", signUpCypher, map[string]any{
+		"username": username, "usernameKey": auth.IdentityKey(username),
+		"email": email, "emailKey": auth.IdentityKey(email), "passwordHash": passwordHash,
+	}, Outcomes{})
 }
 
-// LogIn reads the member whose username or email is login, with the password hash and
-// role under cypher.KeyPasswordHash and cypher.KeyRole; nil when nobody matches.
+// LogIn reads the member whose username or email is login, in any case, with the password
+// hash and role under cypher.KeyPasswordHash and cypher.KeyRole; nil when nobody matches.
 func (s *Store) LogIn(ctx context.Context, login string) (map[string]any, error) {
-	stmt, err := cypher.LogIn(ctx, login)
+	stmt, err := cypher.LogIn(ctx, auth.IdentityKey(login))
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -37,7 +38,8 @@ func conflict(err error) error {
 		return nil
 	}
 	if m := constraintProperty.FindStringSubmatch(neoErr.Msg); m != nil {
-		return apperr.Wrap(apperr.Conflict, err, "`"+m[1]+"` is already taken")
+		// usernameKey and emailKey hold the case-folded forms: the client knows the field.
+		return apperr.Wrap(apperr.Conflict, err, "`"+strings.TrimSuffix(m[1], "Key")+"` is already taken")
 	}
 	return apperr.Wrap(apperr.Conflict, err, "this would duplicate an existing entry")
 }
@@ -52,7 +54,9 @@ type Outcomes struct {
 
 // Write builds the statement for writeClause followed by the projection of the current
 // field as typeName (see cypher.AfterWrite), runs it with WriteOne and turns its status
-// into an error by outcomes. It is the one path every mutation takes.
+// into an error by outcomes. It is the one path every mutation takes. A write that acts for
+// a viewer (params["viewerId"]) and fails while that viewer no longer exists is
+// UNAUTHENTICATED, whatever outcomes say (see unlessViewerGone).
 func (s *Store) Write(ctx context.Context, typeName, writeClause string, params map[string]any, outcomes Outcomes) (map[string]any, error) {
 	stmt, err := cypher.AfterWrite(ctx, typeName, writeClause, params)
 	if err != nil {
@@ -62,15 +66,21 @@ func (s *Store) Write(ctx context.Context, typeName, writeClause string, params 
 	switch {
 	case err != nil:
 		return nil, err
-	case !ok:
-		return nil, outcomes.NoRow
 	case status == "OK":
 		return this, nil
 	}
-	if e, known := outcomes.Statuses[status]; known {
-		return nil, e
+	failure := outcomes.NoRow
+	if ok {
+		failure = outcomes.Statuses[status]
+		if failure == nil {
+			failure = apperr.New(apperr.Internal, "internal error")
+		}
 	}
-	return nil, apperr.New(apperr.Internal, "internal error")
+	// A write acting for a viewer that is gone fails whatever it did: say so, one way.
+	if viewer, acting := params["viewerId"].(int64); acting {
+		return nil, s.unlessViewerGone(ctx, viewer, failure)
+	}
+	return nil, failure
 }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
