@@ -32,7 +32,7 @@ type queryGenerator struct {
 // ids of the wrong type and garbage.
 var generatorIDs = []string{
 	relay.ID("Movie", "80969"), relay.ID("Movie", "1"), relay.ID("Movie", "2571"), relay.ID("Movie", "999999999"),
-	relay.ID("Genre", "Science Fiction"), relay.ID("Genre", "Film-Noir"), relay.ID("Person", "999999999"), "not-an-id",
+	relay.ID("Genre", "Science Fiction"), relay.ID("Genre", "Film-Noir"), relay.ID("Person", "2363"), relay.ID("Person", "999999999"), "not-an-id",
 }
 
 func (g *queryGenerator) query() string {
