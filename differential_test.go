@@ -26,7 +26,7 @@ type expected func(t *testing.T, args map[string]any) any
 var independentReads = map[string]expected{
 	"movie":  func(t *testing.T, a map[string]any) any { return nodeOfType(t, "Movie", a["id"]) },
 	"person": func(t *testing.T, a map[string]any) any { return nodeOfType(t, "Person", a["id"]) },
-	"genre":  func(t *testing.T, a map[string]any) any { return genreByName(t, a["name"].(string)) },
+	"genre":  func(t *testing.T, a map[string]any) any { return node(t, "Genre", a["name"].(string)) },
 	"node":   func(t *testing.T, a map[string]any) any { return nodeOfType(t, "", a["id"]) },
 	"nodes": func(t *testing.T, a map[string]any) any {
 		var nodes []any
@@ -81,8 +81,6 @@ func nodeOfType(t *testing.T, want string, id any) any {
 	}
 	return node(t, typeName, key)
 }
-
-func genreByName(t *testing.T, name string) any { return node(t, "Genre", name) }
 
 // node reads one node by type and key (a string; numeric for films and people).
 func node(t *testing.T, typeName, key string) any {
