@@ -57,37 +57,38 @@ func logInCode(t *testing.T, url, login, password string) (string, int64) {
 // RATE_LIMITED past them, without a database statement and even for the right password.
 func TestLogInIsRateLimitedOverHTTP(t *testing.T) {
 	member := signUp(t, "limited")
+	// One attempt a minute: the refused attempts follow the first one closer than that
+	// however slow the machine (one bcrypt check), and cost no check themselves.
 	t.Run("per address", func(t *testing.T) {
 		url := serverWithSettings(t, map[string]string{
-			"FILMGRAPH_LOGIN_PER_MINUTE_PER_ADDRESS": "2", "FILMGRAPH_LOGIN_PER_MINUTE_PER_ACCOUNT": "1000",
+			"FILMGRAPH_LOGIN_PER_MINUTE_PER_ADDRESS": "1", "FILMGRAPH_LOGIN_PER_MINUTE_PER_ACCOUNT": "1000",
 		})
 		var got []string
-		for _, login := range []string{"nobody-1", "nobody-2", "nobody-3", member.Username} {
+		for _, login := range []string{"nobody-1", "nobody-2", member.Username} {
 			code, trips := logInCode(t, url, login, "correct horse")
 			if code == "RATE_LIMITED" && trips != 0 {
 				t.Errorf("a refused attempt cost %d database statements", trips)
 			}
 			got = append(got, code)
 		}
-		if want := []string{"UNAUTHENTICATED", "UNAUTHENTICATED", "RATE_LIMITED", "RATE_LIMITED"}; !slices.Equal(got, want) {
+		if want := []string{"UNAUTHENTICATED", "RATE_LIMITED", "RATE_LIMITED"}; !slices.Equal(got, want) {
 			t.Errorf("codes %q, want %q (the last one with the right password)", got, want)
 		}
 	})
 	t.Run("per account", func(t *testing.T) {
 		url := serverWithSettings(t, map[string]string{
-			"FILMGRAPH_LOGIN_PER_MINUTE_PER_ADDRESS": "1000", "FILMGRAPH_LOGIN_PER_MINUTE_PER_ACCOUNT": "2",
+			"FILMGRAPH_LOGIN_PER_MINUTE_PER_ADDRESS": "1000", "FILMGRAPH_LOGIN_PER_MINUTE_PER_ACCOUNT": "1",
 		})
 		var got []string
 		for _, attempt := range []struct{ login, password string }{
-			{member.Username, "wrong guess 1"},
-			{member.Username, "wrong guess 2"},
+			{member.Username, "wrong guess"},
 			{strings.ToUpper(member.Username), "correct horse"}, // the same account, whatever the case
 			{"nobody-else", "wrong guess"},                      // another account still has its attempts
 		} {
 			code, _ := logInCode(t, url, attempt.login, attempt.password)
 			got = append(got, code)
 		}
-		if want := []string{"UNAUTHENTICATED", "UNAUTHENTICATED", "RATE_LIMITED", "UNAUTHENTICATED"}; !slices.Equal(got, want) {
+		if want := []string{"UNAUTHENTICATED", "RATE_LIMITED", "UNAUTHENTICATED"}; !slices.Equal(got, want) {
 			t.Errorf("codes %q, want %q", got, want)
 		}
 	})
