@@ -15,6 +15,8 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"filmgraph/internal/testenv"
 )
 
 // The browser test drives Debian's chromium (no browser download) through chromedp against
@@ -63,7 +65,7 @@ func newBrowser(t *testing.T) (newSession func() context.Context) {
 	t.Helper()
 	exe := browserPath()
 	if exe == "" {
-		t.Skip("chromium is not installed (apt-get install -y chromium, as .ci/run does): browser test skipped")
+		testenv.Missing(t, "chromium is not installed (apt-get install -y chromium, as .ci/run does)")
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),

@@ -32,7 +32,7 @@ type queryGenerator struct {
 // ids of the wrong type and garbage.
 var generatorIDs = []string{
 	relay.ID("Movie", "80969"), relay.ID("Movie", "1"), relay.ID("Movie", "2571"), relay.ID("Movie", "999999999"),
-	relay.ID("Genre", "Science Fiction"), relay.ID("Genre", "Film-Noir"), relay.ID("Person", "999999999"), "not-an-id",
+	relay.ID("Genre", "Science Fiction"), relay.ID("Genre", "Film-Noir"), relay.ID("Person", "2363"), relay.ID("Person", "999999999"), "not-an-id",
 }
 
 func (g *queryGenerator) query() string {
@@ -130,7 +130,8 @@ func (g *queryGenerator) arguments(f *ast.FieldDefinition) string {
 // TestRandomValidQueries sends random valid queries, nested up to the depth limit, and
 // requires each to answer 200 with data or errors (a failed non-null field nulls the whole
 // data, as GraphQL says), every error coded BAD_USER_INPUT (the deliberately bad arguments) or UNAUTHENTICATED (the viewer's own fields),
-// and no more database round trips than top-level fields.
+// no more database round trips than top-level fields, and every value of a top-level field
+// equal to what an independent Cypher query reads (differential_test.go).
 // FILMGRAPH_GENERATOR_SEED replays a run.
 func TestRandomValidQueries(t *testing.T) {
 	seed := uint64(rand.Int64())
@@ -144,7 +145,7 @@ func TestRandomValidQueries(t *testing.T) {
 	if testing.Short() {
 		n = 30
 	}
-	sent, overBudget, depths := 0, 0, map[int]int{}
+	sent, overBudget, compared, depths := 0, 0, 0, map[int]int{}
 	for sent < n {
 		g.maxDepth = 2 + g.rnd.IntN(testConfig.graphql.MaxDepth-1)
 		query := g.query()
@@ -173,6 +174,15 @@ func TestRandomValidQueries(t *testing.T) {
 		if top := len(doc.Operations[0].SelectionSet); trips > int64(top) {
 			t.Errorf("%d round trips for %d top-level fields\n%s", trips, top, query)
 		}
+		before := compared
+		compared += checkAgainstCypher(t, doc.Operations[0], resp)
+		if t.Failed() {
+			t.Fatalf("%d values compared; the query was:\n%s", compared-before, query)
+		}
 	}
-	t.Logf("%d queries answered (depth limits %v); %d over the complexity or alias budget not sent", sent, depths, overBudget)
+	if compared == 0 {
+		t.Error("no value was compared with an independent Cypher query")
+	}
+	t.Logf("%d queries answered (depth limits %v), %d values compared with independent Cypher; %d over the complexity or alias budget not sent",
+		sent, depths, compared, overBudget)
 }

@@ -30,7 +30,7 @@ import (
 var (
 	testServer *httptest.Server
 	testStore  *store.Store
-	testConfig config // the defaults, as loadConfig reads them, but for the sign-up limit
+	testConfig config // the defaults, as loadConfig reads them, but for the log-in and sign-up limits
 )
 
 func TestMain(m *testing.M) {
@@ -58,6 +58,10 @@ func TestMain(m *testing.M) {
 		if err != nil {
 			return err
 		}
+		// The shared server's log-in limits leave room for every test's attempts, whatever
+		// their order: the limits are tested on servers of their own (ratelimit_test.go).
+		os.Setenv("FILMGRAPH_LOGIN_PER_MINUTE_PER_ADDRESS", "1000")
+		os.Setenv("FILMGRAPH_LOGIN_PER_MINUTE_PER_ACCOUNT", "1000")
 		testConfig, err = loadConfig()
 		if err != nil {
 			return err

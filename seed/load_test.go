@@ -17,6 +17,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"filmgraph/internal/neo4jtest"
+	"filmgraph/internal/testenv"
 	"filmgraph/seed"
 )
 
@@ -363,12 +364,19 @@ RETURN u.username AS by, r.score AS score, r.addedAt AS added, r.text AS text`, 
 }
 
 // pageReview returns the review paragraphs of the reference page when the
-// shared folder is beside the repository, else nil.
+// shared folder is beside the repository, else nil (in CI it must be there).
 func pageReview(t *testing.T) []string {
-	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "reference", "movie-page.txt"))
+	dir, err := testenv.FindShared()
 	if err != nil {
+		if testenv.InCI() {
+			t.Fatalf("reference page: shared data folder: %v (CI=true: it must be there)", err)
+		}
 		t.Logf("reference page not found, review checked against its known text only: %v", err)
 		return nil
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "reference", "movie-page.txt"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	page := string(b)
 	start := strings.Index(page, "Added: October 28, 2010\n")

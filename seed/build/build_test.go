@@ -11,28 +11,15 @@ import (
 	"strings"
 	"testing"
 
+	"filmgraph/internal/testenv"
 	"filmgraph/seed/internal/seedfile"
 )
-
-// sharedDir is the shared folder beside the repository (FILMGRAPH_SHARED
-// overrides); tests that need the inputs skip without it.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("FILMGRAPH_SHARED")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "data", "README.md")); err != nil {
-		t.Skipf("no shared data at %s: %v", dir, err)
-	}
-	return dir
-}
 
 // TestBuildDeterministic builds twice and checks the outputs are the same
 // bytes, and the same as the checked-in seed/data (so the data is never
 // stale against its program).
 func TestBuildDeterministic(t *testing.T) {
-	shared := sharedDir(t)
+	shared := testenv.SharedDir(t)
 	first, _, _, err := build(shared)
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +59,7 @@ func TestBuildDeterministic(t *testing.T) {
 
 // TestBuildReferenceFilm checks the reference page's film in the built data.
 func TestBuildReferenceFilm(t *testing.T) {
-	shared := sharedDir(t)
+	shared := testenv.SharedDir(t)
 	files, ds, _, err := build(shared)
 	if err != nil {
 		t.Fatal(err)
@@ -157,7 +144,7 @@ func TestChecksumMismatch(t *testing.T) {
 // TestReadReferencePageRejectsDrift: the page facts in reference.go must
 // all be on the page.
 func TestReadReferencePageRejectsDrift(t *testing.T) {
-	page := filepath.Join(sharedDir(t), "reference", "movie-page.txt")
+	page := filepath.Join(testenv.SharedDir(t), "reference", "movie-page.txt")
 	b, err := os.ReadFile(page)
 	if err != nil {
 		t.Fatal(err)
