@@ -277,6 +277,23 @@ func TestUnknownIDsAreNull(t *testing.T) {
 	}
 }
 
+// Clients that build ids themselves (btoa, graphql-relay-js's toGlobalId) send padded
+// standard base64; the API answers with its own form, so caches key the film the same way.
+func TestPaddedIDsFindTheFilm(t *testing.T) {
+	for id, movieLensID := range map[string]int64{"TW92aWU6ODA5Njk=": 80969, "TW92aWU6MjU3MQ==": 2571, "TW92aWU6MQ==": 1} {
+		var data struct {
+			Movie *struct{ ID, Title string } `json:"movie"`
+			Node  *struct{ ID string }        `json:"node"`
+		}
+		mustQuery(t, `query($id: ID!) { movie(id: $id) { id title } node(id: $id) { id } }`, map[string]any{"id": id}, &data)
+		want := cypherRows(t, `MATCH (m:Movie {movieId: $n}) RETURN m.title AS title`, map[string]any{"n": movieLensID})[0]["title"]
+		canonical := strings.TrimRight(id, "=")
+		if data.Movie == nil || data.Movie.Title != want || data.Movie.ID != canonical || data.Node == nil || data.Node.ID != canonical {
+			t.Errorf("%s: got %+v, %+v; want %q with id %s", id, data.Movie, data.Node, want, canonical)
+		}
+	}
+}
+
 func TestNodeResolvesEveryEntityType(t *testing.T) {
 	var data struct {
 		Movie struct {
