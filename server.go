@@ -6,6 +6,7 @@
 //	go run . eval     offline evaluation of the recommendations (see recommend/eval)
 //	go run . profile  print Neo4j db hits of the example operations in docs/queries
 //	go run . moderator <username>   give a member the MODERATOR role
+//	go run . schema   print the GraphQL schema as one SDL document (for codegen)
 //
 // See README.md for the settings.
 package main
@@ -15,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -59,8 +61,11 @@ func run(args []string) error {
 		}
 	case "eval":
 		return runEval(observe.NewLogger(os.Stderr, false, slog.LevelInfo), args[1:])
+	case "schema":
+		_, err := fmt.Print(graph.SDL())
+		return err
 	default:
-		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `similar`, `eval`, `profile` or `moderator <username>`", command)
+		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `similar`, `eval`, `profile`, `schema` or `moderator <username>`", command)
 	}
 	cfg, err := loadConfig()
 	if err != nil {
@@ -221,6 +226,12 @@ func (s *server) routes() http.Handler {
 	mux.Handle("/", web.Handler(exampleOperations()...))
 	if !s.cfg.graphql.Introspection {
 		mux.Handle("GET /{$}", http.NotFoundHandler())
+	} else {
+		// The schema as one SDL file for codegen; it tells what introspection tells.
+		mux.HandleFunc("GET /graphql/schema.graphql", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			io.WriteString(w, graph.SDL())
+		})
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", s.readyz)

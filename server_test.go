@@ -346,27 +346,36 @@ func TestBadInputIsCoded(t *testing.T) {
 	}
 }
 
-func TestMalformedRequestsGet4xx(t *testing.T) {
-	cases := []struct{ name, contentType, body string }{
-		{"syntax error", "application/json", `{"query": "{ movie(id: "}`},
-		{"unknown field", "application/json", `{"query": "{ film { title } }"}`},
-		{"not JSON", "application/json", `this is not json`},
-		{"empty body", "application/json", ``},
+// TestMalformedRequestsAreCoded checks the statuses of the GraphQL-over-HTTP spec: a
+// request that is not a GraphQL request is 400; a document that does not parse or validate,
+// or variables that do not coerce, are 200 with application/json and 400 with
+// application/graphql-response+json. None of them has a data entry: nothing ran.
+func TestMalformedRequestsAreCoded(t *testing.T) {
+	cases := []struct {
+		name, accept, body string
+		status             int
+		code               string
+	}{
+		{"syntax error", "application/json", `{"query": "{ movie(id: "}`, 200, "GRAPHQL_PARSE_FAILED"},
+		{"unknown field", "application/json", `{"query": "{ film { title } }"}`, 200, "GRAPHQL_VALIDATION_FAILED"},
+		{"variable of the wrong type", "application/json", `{"query": "query($n: Int) { movies(first: $n) { totalCount } }", "variables": {"n": "ten"}}`, 200, "GRAPHQL_VALIDATION_FAILED"},
+		{"syntax error, graphql-response+json", graphqlResponseJSON, `{"query": "{ movie(id: "}`, 400, "GRAPHQL_PARSE_FAILED"},
+		{"unknown field, graphql-response+json", graphqlResponseJSON, `{"query": "{ film { title } }"}`, 400, "GRAPHQL_VALIDATION_FAILED"},
+		{"not JSON", "application/json", `this is not json`, 400, "BAD_REQUEST"},
+		{"empty body", "application/json", ``, 400, "BAD_REQUEST"},
+		{"query misspelt", "application/json", `{"qeury": "{ __typename }"}`, 400, "BAD_REQUEST"},
+		{"query misspelt, no Accept", "", `{"qeury": "{ __typename }"}`, 400, "BAD_REQUEST"},
+		{"query missing, graphql-response+json", graphqlResponseJSON, `{"variables": {}}`, 400, "BAD_REQUEST"},
+		{"query is an object", "application/json", `{"query": {"obj": "ect"}}`, 400, "BAD_REQUEST"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, err := http.Post(testServer.URL+"/graphql", tc.contentType, strings.NewReader(tc.body))
-			if err != nil {
-				t.Fatal(err)
+			status, out, _ := request(t, testServer.URL, tc.accept, []byte(tc.body))
+			if status != tc.status || len(out.Errors) == 0 || out.codes()[0] != tc.code {
+				t.Errorf("status %d, errors %+v; want %d with %s", status, out.Errors, tc.status, tc.code)
 			}
-			defer resp.Body.Close()
-			var out gqlResponse
-			decodeErr := json.NewDecoder(resp.Body).Decode(&out)
-			if resp.StatusCode < 400 || resp.StatusCode >= 500 || decodeErr != nil || len(out.Errors) == 0 {
-				t.Fatalf("status %d, decode error %v, errors %+v; want 4xx with an errors array", resp.StatusCode, decodeErr, out.Errors)
-			}
-			if code := out.codes()[0]; code == "" || code == "INTERNAL_SERVER_ERROR" {
-				t.Errorf("error code %q, want a client error code: %+v", code, out.Errors)
+			if out.Data != nil {
+				t.Errorf("the response has a data entry (%s); nothing was executed", out.Data)
 			}
 		})
 	}

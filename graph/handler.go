@@ -68,6 +68,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	if opts.PersistedQueries > 0 {
 		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.PersistedQueries)})
 	}
+	srv.Use(requireQuery{}) // after APQ, which may fill the query in
 	srv.Use(limits.Operation{MaxDepth: opts.MaxDepth, MaxAliases: opts.MaxAliases, Introspection: opts.Introspection})
 	if opts.MaxComplexity > 0 {
 		srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
@@ -80,7 +81,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 		log.ErrorContext(ctx, "panic while resolving", "panic", panicked)
 		return apperr.New(apperr.Internal, "internal error")
 	})
-	return srv
+	return specStatus(srv) // httpstatus.go
 }
 
 // presentError gives every error an `extensions.code`. Errors the application raised show

@@ -18,8 +18,8 @@ import (
 )
 
 func init() {
-	// Requests rejected by a limit are not executed: gqlgen answers them as it answers
-	// validation failures (422, or 400 for application/graphql-response+json).
+	// Requests rejected by a limit are not executed: they are answered as validation
+	// failures are (statuses in graph/httpstatus.go).
 	for _, code := range []apperr.Code{apperr.DepthLimitExceeded, apperr.ComplexityLimitExceeded,
 		apperr.AliasLimitExceeded, apperr.IntrospectionDisabled} {
 		errcode.RegisterErrorType(string(code), errcode.KindProtocol)
