@@ -29,6 +29,7 @@ type config struct {
 	requestTimeout  time.Duration
 	shutdownTimeout time.Duration
 	corsOrigins     []string // CORS_ALLOWED_ORIGINS; nil: any origin, without credentials
+	getMaxAge       int      // FILMGRAPH_GET_MAX_AGE: seconds anonymous GET answers may be cached
 	login           limits.LoginConfig
 }
 
@@ -70,6 +71,7 @@ func loadConfig() (config, error) {
 	p.int64("FILMGRAPH_MAX_BODY_BYTES", &cfg.maxBodyBytes, 1, 1<<30, 1<<20)
 	p.duration("FILMGRAPH_REQUEST_TIMEOUT", &cfg.requestTimeout, 10*time.Second)
 	p.duration("FILMGRAPH_SHUTDOWN_TIMEOUT", &cfg.shutdownTimeout, 20*time.Second)
+	p.int("FILMGRAPH_GET_MAX_AGE", &cfg.getMaxAge, 0, 31536000, 60)
 	p.int("FILMGRAPH_LOGIN_PER_MINUTE_PER_ADDRESS", &loginPerAddress, 1, 1e6, 10)
 	p.int("FILMGRAPH_LOGIN_PER_MINUTE_PER_ACCOUNT", &loginPerAccount, 1, 1e6, 5)
 	cfg.login.AddressEvery, cfg.login.AddressBurst = time.Minute/time.Duration(loginPerAddress), loginPerAddress

@@ -161,10 +161,13 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestTokenLimit(t *testing.T) {
+	// A parse failure: 200 with application/json, 400 with graphql-response+json.
 	query := "{" + strings.Repeat(" __typename", 10001) + " }"
-	status, resp, _ := request(t, testServer.URL, "", map[string]any{"query": query})
-	if status < 400 || status >= 500 || len(resp.Errors) == 0 || resp.codes()[0] != "GRAPHQL_PARSE_FAILED" {
-		t.Errorf("status %d, errors %+v", status, resp.Errors)
+	for accept, want := range map[string]int{"": 200, graphqlResponseJSON: 400} {
+		status, resp, _ := request(t, testServer.URL, accept, map[string]any{"query": query})
+		if status != want || len(resp.Errors) == 0 || resp.codes()[0] != "GRAPHQL_PARSE_FAILED" || resp.Data != nil {
+			t.Errorf("Accept %q: status %d, data %s, errors %+v; want %d", accept, status, resp.Data, resp.Errors, want)
+		}
 	}
 }
 

@@ -27,6 +27,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/rs/cors"
 
 	"filmgraph/auth"
@@ -215,6 +216,7 @@ func (s *server) routes() http.Handler {
 	resolver := &graph.Resolver{Store: s.db, Auth: s.issuer, Login: limits.NewLoginLimiter(s.cfg.login), Events: liveEvents}
 	gql := graph.NewHandler(resolver, s.log, s.cfg.graphql)
 	gql = s.issuer.Middleware(gql)
+	gql = graph.CacheGET(s.cfg.getMaxAge, gql)
 	gql = limits.Body(s.cfg.maxBodyBytes, gql)
 	gql = limits.Timeout(s.cfg.requestTimeout, gql)
 	gql = observe.Middleware(s.log, gql)
@@ -236,7 +238,9 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", observe.MetricsHandler())
-	return corsFor(s.cfg.corsOrigins).Handler(mux)
+	// gzip for clients that accept it, on responses of 1 KiB and more (GraphQL answers,
+	// GraphiQL's bundle); WebSocket upgrades pass through.
+	return corsFor(s.cfg.corsOrigins).Handler(gzhttp.GzipHandler(mux))
 }
 
 // corsFor allows cross-origin requests from origins; with none configured, from any origin
