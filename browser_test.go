@@ -2,12 +2,17 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -297,4 +302,119 @@ func TestBrowserGraphiQLAndWidget(t *testing.T) {
 	}
 	time.Sleep(500 * time.Millisecond) // let the embedded frame render for the screenshot
 	screenshot(t, tab, "6-widget-on-third-party-page.png")
+}
+
+// readmePageURLs returns the paths of every page URL written literally in README.md
+// (/movies/..., /people/..., /widget/...; placeholders like {id} are not literal), and the
+// widget frame of every `data-movie` in a script-tag example, so that new examples are
+// covered as they are written.
+func readmePageURLs(t *testing.T) []string {
+	t.Helper()
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	var paths []string
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			paths = append(paths, p)
+		}
+	}
+	for _, m := range regexp.MustCompile(`/(?:movies|people|widget)/[A-Za-z0-9_=+%-]+`).FindAllString(string(readme), -1) {
+		add(m)
+	}
+	for _, m := range regexp.MustCompile(`data-movie="([^"]+)"`).FindAllStringSubmatch(string(readme), -1) {
+		add("/widget/" + m[1])
+	}
+	return paths
+}
+
+// expectedHeading is what the page at path must show, read from the graph: a film's title
+// or a person's name. The route's id is a MovieLens number or a global id in any base64 form.
+func expectedHeading(t *testing.T, path string) string {
+	t.Helper()
+	parts := strings.Split(path, "/")
+	kind, raw := parts[1], parts[2]
+	if unescaped, err := url.PathUnescape(raw); err == nil {
+		raw = unescaped
+	}
+	typeName, key := "Movie", raw
+	if _, err := strconv.Atoi(raw); err != nil {
+		decoded, err := base64.StdEncoding.DecodeString(base64Padded(strings.NewReplacer("-", "+", "_", "/").Replace(raw)))
+		if err != nil {
+			t.Fatalf("%s: the README's id %q is not base64: %v", path, raw, err)
+		}
+		typeName, key, _ = strings.Cut(string(decoded), ":")
+	}
+	n, err := strconv.Atoi(key)
+	if err != nil {
+		t.Fatalf("%s: unexpected key %q", path, key)
+	}
+	query := `MATCH (m:Movie {movieId: $n}) RETURN m.title AS heading`
+	if kind == "people" {
+		query = `MATCH (p:Person {personId: $n}) RETURN p.name AS heading`
+	}
+	rows := cypherRows(t, query, map[string]any{"n": n})
+	if len(rows) != 1 || typeName != map[string]string{"movies": "Movie", "widget": "Movie", "people": "Person"}[kind] {
+		t.Fatalf("%s: no %s with key %s in the graph", path, typeName, key)
+	}
+	return rows[0]["heading"].(string)
+}
+
+func base64Padded(s string) string {
+	return s + strings.Repeat("=", (4-len(s)%4)%4)
+}
+
+// TestBrowserREADMEURLs opens every page URL the README shows, and the pages of films whose
+// ids clients build in every base64 form (btoa pads: "Never Let Me Go" needs one "=",
+// "Toy Story" and "The Matrix" two, "Forrest Gump" none), and checks that each page shows
+// its film or person as its heading (the widget: "Recommended Movies if you liked ..."),
+// not an error.
+func TestBrowserREADMEURLs(t *testing.T) {
+	newSession := newBrowser(t)
+	paths := readmePageURLs(t)
+	if len(paths) < 3 {
+		t.Fatalf("found only %v in README.md: the extraction is broken", paths)
+	}
+	for _, movieLensID := range []int{80969, 1, 2571, 356} {
+		padded := base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("Movie:%d", movieLensID)))
+		for _, page := range []string{"movies", "widget"} {
+			for _, p := range []string{fmt.Sprintf("/%s/%d", page, movieLensID), "/" + page + "/" + padded} {
+				if !slices.Contains(paths, p) {
+					paths = append(paths, p)
+				}
+			}
+		}
+	}
+	t.Logf("URLs opened: %s", strings.Join(paths, " "))
+	tab := newSession()
+	for _, path := range paths {
+		want := expectedHeading(t, path)
+		if err := chromedp.Run(tab, chromedp.Navigate(testServer.URL+path)); err != nil {
+			t.Fatalf("opening %s: %v", path, err)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			var page struct{ Text, Error string }
+			if err := chromedp.Run(tab, chromedp.Evaluate(`({text: document.querySelector('h1, #widget h2')?.innerText ?? '', error: document.querySelector('.error')?.innerText ?? ''})`, &page)); err != nil {
+				t.Fatal(err)
+			}
+			text := page.Text
+			if page.Error != "" {
+				t.Errorf("%s shows an error instead of %q: %s", path, want, page.Error)
+				break
+			}
+			if strings.Contains(text, want) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("%s did not show %q as its heading within 20 s; it shows:\n%s", path, want, visibleText(t, tab))
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	screenshot(t, tab, "7-last-readme-url.png")
 }

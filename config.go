@@ -30,6 +30,7 @@ type config struct {
 	preStopDelay    time.Duration // FILMGRAPH_PRESTOP_DELAY: served on, not ready, after SIGTERM
 	shutdownTimeout time.Duration
 	corsOrigins     []string // CORS_ALLOWED_ORIGINS; nil: any origin, without credentials
+	getMaxAge       int      // FILMGRAPH_GET_MAX_AGE: seconds anonymous GET answers may be cached
 	login           limits.LoginConfig
 	signUp          limits.SignUpConfig
 }
@@ -88,6 +89,7 @@ func loadConfig() (config, error) {
 	p.int("NEO4J_MAX_CONNECTIONS", &cfg.neo4j.MaxConnections, 1, 10000, store.DefaultMaxConnections)
 	p.durationOrZero("FILMGRAPH_PRESTOP_DELAY", &cfg.preStopDelay, 5*time.Second)
 	p.duration("FILMGRAPH_SHUTDOWN_TIMEOUT", &cfg.shutdownTimeout, 20*time.Second)
+	p.int("FILMGRAPH_GET_MAX_AGE", &cfg.getMaxAge, 0, 31536000, 60)
 	p.int("FILMGRAPH_LOGIN_PER_MINUTE_PER_ADDRESS", &loginPerAddress, 1, 1e6, 10)
 	p.int("FILMGRAPH_LOGIN_PER_MINUTE_PER_ACCOUNT", &loginPerAccount, 1, 1e6, 5)
 	// The store waits for a pooled connection as long as a request may take.

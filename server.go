@@ -6,6 +6,7 @@
 //	go run . eval     offline evaluation of the recommendations (see recommend/eval)
 //	go run . profile  print Neo4j db hits of the example operations in docs/queries
 //	go run . moderator <username>   give a member the MODERATOR role
+//	go run . schema   print the GraphQL schema as one SDL document (for codegen)
 //
 // See README.md for the settings.
 package main
@@ -15,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -25,6 +27,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/rs/cors"
 
 	"filmgraph/auth"
@@ -59,8 +62,11 @@ func run(args []string) error {
 		}
 	case "eval":
 		return runEval(observe.NewLogger(os.Stderr, false, slog.LevelInfo), args[1:])
+	case "schema":
+		_, err := fmt.Print(graph.SDL())
+		return err
 	default:
-		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `similar`, `eval`, `profile` or `moderator <username>`", command)
+		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `similar`, `eval`, `profile`, `schema` or `moderator <username>`", command)
 	}
 	cfg, err := loadConfig()
 	if err != nil {
@@ -221,6 +227,7 @@ func (s *server) routes() http.Handler {
 		SignUps: limits.NewSignUpLimiter(s.cfg.signUp), Events: liveEvents}
 	gql := graph.NewHandler(resolver, s.log, s.cfg.graphql)
 	gql = s.issuer.Middleware(gql)
+	gql = graph.CacheGET(s.cfg.getMaxAge, gql)
 	gql = limits.Body(s.cfg.maxBodyBytes, gql)
 	gql = limits.Timeout(s.cfg.requestTimeout, gql)
 	gql = observe.Middleware(s.log, gql)
@@ -232,11 +239,19 @@ func (s *server) routes() http.Handler {
 	mux.Handle("/", web.Handler(exampleOperations()...))
 	if !s.cfg.graphql.Introspection {
 		mux.Handle("GET /{$}", http.NotFoundHandler())
+	} else {
+		// The schema as one SDL file for codegen; it tells what introspection tells.
+		mux.HandleFunc("GET /graphql/schema.graphql", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			io.WriteString(w, graph.SDL())
+		})
 	}
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", observe.MetricsHandler())
-	return corsFor(s.cfg.corsOrigins).Handler(mux)
+	// gzip for clients that accept it, on responses of 1 KiB and more (GraphQL answers,
+	// GraphiQL's bundle); WebSocket upgrades pass through.
+	return corsFor(s.cfg.corsOrigins).Handler(gzhttp.GzipHandler(mux))
 }
 
 // corsFor allows cross-origin requests from origins; with none configured, from any origin

@@ -288,6 +288,23 @@ func TestUnknownIDsAreNull(t *testing.T) {
 	}
 }
 
+// Clients that build ids themselves (btoa, graphql-relay-js's toGlobalId) send padded
+// standard base64; the API answers with its own form, so caches key the film the same way.
+func TestPaddedIDsFindTheFilm(t *testing.T) {
+	for id, movieLensID := range map[string]int64{"TW92aWU6ODA5Njk=": 80969, "TW92aWU6MjU3MQ==": 2571, "TW92aWU6MQ==": 1} {
+		var data struct {
+			Movie *struct{ ID, Title string } `json:"movie"`
+			Node  *struct{ ID string }        `json:"node"`
+		}
+		mustQuery(t, `query($id: ID!) { movie(id: $id) { id title } node(id: $id) { id } }`, map[string]any{"id": id}, &data)
+		want := cypherRows(t, `MATCH (m:Movie {movieId: $n}) RETURN m.title AS title`, map[string]any{"n": movieLensID})[0]["title"]
+		canonical := strings.TrimRight(id, "=")
+		if data.Movie == nil || data.Movie.Title != want || data.Movie.ID != canonical || data.Node == nil || data.Node.ID != canonical {
+			t.Errorf("%s: got %+v, %+v; want %q with id %s", id, data.Movie, data.Node, want, canonical)
+		}
+	}
+}
+
 func TestNodeResolvesEveryEntityType(t *testing.T) {
 	var data struct {
 		Movie struct {
@@ -384,27 +401,36 @@ func TestForgedCursorsAreBadInput(t *testing.T) {
 	}
 }
 
-func TestMalformedRequestsGet4xx(t *testing.T) {
-	cases := []struct{ name, contentType, body string }{
-		{"syntax error", "application/json", `{"query": "{ movie(id: "}`},
-		{"unknown field", "application/json", `{"query": "{ film { title } }"}`},
-		{"not JSON", "application/json", `this is not json`},
-		{"empty body", "application/json", ``},
+// TestMalformedRequestsAreCoded checks the statuses of the GraphQL-over-HTTP spec: a
+// request that is not a GraphQL request is 400; a document that does not parse or validate,
+// or variables that do not coerce, are 200 with application/json and 400 with
+// application/graphql-response+json. None of them has a data entry: nothing ran.
+func TestMalformedRequestsAreCoded(t *testing.T) {
+	cases := []struct {
+		name, accept, body string
+		status             int
+		code               string
+	}{
+		{"syntax error", "application/json", `{"query": "{ movie(id: "}`, 200, "GRAPHQL_PARSE_FAILED"},
+		{"unknown field", "application/json", `{"query": "{ film { title } }"}`, 200, "GRAPHQL_VALIDATION_FAILED"},
+		{"variable of the wrong type", "application/json", `{"query": "query($n: Int) { movies(first: $n) { totalCount } }", "variables": {"n": "ten"}}`, 200, "GRAPHQL_VALIDATION_FAILED"},
+		{"syntax error, graphql-response+json", graphqlResponseJSON, `{"query": "{ movie(id: "}`, 400, "GRAPHQL_PARSE_FAILED"},
+		{"unknown field, graphql-response+json", graphqlResponseJSON, `{"query": "{ film { title } }"}`, 400, "GRAPHQL_VALIDATION_FAILED"},
+		{"not JSON", "application/json", `this is not json`, 400, "BAD_REQUEST"},
+		{"empty body", "application/json", ``, 400, "BAD_REQUEST"},
+		{"query misspelt", "application/json", `{"qeury": "{ __typename }"}`, 400, "BAD_REQUEST"},
+		{"query misspelt, no Accept", "", `{"qeury": "{ __typename }"}`, 400, "BAD_REQUEST"},
+		{"query missing, graphql-response+json", graphqlResponseJSON, `{"variables": {}}`, 400, "BAD_REQUEST"},
+		{"query is an object", "application/json", `{"query": {"obj": "ect"}}`, 400, "BAD_REQUEST"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, err := http.Post(testServer.URL+"/graphql", tc.contentType, strings.NewReader(tc.body))
-			if err != nil {
-				t.Fatal(err)
+			status, out, _ := request(t, testServer.URL, tc.accept, []byte(tc.body))
+			if status != tc.status || len(out.Errors) == 0 || out.codes()[0] != tc.code {
+				t.Errorf("status %d, errors %+v; want %d with %s", status, out.Errors, tc.status, tc.code)
 			}
-			defer resp.Body.Close()
-			var out gqlResponse
-			decodeErr := json.NewDecoder(resp.Body).Decode(&out)
-			if resp.StatusCode < 400 || resp.StatusCode >= 500 || decodeErr != nil || len(out.Errors) == 0 {
-				t.Fatalf("status %d, decode error %v, errors %+v; want 4xx with an errors array", resp.StatusCode, decodeErr, out.Errors)
-			}
-			if code := out.codes()[0]; code == "" || code == "INTERNAL_SERVER_ERROR" {
-				t.Errorf("error code %q, want a client error code: %+v", code, out.Errors)
+			if out.Data != nil {
+				t.Errorf("the response has a data entry (%s); nothing was executed", out.Data)
 			}
 		})
 	}

@@ -101,6 +101,10 @@ func init() {
 		"node":    nested(movieType),
 	})
 	define(viewerStateType, map[string]fieldFunc{
+		// "userId:movieId"; the Go side builds the id from it.
+		"id": func(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+			return "toString(" + s.rel + ".userId) + ':' + toString(" + s.node + ".movieId)", nil
+		},
 		"rating": func(b *builder, s scope, _ graphql.CollectedField) (string, error) {
 			r := b.variable("r")
 			return "head(COLLECT { MATCH (" + s.rel + ")-[" + r + ":RATED]->(" + s.node + ") RETURN " + r + ".score })", nil

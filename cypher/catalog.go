@@ -32,6 +32,7 @@ func init() {
 		"histogram": ratingHistogram,
 	})
 	define(posterType, map[string]fieldFunc{
+		"id":      imageKey("poster"),
 		"url":     property("posterUrl"),
 		"width":   property("posterWidth"),
 		"height":  property("posterHeight"),

@@ -45,6 +45,7 @@ func init() {
 		"ratingSummary": ratingSummary,
 	})
 	define(imageType, map[string]fieldFunc{
+		"id":      imageKey("cover"),
 		"url":     property("posterUrl"),
 		"width":   property("posterWidth"),
 		"height":  property("posterHeight"),
@@ -55,6 +56,7 @@ func init() {
 		"person": nested(personType),
 	})
 	define(ratingSummaryType, map[string]fieldFunc{
+		"id":      property("movieId"), // the film's key; the Go side builds the id
 		"average": ratingAverage,
 		"count":   ratingCount,
 	})
@@ -98,6 +100,14 @@ func cover(b *builder, s scope, f graphql.CollectedField) (string, error) {
 		return "", err
 	}
 	return "CASE WHEN " + s.node + ".posterUrl IS NULL THEN null ELSE " + img + " END", nil
+}
+
+// imageKey is the key of a film's image used as use ("cover", "poster"): "movieId:use".
+// The Go side builds the id from it.
+func imageKey(use string) fieldFunc {
+	return func(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+		return "toString(" + s.node + ".movieId) + ':" + use + "'", nil
+	}
 }
 
 // ratingSummary reads the film's cached summary (ratingCount and ratingAverage, kept

@@ -106,6 +106,7 @@ type ComplexityRoot struct {
 	Image struct {
 		Caption func(childComplexity int) int
 		Height  func(childComplexity int) int
+		ID      func(childComplexity int) int
 		URL     func(childComplexity int) int
 		Width   func(childComplexity int) int
 	}
@@ -252,6 +253,7 @@ type ComplexityRoot struct {
 		Average   func(childComplexity int) int
 		Count     func(childComplexity int) int
 		Histogram func(childComplexity int) int
+		ID        func(childComplexity int) int
 	}
 
 	Recommendation struct {
@@ -360,6 +362,7 @@ type ComplexityRoot struct {
 	}
 
 	ViewerState struct {
+		ID           func(childComplexity int) int
 		InCollection func(childComplexity int) int
 		IsFavorite   func(childComplexity int) int
 		OnWatchlist  func(childComplexity int) int
@@ -659,6 +662,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Image.Height(childComplexity), true
+	case "Image.id":
+		if e.ComplexityRoot.Image.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Image.ID(childComplexity), true
 	case "Image.url":
 		if e.ComplexityRoot.Image.URL == nil {
 			break
@@ -1536,6 +1545,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RatingSummary.Histogram(childComplexity), true
+	case "RatingSummary.id":
+		if e.ComplexityRoot.RatingSummary.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RatingSummary.ID(childComplexity), true
 
 	case "Recommendation.movie":
 		if e.ComplexityRoot.Recommendation.Movie == nil {
@@ -1930,6 +1945,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserListEdge.Node(childComplexity), true
 
+	case "ViewerState.id":
+		if e.ComplexityRoot.ViewerState.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerState.ID(childComplexity), true
 	case "ViewerState.inCollection":
 		if e.ComplexityRoot.ViewerState.InCollection == nil {
 			break
@@ -2188,6 +2209,11 @@ type RatingEdge {
 
 "What the logged-in viewer did with a film."
 type ViewerState {
+  """
+  Opaque id, one per viewer and film (not a Node id). Client caches key the state by it, so
+  a mutation's partial state (e.g. only ` + "`" + `rating` + "`" + `) merges into the cached one.
+  """
+  id: ID!
   "The viewer's score 1..10, or null when not rated."
   rating: Int
   "True when the film is in the viewer's collection."
@@ -2335,6 +2361,11 @@ type CastCredit {
 
 "Users' ratings of a film, on a 1-10 scale."
 type RatingSummary {
+  """
+  Opaque id, one per film (not a Node id). Client caches (Apollo Client, urql's graphcache)
+  key the summary by it, so a mutation's partial summary merges into the cached one.
+  """
+  id: ID!
   "Mean score, 1-10, rounded to one decimal; null when nobody rated the film."
   average: Float
   "Number of ratings."
@@ -2772,6 +2803,11 @@ type PageInfo {
 
 "An image with its address and, where known, its size and caption."
 type Image {
+  """
+  Opaque id, one per film and use (its cover, its poster; not a Node id), so that client
+  caches merge the image's fields selected by different operations.
+  """
+  id: ID!
   "Absolute address of the image."
   url: String!
   "Width in pixels, when known."
@@ -3002,6 +3038,8 @@ func (ec *executionContext) childFields_GenreEdge(ctx context.Context, field gra
 
 func (ec *executionContext) childFields_Image(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Image_id(ctx, field)
 	case "url":
 		return ec.fieldContext_Image_url(ctx, field)
 	case "width":
@@ -3202,6 +3240,8 @@ func (ec *executionContext) childFields_RatingEdge(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_RatingSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_RatingSummary_id(ctx, field)
 	case "average":
 		return ec.fieldContext_RatingSummary_average(ctx, field)
 	case "count":
@@ -3404,6 +3444,8 @@ func (ec *executionContext) childFields_UserListEdge(ctx context.Context, field 
 
 func (ec *executionContext) childFields_ViewerState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_ViewerState_id(ctx, field)
 	case "rating":
 		return ec.fieldContext_ViewerState_rating(ctx, field)
 	case "inCollection":
@@ -5705,6 +5747,29 @@ func (ec *executionContext) fieldContext_GenreEdge_node(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Image_id(ctx context.Context, field graphql.CollectedField, obj *model.Image) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Image_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Image_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Image", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Image_url(ctx context.Context, field graphql.CollectedField, obj *model.Image) (ret graphql.Marshaler) {
@@ -9352,6 +9417,29 @@ func (ec *executionContext) fieldContext_RatingEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _RatingSummary_id(ctx context.Context, field graphql.CollectedField, obj *model.RatingSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RatingSummary_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RatingSummary_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RatingSummary", field, true, false, "ID")
+}
+
 func (ec *executionContext) _RatingSummary_average(ctx context.Context, field graphql.CollectedField, obj *model.RatingSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11021,6 +11109,29 @@ func (ec *executionContext) fieldContext_UserListEdge_node(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ViewerState_id(ctx context.Context, field graphql.CollectedField, obj *model.ViewerState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewerState_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewerState_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewerState", field, true, false, "ID")
 }
 
 func (ec *executionContext) _ViewerState_rating(ctx context.Context, field graphql.CollectedField, obj *model.ViewerState) (ret graphql.Marshaler) {
@@ -13076,6 +13187,11 @@ func (ec *executionContext) _Image(ctx context.Context, sel ast.SelectionSet, ob
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Image")
+		case "id":
+			out.Values[i] = ec._Image_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "url":
 			out.Values[i] = ec._Image_url(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14091,6 +14207,11 @@ func (ec *executionContext) _RatingSummary(ctx context.Context, sel ast.Selectio
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("RatingSummary")
+		case "id":
+			out.Values[i] = ec._RatingSummary_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "average":
 			out.Values[i] = ec._RatingSummary_average(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -14848,6 +14969,11 @@ func (ec *executionContext) _ViewerState(ctx context.Context, sel ast.SelectionS
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ViewerState")
+		case "id":
+			out.Values[i] = ec._ViewerState_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "rating":
 			out.Values[i] = ec._ViewerState_rating(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {

@@ -117,6 +117,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.PersistedQueries)})
 	}
 	// After APQ, which fills in the query of a known hash.
+	srv.Use(requireQuery{})
 	srv.Use(limits.Document{
 		MaxFields:          opts.MaxFields,
 		MaxSelectionFields: opts.MaxSelectionFields,
@@ -140,7 +141,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 		log.ErrorContext(ctx, "panic while resolving", "panic", panicked)
 		return apperr.New(apperr.Internal, "internal error")
 	})
-	return ignoreOtherUpgrades(srv)
+	return ignoreOtherUpgrades(specStatus(srv)) // httpstatus.go
 }
 
 // ignoreOtherUpgrades drops an Upgrade header that does not ask for a WebSocket (such as

@@ -19,13 +19,16 @@ import (
 	"filmgraph/observe"
 )
 
+// RejectionCodes are the codes of the limits that reject an operation before it runs.
+var RejectionCodes = []apperr.Code{apperr.DepthLimitExceeded, apperr.ComplexityLimitExceeded,
+	apperr.AliasLimitExceeded, apperr.IntrospectionDisabled, apperr.FieldLimitExceeded,
+	apperr.SelectionLimitExceeded, apperr.FragmentLimitExceeded, apperr.DirectiveLimitExceeded,
+	apperr.VariableLimitExceeded}
+
 func init() {
-	// Requests rejected by a limit are not executed: gqlgen answers them as it answers
-	// validation failures (422, or 400 for application/graphql-response+json).
-	for _, code := range []apperr.Code{apperr.DepthLimitExceeded, apperr.ComplexityLimitExceeded,
-		apperr.AliasLimitExceeded, apperr.IntrospectionDisabled, apperr.FieldLimitExceeded,
-		apperr.SelectionLimitExceeded, apperr.FragmentLimitExceeded, apperr.DirectiveLimitExceeded,
-		apperr.VariableLimitExceeded} {
+	// Requests rejected by a limit are not executed: they are answered as validation
+	// failures are (statuses in graph/httpstatus.go).
+	for _, code := range RejectionCodes {
 		errcode.RegisterErrorType(string(code), errcode.KindProtocol)
 	}
 }

@@ -16,9 +16,10 @@ func ID(typeName, key string) string {
 }
 
 // ParseID splits a global id into its type name and key. A string that is not a global id
-// is a BAD_USER_INPUT error.
+// is a BAD_USER_INPUT error. Besides the unpadded URL-safe base64 that ID returns, it
+// accepts padded and standard base64 (what btoa and graphql-relay-js's toGlobalId build).
 func ParseID(id string) (typeName, key string, err error) {
-	raw, decodeErr := base64.RawURLEncoding.DecodeString(id)
+	raw, decodeErr := decode(id)
 	typeName, key, ok := strings.Cut(string(raw), ":")
 	if decodeErr != nil || !ok || typeName == "" || key == "" {
 		return "", "", apperr.New(apperr.BadUserInput, "%q is not a valid id: use an `id` value returned by this API", id)
@@ -58,7 +59,7 @@ func ParseCursor(cursor *string) (int, error) {
 	if cursor == nil {
 		return -1, nil
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(*cursor)
+	raw, err := decode(*cursor)
 	rest, ok := strings.CutPrefix(string(raw), cursorPrefix)
 	n, convErr := strconv.Atoi(rest)
 	// Only what Cursor writes is accepted: no sign, no leading zeros, nothing past the
@@ -67,4 +68,20 @@ func ParseCursor(cursor *string) (int, error) {
 		return 0, apperr.New(apperr.BadUserInput, "%q is not a valid cursor: pass a `cursor` or `pageInfo.endCursor` value returned by this API", *cursor)
 	}
 	return n, nil
+}
+
+// decode reads unpadded URL-safe base64 and, for clients that build ids themselves, the
+// padded form and the standard alphabet too; each form names the same bytes.
+func decode(s string) ([]byte, error) {
+	padded, standard := strings.HasSuffix(s, "="), strings.ContainsAny(s, "+/")
+	switch {
+	case padded && standard:
+		return base64.StdEncoding.DecodeString(s)
+	case padded:
+		return base64.URLEncoding.DecodeString(s)
+	case standard:
+		return base64.RawStdEncoding.DecodeString(s)
+	default:
+		return base64.RawURLEncoding.DecodeString(s)
+	}
 }

@@ -22,3 +22,56 @@ func TestCursorsRoundTripAndForgeriesAreBadInput(t *testing.T) {
 		}
 	}
 }
+
+// The ids below were encoded outside Go (Python's base64 module), the way clients build
+// them: btoa and graphql-relay-js's toGlobalId give padded standard base64.
+func TestParseIDAcceptsEveryBase64Form(t *testing.T) {
+	cases := []struct{ id, typeName, key string }{
+		{"TW92aWU6ODA5Njk", "Movie", "80969"},  // this API's own form
+		{"TW92aWU6ODA5Njk=", "Movie", "80969"}, // padded (btoa)
+		{"TW92aWU6MjU3MQ==", "Movie", "2571"},  // two padding characters
+		{"TW92aWU6MjU3MQ", "Movie", "2571"},
+		{"TW92aWU6MzU2", "Movie", "356"}, // needs no padding
+		{"R2VucmU6RHJhbWE/", "Genre", "Drama?"},
+		{"R2VucmU6RHJhbWE_", "Genre", "Drama?"},
+		{"R2VucmU6RHJhbWE/", "Genre", "Drama?"},
+		{"VGFnOmE+Yj8=", "Tag", "a>b?"}, // standard alphabet, padded
+		{"VGFnOmE-Yj8=", "Tag", "a>b?"}, // URL-safe, padded
+		{"VGFnOmE+Yj8", "Tag", "a>b?"},
+		{"VGFnOmE-Yj8", "Tag", "a>b?"},
+	}
+	for _, c := range cases {
+		typeName, key, err := ParseID(c.id)
+		if err != nil || typeName != c.typeName || key != c.key {
+			t.Errorf("ParseID(%q) = %q, %q, %v; want %q, %q", c.id, typeName, key, err, c.typeName, c.key)
+		}
+	}
+	if got := ID("Movie", "80969"); got != "TW92aWU6ODA5Njk" {
+		t.Errorf("ID keeps its canonical form: got %q", got)
+	}
+}
+
+func TestParseIDRejectsWhatIsNoID(t *testing.T) {
+	for _, id := range []string{
+		"", "80969", "Movie:80969",
+		"TW92aWU6ODA5Njk==",  // one padding character too many
+		"TW92aWU6MjU3MQ=",    // one too few
+		"TW92aWU6ODA5N=jk",   // padding inside
+		"VGFnOmE+Yj_",        // both alphabets at once
+		"TW92aWU6ODA5Njk=\n", // trailing newline
+		"TW92aWU",            // "Movie" without key
+	} {
+		if typeName, key, err := ParseID(id); err == nil {
+			t.Errorf("ParseID(%q) = %q, %q; want an error", id, typeName, key)
+		}
+	}
+}
+
+func TestParseCursorAcceptsPadding(t *testing.T) {
+	// base64("offset:4") = "b2Zmc2V0OjQ=", encoded outside Go.
+	for _, c := range []string{"b2Zmc2V0OjQ=", "b2Zmc2V0OjQ"} {
+		if n, err := ParseCursor(&c); err != nil || n != 4 {
+			t.Errorf("ParseCursor(%q) = %d, %v; want 4", c, n, err)
+		}
+	}
+}

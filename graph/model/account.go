@@ -113,6 +113,8 @@ func (e RatingEdge) Node(ctx context.Context) *Movie        { return NewMovie(e.
 // ViewerState is what the viewer did with a film.
 type ViewerState struct{ Record }
 
+// ID is one per viewer and film: the projection carries "userId:movieId".
+func (v ViewerState) ID(ctx context.Context) string         { return relay.ID("ViewerState", v.string(ctx)) }
 func (v ViewerState) Rating(ctx context.Context) *int64     { return v.optInt(ctx) }
 func (v ViewerState) InCollection(ctx context.Context) bool { return v.bool(ctx) }
 func (v ViewerState) IsFavorite(ctx context.Context) bool   { return v.bool(ctx) }

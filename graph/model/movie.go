@@ -56,6 +56,8 @@ func newImage(r Record) *Image {
 	return &Image{r}
 }
 
+// ID is one per film and use: the projection carries "movieId:use".
+func (i Image) ID(ctx context.Context) string       { return relay.ID("Image", i.string(ctx)) }
 func (i Image) URL(ctx context.Context) string      { return i.string(ctx) }
 func (i Image) Width(ctx context.Context) *int64    { return i.optInt(ctx) }
 func (i Image) Height(ctx context.Context) *int64   { return i.optInt(ctx) }
@@ -64,6 +66,10 @@ func (i Image) Caption(ctx context.Context) *string { return i.optString(ctx) }
 // RatingSummary aggregates a film's ratings.
 type RatingSummary struct{ Record }
 
+// ID is one per film: the projection carries the film's key under the field's name.
+func (s RatingSummary) ID(ctx context.Context) string {
+	return relay.ID("RatingSummary", formatInt(s.int(ctx)))
+}
 func (s RatingSummary) Average(ctx context.Context) *float64 { return s.optFloat(ctx) }
 func (s RatingSummary) Count(ctx context.Context) int64      { return s.int(ctx) }
 

@@ -67,9 +67,13 @@ export function client(): Client {
   return urql;
 }
 
-/** Turns a route id into a global id: a MovieLens number n becomes base64("Movie:n"). */
+/**
+ * Turns a route id into a global id: a MovieLens number n becomes "Movie:n" in the API's own
+ * form, unpadded URL-safe base64 (the API also accepts btoa's padded standard form).
+ */
 export function movieId(raw: string): string {
-  return /^\d+$/.test(raw) ? btoa(`Movie:${raw}`) : raw;
+  if (!/^\d+$/.test(raw)) return raw;
+  return btoa(`Movie:${raw}`).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
 type Child = Node | string | null | undefined | false;

@@ -1,4 +1,4 @@
-import"./client-DCAAAM8b.js";import{r as a,g as d,c as n,m as s,h as t,e as c,a as m}from"./style-DxvF-fDX.js";const l=d`
+import"./client-DCAAAM8b.js";import{r as a,g as d,c as n,m as s,h as t,e as c,a as m}from"./style-CkfCve8o.js";const l=d`
   query RecommendationWidget($id: ID!) {
     movie(id: $id) { id title ${a} }
   }

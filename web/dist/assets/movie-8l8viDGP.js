@@ -1,4 +1,4 @@
-import"./client-DCAAAM8b.js";import{r as b,g as d,c as g,h as e,e as y,m as A,s as I,a as R,b as S}from"./style-DxvF-fDX.js";const F=d`
+import"./client-DCAAAM8b.js";import{r as b,g as d,c as g,h as e,e as y,m as A,s as I,a as R,b as S}from"./style-CkfCve8o.js";const F=d`
   query MoviePage($id: ID!) {
     movie(id: $id) {
       id
