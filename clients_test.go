@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"filmgraph/internal/testenv"
 )
 
 // The client tests run real JavaScript clients and tools (testdata/clients: graphql-http's
@@ -33,7 +35,7 @@ func nodeClients(t *testing.T) {
 	t.Helper()
 	for _, tool := range []string{"node", "npm"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed: the client tests need Node 20+ and npm", tool)
+			testenv.Missing(t, "%s is not installed: the client tests need Node 20+ and npm", tool)
 		}
 	}
 	installClients.Do(func() {

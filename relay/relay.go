@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"filmgraph/apperr"
 )
@@ -22,7 +23,7 @@ func ParseID(id string) (typeName, key string, err error) {
 	raw, decodeErr := decode(id)
 	typeName, key, ok := strings.Cut(string(raw), ":")
 	if decodeErr != nil || !ok || typeName == "" || key == "" {
-		return "", "", apperr.New(apperr.BadUserInput, "%q is not a valid id: use an `id` value returned by this API", id)
+		return "", "", apperr.New(apperr.BadUserInput, "%q is not a valid id: use an `id` value returned by this API", quoted(id))
 	}
 	return typeName, key, nil
 }
@@ -35,7 +36,7 @@ func ParseIntID(id, typeName string) (int64, error) {
 	}
 	n, convErr := strconv.ParseInt(key, 10, 64)
 	if gotType != typeName || convErr != nil {
-		return 0, apperr.New(apperr.BadUserInput, "%q is not the id of a %s", id, typeName)
+		return 0, apperr.New(apperr.BadUserInput, "%q is not the id of a %s", quoted(id), typeName)
 	}
 	return n, nil
 }
@@ -65,7 +66,7 @@ func ParseCursor(cursor *string) (int, error) {
 	// Only what Cursor writes is accepted: no sign, no leading zeros, nothing past the
 	// maximum (9223372036854775807 would overflow the next offset).
 	if err != nil || !ok || convErr != nil || n < 0 || n > MaxCursorOffset || strconv.Itoa(n) != rest {
-		return 0, apperr.New(apperr.BadUserInput, "%q is not a valid cursor: pass a `cursor` or `pageInfo.endCursor` value returned by this API", *cursor)
+		return 0, apperr.New(apperr.BadUserInput, "%q is not a valid cursor: pass a `cursor` or `pageInfo.endCursor` value returned by this API", quoted(*cursor))
 	}
 	return n, nil
 }
@@ -84,4 +85,18 @@ func decode(s string) ([]byte, error) {
 	default:
 		return base64.RawURLEncoding.DecodeString(s)
 	}
+}
+
+// quoted cuts what an error message repeats of a client's value to a readable length, so a
+// huge forged id does not make the answer as large as the request.
+func quoted(value string) string {
+	const keep = 64
+	if len(value) <= keep {
+		return value
+	}
+	cut := keep
+	for cut > 0 && !utf8.RuneStart(value[cut]) {
+		cut--
+	}
+	return value[:cut] + "..."
 }

@@ -2,6 +2,7 @@ package relay
 
 import (
 	"encoding/base64"
+	"strings"
 	"testing"
 
 	"filmgraph/apperr"
@@ -73,5 +74,16 @@ func TestParseCursorAcceptsPadding(t *testing.T) {
 		if n, err := ParseCursor(&c); err != nil || n != 4 {
 			t.Errorf("ParseCursor(%q) = %d, %v; want 4", c, n, err)
 		}
+	}
+}
+
+func TestErrorsQuoteAtMostAShortPrefix(t *testing.T) {
+	huge := strings.Repeat("é", 100000)
+	_, _, err := ParseID(huge)
+	if err == nil || len(err.Error()) > 300 || !strings.Contains(err.Error(), "é...") {
+		t.Errorf("ParseID of a 200 KB id: error of %d bytes, want a short one quoting a prefix", len(err.Error()))
+	}
+	if _, err := ParseCursor(&huge); err == nil || len(err.Error()) > 300 {
+		t.Errorf("ParseCursor of a 200 KB cursor: error of %d bytes, want a short one", len(err.Error()))
 	}
 }
