@@ -49,6 +49,12 @@ const (
 	// ratings the sum is divided by. Chosen on the validation split (see README).
 	followedWindow  = 10
 	followedDamping = 0.2
+	// seriesWeight is the content weight of two films of one series (see seriesCypher):
+	// more than a shared director, as a sequel is what a fan of the first film looks for.
+	seriesWeight = 1.5
+	// maxSeries is the largest series kept: a bigger group of films sharing a title head
+	// is a common phrase, not a franchise.
+	maxSeries = 20
 	// batch is the number of films per write transaction.
 	batch = 500
 )
@@ -86,6 +92,33 @@ CALL (m, top) {
   CREATE (m)-[:SIMILAR {followed: score}]->(c)
 } IN TRANSACTIONS OF $batch ROWS`
 
+// seriesCypher groups the films whose titles share a head into (:Series {key}) nodes,
+// (:Movie)-[:IN_SERIES]->(:Series), so that content similarity keeps a franchise
+// together ("Toy Story", "Toy Story 2"; "Star Wars: Episode V - ..."). The head is the
+// lower-cased title before any ':', without a leading article, cut at the first
+// number, roman numeral or "part"/"chapter"/"episode"/"vol(ume)", and kept up to its
+// second word that is not a stop word ("harry potter", "lord of the rings", "back to the
+// future"). Groups of 2 to $maxSeries films are kept. Cheap (one pass over the films), so
+// every full refresh rebuilds them.
+const seriesCypher = `MATCH (m:Movie) WHERE m.title IS NOT NULL
+WITH m, split(toLower(m.title), ':')[0] AS head
+WITH m, [w IN split(reduce(t = head, p IN [',', '.', '-', '–', '&', '!', '?', '(', ')'] | replace(t, p, ' ')), ' ') WHERE w <> ''] AS words
+WITH m, CASE WHEN words[0] IN ['the', 'a', 'an'] THEN words[1..] ELSE words END AS words
+WITH m, words, [i IN range(0, size(words) - 1) WHERE words[i] =~ '[0-9]+|[ivx]+|part|chapter|episode|vol|volume'][0] AS cut
+WITH m, CASE WHEN cut IS NULL THEN words ELSE words[..cut] END AS core
+WITH m, core, [i IN range(0, size(core) - 1) WHERE NOT core[i] IN ['the', 'of', 'to', 'who', 'on', 'from', 'in', 'a', 'an',
+  'and', 'for', 'with', 'at', 'is', 'my', 'upon', 'into', 'how', 'all', 'what', 'when', 'where', 'i', 'you', 'me', 'we', 'it']] AS significant
+WITH m, CASE WHEN size(significant) = 0 THEN [] WHEN size(significant) = 1 THEN core ELSE core[..significant[1] + 1] END AS key
+WITH m, trim(reduce(s = '', w IN key | s + ' ' + w)) AS key WHERE size(key) >= 3
+WITH key, collect(m) AS films WHERE size(films) >= 2 AND size(films) <= $maxSeries
+CREATE (s:Series {key: key})
+WITH s, films
+UNWIND films AS m
+CREATE (m)-[:IN_SERIES]->(s)`
+
+// deleteSeriesCypher removes the series, rebuilt by each full refresh.
+const deleteSeriesCypher = `MATCH (s:Series) DETACH DELETE s`
+
 // collaborativeCypher links each film to the films its fans loved too. Of a film's
 // fans (the $maxFans most recent), co loved the neighbour; the score is
 // co / (sqrt(fans) * ratings(neighbour)^$damping): a cosine-like normalisation, damped so
@@ -105,9 +138,9 @@ CALL (m) {
   SET s.collaborative = score
 } IN TRANSACTIONS OF $batch ROWS`
 
-// contentCypher links each film to the films that share its people, tags and genres:
-// 1 per shared director, 1 / (1 + mean billing) per shared actor of the first $maxBilling,
-// 0.3 per shared tag, plus 0.5 * the Jaccard index of the genre sets (0 when neither film
+// contentCypher links each film to the films that share its people, tags, series and
+// genres: 1 per shared director, 1 / (1 + mean billing) per shared actor of the first
+// $maxBilling, 0.3 per shared tag, $seriesWeight for one series, plus 0.5 * the Jaccard index of the genre sets (0 when neither film
 // has a genre: MovieLens lists some films with none); the sum x becomes
 // x / (1 + x), in [0, 1). Films with fewer than $topK such neighbours also get the most
 // rated films of their rarest genre.
@@ -129,6 +162,9 @@ CALL (m, tops) {
     UNION ALL
     MATCH (m)-[:TAGGED]->(:Tag)<-[:TAGGED]-(c:Movie) WHERE c <> m
     RETURN c, 0.3 AS w
+    UNION ALL
+    MATCH (m)-[:IN_SERIES]->(:Series)<-[:IN_SERIES]-(c:Movie) WHERE c <> m
+    RETURN c, $seriesWeight AS w
   }
   WITH c, sum(w) AS w
   WITH collect({c: c, w: w}) AS linked
@@ -184,7 +220,7 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 	params := map[string]any{
 		"liked": cypher.LikedScore, "damping": damping, "maxFans": maxFans, "minCoLikes": minCoLikes, "maxBilling": maxBilling,
 		"genreTop": genreTop, "topK": TopK, "batch": batch, "only": nil,
-		"window": followedWindow, "followedDamping": followedDamping, "followedTopK": FollowedTopK,
+		"seriesWeight": seriesWeight, "maxSeries": maxSeries, "window": followedWindow, "followedDamping": followedDamping, "followedTopK": FollowedTopK,
 	}
 	if only != nil {
 		params["only"] = only
@@ -192,8 +228,20 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 	start := time.Now()
 	type step struct{ name, cypher string }
 	steps := []step{{"delete", deleteSimilarCypher}, {"followed", followedCypher}, {"collaborative", collaborativeCypher}, {"content", contentCypher}}
-	if only == nil {
-		steps = slices.Concat([]step{{"start", startRunCypher}}, steps, []step{{"finish", finishRunCypher}})
+	series := []step{{"series delete", deleteSeriesCypher}, {"series", seriesCypher}}
+	switch {
+	case only == nil:
+		steps = slices.Concat([]step{{"start", startRunCypher}}, series, steps, []step{{"finish", finishRunCypher}})
+	default:
+		// A partial refresh keeps the series, but builds them on a database that has none.
+		res, err := neo4j.ExecuteQuery(ctx, d, `RETURN EXISTS { (:Series) } AS any`, nil, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithDatabase(database))
+		if err != nil {
+			return fmt.Errorf("recommend: %w", err)
+		}
+		if any, _, _ := neo4j.GetRecordValue[bool](res.Records[0], "any"); !any {
+			steps = slices.Concat(series, steps)
+		}
 	}
 	for _, step := range steps {
 		if err := runImplicit(ctx, d, database, step.cypher, params); err != nil {
