@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"flag"
+	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -42,6 +45,9 @@ func setupRecommendations(ctx context.Context, d neo4j.DriverWithContext) error 
 		return err
 	}
 	ids := append([]int64(nil), recommendedFilms...)
+	for _, f := range franchises {
+		ids = append(ids, f.film)
+	}
 	for _, id := range res.Records[0].Values[0].([]any) {
 		ids = append(ids, id.(int64))
 	}
@@ -529,5 +535,92 @@ func TestSimilarityOfFilmsWithoutGenres(t *testing.T) {
 	// One shared director: x = 1, content = x / (1 + x).
 	if content, _ := rows[0]["content"].(float64); abs(content-0.5) > 1e-9 {
 		t.Errorf("content score %v, want 0.5", rows[0]["content"])
+	}
+}
+
+var updateFranchises = flag.Bool("update-franchises", false, "rewrite testdata/franchises.golden")
+
+// franchises are films of a series with the other films of the series in the seed, across
+// genres and decades: each film's HYBRID recommendations must hold one of them in the top 5.
+var franchises = []struct {
+	film  int64
+	title string
+	mates []int64
+}{
+	{1, "Toy Story", []int64{3114, 78499}},
+	{260, "Star Wars", []int64{1196, 1210, 2628, 5378, 33493, 122886}},
+	{4993, "The Lord of the Rings: The Fellowship of the Ring", []int64{5952, 7153, 2116}},
+	{4896, "Harry Potter and the Sorcerer's Stone", []int64{5816, 8368, 40815, 69844}},
+	{858, "The Godfather", []int64{1221, 2023}},
+	{1270, "Back to the Future", []int64{2011, 2012}},
+	{1198, "Raiders of the Lost Ark", []int64{1291, 2115, 59615}},
+	{1240, "The Terminator", []int64{589, 6537, 68791, 120799}},
+	{1214, "Alien", []int64{1200, 1320, 1690}},
+	{1954, "Rocky", []int64{2409, 2410, 2411, 2412}},
+	{1036, "Die Hard", []int64{165, 1370, 53972, 100498}},
+	{2571, "The Matrix", []int64{6365, 6934}},
+	{4306, "Shrek", []int64{8360, 53121, 78637}},
+	{480, "Jurassic Park", []int64{1544, 4638, 117529}},
+	{6539, "Pirates of the Caribbean: The Curse of the Black Pearl", []int64{45722, 53125, 86880}},
+	{58559, "The Dark Knight", []int64{33794, 91529}},
+	{5349, "Spider-Man", []int64{8636, 52722}},
+	{3793, "X-Men", []int64{6333, 45499, 87232, 111362}},
+	{648, "Mission: Impossible", []int64{3623, 45186, 91630}},
+	{4963, "Ocean's Eleven", []int64{8984, 53322, 4954}},
+	{5418, "The Bourne Identity", []int64{8665, 54286, 91535, 160438}},
+	{6874, "Kill Bill: Volume 1", []int64{7438}},
+	{215, "Before Sunrise", []int64{8638}},
+	{586, "Home Alone", []int64{2953, 1707}},
+	{2000, "Lethal Weapon", []int64{2001, 2002, 1918}},
+	{1580, "Men in Black", []int64{5459, 94777}},
+	{91500, "The Hunger Games", []int64{106487, 116823, 135133}},
+	{2529, "Planet of the Apes (1968)", []int64{2530, 4643, 88744, 112623}},
+	{1387, "Jaws", []int64{1388, 1389, 4124}},
+	{4105, "The Evil Dead", []int64{1261, 101739}},
+	{1517, "Austin Powers: International Man of Mystery", []int64{2683, 5481}},
+	{2716, "Ghostbusters", []int64{2717, 160080}},
+	{2420, "The Karate Kid", []int64{2421, 2422, 502, 79224}},
+	{950, "The Thin Man", []int64{7832, 7833, 7834, 7835}},
+	{307, "Three Colors: Blue", []int64{306, 308}},
+}
+
+// TestFranchisesStayTogether: for each film of franchises, another film of its series is
+// in the top 5 of `recommended` (default strategy). The top 5 of each are also kept in
+// testdata/franchises.golden (rewrite with -update-franchises and review the diff), so a
+// change of ranking shows in review. The mates' ids were looked up in the seed by title.
+func TestFranchisesStayTogether(t *testing.T) {
+	var golden strings.Builder
+	kept := 0
+	for _, f := range franchises {
+		page, _ := recommended(t, f.film, map[string]any{"first": 5})
+		var titles []string
+		found := false
+		for _, e := range page.Edges {
+			titles = append(titles, e.Node.Movie.Title)
+			for _, m := range f.mates {
+				found = found || e.Node.Movie.MovieLensID == m
+			}
+		}
+		if found {
+			kept++
+		} else {
+			t.Errorf("%s (%d): no other film of the series in the top 5: %q", f.title, f.film, titles)
+		}
+		fmt.Fprintf(&golden, "%s -> %s\n", f.title, strings.Join(titles, " | "))
+	}
+	t.Logf("%d of %d franchises keep a film of the series in the top 5", kept, len(franchises))
+	const path = "testdata/franchises.golden"
+	if *updateFranchises {
+		if err := os.WriteFile(path, []byte(golden.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update-franchises to write it)", err)
+	}
+	if string(want) != golden.String() {
+		t.Errorf("top 5 of the franchise films changed; got:\n%s\nwant:\n%s", golden.String(), want)
 	}
 }
