@@ -165,8 +165,8 @@ func Run(ctx context.Context, opts Options) error {
 // (alone it is the strongest), the others are added in steps.
 func tuneGrid() []cypher.Blend {
 	var grid []cypher.Blend
-	for _, wc := range []float64{0, 0.1, 0.2, 0.4} {
-		for _, wk := range []float64{0, 0.1, 0.2, 0.4} {
+	for _, wc := range []float64{0, 0.1, 0.3} {
+		for _, wk := range []float64{0, 0.1, 0.3} {
 			grid = append(grid, cypher.Blend{Followed: 1, Collaborative: wc, Content: wk})
 		}
 	}
