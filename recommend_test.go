@@ -17,12 +17,13 @@ import (
 	"filmgraph/internal/neo4jtest"
 	"filmgraph/recommend"
 	"filmgraph/relay"
+	"filmgraph/store"
 )
 
 // The recommendation tests read SIMILAR edges; computing them for the whole catalogue
 // takes minutes on two cores, so TestMain computes them for these films only: films of
-// every size, and the seeds (latest well-rated films) of the user whose personal picks
-// are tested.
+// every size, the franchise films, and the seeds (latest ratings) of the user whose
+// personal picks are tested.
 var recommendedFilms = []int64{
 	referenceMovieLensID, // "Never Let Me Go": few ratings, full cast and directors
 	356,                  // "Forrest Gump": the most rated
@@ -36,9 +37,9 @@ const picksUser = 1
 
 // setupRecommendations computes the SIMILAR edges the tests read; called by TestMain.
 func setupRecommendations(ctx context.Context, d neo4j.DriverWithContext) error {
-	res, err := neo4j.ExecuteQuery(ctx, d, `MATCH (:User {userId: $user})-[r:RATED]->(m:Movie) WHERE r.score >= $seedScore
-		WITH m ORDER BY r.ratedAt DESC, m.movieId LIMIT $seeds
-		RETURN collect(m.movieId) AS ids`, map[string]any{"user": picksUser, "seedScore": cypher.SeedScore, "seeds": cypher.MaxSeeds},
+	res, err := neo4j.ExecuteQuery(ctx, d, `MATCH (:User {userId: $user})-[r:RATED]->(m:Movie)
+		WITH m ORDER BY r.ratedAt DESC, m.movieId DESC LIMIT $seeds
+		RETURN collect(m.movieId) AS ids`, map[string]any{"user": picksUser, "seeds": cypher.MaxSeeds},
 		neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(neo4jtest.Database()))
 	if err != nil {
@@ -133,10 +134,11 @@ func TestRecommendedIsPartOfTheMovieStatement(t *testing.T) {
 				}
 				// The ranking, independently: the film's SIMILAR edges by the strategy's score.
 				score := map[string]string{
-					"HYBRID": fmt.Sprintf("%v * coalesce(s.collaborative, 0.0) + %v * coalesce(s.content, 0.0)",
-						cypher.WeightCollaborative, cypher.WeightContent),
-					"COLLABORATIVE": "coalesce(s.collaborative, 0.0)",
-					"CONTENT":       "coalesce(s.content, 0.0)",
+					"HYBRID": fmt.Sprintf("%v * coalesce(s.followed, 0.0) + %v * coalesce(s.collaborative, 0.0) + %v * coalesce(s.content, 0.0)",
+						cypher.WeightFollowed, cypher.WeightCollaborative, cypher.WeightContent),
+					"COLLABORATIVE": fmt.Sprintf("%v * coalesce(s.followed, 0.0) + %v * coalesce(s.collaborative, 0.0)",
+						cypher.WeightFollowed, cypher.WeightCollaborative),
+					"CONTENT": "coalesce(s.content, 0.0)",
 				}[strategy]
 				rows := cypherRows(t, `MATCH (:Movie {movieId: $id})-[s:SIMILAR]->(c:Movie)
 					WITH c, `+score+` AS score WHERE score > 0
@@ -160,23 +162,46 @@ func TestRecommendedIsPartOfTheMovieStatement(t *testing.T) {
 	}
 }
 
-var peopleCount = regexp.MustCompile(`^Rated 8\+ by (\d+) (person|people) who loved (.+)$`)
+var (
+	peopleCount   = regexp.MustCompile(`^Rated 8\+ by (\d+) people who loved (.+)$`)
+	followedCount = regexp.MustCompile(`^Rated after (.+) by (\d+) people$`)
+	youRated      = regexp.MustCompile(`^Because you rated (.+) (\d+)/10$`)
+)
 
 // checkReason verifies, with its own Cypher, that the reason's via lies on a path from
-// the seed film to the recommended one, of the reason's kind.
+// the seed film to the recommended one, of the reason's kind, and that a count rests on
+// at least cypher.MinSupport people.
 func checkReason(t *testing.T, seed, rec int64, kind, text, viaType string, viaKey any) {
 	t.Helper()
 	params := map[string]any{"seed": seed, "rec": rec, "via": viaKey}
-	if kind == "COLLABORATIVE" {
-		m := peopleCount.FindStringSubmatch(text)
+	var m []string
+	var count string
+	switch kind {
+	case "COLLABORATIVE":
+		m = peopleCount.FindStringSubmatch(text)
+		count = `MATCH (:Movie {movieId: $seed})<-[a:RATED]-(u:User)-[b:RATED]->(:Movie {movieId: $rec})
+			WHERE a.score >= 8 AND b.score >= 8 RETURN count(DISTINCT u) AS n`
+	case "FOLLOWED":
+		if m = followedCount.FindStringSubmatch(text); m != nil {
+			m[1], m[2] = m[2], m[1]
+		}
+		count = `MATCH (:Movie {movieId: $seed})<-[a:RATED]-(u:User)-[b:RATED]->(:Movie {movieId: $rec})
+			WHERE a.ratedAt < b.ratedAt RETURN count(DISTINCT u) AS n`
+	case "YOU_RATED":
+		t.Errorf("reason %q outside personal picks", text)
+		return
+	}
+	if count != "" {
 		if viaType != "Movie" || viaKey != seed || m == nil {
-			t.Errorf("collaborative reason %q via %s %v: want the seed film %d and a count", text, viaType, viaKey, seed)
+			t.Errorf("%s reason %q via %s %v: want the seed film %d and a count", kind, text, viaType, viaKey, seed)
 			return
 		}
-		rows := cypherRows(t, `MATCH (:Movie {movieId: $seed})<-[a:RATED]-(u:User)-[b:RATED]->(:Movie {movieId: $rec})
-			WHERE a.score >= 8 AND b.score >= 8 RETURN count(DISTINCT u) AS n`, params)
+		rows := cypherRows(t, count, params)
 		if got := strconv.FormatInt(rows[0]["n"].(int64), 10); got != m[1] {
-			t.Errorf("%q: %s people loved both", text, got)
+			t.Errorf("%q: %s people, by independent Cypher", text, got)
+		}
+		if n, _ := strconv.Atoi(m[1]); n < cypher.MinSupport {
+			t.Errorf("%q rests on fewer than %d people", text, cypher.MinSupport)
 		}
 		return
 	}
@@ -223,7 +248,8 @@ func TestRecommendationReasonsLieOnRealPaths(t *testing.T) {
 							t.Errorf("reason %q has no via", r.Text)
 							continue
 						}
-						if strategy == "CONTENT" && r.Kind == "COLLABORATIVE" || strategy == "COLLABORATIVE" && r.Kind != "COLLABORATIVE" {
+						fromRatings := r.Kind == "COLLABORATIVE" || r.Kind == "FOLLOWED"
+						if strategy == "CONTENT" && fromRatings || strategy == "COLLABORATIVE" && !fromRatings {
 							t.Errorf("%s recommendation explained by %s", strategy, r.Kind)
 						}
 						var key any
@@ -314,49 +340,17 @@ func TestPersonalPicks(t *testing.T) {
 	for _, row := range cypherRows(t, `MATCH (:User {userId: $user})-[:RATED]->(m:Movie) RETURN m.movieId AS id`, map[string]any{"user": picksUser}) {
 		rated[row["id"].(int64)] = true
 	}
-	seeds := map[int64]bool{} // the user's latest well-rated films
-	for _, row := range cypherRows(t, `MATCH (:User {userId: $user})-[r:RATED]->(m:Movie) WHERE r.score >= $seedScore
-		WITH m ORDER BY r.ratedAt DESC, m.movieId LIMIT $seeds RETURN m.movieId AS id`,
-		map[string]any{"user": picksUser, "seedScore": cypher.SeedScore, "seeds": cypher.MaxSeeds}) {
-		seeds[row["id"].(int64)] = true
+	seeds := map[int64]int64{} // the user's latest ratings: film -> score
+	for _, row := range cypherRows(t, `MATCH (:User {userId: $user})-[r:RATED]->(m:Movie)
+		WITH m, r ORDER BY r.ratedAt DESC, m.movieId DESC LIMIT $seeds RETURN m.movieId AS id, r.score AS score`,
+		map[string]any{"user": picksUser, "seeds": cypher.MaxSeeds}) {
+		seeds[row["id"].(int64)] = row["score"].(int64)
 	}
 	for _, p := range picks {
 		if rated[p.MovieID] {
 			t.Errorf("picked %d, which the user rated", p.MovieID)
 		}
-		if len(p.Reasons) == 0 {
-			t.Errorf("pick %d has no reason", p.MovieID)
-		}
-		// The reasons start from one seed: one of the user's latest well-rated films.
-		var seed int64
-		for _, r := range p.Reasons {
-			if r.Kind == "COLLABORATIVE" {
-				seed = r.ViaKey.(int64)
-			}
-		}
-		if seed == 0 {
-			// Content reasons alone do not name their seed: one of the seeds must lead
-			// to the pick through each via.
-			for _, r := range p.Reasons {
-				path := contentPath(t, r.Kind, r.Text)
-				ids := make([]int64, 0, len(seeds))
-				for id := range seeds {
-					ids = append(ids, id)
-				}
-				rows := cypherRows(t, `MATCH (s:Movie) WHERE s.movieId IN $seeds AND EXISTS { `+path+` } RETURN count(s) AS n`,
-					map[string]any{"seeds": ids, "via": r.ViaKey, "rec": p.MovieID})
-				if rows[0]["n"].(int64) == 0 {
-					t.Errorf("pick %d: reason %q lies on no path from the user's seeds", p.MovieID, r.Text)
-				}
-			}
-			continue
-		}
-		if !seeds[seed] {
-			t.Errorf("pick %d explained by film %d, not one of the user's seeds", p.MovieID, seed)
-		}
-		for _, r := range p.Reasons {
-			checkReason(t, seed, p.MovieID, r.Kind, r.Text, r.ViaType, r.ViaKey)
-		}
+		checkPersonalReasons(t, p, seeds)
 	}
 
 	// Hiding the top pick removes it; unhiding brings it back.
@@ -380,13 +374,51 @@ func TestPersonalPicks(t *testing.T) {
 	}
 }
 
+// checkPersonalReasons verifies the reasons of a personal pick: the first says which of
+// the user's latest ratings (seeds: film -> score) it comes from, with the score the user
+// gave; the others lie on paths from that film (independent Cypher, see checkReason).
+func checkPersonalReasons(t *testing.T, p store.Pick, seeds map[int64]int64) {
+	t.Helper()
+	if len(p.Reasons) == 0 {
+		t.Errorf("pick %d has no reason", p.MovieID)
+		return
+	}
+	first := p.Reasons[0]
+	m := youRated.FindStringSubmatch(first.Text)
+	seed, _ := first.ViaKey.(int64)
+	if first.Kind != "YOU_RATED" || first.ViaType != "Movie" || m == nil {
+		t.Errorf("pick %d: first reason %+v, want YOU_RATED via a film", p.MovieID, first)
+		return
+	}
+	score, ok := seeds[seed]
+	if !ok {
+		t.Errorf("pick %d explained by film %d, not one of the user's latest ratings", p.MovieID, seed)
+		return
+	}
+	if m[2] != strconv.FormatInt(score, 10) {
+		t.Errorf("pick %d: %q, but the user rated film %d %d/10", p.MovieID, first.Text, seed, score)
+	}
+	if rows := cypherRows(t, `MATCH (m:Movie {movieId: $id}) RETURN m.title AS title`, map[string]any{"id": seed}); rows[0]["title"] != m[1] {
+		t.Errorf("pick %d: %q names %q, film %d is %q", p.MovieID, first.Text, m[1], seed, rows[0]["title"])
+	}
+	if len(p.Reasons) > 3 {
+		t.Errorf("pick %d: %d reasons, want at most 3", p.MovieID, len(p.Reasons))
+	}
+	for _, r := range p.Reasons[1:] {
+		if r.Kind != "FOLLOWED" && score < cypher.SeedScore {
+			t.Errorf("pick %d: reason %q from a film the user rated %d/10", p.MovieID, r.Text, score)
+		}
+		checkReason(t, seed, p.MovieID, r.Kind, r.Text, r.ViaType, r.ViaKey)
+	}
+}
+
 func TestPersonalPicksColdStart(t *testing.T) {
 	ctx := context.Background()
-	// A user who rated one film, below "loved": picks come from its genres ("Chinatown":
-	// Crime, Film-Noir, Mystery, Thriller).
+	// A user who rated nothing but collected one film: picks come from its genres
+	// ("Chinatown": Crime, Film-Noir, Mystery, Thriller).
 	const newUser, rarelyLoved = 2_000_001, 1252
 	cypherRows(t, `CREATE (u:User {userId: $user, username: 'cold-start-test', role: 'USER', joinedAt: datetime()})
-		WITH u MATCH (m:Movie {movieId: $movie}) CREATE (u)-[:RATED {score: 4, ratedAt: datetime()}]->(m)`,
+		WITH u MATCH (m:Movie {movieId: $movie}) CREATE (u)-[:COLLECTED {at: datetime()}]->(m)`,
 		map[string]any{"user": newUser, "movie": rarelyLoved})
 	const blankUser = 2_000_002
 	cypherRows(t, `CREATE (:User {userId: $user, username: 'blank-test', role: 'USER', joinedAt: datetime()})`, map[string]any{"user": blankUser})
@@ -398,7 +430,7 @@ func TestPersonalPicksColdStart(t *testing.T) {
 		user     int64
 		inGenres bool
 	}{
-		{"genres the user touched", newUser, true},
+		{"genres the user collected", newUser, true},
 		{"no history: overall", blankUser, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -622,5 +654,64 @@ func TestFranchisesStayTogether(t *testing.T) {
 	}
 	if string(want) != golden.String() {
 		t.Errorf("top 5 of the franchise films changed; got:\n%s\nwant:\n%s", golden.String(), want)
+	}
+}
+
+// TestPersonalPicksOfANewUser: a user with two ratings gets picks from the films close to
+// those two, each explained by one of them, rather than the cold-start list.
+func TestPersonalPicksOfANewUser(t *testing.T) {
+	ctx := context.Background()
+	const user = 2_000_003
+	rated := map[int64]int64{1: 9, 2571: 4} // "Toy Story" 9/10, then "The Matrix" 4/10
+	cypherRows(t, `CREATE (u:User {userId: $user, username: 'two-ratings-test', role: 'USER', joinedAt: datetime()})
+		WITH u MATCH (a:Movie {movieId: 1}), (b:Movie {movieId: 2571})
+		CREATE (u)-[:RATED {score: 9, ratedAt: datetime() - duration('PT1M')}]->(a), (u)-[:RATED {score: 4, ratedAt: datetime()}]->(b)`,
+		map[string]any{"user": user})
+	t.Cleanup(func() { cypherRows(t, `MATCH (u:User {userId: $user}) DETACH DELETE u`, map[string]any{"user": user}) })
+	picks, err := testStore.Picks(ctx, user, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(picks) != 10 {
+		t.Fatalf("%d picks, want 10", len(picks))
+	}
+	near := map[int64]bool{}
+	for _, row := range cypherRows(t, `MATCH (s:Movie)-[:SIMILAR]->(c:Movie) WHERE s.movieId IN [1, 2571] RETURN c.movieId AS id`, nil) {
+		near[row["id"].(int64)] = true
+	}
+	for _, p := range picks {
+		if !near[p.MovieID] {
+			t.Errorf("pick %d is close to neither rated film", p.MovieID)
+		}
+		checkPersonalReasons(t, p, rated)
+	}
+}
+
+// TestCollaborativeReasonsNeedSupport: a count of people is shown exactly when at least
+// cypher.MinSupport people back it (counted by independent Cypher), so a film with three
+// fans ("Never Let Me Go") never shows "Rated 8+ by 3 people".
+func TestCollaborativeReasonsNeedSupport(t *testing.T) {
+	for _, film := range []int64{referenceMovieLensID, 1} {
+		page, _ := recommended(t, film, map[string]any{"first": 20, "strategy": "COLLABORATIVE"})
+		if len(page.Edges) == 0 {
+			t.Fatalf("film %d: no recommendation", film)
+		}
+		for _, e := range page.Edges {
+			shown := map[string]bool{}
+			for _, r := range e.Node.Reasons {
+				shown[r.Kind] = true
+			}
+			params := map[string]any{"seed": film, "rec": e.Node.Movie.MovieLensID}
+			loved := cypherRows(t, `MATCH (:Movie {movieId: $seed})<-[a:RATED]-(u:User)-[b:RATED]->(:Movie {movieId: $rec})
+				WHERE a.score >= 8 AND b.score >= 8 RETURN count(DISTINCT u) AS n`, params)[0]["n"].(int64)
+			after := cypherRows(t, `MATCH (:Movie {movieId: $seed})<-[a:RATED]-(u:User)-[b:RATED]->(:Movie {movieId: $rec})
+				WHERE a.ratedAt < b.ratedAt RETURN count(DISTINCT u) AS n`, params)[0]["n"].(int64)
+			if want := loved >= cypher.MinSupport; shown["COLLABORATIVE"] != want {
+				t.Errorf("film %d -> %d: %d people loved both, COLLABORATIVE reason shown %v", film, e.Node.Movie.MovieLensID, loved, shown["COLLABORATIVE"])
+			}
+			if want := after >= cypher.MinSupport; shown["FOLLOWED"] != want {
+				t.Errorf("film %d -> %d: %d people rated it after, FOLLOWED reason shown %v", film, e.Node.Movie.MovieLensID, after, shown["FOLLOWED"])
+			}
+		}
 	}
 }
