@@ -271,3 +271,30 @@ func percentile(sorted []time.Duration, p int) time.Duration {
 	i := int(math.Ceil(float64(p)/100*float64(len(sorted)))) - 1
 	return sorted[max(i, 0)]
 }
+
+// Check measures HYBRID personal picks (the code's blend) on the test split for the users
+// whose userId is a multiple of every: the regression guard that CI runs on a small
+// sample (see eval_test.go).
+func Check(ctx context.Context, every int64, log io.Writer) (Result, error) {
+	if log == nil {
+		log = io.Discard
+	}
+	ratings, err := seed.Ratings()
+	if err != nil {
+		return Result{}, err
+	}
+	test, _ := splits(ratings)
+	var users []int64
+	for u := range test.heldOut {
+		if u%every == 0 {
+			users = append(users, u)
+		}
+	}
+	slices.Sort(users)
+	var res Result
+	err = withGraph(ctx, log, test, func(d neo4j.DriverWithContext, films int64) error {
+		res, _, err = measure(ctx, d, films, users, users, test, cypher.Hybrid, cypher.PicksBlend)
+		return err
+	})
+	return res, err
+}
