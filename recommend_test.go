@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -713,5 +715,62 @@ func TestCollaborativeReasonsNeedSupport(t *testing.T) {
 				t.Errorf("film %d -> %d: %d people rated it after, FOLLOWED reason shown %v", film, e.Node.Movie.MovieLensID, after, shown["FOLLOWED"])
 			}
 		}
+	}
+}
+
+// TestRefresherFollowsNewRatings: three members rate "Never Let Me Go" and then "Forrest
+// Gump"; a Refresher (as the server runs one) makes Forrest Gump a "rated soon after"
+// neighbour of Never Let Me Go within its bound, without a full refresh, and reports the
+// pending change while it waits.
+func TestRefresherFollowsNewRatings(t *testing.T) {
+	const first, then = referenceMovieLensID, 356
+	followed := func() bool {
+		rows := cypherRows(t, `RETURN EXISTS { (:Movie {movieId: $a})-[s:SIMILAR]->(:Movie {movieId: $b}) WHERE s.followed > 0 } AS ok`,
+			map[string]any{"a": first, "b": then})
+		return rows[0]["ok"] == true
+	}
+	if followed() {
+		t.Fatal("Forrest Gump already follows Never Let Me Go: the test would prove nothing")
+	}
+	for i := range 3 {
+		member := signUp(t, fmt.Sprintf("fresh%d", i))
+		mustDo(t, member.Token, `mutation($m: ID!) { rateMovie(movieId: $m, score: 8) { id } }`, map[string]any{"m": movieID(first)}, 0)
+		time.Sleep(10 * time.Millisecond) // distinct rating times, in this order
+		mustDo(t, member.Token, `mutation($m: ID!) { rateMovie(movieId: $m, score: 9) { id } }`, map[string]any{"m": movieID(then)}, 0)
+	}
+	r := &recommend.Refresher{Driver: neo4jtest.Driver(t), Database: neo4jtest.Database(), Interval: 200 * time.Millisecond, MaxFilms: 50}
+	// The first cycle sees the pending change, before refreshing it.
+	films, err := r.Cycle(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.OldestPending() <= 0 {
+		t.Error("no pending change reported after new ratings")
+	}
+	if !slices.Contains(films, int64(first)) || !slices.Contains(films, int64(then)) {
+		t.Errorf("refreshed %v, want both rated films among them", films)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	go r.Run(ctx)
+	for !followed() {
+		if ctx.Err() != nil {
+			t.Fatal("Forrest Gump is still not a neighbour of Never Let Me Go after 2 minutes")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// Once refreshed, nothing is pending any more.
+	for {
+		if films, err := r.Cycle(ctx); err != nil {
+			t.Fatal(err)
+		} else if len(films) == 0 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("films still pending after 2 minutes")
+		}
+	}
+	if r.OldestPending() != 0 {
+		t.Errorf("oldest pending change %s after everything was refreshed", r.OldestPending())
 	}
 }

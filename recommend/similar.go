@@ -192,11 +192,16 @@ CALL (m, tops) {
   SET s.content = score
 } IN TRANSACTIONS OF $batch ROWS`
 
+// stampCypher records on each film refreshed when its edges were computed (the start of
+// the refresh, so that a rating given meanwhile is still seen as pending by the Refresher).
+const stampCypher = `MATCH (m:Movie) WHERE $only IS NULL OR m.movieId IN $only
+CALL (m) { SET m.similarAt = $startedAt } IN TRANSACTIONS OF 10000 ROWS`
+
 // A full refresh is bracketed by a marker node, so that one cut short (the process
 // stopped, an error) is redone by the next EnsureSimilar instead of leaving some films
 // without neighbours for good.
 const (
-	startRunCypher    = `MERGE (r:SimilarityRun) SET r.complete = false, r.startedAt = datetime()`
+	startRunCypher    = `MERGE (r:SimilarityRun) SET r.complete = false, r.startedAt = $startedAt`
 	finishRunCypher   = `MERGE (r:SimilarityRun) SET r.complete = true, r.finishedAt = datetime()`
 	completeRunCypher = `OPTIONAL MATCH (r:SimilarityRun) RETURN coalesce(r.complete, false) AS complete`
 )
@@ -232,8 +237,9 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 		params["only"] = only
 	}
 	start := time.Now()
+	params["startedAt"] = start.UTC()
 	type step struct{ name, cypher string }
-	steps := []step{{"delete", deleteSimilarCypher}, {"followed", followedCypher}, {"collaborative", collaborativeCypher}, {"content", contentCypher}}
+	steps := []step{{"delete", deleteSimilarCypher}, {"followed", followedCypher}, {"collaborative", collaborativeCypher}, {"content", contentCypher}, {"stamp", stampCypher}}
 	series := []step{{"series delete", deleteSeriesCypher}, {"series", seriesCypher}}
 	switch {
 	case only == nil:
