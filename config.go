@@ -30,6 +30,9 @@ type config struct {
 	shutdownTimeout time.Duration
 	corsOrigins     []string // CORS_ALLOWED_ORIGINS; nil: any origin, without credentials
 	login           limits.LoginConfig
+	// recommendRefresh is the interval of the refresher of recommendations' similarity
+	// edges (FILMGRAPH_RECOMMEND_REFRESH_INTERVAL).
+	recommendRefresh time.Duration
 }
 
 func loadConfig() (config, error) {
@@ -70,6 +73,7 @@ func loadConfig() (config, error) {
 	p.int64("FILMGRAPH_MAX_BODY_BYTES", &cfg.maxBodyBytes, 1, 1<<30, 1<<20)
 	p.duration("FILMGRAPH_REQUEST_TIMEOUT", &cfg.requestTimeout, 10*time.Second)
 	p.duration("FILMGRAPH_SHUTDOWN_TIMEOUT", &cfg.shutdownTimeout, 20*time.Second)
+	p.duration("FILMGRAPH_RECOMMEND_REFRESH_INTERVAL", &cfg.recommendRefresh, time.Minute)
 	p.int("FILMGRAPH_LOGIN_PER_MINUTE_PER_ADDRESS", &loginPerAddress, 1, 1e6, 10)
 	p.int("FILMGRAPH_LOGIN_PER_MINUTE_PER_ACCOUNT", &loginPerAccount, 1, 1e6, 5)
 	cfg.login.AddressEvery, cfg.login.AddressBurst = time.Minute/time.Duration(loginPerAddress), loginPerAddress

@@ -28,6 +28,9 @@ WITH collect(a.movieId) AS films, min(since) AS oldest
 RETURN films[..$max] AS films, CASE WHEN oldest IS NULL THEN 0.0
   ELSE duration.inSeconds(oldest, datetime()).seconds + duration.inSeconds(oldest, datetime()).nanosecondsOfSecond / 1e9 END AS age`
 
+// RefreshFilmsPerCycle is the server's Refresher.MaxFilms, the bound of a cycle's work.
+const RefreshFilmsPerCycle = 200
+
 // Refresher recomputes the similarity of the films whose ratings changed, in the
 // background, so that recommendations follow new ratings within a bounded delay
 // without a full Refresh: every Interval it refreshes (RefreshFilms) at most MaxFilms
@@ -41,6 +44,9 @@ type Refresher struct {
 	Interval time.Duration
 	MaxFilms int
 	Log      io.Writer // one line per cycle that refreshed films; nil: silent
+	// Report, when set, receives the age of the oldest pending change at each cycle
+	// (the server exports it as a metric).
+	Report func(oldest time.Duration)
 
 	oldest atomic.Int64 // age of the oldest pending change at the last cycle, in ms
 }
@@ -79,6 +85,9 @@ func (r *Refresher) Cycle(ctx context.Context) ([]int64, error) {
 	raw, _, _ := neo4j.GetRecordValue[[]any](res.Records[0], "films")
 	age, _, _ := neo4j.GetRecordValue[float64](res.Records[0], "age")
 	r.oldest.Store(int64(age * 1000))
+	if r.Report != nil {
+		r.Report(r.OldestPending())
+	}
 	films := make([]int64, 0, len(raw))
 	for _, id := range raw {
 		if id, ok := id.(int64); ok {
