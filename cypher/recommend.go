@@ -73,7 +73,7 @@ func PageBlend() Blend {
 
 // PicksBlend is the blend of personal picks (HYBRID), chosen on the validation split by
 // `go run . eval -tune` (see README, "Recommendations").
-var PicksBlend = Blend{Followed: 1, Collaborative: 0.1, Content: 0.1}
+var PicksBlend = Blend{Followed: 1, Collaborative: 0.1, Content: 0.3}
 
 // weights returns the blend of a strategy: COLLABORATIVE keeps the two scores that come
 // from ratings (followed and collaborative), CONTENT the content score alone.
