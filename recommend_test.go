@@ -743,7 +743,7 @@ func TestRefresherFollowsNewRatings(t *testing.T) {
 		time.Sleep(10 * time.Millisecond) // distinct rating times, in this order
 		mustDo(t, member.Token, `mutation($m: ID!) { rateMovie(movieId: $m, score: 9) { id } }`, map[string]any{"m": movieID(then)}, 0)
 	}
-	r := &recommend.Refresher{Driver: neo4jtest.Driver(t), Database: neo4jtest.Database(), Interval: 200 * time.Millisecond, MaxFilms: 50}
+	r := &recommend.Refresher{Driver: neo4jtest.Driver(t), Database: neo4jtest.Database(), Interval: 200 * time.Millisecond, MaxFilms: 200}
 	// The first cycle sees the pending change, before refreshing it.
 	films, err := r.Cycle(context.Background())
 	if err != nil {
