@@ -33,6 +33,9 @@ type config struct {
 	getMaxAge       int      // FILMGRAPH_GET_MAX_AGE: seconds anonymous GET answers may be cached
 	login           limits.LoginConfig
 	signUp          limits.SignUpConfig
+	// recommendRefresh is the interval of the refresher of recommendations' similarity
+	// edges (FILMGRAPH_RECOMMEND_REFRESH_INTERVAL).
+	recommendRefresh time.Duration
 }
 
 func loadConfig() (config, error) {
@@ -90,6 +93,7 @@ func loadConfig() (config, error) {
 	p.durationOrZero("FILMGRAPH_PRESTOP_DELAY", &cfg.preStopDelay, 5*time.Second)
 	p.duration("FILMGRAPH_SHUTDOWN_TIMEOUT", &cfg.shutdownTimeout, 20*time.Second)
 	p.int("FILMGRAPH_GET_MAX_AGE", &cfg.getMaxAge, 0, 31536000, 60)
+	p.duration("FILMGRAPH_RECOMMEND_REFRESH_INTERVAL", &cfg.recommendRefresh, time.Minute)
 	p.int("FILMGRAPH_LOGIN_PER_MINUTE_PER_ADDRESS", &loginPerAddress, 1, 1e6, 10)
 	p.int("FILMGRAPH_LOGIN_PER_MINUTE_PER_ACCOUNT", &loginPerAccount, 1, 1e6, 5)
 	// The store waits for a pooled connection as long as a request may take.

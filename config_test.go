@@ -55,6 +55,7 @@ var settingSamples = map[string]struct {
 	"FILMGRAPH_WS_MAX_SUBSCRIPTIONS_PER_ADDRESS": {valid: "5", invalid: []string{"many", "-1"}},
 	"FILMGRAPH_PRESTOP_DELAY":                    {valid: "1s", invalid: []string{"5", "-1s"}},
 	"FILMGRAPH_GET_MAX_AGE":                      {valid: "0", invalid: []string{"soon", "-1"}},
+	"FILMGRAPH_RECOMMEND_REFRESH_INTERVAL":       {valid: "5m", invalid: []string{"60", "0s"}},
 	"CORS_ALLOWED_ORIGINS":                       {valid: "https://films.example"},
 }
 

@@ -347,6 +347,12 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, b
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// Recommendations follow new ratings without a full refresh (see recommend.Refresher).
+	refresher := &recommend.Refresher{Driver: db.Driver(), Database: db.Database(), Interval: cfg.recommendRefresh,
+		MaxFilms: recommend.RefreshFilmsPerCycle, Log: os.Stderr, Report: observe.SetRecommendationsPending}
+	refreshCtx, stopRefresher := context.WithCancel(ctx)
+	defer stopRefresher()
+	go refresher.Run(refreshCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("filmgraph is serving", "graphql", "http://localhost"+portOf(cfg.addr)+"/graphql", "graphiql", "http://localhost"+portOf(cfg.addr)+"/")

@@ -35,37 +35,65 @@ const (
 const (
 	// LikedScore is the lowest score (1-10) that counts as "loved".
 	LikedScore = 8
-	// MaxSeeds caps the films a personal pick starts from (most recent first), and
-	// SeedScore is the least score of those: on the validation split, the 10 latest rated
-	// 6+ did better (HR@10 0.256) than the 20 latest loved (0.217), as what one watches
-	// next follows what one watched last.
+	// MaxSeeds caps the films a personal pick starts from: the user's latest ratings, the
+	// k-th latest (0 first) weighted SeedDecay^k, as what one watches next follows what
+	// one watched last. Every seed counts through its "rated soon after" neighbours; only
+	// those rated SeedScore or more count through their collaborative and content ones
+	// (a film one disliked says what one watches, not what one likes).
 	MaxSeeds  = 10
+	SeedDecay = 0.8
 	SeedScore = 6
 	// MinPopularRatings is the least number of ratings of a cold-start pick.
 	MinPopularRatings = 20
+	// MinSupport is the least number of people a collaborative or "rated after" reason
+	// rests on: below it the reason is not shown (the pick may still be made, on the
+	// other reasons or on its score), as "3 people" is anecdote, not evidence.
+	MinSupport = 5
 )
 
-// Weights of the hybrid blend: score = WeightCollaborative*collaborative +
-// WeightContent*content (content is in [0, 1), collaborative mostly below 1). They were
-// chosen on the validation split by `go run . eval -tune` (see README, "Recommendations").
+// Blend weighs the three scores of a SIMILAR edge: followed ("rated soon after", in
+// (0, 1]), collaborative (loved by the same fans, mostly below 1) and content (shared
+// people, tags, genres and title, in [0, 1)).
+type Blend struct{ Followed, Collaborative, Content float64 }
+
+// Weights of a film's HYBRID recommendations (Movie.recommended): score =
+// WeightFollowed*followed + WeightCollaborative*collaborative + WeightContent*content.
+// Content leads, so that a franchise stays together and the most rated films do not fill
+// every list (see README, "Recommendations").
 var (
-	WeightCollaborative = 0.4
+	WeightFollowed      = 0.2
+	WeightCollaborative = 0.2
 	WeightContent       = 0.6
 )
 
-// weights returns the blend of a strategy.
-func weights(strategy Strategy, wCollab, wContent float64) (float64, float64) {
+// PageBlend is the blend of a film's HYBRID recommendations.
+func PageBlend() Blend {
+	return Blend{Followed: WeightFollowed, Collaborative: WeightCollaborative, Content: WeightContent}
+}
+
+// PicksBlend is the blend of personal picks (HYBRID), chosen on the validation split by
+// `go run . eval -tune` (see README, "Recommendations").
+var PicksBlend = Blend{Followed: 1, Collaborative: 0.1, Content: 0.3}
+
+// weights returns the blend of a strategy: COLLABORATIVE keeps the two scores that come
+// from ratings (followed and collaborative), CONTENT the content score alone.
+func weights(strategy Strategy, b Blend) Blend {
 	switch strategy {
 	case Collaborative:
-		return 1, 0
+		if b.Followed == 0 && b.Collaborative == 0 {
+			return Blend{Collaborative: 1}
+		}
+		return Blend{Followed: b.Followed, Collaborative: b.Collaborative}
 	case Content:
-		return 0, 1
+		return Blend{Content: 1}
 	}
-	return wCollab, wContent
+	return b
 }
 
 // Reason kinds (the schema's RecommendationReasonKind).
 const (
+	ReasonYouRated      = "YOU_RATED"
+	ReasonFollowed      = "FOLLOWED"
 	ReasonCollaborative = "COLLABORATIVE"
 	ReasonDirector      = "DIRECTOR"
 	ReasonCast          = "CAST"
@@ -90,7 +118,8 @@ func init() {
 		"node":   nested(recommendationType),
 	})
 	// A Recommendation is read with the film as the node and the ranked row as the
-	// "relationship": a map {movie, score, seed, collab, content, fixed}; the row's seed
+	// "relationship": a map {movie, score, seed, collab, content, followed, rated, fixed}
+	// (rated: the viewer's score of the seed, in personal picks); the row's seed
 	// film and its reasons are bound to the variables named seedVar(row) and
 	// reasonsVar(row).
 	define(recommendationType, map[string]fieldFunc{
@@ -114,14 +143,14 @@ func recommended(b *builder, s scope, f graphql.CollectedField) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	wCollab, wContent := weights(strategy, WeightCollaborative, WeightContent)
+	w := weights(strategy, PageBlend())
 	c, sim, score := b.variable("c"), b.variable("sim"), b.variable("score")
 	ranking := fmt.Sprintf("COLLECT { MATCH (%[1]s)-[%[2]s:SIMILAR]->(%[3]s:Movie) "+
-		"WITH %[3]s, %[5]s * coalesce(%[2]s.collaborative, 0.0) + %[6]s * coalesce(%[2]s.content, 0.0) AS %[4]s WHERE %[4]s > 0 "+
+		"WITH %[3]s, %[10]s * coalesce(%[2]s.followed, 0.0) + %[5]s * coalesce(%[2]s.collaborative, 0.0) + %[6]s * coalesce(%[2]s.content, 0.0) AS %[4]s WHERE %[4]s > 0 "+
 		"ORDER BY %[4]s DESC, %[3]s.movieId LIMIT %[7]s "+
-		"RETURN {movie: %[3]s, score: %[4]s, seed: %[1]s, collab: %[8]s, content: %[9]s} }",
-		s.node, sim, c, score, b.param(wCollab), b.param(wContent), b.param(int64(MaxPageSize)),
-		b.param(wCollab > 0), b.param(wContent > 0))
+		"RETURN {movie: %[3]s, score: %[4]s, seed: %[1]s, collab: %[8]s, content: %[9]s, followed: %[11]s} }",
+		s.node, sim, c, score, b.param(w.Collaborative), b.param(w.Content), b.param(int64(MaxPageSize)),
+		b.param(w.Collaborative > 0), b.param(w.Content > 0), b.param(w.Followed), b.param(w.Followed > 0))
 	ranked := b.variable("ranked")
 	conn, err := b.rankedConnection(f, ranked)
 	if err != nil {
@@ -188,19 +217,21 @@ func seedVar(row string) string { return row + "seed" }
 
 // reasons returns the clauses that bind reasonsVar(row) to the reasons of the ranked row
 // variable row, whose recommended film is n and seed film seedVar(row): the row's fixed
-// reasons (cold start), then, from the seed film to the recommended one, the fans who
-// loved both (when the row's strategy is collaborative), shared directors, cast (best
-// billed first), tags and the rarest shared genre (when it is content based). Each is
-// found by a traversal at read time, so its `via` lies on a path that exists then.
+// reasons (cold start); in personal picks, the viewer's own rating of the seed ("Because
+// you rated Toy Story 9/10"); then, from the seed film to the recommended one, the fans
+// who loved both and the people who rated it after the seed (when the row's strategy
+// uses ratings, and only when at least MinSupport people did), shared directors, cast
+// (best billed first), tags and the rarest shared genre (when it is content based). Each
+// is found by a traversal at read time, so its `via` lies on a path that exists then.
 //
-// The seed's fans are collected once, in a WITH of their own: counting the pattern
-// seed<-fan->film instead expanded every rating of every fan (70,842 db hits for six
-// personal picks of MovieLens user 1, against 6,459), and a COLLECT nested in that
+// The seed's fans and raters are collected once, in a WITH of their own: counting the
+// pattern seed<-fan->film instead expanded every rating of every fan (70,842 db hits for
+// six personal picks of MovieLens user 1, against 6,459), and a COLLECT nested in that
 // count's WHERE is evaluated again for each rater.
 func (b *builder) reasons(row, n string) string {
 	v := map[string]string{"{n}": n, "{row}": row, "{s}": seedVar(row), "{liked}": b.param(LikedScore),
-		"{reasons}": reasonsVar(row)}
-	for _, name := range []string{"k", "a", "r", "u", "p", "t", "g", "fans"} {
+		"{reasons}": reasonsVar(row), "{support}": b.param(MinSupport)}
+	for _, name := range []string{"k", "a", "r", "u", "p", "t", "g", "fans", "raters"} {
 		v["{"+name+"}"] = b.variable(name)
 	}
 	// No CASE around the subqueries: Neo4j 5.26 loses the outer nodes of a subquery
@@ -208,10 +239,16 @@ func (b *builder) reasons(row, n string) string {
 	// null"), so the strategy is tested in each WHERE and the list is bound by a WITH.
 	// The rarest genre is ranked by its degree, which the store keeps: `()` rather than
 	// `(:Movie)` at the far end, or Neo4j expands every film of the genre.
-	list := `WITH *, COLLECT { MATCH ({s})<-[{a}:RATED]-({u}:User) WHERE {row}.collab AND {a}.score >= {liked} RETURN {u} } AS {fans}
+	list := `WITH *, COLLECT { MATCH ({s})<-[{a}:RATED]-({u}:User) WHERE {row}.collab AND {a}.score >= {liked} RETURN {u} } AS {fans},
+  COLLECT { MATCH ({s})<-[{a}:RATED]-({u}:User) WHERE {row}.followed RETURN {u} } AS {raters}
 WITH *, coalesce({row}.fixed, [])
-+ [{k} IN [COUNT { ({n})<-[{r}:RATED]-({u}:User) WHERE {r}.score >= {liked} AND {u} IN {fans} }] WHERE {k} > 0 AND {row}.collab |
-  {kind: '` + ReasonCollaborative + `', via: {s}, text: 'Rated 8+ by ' + toString({k}) + CASE {k} WHEN 1 THEN ' person' ELSE ' people' END + ' who loved ' + {s}.title}]
++ [{k} IN [{row}.rated] WHERE {k} IS NOT NULL |
+  {kind: '` + ReasonYouRated + `', via: {s}, text: 'Because you rated ' + {s}.title + ' ' + toString({k}) + '/10'}]
++ [{k} IN [COUNT { ({n})<-[{r}:RATED]-({u}:User) WHERE {r}.score >= {liked} AND {u} IN {fans} }] WHERE {k} >= {support} AND {row}.collab |
+  {kind: '` + ReasonCollaborative + `', via: {s}, text: 'Rated 8+ by ' + toString({k}) + ' people who loved ' + {s}.title}]
++ [{k} IN [COUNT { ({n})<-[{r}:RATED]-({u}:User) WHERE {u} IN {raters} AND EXISTS { ({u})-[{a}:RATED]->({s}) WHERE {a}.ratedAt < {r}.ratedAt } }]
+  WHERE {k} >= {support} AND {row}.followed |
+  {kind: '` + ReasonFollowed + `', via: {s}, text: 'Rated after ' + {s}.title + ' by ' + toString({k}) + ' people'}]
 + COLLECT { MATCH ({s})<-[:DIRECTED]-({p}:Person)-[:DIRECTED]->({n}) WHERE {row}.content WITH {p} ORDER BY {p}.name, {p}.personId
   RETURN {kind: '` + ReasonDirector + `', via: {p}, text: 'Also directed by ' + {p}.name} }
 + COLLECT { MATCH ({s})<-[{a}:ACTED_IN]-({p}:Person)-[{r}:ACTED_IN]->({n}) WHERE {row}.content WITH {p}, {a}, {r} ORDER BY {a}.order + {r}.order, {p}.personId LIMIT 3
@@ -265,40 +302,48 @@ func via(b *builder, s scope, f graphql.CollectedField) (string, error) {
 // to the films picked for the user $userId (param), as ranked rows (see
 // recommendationType), best first, at most MaxPageSize. me is the user's variable.
 //
-// The seeds are the user's well-rated films (the MaxSeeds most recent rated at least
-// SeedScore); a candidate's score sums
-// its similarity to each seed, and its reasons start from the seed that contributed most.
-// Films the user rated, collected or hid never appear. With no such film (or none with
-// neighbours) the user gets cold-start picks: films with at least MinPopularRatings
-// ratings, best average first, those in the genres of the films the user rated or
-// collected before the others (so the list is full even when those genres are small). Popular ranks by number of ratings alone (the
-// evaluation's baseline).
-func (b *builder) userRanking(userID int64, strategy Strategy, wCollab, wContent float64, me, ranked string) string {
-	wCollab, wContent = weights(strategy, wCollab, wContent)
+// The seeds are the user's MaxSeeds latest ratings (ties by movieId, as the "rated soon
+// after" sequences), the k-th latest weighted SeedDecay^k; a candidate's score sums the
+// blend of its similarity to each seed (collaborative and content only from seeds rated
+// SeedScore or more), and its reasons start from the seed that contributed most. Films the
+// user rated, collected or hid never appear. With no pick (no rating, or no neighbour)
+// the user gets cold-start picks: films with at least MinPopularRatings ratings, best
+// average first, those in the genres of the films the user rated or collected before the
+// others (so the list is full even when those genres are small). Popular ranks by number
+// of ratings alone (the evaluation's baseline).
+func (b *builder) userRanking(userID int64, strategy Strategy, blend Blend, me, ranked string) string {
+	w := weights(strategy, blend)
 	v := map[string]string{
 		"{me}": me, "{ranked}": ranked, "{user}": b.param(userID), "{seedScore}": b.param(SeedScore),
-		"{maxSeeds}": b.param(MaxSeeds), "{wc}": b.param(wCollab), "{wk}": b.param(wContent),
-		"{collab}": b.param(wCollab > 0), "{content}": b.param(wContent > 0), "{max}": b.param(int64(MaxPageSize)),
-		"{minPopular}": b.param(MinPopularRatings),
+		"{maxSeeds}": b.param(MaxSeeds), "{decay}": b.param(SeedDecay), "{wf}": b.param(w.Followed),
+		"{wc}": b.param(w.Collaborative), "{wk}": b.param(w.Content),
+		"{collab}": b.param(w.Collaborative > 0), "{content}": b.param(w.Content > 0), "{followed}": b.param(w.Followed > 0),
+		"{max}": b.param(int64(MaxPageSize)), "{minPopular}": b.param(MinPopularRatings),
 	}
-	for _, name := range []string{"r", "s", "sim", "c", "part", "score", "seed", "picks", "cold", "g", "genres", "n", "avg", "via", "x", "seen"} {
+	for _, name := range []string{"r", "s", "sim", "c", "part", "score", "seed", "picks", "cold", "g", "genres", "n", "avg", "via", "x", "seen", "seeds", "i", "rated"} {
 		v["{"+name+"}"] = b.variable(name)
 	}
 	picks := `WITH {me}, COLLECT { MATCH ({me})-[:RATED|COLLECTED|HID]->({x}:Movie) RETURN {x} } AS {seen}
-  MATCH ({me})-[{r}:RATED]->({s}:Movie) WHERE {r}.score >= {seedScore}
-  WITH {seen}, {s} ORDER BY {r}.ratedAt DESC, {s}.movieId LIMIT {maxSeeds}
+  MATCH ({me})-[{r}:RATED]->({s}:Movie)
+  WITH {seen}, {s}, {r} ORDER BY {r}.ratedAt DESC, {s}.movieId DESC LIMIT {maxSeeds}
+  WITH {seen}, collect({s: {s}, rated: {r}.score}) AS {seeds}
+  UNWIND range(0, size({seeds}) - 1) AS {i}
+  WITH {seen}, {seeds}[{i}].s AS {s}, {seeds}[{i}].rated AS {rated}, {decay} ^ {i} AS {x}
   MATCH ({s})-[{sim}:SIMILAR]->({c}:Movie)
   WHERE NOT {c} IN {seen}
-  WITH {s}, {c}, {wc} * coalesce({sim}.collaborative, 0.0) + {wk} * coalesce({sim}.content, 0.0) AS {part} WHERE {part} > 0
+  WITH {s}, {rated}, {c}, {x} * ({wf} * coalesce({sim}.followed, 0.0) + CASE WHEN {rated} >= {seedScore}
+    THEN {wc} * coalesce({sim}.collaborative, 0.0) + {wk} * coalesce({sim}.content, 0.0) ELSE 0.0 END) AS {part}
+  WHERE {part} > 0
   ORDER BY {part} DESC, {s}.movieId
-  WITH {c}, sum({part}) AS {score}, collect({s})[0] AS {seed}
+  WITH {c}, sum({part}) AS {score}, collect({s: {s}, rated: {rated}})[0] AS {seed}
   ORDER BY {score} DESC, {c}.movieId LIMIT {max}
-  RETURN collect({movie: {c}, score: {score}, seed: {seed}, collab: {collab}, content: {content}}) AS {picks}`
+  RETURN collect({movie: {c}, score: {score}, seed: {seed}.s, rated: {seed}.rated,
+    collab: {collab} AND {seed}.rated >= {seedScore}, content: {content} AND {seed}.rated >= {seedScore}, followed: {followed}}) AS {picks}`
 	if strategy == Popular {
 		picks = `MATCH ({c}:Movie) WHERE NOT EXISTS { ({me})-[:RATED|COLLECTED|HID]->({c}) }
   WITH {c}, COUNT { ({c})<-[:RATED]-(:User) } AS {n}
   ORDER BY {n} DESC, {c}.movieId LIMIT {max}
-  RETURN collect({movie: {c}, score: toFloat({n}), seed: null, collab: false, content: false,
+  RETURN collect({movie: {c}, score: toFloat({n}), seed: null, collab: false, content: false, followed: false,
     fixed: [{kind: '` + ReasonPopular + `', via: null, text: 'Rated by ' + toString({n}) + ' people'}]}) AS {picks}`
 	}
 	text := `MATCH ({me}:User {userId: {user}})
@@ -330,17 +375,17 @@ WITH {me}, {picks} + {cold} AS {ranked}`
 }
 
 // PicksFor returns the statement of the films picked for the user userID (see
-// userRanking) with the given blend weights (used by HYBRID only), as rows {movieId,
+// userRanking) with the given blend (HYBRID; COLLABORATIVE keeps its two rating scores), as rows {movieId,
 // score, reasons: [{kind, text, viaType, viaKey}]}, best first, at most first of them,
 // in the single column `this`, one row per film. It serves the offline evaluation and
 // tests, which need no GraphQL selection; no row means the user is unknown or gets
 // nothing.
-func PicksFor(userID int64, strategy Strategy, wCollab, wContent float64, first int) Statement {
+func PicksFor(userID int64, strategy Strategy, blend Blend, first int) Statement {
 	b := &builder{params: map[string]any{}}
 	me, ranked := b.variable("me"), b.variable("ranked")
 	i, row, n := b.variable("i"), b.variable("row"), b.variable("n")
 	x := b.variable("reason")
-	text := b.userRanking(userID, strategy, wCollab, wContent, me, ranked) + fmt.Sprintf(`
+	text := b.userRanking(userID, strategy, blend, me, ranked) + fmt.Sprintf(`
 UNWIND range(0, size(%[1]s) - 1) AS %[2]s
 WITH %[1]s[%[2]s] AS %[3]s, %[2]s ORDER BY %[2]s LIMIT %[4]s
 WITH %[3]s, %[2]s, %[3]s.movie AS %[5]s, %[3]s.seed AS %[6]s
@@ -358,7 +403,7 @@ ORDER BY %[2]s`, ranked, i, row, b.param(first), n, seedVar(row), b.reasons(row,
 func RecommendationsFor(ctx context.Context, userID int64) (Statement, error) {
 	b := newBuilder(ctx)
 	me, ranked := b.variable("me"), b.variable("ranked")
-	text := b.userRanking(userID, Hybrid, WeightCollaborative, WeightContent, me, ranked)
+	text := b.userRanking(userID, Hybrid, PicksBlend, me, ranked)
 	conn, err := b.rankedConnection(graphql.GetFieldContext(ctx).Field, ranked)
 	if err != nil {
 		return Statement{}, err

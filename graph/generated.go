@@ -2551,11 +2551,11 @@ type ActingEdge {
 
 "How recommendations are computed."
 enum RecommendationStrategy {
-  "A blend of COLLABORATIVE and CONTENT with weights chosen on a validation split."
+  "A blend of what people rated soon after this film, COLLABORATIVE and CONTENT (content leads, so that franchises stay together)."
   HYBRID
-  "People who loved this film (8+ out of 10) also loved ..., normalised by each film's number of ratings."
+  "From ratings alone: what people rated soon after this film, and what people who loved it (8+ out of 10) also loved."
   COLLABORATIVE
-  "Shared directors, cast (weighted by billing), tags and genres."
+  "Shared directors, cast (weighted by billing), title (a series), tags and genres."
   CONTENT
 }
 
@@ -2599,7 +2599,11 @@ type RecommendationReason {
 
 "The kinds of reason."
 enum RecommendationReasonKind {
-  "People who loved ` + "`" + `via` + "`" + ` (a film) loved this one too."
+  "You rated ` + "`" + `via` + "`" + ` (a film), and this one is close to it (personal picks)."
+  YOU_RATED
+  "People who rated ` + "`" + `via` + "`" + ` (a film) rated this one after it (shown from 5 such people on)."
+  FOLLOWED
+  "People who loved ` + "`" + `via` + "`" + ` (a film) loved this one too (shown from 5 such people on)."
   COLLABORATIVE
   "` + "`" + `via` + "`" + ` (a person) also directed this film."
   DIRECTOR

@@ -39,6 +39,10 @@ var (
 		Name: "filmgraph_neo4j_up",
 		Help: "1 while Neo4j answers, 0 while it is suspected down (statements then fail fast).",
 	})
+	recommendationsPending = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "filmgraph_recommendations_oldest_pending_change_seconds",
+		Help: "Age of the oldest rating not yet reflected in the recommendations' similarity edges (0: none).",
+	})
 	roundTripsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "filmgraph_neo4j_round_trips_total",
 		Help: "Statements sent to Neo4j, by access mode (read, write) and outcome (ok, error).",
@@ -52,6 +56,7 @@ var (
 
 func init() {
 	registry.MustRegister(requestsTotal, requestDuration, errorsTotal, inFlight, databaseUp, roundTripsTotal, roundTripDuration,
+		recommendationsPending,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
 
@@ -68,6 +73,10 @@ func SetDatabaseUp(up bool) {
 		databaseUp.Set(0)
 	}
 }
+
+// SetRecommendationsPending records the age of the oldest rating not yet reflected in
+// the similarity edges (see recommend.Refresher).
+func SetRecommendationsPending(age time.Duration) { recommendationsPending.Set(age.Seconds()) }
 
 // ObserveRoundTrip records one statement sent to Neo4j; mode is "read" or "write".
 func ObserveRoundTrip(mode string, d time.Duration, err error) {

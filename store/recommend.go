@@ -25,7 +25,7 @@ type PickReason struct {
 // (cypher.PicksFor): none of them rated, collected or hidden by the user; cold-start picks
 // for a user without loved films. An unknown user gets none. Errors are coded as ReadOne's.
 func (s *Store) Picks(ctx context.Context, userID int64, first int) ([]Pick, error) {
-	stmt := cypher.PicksFor(userID, cypher.Hybrid, cypher.WeightCollaborative, cypher.WeightContent, first)
+	stmt := cypher.PicksFor(userID, cypher.Hybrid, cypher.PicksBlend, first)
 	rows, err := s.ReadAll(ctx, stmt)
 	if err != nil {
 		return nil, err

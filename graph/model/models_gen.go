@@ -270,7 +270,11 @@ func (e PersonOrderField) MarshalJSON() ([]byte, error) {
 type RecommendationReasonKind string
 
 const (
-	// People who loved `via` (a film) loved this one too.
+	// You rated `via` (a film), and this one is close to it (personal picks).
+	RecommendationReasonKindYouRated RecommendationReasonKind = "YOU_RATED"
+	// People who rated `via` (a film) rated this one after it (shown from 5 such people on).
+	RecommendationReasonKindFollowed RecommendationReasonKind = "FOLLOWED"
+	// People who loved `via` (a film) loved this one too (shown from 5 such people on).
 	RecommendationReasonKindCollaborative RecommendationReasonKind = "COLLABORATIVE"
 	// `via` (a person) also directed this film.
 	RecommendationReasonKindDirector RecommendationReasonKind = "DIRECTOR"
@@ -285,6 +289,8 @@ const (
 )
 
 var AllRecommendationReasonKind = []RecommendationReasonKind{
+	RecommendationReasonKindYouRated,
+	RecommendationReasonKindFollowed,
 	RecommendationReasonKindCollaborative,
 	RecommendationReasonKindDirector,
 	RecommendationReasonKindCast,
@@ -295,7 +301,7 @@ var AllRecommendationReasonKind = []RecommendationReasonKind{
 
 func (e RecommendationReasonKind) IsValid() bool {
 	switch e {
-	case RecommendationReasonKindCollaborative, RecommendationReasonKindDirector, RecommendationReasonKindCast, RecommendationReasonKindTag, RecommendationReasonKindGenre, RecommendationReasonKindPopular:
+	case RecommendationReasonKindYouRated, RecommendationReasonKindFollowed, RecommendationReasonKindCollaborative, RecommendationReasonKindDirector, RecommendationReasonKindCast, RecommendationReasonKindTag, RecommendationReasonKindGenre, RecommendationReasonKindPopular:
 		return true
 	}
 	return false
@@ -340,11 +346,11 @@ func (e RecommendationReasonKind) MarshalJSON() ([]byte, error) {
 type RecommendationStrategy string
 
 const (
-	// A blend of COLLABORATIVE and CONTENT with weights chosen on a validation split.
+	// A blend of what people rated soon after this film, COLLABORATIVE and CONTENT (content leads, so that franchises stay together).
 	RecommendationStrategyHybrid RecommendationStrategy = "HYBRID"
-	// People who loved this film (8+ out of 10) also loved ..., normalised by each film's number of ratings.
+	// From ratings alone: what people rated soon after this film, and what people who loved it (8+ out of 10) also loved.
 	RecommendationStrategyCollaborative RecommendationStrategy = "COLLABORATIVE"
-	// Shared directors, cast (weighted by billing), tags and genres.
+	// Shared directors, cast (weighted by billing), title (a series), tags and genres.
 	RecommendationStrategyContent RecommendationStrategy = "CONTENT"
 )
 
