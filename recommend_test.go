@@ -164,9 +164,19 @@ func TestRecommendedIsPartOfTheMovieStatement(t *testing.T) {
 	}
 }
 
+// followedWithinCypher counts the users who rated $rec within their next 10 ratings after
+// $seed (ratings in time order, ties by movieId).
+const followedWithinCypher = `MATCH (s:Movie {movieId: $seed})<-[a:RATED]-(u:User)-[b:RATED]->(n:Movie {movieId: $rec})
+WHERE a.ratedAt < b.ratedAt OR (a.ratedAt = b.ratedAt AND s.movieId < n.movieId)
+WITH u, COUNT { (u)-[x:RATED]->(o:Movie)
+  WHERE (x.ratedAt > a.ratedAt OR (x.ratedAt = a.ratedAt AND o.movieId > s.movieId))
+    AND (x.ratedAt < b.ratedAt OR (x.ratedAt = b.ratedAt AND o.movieId < n.movieId)) } AS between
+WHERE between < 10
+RETURN count(u) AS n`
+
 var (
 	peopleCount   = regexp.MustCompile(`^Rated 8\+ by (\d+) people who loved (.+)$`)
-	followedCount = regexp.MustCompile(`^Rated after (.+) by (\d+) people$`)
+	followedCount = regexp.MustCompile(`^(\d+) people rated it within their next 10 films after (.+)$`)
 	youRated      = regexp.MustCompile(`^Because you rated (.+) (\d+)/10$`)
 )
 
@@ -184,11 +194,8 @@ func checkReason(t *testing.T, seed, rec int64, kind, text, viaType string, viaK
 		count = `MATCH (:Movie {movieId: $seed})<-[a:RATED]-(u:User)-[b:RATED]->(:Movie {movieId: $rec})
 			WHERE a.score >= 8 AND b.score >= 8 RETURN count(DISTINCT u) AS n`
 	case "FOLLOWED":
-		if m = followedCount.FindStringSubmatch(text); m != nil {
-			m[1], m[2] = m[2], m[1]
-		}
-		count = `MATCH (:Movie {movieId: $seed})<-[a:RATED]-(u:User)-[b:RATED]->(:Movie {movieId: $rec})
-			WHERE a.ratedAt < b.ratedAt RETURN count(DISTINCT u) AS n`
+		m = followedCount.FindStringSubmatch(text)
+		count = followedWithinCypher
 	case "YOU_RATED":
 		t.Errorf("reason %q outside personal picks", text)
 		return
@@ -267,7 +274,9 @@ func TestRecommendationReasonsLieOnRealPaths(t *testing.T) {
 						checkReason(t, film, e.Node.Movie.MovieLensID, r.Kind, r.Text, r.Via.Typename, key)
 					}
 				}
-				if reasons == 0 {
+				// From ratings alone, a film with few raters may have no count that reaches
+				// cypher.MinSupport ("Never Let Me Go"): its picks then show no reason.
+				if reasons == 0 && strategy != "COLLABORATIVE" {
 					t.Error("no reason at all")
 				}
 			})
@@ -711,13 +720,15 @@ func TestCollaborativeReasonsNeedSupport(t *testing.T) {
 			params := map[string]any{"seed": film, "rec": e.Node.Movie.MovieLensID}
 			loved := cypherRows(t, `MATCH (:Movie {movieId: $seed})<-[a:RATED]-(u:User)-[b:RATED]->(:Movie {movieId: $rec})
 				WHERE a.score >= 8 AND b.score >= 8 RETURN count(DISTINCT u) AS n`, params)[0]["n"].(int64)
-			after := cypherRows(t, `MATCH (:Movie {movieId: $seed})<-[a:RATED]-(u:User)-[b:RATED]->(:Movie {movieId: $rec})
-				WHERE a.ratedAt < b.ratedAt RETURN count(DISTINCT u) AS n`, params)[0]["n"].(int64)
+			after := cypherRows(t, followedWithinCypher, params)[0]["n"].(int64)
+			stored := cypherRows(t, `RETURN EXISTS { (:Movie {movieId: $seed})-[s:SIMILAR]->(:Movie {movieId: $rec}) WHERE s.followed > 0 } AS ok`,
+				params)[0]["ok"] == true
 			if want := loved >= cypher.MinSupport; shown["COLLABORATIVE"] != want {
 				t.Errorf("film %d -> %d: %d people loved both, COLLABORATIVE reason shown %v", film, e.Node.Movie.MovieLensID, loved, shown["COLLABORATIVE"])
 			}
-			if want := after >= cypher.MinSupport; shown["FOLLOWED"] != want {
-				t.Errorf("film %d -> %d: %d people rated it after, FOLLOWED reason shown %v", film, e.Node.Movie.MovieLensID, after, shown["FOLLOWED"])
+			if want := stored && after >= cypher.MinSupport; shown["FOLLOWED"] != want {
+				t.Errorf("film %d -> %d: %d people rated it soon after (a stored edge: %v), FOLLOWED reason shown %v",
+					film, e.Node.Movie.MovieLensID, after, stored, shown["FOLLOWED"])
 			}
 		}
 	}
