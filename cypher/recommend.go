@@ -147,11 +147,11 @@ func recommended(b *builder, s scope, f graphql.CollectedField) (string, error) 
 	w := weights(strategy, PageBlend())
 	c, sim, score := b.variable("c"), b.variable("sim"), b.variable("score")
 	ranking := fmt.Sprintf("COLLECT { MATCH (%[1]s)-[%[2]s:SIMILAR]->(%[3]s:Movie) "+
-		"WITH %[3]s, %[10]s * coalesce(%[2]s.followed, 0.0) + %[5]s * coalesce(%[2]s.collaborative, 0.0) + %[6]s * coalesce(%[2]s.content, 0.0) AS %[4]s WHERE %[4]s > 0 "+
+		"WITH %[3]s, %[2]s.followers AS %[12]s, %[10]s * coalesce(%[2]s.followed, 0.0) + %[5]s * coalesce(%[2]s.collaborative, 0.0) + %[6]s * coalesce(%[2]s.content, 0.0) AS %[4]s WHERE %[4]s > 0 "+
 		"ORDER BY %[4]s DESC, %[3]s.movieId LIMIT %[7]s "+
-		"RETURN {movie: %[3]s, score: %[4]s, seed: %[1]s, collab: %[8]s, content: %[9]s, followed: %[11]s, followers: %[2]s.followers} }",
+		"RETURN {movie: %[3]s, score: %[4]s, seed: %[1]s, collab: %[8]s, content: %[9]s, followed: %[11]s, followers: %[12]s} }",
 		s.node, sim, c, score, b.param(w.Collaborative), b.param(w.Content), b.param(int64(MaxPageSize)),
-		b.param(w.Collaborative > 0), b.param(w.Content > 0), b.param(w.Followed), b.param(w.Followed > 0))
+		b.param(w.Collaborative > 0), b.param(w.Content > 0), b.param(w.Followed), b.param(w.Followed > 0), b.variable("followers"))
 	ranked := b.variable("ranked")
 	conn, err := b.rankedConnection(f, ranked)
 	if err != nil {
