@@ -118,7 +118,8 @@ func init() {
 		"node":   nested(recommendationType),
 	})
 	// A Recommendation is read with the film as the node and the ranked row as the
-	// "relationship": a map {movie, score, seed, collab, content, followed, rated, fixed}
+	// "relationship": a map {movie, score, seed, collab, content, followed, followers, rated,
+	// fixed}
 	// (rated: the viewer's score of the seed, in personal picks); the row's seed
 	// film and its reasons are bound to the variables named seedVar(row) and
 	// reasonsVar(row).
@@ -146,11 +147,11 @@ func recommended(b *builder, s scope, f graphql.CollectedField) (string, error) 
 	w := weights(strategy, PageBlend())
 	c, sim, score := b.variable("c"), b.variable("sim"), b.variable("score")
 	ranking := fmt.Sprintf("COLLECT { MATCH (%[1]s)-[%[2]s:SIMILAR]->(%[3]s:Movie) "+
-		"WITH %[3]s, %[10]s * coalesce(%[2]s.followed, 0.0) + %[5]s * coalesce(%[2]s.collaborative, 0.0) + %[6]s * coalesce(%[2]s.content, 0.0) AS %[4]s WHERE %[4]s > 0 "+
+		"WITH %[3]s, %[2]s.followers AS %[12]s, %[10]s * coalesce(%[2]s.followed, 0.0) + %[5]s * coalesce(%[2]s.collaborative, 0.0) + %[6]s * coalesce(%[2]s.content, 0.0) AS %[4]s WHERE %[4]s > 0 "+
 		"ORDER BY %[4]s DESC, %[3]s.movieId LIMIT %[7]s "+
-		"RETURN {movie: %[3]s, score: %[4]s, seed: %[1]s, collab: %[8]s, content: %[9]s, followed: %[11]s} }",
+		"RETURN {movie: %[3]s, score: %[4]s, seed: %[1]s, collab: %[8]s, content: %[9]s, followed: %[11]s, followers: %[12]s} }",
 		s.node, sim, c, score, b.param(w.Collaborative), b.param(w.Content), b.param(int64(MaxPageSize)),
-		b.param(w.Collaborative > 0), b.param(w.Content > 0), b.param(w.Followed), b.param(w.Followed > 0))
+		b.param(w.Collaborative > 0), b.param(w.Content > 0), b.param(w.Followed), b.param(w.Followed > 0), b.variable("followers"))
 	ranked := b.variable("ranked")
 	conn, err := b.rankedConnection(f, ranked)
 	if err != nil {
@@ -219,19 +220,21 @@ func seedVar(row string) string { return row + "seed" }
 // variable row, whose recommended film is n and seed film seedVar(row): the row's fixed
 // reasons (cold start); in personal picks, the viewer's own rating of the seed ("Because
 // you rated Toy Story 9/10"); then, from the seed film to the recommended one, the fans
-// who loved both and the people who rated it after the seed (when the row's strategy
-// uses ratings, and only when at least MinSupport people did), shared directors, cast
+// who loved both (counted live) and the people who rated it within their next 10 films
+// after the seed (the count stored with the "rated soon after" edge, as fresh as the
+// edge), when the row's strategy uses ratings and only from MinSupport people on; shared
+// directors, cast
 // (best billed first), tags and the rarest shared genre (when it is content based). Each
 // is found by a traversal at read time, so its `via` lies on a path that exists then.
 //
-// The seed's fans and raters are collected once, in a WITH of their own: counting the
+// The seed's fans are collected once, in a WITH of their own: counting the
 // pattern seed<-fan->film instead expanded every rating of every fan (70,842 db hits for
 // six personal picks of MovieLens user 1, against 6,459), and a COLLECT nested in that
 // count's WHERE is evaluated again for each rater.
 func (b *builder) reasons(row, n string) string {
 	v := map[string]string{"{n}": n, "{row}": row, "{s}": seedVar(row), "{liked}": b.param(LikedScore),
 		"{reasons}": reasonsVar(row), "{support}": b.param(MinSupport)}
-	for _, name := range []string{"k", "a", "r", "u", "p", "t", "g", "fans", "raters"} {
+	for _, name := range []string{"k", "a", "r", "u", "p", "t", "g", "fans"} {
 		v["{"+name+"}"] = b.variable(name)
 	}
 	// No CASE around the subqueries: Neo4j 5.26 loses the outer nodes of a subquery
@@ -239,16 +242,14 @@ func (b *builder) reasons(row, n string) string {
 	// null"), so the strategy is tested in each WHERE and the list is bound by a WITH.
 	// The rarest genre is ranked by its degree, which the store keeps: `()` rather than
 	// `(:Movie)` at the far end, or Neo4j expands every film of the genre.
-	list := `WITH *, COLLECT { MATCH ({s})<-[{a}:RATED]-({u}:User) WHERE {row}.collab AND {a}.score >= {liked} RETURN {u} } AS {fans},
-  COLLECT { MATCH ({s})<-[{a}:RATED]-({u}:User) WHERE {row}.followed RETURN {u} } AS {raters}
+	list := `WITH *, COLLECT { MATCH ({s})<-[{a}:RATED]-({u}:User) WHERE {row}.collab AND {a}.score >= {liked} RETURN {u} } AS {fans}
 WITH *, coalesce({row}.fixed, [])
 + [{k} IN [{row}.rated] WHERE {k} IS NOT NULL |
   {kind: '` + ReasonYouRated + `', via: {s}, text: 'Because you rated ' + {s}.title + ' ' + toString({k}) + '/10'}]
 + [{k} IN [COUNT { ({n})<-[{r}:RATED]-({u}:User) WHERE {r}.score >= {liked} AND {u} IN {fans} }] WHERE {k} >= {support} AND {row}.collab |
   {kind: '` + ReasonCollaborative + `', via: {s}, text: 'Rated 8+ by ' + toString({k}) + ' people who loved ' + {s}.title}]
-+ [{k} IN [COUNT { ({n})<-[{r}:RATED]-({u}:User) WHERE {u} IN {raters} AND EXISTS { ({u})-[{a}:RATED]->({s}) WHERE {a}.ratedAt < {r}.ratedAt } }]
-  WHERE {k} >= {support} AND {row}.followed |
-  {kind: '` + ReasonFollowed + `', via: {s}, text: 'Rated after ' + {s}.title + ' by ' + toString({k}) + ' people'}]
++ [{k} IN [{row}.followers] WHERE {k} >= {support} AND {row}.followed |
+  {kind: '` + ReasonFollowed + `', via: {s}, text: toString({k}) + ' people rated it within their next 10 films after ' + {s}.title}]
 + COLLECT { MATCH ({s})<-[:DIRECTED]-({p}:Person)-[:DIRECTED]->({n}) WHERE {row}.content WITH {p} ORDER BY {p}.name, {p}.personId
   RETURN {kind: '` + ReasonDirector + `', via: {p}, text: 'Also directed by ' + {p}.name} }
 + COLLECT { MATCH ({s})<-[{a}:ACTED_IN]-({p}:Person)-[{r}:ACTED_IN]->({n}) WHERE {row}.content WITH {p}, {a}, {r} ORDER BY {a}.order + {r}.order, {p}.personId LIMIT 3
@@ -331,14 +332,14 @@ func (b *builder) userRanking(userID int64, strategy Strategy, blend Blend, me, 
   WITH {seen}, {seeds}[{i}].s AS {s}, {seeds}[{i}].rated AS {rated}, {decay} ^ {i} AS {x}
   MATCH ({s})-[{sim}:SIMILAR]->({c}:Movie)
   WHERE NOT {c} IN {seen}
-  WITH {s}, {rated}, {c}, {x} * ({wf} * coalesce({sim}.followed, 0.0) + CASE WHEN {rated} >= {seedScore}
+  WITH {s}, {rated}, {c}, {sim}.followers AS {n}, {x} * ({wf} * coalesce({sim}.followed, 0.0) + CASE WHEN {rated} >= {seedScore}
     THEN {wc} * coalesce({sim}.collaborative, 0.0) + {wk} * coalesce({sim}.content, 0.0) ELSE 0.0 END) AS {part}
   WHERE {part} > 0
   ORDER BY {part} DESC, {s}.movieId
-  WITH {c}, sum({part}) AS {score}, collect({s: {s}, rated: {rated}})[0] AS {seed}
+  WITH {c}, sum({part}) AS {score}, collect({s: {s}, rated: {rated}, followers: {n}})[0] AS {seed}
   ORDER BY {score} DESC, {c}.movieId LIMIT {max}
   RETURN collect({movie: {c}, score: {score}, seed: {seed}.s, rated: {seed}.rated,
-    collab: {collab} AND {seed}.rated >= {seedScore}, content: {content} AND {seed}.rated >= {seedScore}, followed: {followed}}) AS {picks}`
+    collab: {collab} AND {seed}.rated >= {seedScore}, content: {content} AND {seed}.rated >= {seedScore}, followed: {followed}, followers: {seed}.followers}) AS {picks}`
 	if strategy == Popular {
 		picks = `MATCH ({c}:Movie) WHERE NOT EXISTS { ({me})-[:RATED|COLLECTED|HID]->({c}) }
   WITH {c}, COUNT { ({c})<-[:RATED]-(:User) } AS {n}

@@ -2601,7 +2601,7 @@ type RecommendationReason {
 enum RecommendationReasonKind {
   "You rated ` + "`" + `via` + "`" + ` (a film), and this one is close to it (personal picks)."
   YOU_RATED
-  "People who rated ` + "`" + `via` + "`" + ` (a film) rated this one after it (shown from 5 such people on)."
+  "People who rated ` + "`" + `via` + "`" + ` (a film) rated this one within their next 10 films (shown from 5 such people on)."
   FOLLOWED
   "People who loved ` + "`" + `via` + "`" + ` (a film) loved this one too (shown from 5 such people on)."
   COLLABORATIVE

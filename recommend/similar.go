@@ -72,7 +72,8 @@ CALL (s) { DELETE s } IN TRANSACTIONS OF 10000 ROWS`
 // are put in time order (ties by movieId) once; a rating of m counts for each of the user's
 // next $window ratings, with weight 1/sqrt(gap); pairs followed by fewer than
 // $minFollowers users are dropped; the sum is divided by the follower's
-// number of ratings ^ $damping and by the film's best such sum, so followed is in (0, 1].
+// number of ratings ^ $damping and by the film's best such sum, so followed is in (0, 1];
+// followers (the number of users behind it) is kept for the reason shown.
 // Any score counts: having rated a film, low or high, says what one watches. With $only,
 // only the films listed get their edges, from the sequences of the users who rated them.
 // The edges are CREATEd: this step runs right after the delete, before the other kinds.
@@ -88,13 +89,13 @@ UNWIND range(i + 1, CASE WHEN i + $window < size(seq) THEN i + $window ELSE size
 WITH seq[i] AS m, seq[j] AS c, 1.0 / sqrt(j - i) AS w
 WHERE m <> c
 WITH m, c, sum(w) AS co, count(*) AS followers WHERE followers >= $minFollowers
-WITH m, c, co / COUNT { (c)<-[:RATED]-() } ^ $followedDamping AS score
+WITH m, c, followers, co / COUNT { (c)<-[:RATED]-() } ^ $followedDamping AS score
 ORDER BY score DESC, c.movieId
-WITH m, collect({c: c, score: score})[..$followedTopK] AS top
+WITH m, collect({c: c, score: score, followers: followers})[..$followedTopK] AS top
 CALL (m, top) {
   UNWIND top AS t
-  WITH m, t.c AS c, t.score / top[0].score AS score
-  CREATE (m)-[:SIMILAR {followed: score}]->(c)
+  WITH m, t.c AS c, t.score / top[0].score AS score, t.followers AS followers
+  CREATE (m)-[:SIMILAR {followed: score, followers: followers}]->(c)
 } IN TRANSACTIONS OF $batch ROWS`
 
 // seriesCypher groups the films whose titles share a head into (:Series {key}) nodes,

@@ -1,29 +1,26 @@
-MATCH (this:Movie {movieId: $p0}) RETURN {`#key`: this.movieId, `title`: this.title, `recommended`: head([ranked4 IN [
-  COLLECT { MATCH (this)-[sim2:SIMILAR]->(c1:Movie) WITH c1, $p6 * coalesce(sim2.followed, 0.0) + $p1 * coalesce(sim2.collaborative, 0.0) + $p2 * coalesce(sim2.content, 0.0) AS score3 WHERE score3 > 0 ORDER BY score3 DESC, c1.movieId LIMIT $p3 RETURN {movie: c1, score: score3, seed: this, collab: $p4, content: $p5, followed: $p7} }] | {`#total`: size(ranked4), `#offset`: $p8, `#first`: $p9, `edges`: 
-  COLLECT { UNWIND range($p8, size(ranked4) - 1) AS i5 WITH ranked4[i5] AS row6, i5 ORDER BY i5 LIMIT $p9 WITH row6, row6.movie AS n7, row6.seed AS row6seed WITH *, 
-  COLLECT { MATCH (row6seed)<-[a11:RATED]-(u13:User) WHERE row6.collab AND a11.score >= $p10 RETURN u13 } AS fans17,
-  
-  COLLECT { MATCH (row6seed)<-[a11:RATED]-(u13:User) WHERE row6.followed RETURN u13 } AS raters18
-WITH *, coalesce(row6.fixed, [])
-+ [k10 IN [row6.rated] WHERE k10 IS NOT NULL |
-  {kind: 'YOU_RATED', via: row6seed, text: 'Because you rated ' + row6seed.title + ' ' + toString(k10) + '/10'}]
-+ [k10 IN [COUNT { (n7)<-[r12:RATED]-(u13:User) WHERE r12.score >= $p10 AND u13 IN fans17 }] WHERE k10 >= $p11 AND row6.collab |
-  {kind: 'COLLABORATIVE', via: row6seed, text: 'Rated 8+ by ' + toString(k10) + ' people who loved ' + row6seed.title}]
-+ [k10 IN [COUNT { (n7)<-[r12:RATED]-(u13:User) WHERE u13 IN raters18 AND EXISTS { (u13)-[a11:RATED]->(row6seed) WHERE a11.ratedAt < r12.ratedAt } }]
-  WHERE k10 >= $p11 AND row6.followed |
-  {kind: 'FOLLOWED', via: row6seed, text: 'Rated after ' + row6seed.title + ' by ' + toString(k10) + ' people'}]
+MATCH (this:Movie {movieId: $p0}) RETURN {`#key`: this.movieId, `title`: this.title, `recommended`: head([ranked5 IN [
+  COLLECT { MATCH (this)-[sim2:SIMILAR]->(c1:Movie) WITH c1, sim2.followers AS followers4, $p6 * coalesce(sim2.followed, 0.0) + $p1 * coalesce(sim2.collaborative, 0.0) + $p2 * coalesce(sim2.content, 0.0) AS score3 WHERE score3 > 0 ORDER BY score3 DESC, c1.movieId LIMIT $p3 RETURN {movie: c1, score: score3, seed: this, collab: $p4, content: $p5, followed: $p7, followers: followers4} }] | {`#total`: size(ranked5), `#offset`: $p8, `#first`: $p9, `edges`: 
+  COLLECT { UNWIND range($p8, size(ranked5) - 1) AS i6 WITH ranked5[i6] AS row7, i6 ORDER BY i6 LIMIT $p9 WITH row7, row7.movie AS n8, row7.seed AS row7seed WITH *, 
+  COLLECT { MATCH (row7seed)<-[a12:RATED]-(u14:User) WHERE row7.collab AND a12.score >= $p10 RETURN u14 } AS fans18
+WITH *, coalesce(row7.fixed, [])
++ [k11 IN [row7.rated] WHERE k11 IS NOT NULL |
+  {kind: 'YOU_RATED', via: row7seed, text: 'Because you rated ' + row7seed.title + ' ' + toString(k11) + '/10'}]
++ [k11 IN [COUNT { (n8)<-[r13:RATED]-(u14:User) WHERE r13.score >= $p10 AND u14 IN fans18 }] WHERE k11 >= $p11 AND row7.collab |
+  {kind: 'COLLABORATIVE', via: row7seed, text: 'Rated 8+ by ' + toString(k11) + ' people who loved ' + row7seed.title}]
++ [k11 IN [row7.followers] WHERE k11 >= $p11 AND row7.followed |
+  {kind: 'FOLLOWED', via: row7seed, text: toString(k11) + ' people rated it within their next 10 films after ' + row7seed.title}]
 + 
-  COLLECT { MATCH (row6seed)<-[:DIRECTED]-(p14:Person)-[:DIRECTED]->(n7) WHERE row6.content WITH p14 ORDER BY p14.name, p14.personId
-  RETURN {kind: 'DIRECTOR', via: p14, text: 'Also directed by ' + p14.name} }
+  COLLECT { MATCH (row7seed)<-[:DIRECTED]-(p15:Person)-[:DIRECTED]->(n8) WHERE row7.content WITH p15 ORDER BY p15.name, p15.personId
+  RETURN {kind: 'DIRECTOR', via: p15, text: 'Also directed by ' + p15.name} }
 + 
-  COLLECT { MATCH (row6seed)<-[a11:ACTED_IN]-(p14:Person)-[r12:ACTED_IN]->(n7) WHERE row6.content WITH p14, a11, r12 ORDER BY a11.order + r12.order, p14.personId LIMIT 3
-  RETURN {kind: 'CAST', via: p14, text: 'Also stars ' + p14.name} }
+  COLLECT { MATCH (row7seed)<-[a12:ACTED_IN]-(p15:Person)-[r13:ACTED_IN]->(n8) WHERE row7.content WITH p15, a12, r13 ORDER BY a12.order + r13.order, p15.personId LIMIT 3
+  RETURN {kind: 'CAST', via: p15, text: 'Also stars ' + p15.name} }
 + 
-  COLLECT { MATCH (row6seed)-[:TAGGED]->(t15:Tag)<-[:TAGGED]-(n7) WHERE row6.content WITH t15 ORDER BY t15.name LIMIT 2
-  RETURN {kind: 'TAG', via: t15, text: 'Also tagged "' + t15.name + '"'} }
+  COLLECT { MATCH (row7seed)-[:TAGGED]->(t16:Tag)<-[:TAGGED]-(n8) WHERE row7.content WITH t16 ORDER BY t16.name LIMIT 2
+  RETURN {kind: 'TAG', via: t16, text: 'Also tagged "' + t16.name + '"'} }
 + 
-  COLLECT { MATCH (row6seed)-[:IN_GENRE]->(g16:Genre)<-[:IN_GENRE]-(n7) WHERE row6.content WITH g16 ORDER BY COUNT { (g16)<-[:IN_GENRE]-() }, g16.name LIMIT 1
-  RETURN {kind: 'GENRE', via: g16, text: 'Also in ' + g16.name} } AS row6reasons RETURN {`node`: {`score`: row6.score, `movie`: {`#key`: n7.movieId, `title`: n7.title}, `reasons`: [reason8 IN row6reasons[..3] | {`kind`: reason8.kind, `text`: reason8.text, `via`: head([via9 IN [reason8.via] WHERE via9 IS NOT NULL | CASE WHEN via9:Movie THEN {`#type`: 'Movie', `#key`: via9.movieId, `title`: via9.title} WHEN via9:Person THEN {`#type`: 'Person', `#key`: via9.personId, `name`: via9.name} WHEN via9:Genre THEN {`#type`: 'Genre', `#key`: via9.name, `name`: via9.name} WHEN via9:Tag THEN {`#type`: 'Tag', `#key`: via9.name, `name`: via9.name} END])}]}} }}])} AS this
+  COLLECT { MATCH (row7seed)-[:IN_GENRE]->(g17:Genre)<-[:IN_GENRE]-(n8) WHERE row7.content WITH g17 ORDER BY COUNT { (g17)<-[:IN_GENRE]-() }, g17.name LIMIT 1
+  RETURN {kind: 'GENRE', via: g17, text: 'Also in ' + g17.name} } AS row7reasons RETURN {`node`: {`score`: row7.score, `movie`: {`#key`: n8.movieId, `title`: n8.title}, `reasons`: [reason9 IN row7reasons[..3] | {`kind`: reason9.kind, `text`: reason9.text, `via`: head([via10 IN [reason9.via] WHERE via10 IS NOT NULL | CASE WHEN via10:Movie THEN {`#type`: 'Movie', `#key`: via10.movieId, `title`: via10.title} WHEN via10:Person THEN {`#type`: 'Person', `#key`: via10.personId, `name`: via10.name} WHEN via10:Genre THEN {`#type`: 'Genre', `#key`: via10.name, `name`: via10.name} WHEN via10:Tag THEN {`#type`: 'Tag', `#key`: via10.name, `name`: via10.name} END])}]}} }}])} AS this
 
 // params
 {

@@ -272,7 +272,7 @@ type RecommendationReasonKind string
 const (
 	// You rated `via` (a film), and this one is close to it (personal picks).
 	RecommendationReasonKindYouRated RecommendationReasonKind = "YOU_RATED"
-	// People who rated `via` (a film) rated this one after it (shown from 5 such people on).
+	// People who rated `via` (a film) rated this one within their next 10 films (shown from 5 such people on).
 	RecommendationReasonKindFollowed RecommendationReasonKind = "FOLLOWED"
 	// People who loved `via` (a film) loved this one too (shown from 5 such people on).
 	RecommendationReasonKindCollaborative RecommendationReasonKind = "COLLABORATIVE"
