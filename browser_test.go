@@ -130,6 +130,10 @@ func visibleText(t *testing.T, ctx context.Context) string {
 	return text
 }
 
+// pageWait bounds how long a page may take to show what a step waits for: generous, since
+// under -race on a loaded 2-core machine GraphiQL's first answer took over 10 s.
+const pageWait = 30 * time.Second
+
 // waitText waits until the rendered page shows want.
 func waitText(t *testing.T, ctx context.Context, want string, within time.Duration) {
 	t.Helper()
@@ -157,7 +161,7 @@ func logInThroughThePage(t *testing.T, ctx context.Context, username, password s
 	if err != nil {
 		t.Fatalf("logging in as %s: %v", username, err)
 	}
-	waitText(t, ctx, "Logged in as "+username, 10*time.Second)
+	waitText(t, ctx, "Logged in as "+username, pageWait)
 }
 
 func TestBrowserMoviePage(t *testing.T) {
@@ -205,11 +209,11 @@ func TestBrowserMoviePage(t *testing.T) {
 	if err := chromedp.Run(tab, chromedp.Click(`.your-rating button[data-star="4"]`, chromedp.ByQuery)); err != nil {
 		t.Fatal(err)
 	}
-	waitText(t, tab, "Your rating: 8/10", 10*time.Second)
+	waitText(t, tab, "Your rating: 8/10", pageWait)
 	if err := chromedp.Run(tab, chromedp.Click(`[data-testid=favorites]`, chromedp.ByQuery)); err != nil {
 		t.Fatal(err)
 	}
-	waitText(t, tab, "In your favorites ✓", 10*time.Second)
+	waitText(t, tab, "In your favorites ✓", pageWait)
 	screenshot(t, tab, "2-movie-logged-in-rated-favorite.png")
 
 	// 3. Another visitor, in another browser session, writes a review: it appears live in
@@ -230,9 +234,9 @@ func TestBrowserMoviePage(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	waitText(t, other, "Review by "+bob, 10*time.Second)
+	waitText(t, other, "Review by "+bob, pageWait)
 	screenshot(t, other, "3-other-session-wrote-review.png")
-	waitText(t, tab, "Review by "+bob, 10*time.Second)
+	waitText(t, tab, "Review by "+bob, pageWait)
 	waitText(t, tab, review, time.Second)
 	screenshot(t, tab, "4-review-appeared-live.png")
 }
@@ -261,12 +265,12 @@ func TestBrowserGraphiQLAndWidget(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	waitText(t, tab, "moviePage", 10*time.Second)
+	waitText(t, tab, "moviePage", pageWait)
 	// Run the open tab's query.
 	if err := chromedp.Run(tab, chromedp.Click(`.graphiql-execute-button`, chromedp.ByQuery)); err != nil {
 		t.Fatal(err)
 	}
-	waitText(t, tab, `"data"`, 10*time.Second)
+	waitText(t, tab, `"data"`, pageWait)
 	screenshot(t, tab, "5-graphiql.png")
 	mu.Lock()
 	if len(foreign) > 0 {
