@@ -201,10 +201,16 @@ CALL (m) { SET m.similarAt = $startedAt } IN TRANSACTIONS OF 10000 ROWS`
 // A full refresh is bracketed by a marker node, so that one cut short (the process
 // stopped, an error) is redone by the next EnsureSimilar instead of leaving some films
 // without neighbours for good.
+// method names the way the edges are computed; a database whose last complete refresh used
+// another method (older edges without `followed`, no series) is refreshed by EnsureSimilar.
+// Raise it whenever a change of the Cypher below changes what the edges hold.
+const method = 2
+
 const (
 	startRunCypher    = `MERGE (r:SimilarityRun) SET r.complete = false, r.startedAt = $startedAt`
-	finishRunCypher   = `MERGE (r:SimilarityRun) SET r.complete = true, r.finishedAt = datetime()`
-	completeRunCypher = `OPTIONAL MATCH (r:SimilarityRun) RETURN coalesce(r.complete, false) AS complete`
+	finishRunCypher   = `MERGE (r:SimilarityRun) SET r.complete = true, r.method = $method, r.finishedAt = datetime()`
+	completeRunCypher = `OPTIONAL MATCH (r:SimilarityRun)
+RETURN coalesce(r.complete, false) AND coalesce(r.method, 1) = $method AS complete`
 )
 
 // Refresh recomputes every SIMILAR edge from the current graph: it deletes them, then
@@ -232,7 +238,7 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 		"liked": cypher.LikedScore, "damping": damping, "maxFans": maxFans, "minCoLikes": minCoLikes, "maxBilling": maxBilling,
 		"genreTop": genreTop, "topK": TopK, "batch": batch, "only": nil,
 		"seriesWeight": seriesWeight, "maxSeries": maxSeries, "window": followedWindow, "followedDamping": followedDamping, "followedTopK": FollowedTopK,
-		"minFollowers": minFollowers,
+		"minFollowers": minFollowers, "method": method,
 	}
 	if only != nil {
 		params["only"] = only
@@ -265,10 +271,10 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 	return nil
 }
 
-// EnsureSimilar runs Refresh unless a full refresh has completed on this database (first
-// start, or the last refresh was cut short).
+// EnsureSimilar runs Refresh unless a full refresh with the current method has completed on
+// this database (first start, the last refresh was cut short, or the edges are older).
 func EnsureSimilar(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer) error {
-	res, err := neo4j.ExecuteQuery(ctx, d, completeRunCypher, nil, neo4j.EagerResultTransformer,
+	res, err := neo4j.ExecuteQuery(ctx, d, completeRunCypher, map[string]any{"method": method}, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(database))
 	if err != nil {
 		return fmt.Errorf("recommend: %w", err)
