@@ -799,3 +799,36 @@ func TestRefresherFollowsNewRatings(t *testing.T) {
 		t.Errorf("oldest pending change %s after everything was refreshed", r.OldestPending())
 	}
 }
+
+// TestSimilarityEdgesOfAnOlderMethodAreNotCurrent: a database whose last full refresh used
+// another method, or was cut short, gets new edges on the next start (EnsureSimilar).
+func TestSimilarityEdgesOfAnOlderMethodAreNotCurrent(t *testing.T) {
+	ctx := context.Background()
+	mark := func(complete bool, method int) {
+		t.Helper()
+		cypherRows(t, `MERGE (r:SimilarityRun) SET r.complete = $complete, r.method = $method`,
+			map[string]any{"complete": complete, "method": method})
+	}
+	// Put back whatever run marker the database had: the refresher reads it.
+	before := cypherRows(t, `MATCH (r:SimilarityRun) RETURN properties(r) AS p`, nil)
+	t.Cleanup(func() {
+		cypherRows(t, `MATCH (r:SimilarityRun) DELETE r`, nil)
+		for _, row := range before {
+			cypherRows(t, `CREATE (r:SimilarityRun) SET r = $p`, map[string]any{"p": row["p"]})
+		}
+	})
+	for _, c := range []struct {
+		complete bool
+		method   int
+		want     bool
+	}{{true, recommend.Method, true}, {true, recommend.Method - 1, false}, {false, recommend.Method, false}} {
+		mark(c.complete, c.method)
+		if got, err := recommend.Current(ctx, neo4jtest.Driver(t), neo4jtest.Database()); err != nil || got != c.want {
+			t.Errorf("complete %v, method %d: Current = %v, %v; want %v", c.complete, c.method, got, err, c.want)
+		}
+	}
+	cypherRows(t, `MATCH (r:SimilarityRun) DELETE r`, nil)
+	if got, err := recommend.Current(ctx, neo4jtest.Driver(t), neo4jtest.Database()); err != nil || got {
+		t.Errorf("no run recorded: Current = %v, %v; want false", got, err)
+	}
+}

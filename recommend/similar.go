@@ -201,10 +201,10 @@ CALL (m) { SET m.similarAt = $startedAt } IN TRANSACTIONS OF 10000 ROWS`
 // A full refresh is bracketed by a marker node, so that one cut short (the process
 // stopped, an error) is redone by the next EnsureSimilar instead of leaving some films
 // without neighbours for good.
-// method names the way the edges are computed; a database whose last complete refresh used
+// Method names the way the edges are computed; a database whose last complete refresh used
 // another method (older edges without `followed`, no series) is refreshed by EnsureSimilar.
 // Raise it whenever a change of the Cypher below changes what the edges hold.
-const method = 2
+const Method = 2
 
 const (
 	startRunCypher    = `MERGE (r:SimilarityRun) SET r.complete = false, r.startedAt = $startedAt`
@@ -238,7 +238,7 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 		"liked": cypher.LikedScore, "damping": damping, "maxFans": maxFans, "minCoLikes": minCoLikes, "maxBilling": maxBilling,
 		"genreTop": genreTop, "topK": TopK, "batch": batch, "only": nil,
 		"seriesWeight": seriesWeight, "maxSeries": maxSeries, "window": followedWindow, "followedDamping": followedDamping, "followedTopK": FollowedTopK,
-		"minFollowers": minFollowers, "method": method,
+		"minFollowers": minFollowers, "method": Method,
 	}
 	if only != nil {
 		params["only"] = only
@@ -271,18 +271,25 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 	return nil
 }
 
-// EnsureSimilar runs Refresh unless a full refresh with the current method has completed on
-// this database (first start, the last refresh was cut short, or the edges are older).
+// EnsureSimilar runs Refresh unless the edges are Current.
 func EnsureSimilar(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer) error {
-	res, err := neo4j.ExecuteQuery(ctx, d, completeRunCypher, map[string]any{"method": method}, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase(database))
-	if err != nil {
-		return fmt.Errorf("recommend: %w", err)
-	}
-	if complete, _, _ := neo4j.GetRecordValue[bool](res.Records[0], "complete"); complete {
-		return nil
+	current, err := Current(ctx, d, database)
+	if err != nil || current {
+		return err
 	}
 	return Refresh(ctx, d, database, log)
+}
+
+// Current reports whether a full refresh with the current method has completed on this
+// database: not on a first start, after a refresh cut short, or with edges of an older method.
+func Current(ctx context.Context, d neo4j.DriverWithContext, database string) (bool, error) {
+	res, err := neo4j.ExecuteQuery(ctx, d, completeRunCypher, map[string]any{"method": Method}, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(database))
+	if err != nil {
+		return false, fmt.Errorf("recommend: %w", err)
+	}
+	complete, _, _ := neo4j.GetRecordValue[bool](res.Records[0], "complete")
+	return complete, nil
 }
 
 // runImplicit runs a statement in an auto-commit transaction, as CALL { } IN TRANSACTIONS
