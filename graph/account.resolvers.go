@@ -37,6 +37,11 @@ func (r *mutationResolver) SignUp(ctx context.Context, username string, email st
 
 // LogIn is the resolver for the logIn field.
 func (r *mutationResolver) LogIn(ctx context.Context, usernameOrEmail string, password string) (*model.AuthPayload, error) {
+	// An address out of attempts is refused before the member's lookup: a flood costs
+	// no database work.
+	if err := r.Login.CheckAddress(ctx); err != nil {
+		return nil, err
+	}
 	rec, err := r.Store.LogIn(ctx, usernameOrEmail)
 	if err != nil {
 		return nil, err

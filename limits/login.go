@@ -100,6 +100,18 @@ func (l *LoginLimiter) Check(ctx context.Context, account string) error {
 	return rateLimited("too many log-in attempts", wait)
 }
 
+// CheckAddress refuses, charging nothing, a client address that has no attempt left, so
+// that the caller can turn a flood away before it looks the member up; Check still charges
+// the attempts that pass.
+func (l *LoginLimiter) CheckAddress(ctx context.Context) error {
+	bucket := l.addresses.get(addressKey(observe.ClientAddr(ctx)))
+	if tokens := bucket.TokensAt(time.Now()); tokens < 1 {
+		wait := time.Duration((1 - tokens) / float64(bucket.Limit()) * float64(time.Second))
+		return rateLimited("too many log-in attempts", wait)
+	}
+	return nil
+}
+
 // rateLimited is the RATE_LIMITED error of a refusal, with the whole seconds to wait.
 func rateLimited(what string, wait time.Duration) error {
 	return apperr.New(apperr.RateLimited, "%s; try again in %d s", what, int(math.Ceil(wait.Seconds())))

@@ -3,6 +3,7 @@ package limits
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,4 +95,27 @@ func TestLoginLimiterCheckIsCoded(t *testing.T) {
 		t.Fatalf("got %v, want RATE_LIMITED", err)
 	}
 	t.Log(err)
+}
+
+func TestCheckAddressRefusesWithoutCharging(t *testing.T) {
+	l := NewLoginLimiter(LoginConfig{AddressBurst: 2, AddressEvery: time.Minute, AccountBurst: 5, AccountEvery: time.Minute})
+	ctx := observe.WithRequest(context.Background(), observe.NewRequest("192.0.2.8"))
+	for i := range 5 { // looking costs nothing: the two attempts are still there
+		if err := l.CheckAddress(ctx); err != nil {
+			t.Fatalf("look %d: %v", i, err)
+		}
+	}
+	for _, account := range []string{"alice", "bob"} {
+		if err := l.Check(ctx, account); err != nil {
+			t.Fatalf("attempt on %s: %v", account, err)
+		}
+	}
+	err := l.CheckAddress(ctx)
+	if apperr.CodeOf(err) != apperr.RateLimited || !strings.Contains(err.Error(), "try again in") {
+		t.Fatalf("after the address's two attempts: %v, want RATE_LIMITED with the wait", err)
+	}
+	other := observe.WithRequest(context.Background(), observe.NewRequest("192.0.2.9"))
+	if err := l.CheckAddress(other); err != nil {
+		t.Errorf("another address: %v", err)
+	}
 }
