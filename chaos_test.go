@@ -138,7 +138,7 @@ func TestChaosKillBundledNeo4j(t *testing.T) {
 	for r := range 3 {
 		loop(func(i int) (bool, bool) {
 			start := time.Now()
-			status, resp, err := postGraphQL(client, srv.URL, "", pageQuery, map[string]any{"id": movieID(int(filmList[(i+r)%len(filmList)]))})
+			status, resp, err := postAsTo(client, srv.URL, "", pageQuery, map[string]any{"id": movieID(int(filmList[(i+r)%len(filmList)]))})
 			e := chaosEvent{at: start, took: time.Since(start), kind: "read", status: status, transErr: err}
 			if err == nil {
 				e.codes, e.ok = resp.codes(), status == 200 && len(resp.Errors) == 0 && strings.Contains(string(resp.Data), `"title"`)
@@ -159,7 +159,7 @@ func TestChaosKillBundledNeo4j(t *testing.T) {
 			mu.Unlock()
 			score := 1 + int(p.user+p.movie)%10
 			start := time.Now()
-			status, resp, err := postGraphQL(client, srv.URL, tokens[p.user], rateQuery, map[string]any{"m": movieID(int(p.movie)), "s": score})
+			status, resp, err := postAsTo(client, srv.URL, tokens[p.user], rateQuery, map[string]any{"m": movieID(int(p.movie)), "s": score})
 			e := chaosEvent{at: start, took: time.Since(start), kind: "write", status: status, transErr: err}
 			if err == nil {
 				e.codes, e.ok = resp.codes(), status == 200 && len(resp.Errors) == 0
@@ -410,27 +410,6 @@ func TestChaosKillBundledNeo4j(t *testing.T) {
 			t.Errorf("film %v: cached rating summary does not match its RATED edges", r.AsMap())
 		}
 	}
-}
-
-// postGraphQL sends one operation with variables, and token as the Bearer when set.
-func postGraphQL(client *http.Client, url, token, query string, variables map[string]any) (int, gqlResponse, error) {
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
-	req, err := http.NewRequest(http.MethodPost, url+"/graphql", strings.NewReader(string(body)))
-	if err != nil {
-		return 0, gqlResponse{}, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, gqlResponse{}, err
-	}
-	defer resp.Body.Close()
-	var out gqlResponse
-	err = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out, err
 }
 
 func later(a, b time.Time) time.Time {

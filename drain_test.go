@@ -171,7 +171,7 @@ func TestDrainOnSIGTERM(t *testing.T) {
 		p.status, p.body = resp.StatusCode, strings.TrimSpace(string(b))
 		probes = append(probes, p)
 		if p.status == http.StatusServiceUnavailable && served == nil {
-			status, gql, err := postGraphQL(fresh, base, "", `query During($id: ID!) { movie(id: $id) { title } }`, map[string]any{"id": reference})
+			status, gql, err := postAsTo(fresh, base, "", `query During($id: ID!) { movie(id: $id) { title } }`, map[string]any{"id": reference})
 			served = &answer{status: status, resp: gql, err: err, at: since()}
 		}
 	}
