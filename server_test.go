@@ -33,6 +33,24 @@ var (
 	testConfig config // the defaults, as loadConfig reads them, but for the log-in and sign-up limits
 )
 
+// preparedDatabase names the environment variable that holds the URI of the database
+// TestMain has prepared, for the fuzz workers this binary starts.
+const preparedDatabase = "FILMGRAPH_TEST_PREPARED_NEO4J"
+
+// prepareDatabase loads the seed if missing, gives the members their keys as the server's
+// start does, and computes the similarity edges the tests read.
+func prepareDatabase(ctx context.Context, d neo4j.DriverWithContext) error {
+	if seeded, err := seed.Seeded(ctx, d, neo4jtest.Database()); err != nil || !seeded {
+		if _, err := seed.Load(ctx, d, neo4jtest.Database(), nil); err != nil {
+			return err
+		}
+	}
+	if _, err := seed.EnsureAccountKeys(ctx, d, neo4jtest.Database()); err != nil {
+		return err
+	}
+	return setupRecommendations(ctx, d)
+}
+
 func TestMain(m *testing.M) {
 	os.Exit(neo4jtest.Run(m, func(ctx context.Context, d neo4j.DriverWithContext) error {
 		// Fuzzing runs this binary again as worker processes, which inherit the
@@ -40,16 +58,14 @@ func TestMain(m *testing.M) {
 		os.Setenv("NEO4J_URI", neo4jtest.URI())
 		os.Setenv("NEO4J_USERNAME", neo4jtest.Username())
 		os.Setenv("NEO4J_PASSWORD", neo4jtest.Password())
-		if seeded, err := seed.Seeded(ctx, d, neo4jtest.Database()); err != nil || !seeded {
-			if _, err := seed.Load(ctx, d, neo4jtest.Database(), nil); err != nil {
+		// A worker finds the database prepared by the process that started it, and must not
+		// prepare it again: workers refreshing the same films at once conflict, and a worker
+		// whose setup fails dies before it fuzzes.
+		if os.Getenv(preparedDatabase) != neo4jtest.URI() {
+			if err := prepareDatabase(ctx, d); err != nil {
 				return err
 			}
-		}
-		if _, err := seed.EnsureAccountKeys(ctx, d, neo4jtest.Database()); err != nil { // as the server's start does
-			return err
-		}
-		if err := setupRecommendations(ctx, d); err != nil {
-			return err
+			os.Setenv(preparedDatabase, neo4jtest.URI())
 		}
 		var err error
 		testStore, err = store.Open(ctx, store.Config{
