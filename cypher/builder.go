@@ -44,6 +44,9 @@ type builder struct {
 	// are CALL subqueries over it that run before its RETURN (see hoist).
 	root  string
 	calls []string
+	// reasonRows holds the ranked row variables whose reasons the selection reads (see
+	// rankedConnection).
+	reasonRows map[string]bool
 }
 
 // hoist runs a CALL subquery over the root node before the statement's RETURN and returns
@@ -61,7 +64,7 @@ func (b *builder) hoist(s scope, subquery func(result string) string) (variable 
 }
 
 func newBuilder(ctx context.Context) *builder {
-	return &builder{reqCtx: ctx, op: graphql.GetOperationContext(ctx), params: map[string]any{}}
+	return &builder{reqCtx: ctx, op: graphql.GetOperationContext(ctx), params: map[string]any{}, reasonRows: map[string]bool{}}
 }
 
 // param stores v as a new parameter and returns its placeholder.

@@ -103,6 +103,8 @@ func translateField(ctx context.Context, field graphql.CollectedField, vars map[
 			return cypher.Statement{}, err
 		}
 		return cypher.PathBetween(ctx, from, to, args["maxHops"].(int64))
+	case "recommendationsForMe":
+		return cypher.RecommendationsFor(ctx, 1) // the viewer: MovieLens user 1
 	case "nodes":
 		var refs []cypher.NodeRef
 		for _, id := range args["ids"].([]any) {

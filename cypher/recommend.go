@@ -182,13 +182,14 @@ func (b *builder) rankedConnection(f graphql.CollectedField, ranked string) (str
 	if err != nil {
 		return "", err
 	}
-	parts := []string{
-		"`" + KeyTotal + "`: size(" + ranked + ")",
-		"`" + KeyOffset + "`: " + offset,
-		"`" + KeyFirst + "`: " + limit,
-	}
 	connectionType := f.Definition.Type.Name()
-	for _, cf := range graphql.CollectFields(b.op, f.Selections, []string{connectionType}) {
+	fields := graphql.CollectFields(b.op, f.Selections, []string{connectionType})
+	var parts []string
+	if needsTotal(b, fields) {
+		parts = append(parts, "`"+KeyTotal+"`: size("+ranked+")")
+	}
+	parts = append(parts, "`"+KeyOffset+"`: "+offset, "`"+KeyFirst+"`: "+limit)
+	for _, cf := range fields {
 		switch cf.Name {
 		case "totalCount", "pageInfo", "__typename":
 			continue // derived in Go from the values above
@@ -202,10 +203,16 @@ func (b *builder) rankedConnection(f graphql.CollectedField, ranked string) (str
 			if err != nil {
 				return "", err
 			}
+			// The reasons' evidence (the seed's fans, a count per pick, shared people) is
+			// most of the statement's work: it is gathered only when reasons are selected.
+			evidence := ""
+			if b.reasonRows[row] {
+				evidence = " " + b.reasons(row, n)
+			}
 			parts = append(parts, key+": "+fmt.Sprintf(
 				"COLLECT { UNWIND range(%[2]s, size(%[1]s) - 1) AS %[4]s WITH %[1]s[%[4]s] AS %[5]s, %[4]s ORDER BY %[4]s LIMIT %[3]s "+
-					"WITH %[5]s, %[5]s.movie AS %[6]s, %[5]s.seed AS %[7]s %[9]s RETURN %[8]s }",
-				ranked, offset, limit, i, row, n, seedVar(row), edge, b.reasons(row, n)))
+					"WITH %[5]s, %[5]s.movie AS %[6]s, %[5]s.seed AS %[7]s%[9]s RETURN %[8]s }",
+				ranked, offset, limit, i, row, n, seedVar(row), edge, evidence))
 		default:
 			return "", fmt.Errorf("cypher: no translation for %s.%s", connectionType, cf.Name)
 		}
@@ -271,6 +278,7 @@ func reasonsVar(row string) string { return row + "reasons" }
 
 // reasons projects up to three reasons of a recommendation, strongest kind first.
 func reasons(b *builder, s scope, f graphql.CollectedField) (string, error) {
+	b.reasonRows[s.rel] = true // see rankedConnection
 	x := b.variable("reason")
 	proj, err := b.project(reasonType, scope{node: x + ".via", rel: x}, f.Selections)
 	if err != nil {

@@ -98,14 +98,15 @@ func filteredConnection(relationOf relationFunc, edge *objectType) fieldFunc {
 		if err != nil {
 			return "", err
 		}
-		r, n := b.variable("r"), b.variable("n")
-		parts := []string{
-			"`" + KeyTotal + "`: COUNT { " + rel.match(s.node, r, n) + " }",
-			"`" + KeyOffset + "`: " + offset,
-			"`" + KeyFirst + "`: " + limit,
-		}
 		connectionType := f.Definition.Type.Name()
-		for _, cf := range graphql.CollectFields(b.op, f.Selections, []string{connectionType}) {
+		fields := graphql.CollectFields(b.op, f.Selections, []string{connectionType})
+		var parts []string
+		if needsTotal(b, fields) {
+			r, n := b.variable("r"), b.variable("n")
+			parts = append(parts, "`"+KeyTotal+"`: COUNT { "+rel.match(s.node, r, n)+" }")
+		}
+		parts = append(parts, "`"+KeyOffset+"`: "+offset, "`"+KeyFirst+"`: "+limit)
+		for _, cf := range fields {
 			switch cf.Name {
 			case "totalCount", "pageInfo", "__typename":
 				continue // derived in Go from the values above
@@ -125,6 +126,26 @@ func filteredConnection(relationOf relationFunc, edge *objectType) fieldFunc {
 		}
 		return "{" + strings.Join(parts, ", ") + "}", nil
 	}
+}
+
+// needsTotal reports whether the selected fields of a connection read its size: totalCount
+// does, and so do pageInfo's fields but hasPreviousPage (the Go side derives hasNextPage
+// and the cursors from it). Counting a large connection costs more than its page, so it
+// is counted only then.
+func needsTotal(b *builder, fields []graphql.CollectedField) bool {
+	for _, f := range fields {
+		switch f.Name {
+		case "totalCount":
+			return true
+		case "pageInfo":
+			for _, pf := range graphql.CollectFields(b.op, f.Selections, []string{"PageInfo"}) {
+				if pf.Name != "hasPreviousPage" && pf.Name != "__typename" {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // page validates a connection's `first` and `after` and returns the parameters of the

@@ -1,6 +1,6 @@
-MATCH (this:Genre {name: $p0}) RETURN {`#key`: this.name, `name`: this.name, `movieCount`: COUNT { (this)<-[:IN_GENRE]-() }, `newest`: {`#total`: COUNT { MATCH (this)<-[r1:IN_GENRE]-(n2) }, `#offset`: $p1, `#first`: $p2, `edges`: 
-  COLLECT { MATCH (this)<-[r3:IN_GENRE]-(n4) WITH n4, r3 ORDER BY n4.title, n4.movieId SKIP $p1 LIMIT $p2 RETURN {`node`: {`#key`: n4.movieId, `title`: n4.title}} }}, `later`: {`#total`: COUNT { MATCH (this)<-[r5:IN_GENRE]-(n6) }, `#offset`: $p3, `#first`: $p4, `edges`: 
-  COLLECT { MATCH (this)<-[r7:IN_GENRE]-(n8) WITH n8, r7 ORDER BY n8.title, n8.movieId SKIP $p3 LIMIT $p4 RETURN {`node`: {`#key`: n8.movieId, `title`: n8.title}} }}} AS this
+MATCH (this:Genre {name: $p0}) RETURN {`#key`: this.name, `name`: this.name, `movieCount`: COUNT { (this)<-[:IN_GENRE]-() }, `newest`: {`#offset`: $p1, `#first`: $p2, `edges`: 
+  COLLECT { MATCH (this)<-[r1:IN_GENRE]-(n2) WITH n2, r1 ORDER BY n2.title, n2.movieId SKIP $p1 LIMIT $p2 RETURN {`node`: {`#key`: n2.movieId, `title`: n2.title}} }}, `later`: {`#offset`: $p3, `#first`: $p4, `edges`: 
+  COLLECT { MATCH (this)<-[r3:IN_GENRE]-(n4) WITH n4, r3 ORDER BY n4.title, n4.movieId SKIP $p3 LIMIT $p4 RETURN {`node`: {`#key`: n4.movieId, `title`: n4.title}} }}} AS this
 
 // params
 {
