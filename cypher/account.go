@@ -1,14 +1,10 @@
 package cypher
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 
-	"github.com/99designs/gqlgen/graphql"
-
 	"filmgraph/apperr"
-	"filmgraph/auth"
 )
 
 // The types of accounts and of what members write: profiles, ratings, reviews, comments,
@@ -39,7 +35,7 @@ func init() {
 	define(movieType, map[string]fieldFunc{
 		"viewerState": viewerState,
 		"reviews":     movieReviews,
-		"lists": func(b *builder, s scope, f graphql.CollectedField) (string, error) {
+		"lists": func(b *builder, s scope, f Field) (string, error) {
 			return connection(relation{
 				pattern: "({p})<-[{r}:CONTAINS]-({n}:UserList)",
 				where:   visibleList(b, "{n}"),
@@ -50,8 +46,8 @@ func init() {
 			pattern: "({p})-[{r}:SYNOPSIS_FROM]->(:SynopsisSubmission)<-[:SUBMITTED]-({n}:User)",
 			orderBy: "{n}.userId",
 		}, userType),
-		"synopsisSubmissions": func(b *builder, s scope, f graphql.CollectedField) (string, error) {
-			if v, ok := auth.FromContext(b.ctx()); !ok || !v.IsModerator() {
+		"synopsisSubmissions": func(b *builder, s scope, f Field) (string, error) {
+			if b.viewer == nil || !b.viewer.IsModerator() {
 				return "null", nil
 			}
 			return list(relation{
@@ -69,7 +65,7 @@ func init() {
 			pattern: "({p})-[{r}:WROTE]->({n}:Review)",
 			orderBy: "{n}.addedAt DESC, {n}.reviewId",
 		}, reviewEdgeType),
-		"lists": func(b *builder, s scope, f graphql.CollectedField) (string, error) {
+		"lists": func(b *builder, s scope, f Field) (string, error) {
 			return connection(relation{
 				pattern: "({p})-[{r}:CREATED]->({n}:UserList)",
 				where:   visibleList(b, "{n}"),
@@ -102,17 +98,17 @@ func init() {
 	})
 	define(viewerStateType, map[string]fieldFunc{
 		// "userId:movieId"; the Go side builds the id from it.
-		"id": func(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+		"id": func(_ *builder, s scope, _ Field) (string, error) {
 			return "toString(" + s.rel + ".userId) + ':' + toString(" + s.node + ".movieId)", nil
 		},
-		"rating": func(b *builder, s scope, _ graphql.CollectedField) (string, error) {
+		"rating": func(b *builder, s scope, _ Field) (string, error) {
 			r := b.variable("r")
 			return "head(COLLECT { MATCH (" + s.rel + ")-[" + r + ":RATED]->(" + s.node + ") RETURN " + r + ".score })", nil
 		},
 		"inCollection": viewerHas("COLLECTED"),
 		"isFavorite":   viewerHas("FAVORITED"),
 		"onWatchlist":  viewerHas("WANTS_TO_WATCH"),
-		"review": func(b *builder, s scope, f graphql.CollectedField) (string, error) {
+		"review": func(b *builder, s scope, f Field) (string, error) {
 			c, err := b.collectPage(relation{
 				pattern: "(" + s.rel + ")-[{r}:WROTE]->({n}:Review)-[:ABOUT]->({p})",
 				orderBy: "{n}.reviewId",
@@ -167,16 +163,12 @@ func init() {
 	}
 }
 
-// ctx returns the request context the builder was made from, for the viewer.
-func (b *builder) ctx() context.Context { return b.reqCtx }
-
 // viewerParam returns the placeholder of the viewer's user id, or "" when anonymous.
 func viewerParam(b *builder) string {
-	v, ok := auth.FromContext(b.ctx())
-	if !ok {
+	if b.viewer == nil {
 		return ""
 	}
-	return b.param(v.UserID)
+	return b.param(b.viewer.UserID)
 }
 
 // visibleList is the condition under which list variable n is visible to the viewer:
@@ -197,14 +189,14 @@ func byViewer(relType string) relation {
 // viewerHas tells whether the viewer (the scope's rel variable) is related to the film by
 // relType.
 func viewerHas(relType string) fieldFunc {
-	return func(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+	return func(_ *builder, s scope, _ Field) (string, error) {
 		return "EXISTS { (" + s.rel + ")-[:" + relType + "]->(" + s.node + ") }", nil
 	}
 }
 
 // viewerState projects what the viewer did with the film; null when anonymous. The
 // viewer's node is matched once in a list comprehension and carried as the scope's rel.
-func viewerState(b *builder, s scope, f graphql.CollectedField) (string, error) {
+func viewerState(b *builder, s scope, f Field) (string, error) {
 	v := viewerParam(b)
 	if v == "" {
 		return "null", nil
@@ -225,8 +217,8 @@ var reviewOrders = map[string]string{
 	"LOWEST_SCORE":  "{n}.score, {n}.addedAt DESC, {n}.reviewId",
 }
 
-func movieReviews(b *builder, s scope, f graphql.CollectedField) (string, error) {
-	order, _ := b.args(f)["orderBy"].(string)
+func movieReviews(b *builder, s scope, f Field) (string, error) {
+	order, _ := f.Args["orderBy"].(string)
 	if order == "" {
 		order = "NEWEST"
 	}
@@ -239,7 +231,7 @@ func movieReviews(b *builder, s scope, f graphql.CollectedField) (string, error)
 
 // one projects the single node at the end of rel, or null.
 func one(rel relation, item *objectType) fieldFunc {
-	return func(b *builder, s scope, f graphql.CollectedField) (string, error) {
+	return func(b *builder, s scope, f Field) (string, error) {
 		c, err := b.collectPage(rel, s.node, item, f, "", "1")
 		return "head(" + c + ")", err
 	}
@@ -247,64 +239,64 @@ func one(rel relation, item *objectType) fieldFunc {
 
 // countOf counts the matches of a pattern around the node in scope ({p}).
 func countOf(pattern string) fieldFunc {
-	return func(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+	return func(_ *builder, s scope, _ Field) (string, error) {
 		return "COUNT { " + expand(pattern, s.node, "", "") + " }", nil
 	}
 }
 
-// User returns the statement for the current field (a User) of the member with username.
+// User returns the statement for req's field (a User) of the member with username.
 // It yields no row when nobody has that username.
-func User(ctx context.Context, username string) (Statement, error) {
-	b := newBuilder(ctx)
+func User(req Request, username string) (Statement, error) {
+	b := newBuilder(req)
 	match := "MATCH (this:User {username: " + b.param(username) + "})"
-	proj, err := b.project(userType, scope{node: "this"}, graphql.GetFieldContext(ctx).Field.Selections)
+	proj, err := b.project(userType, scope{node: "this"}, req.Field.Selections)
 	if err != nil {
 		return Statement{}, err
 	}
 	return b.statement(match + " RETURN " + proj + " AS this"), nil
 }
 
-// Entity returns the statement for the current field of the entity of GraphQL type
+// Entity returns the statement for req's field of the entity of GraphQL type
 // typeName (User, Review, Comment, UserList, SynopsisSubmission) with key. Private lists
 // of other members yield no row, like unknown ones.
-func Entity(ctx context.Context, typeName string, key any) (Statement, error) {
+func Entity(req Request, typeName string, key any) (Statement, error) {
 	t, ok := writableTypesByGQ[typeName]
 	if !ok || t.label == "" || t == movieType {
 		return Statement{}, fmt.Errorf("cypher: no entity type %q", typeName)
 	}
 	if t != userListType {
-		return entity(ctx, t, key)
+		return entity(req, t, key)
 	}
-	b := newBuilder(ctx)
+	b := newBuilder(req)
 	match := "MATCH (this:UserList {listId: " + b.param(key) + "}) WHERE " + visibleList(b, "this")
-	proj, err := b.project(t, scope{node: "this"}, graphql.GetFieldContext(ctx).Field.Selections)
+	proj, err := b.project(t, scope{node: "this"}, req.Field.Selections)
 	if err != nil {
 		return Statement{}, err
 	}
 	return b.statement(match + " RETURN " + proj + " AS this"), nil
 }
 
-// Me returns the statement for the current field (Me) of the user with id userID.
-func Me(ctx context.Context, userID int64) (Statement, error) {
-	return entity(ctx, meType, userID)
+// Me returns the statement for req's field (Me) of the user with id userID.
+func Me(req Request, userID int64) (Statement, error) {
+	return entity(req, meType, userID)
 }
 
 var builderParam = regexp.MustCompile(`^p[0-9]+$`)
 
-// AfterWrite returns ONE statement that runs writeClause, then projects the current
-// field's selection of an object of GraphQL type typeName (Movie, User, AuthPayload,
+// AfterWrite returns ONE statement that runs writeClause, then projects the
+// selection of req's field as an object of GraphQL type typeName (Movie, User, AuthPayload,
 // Review, Comment, UserList, SynopsisSubmission). writeClause must end with the node to
 // project bound to `this` and a string `status` bound: 'OK' to project, anything else
 // (e.g. 'FORBIDDEN') to project nothing; the one column `this` is {status, result}. A write clause that
 // yields no row is for the caller to report (typically NOT_FOUND). writeParams must not
 // be named like the builder's own ($p0, $p1, ...).
-func AfterWrite(ctx context.Context, typeName, writeClause string, writeParams map[string]any) (Statement, error) {
+func AfterWrite(req Request, typeName, writeClause string, writeParams map[string]any) (Statement, error) {
 	t, ok := writableTypesByGQ[typeName]
 	if !ok {
 		return Statement{}, fmt.Errorf("cypher: AfterWrite of unknown type %q", typeName)
 	}
-	b := newBuilder(ctx)
-	proj, err := b.project(t, scope{node: "this"}, graphql.GetFieldContext(ctx).Field.Selections)
+	b := newBuilder(req)
+	proj, err := b.project(t, scope{node: "this"}, req.Field.Selections)
 	if err != nil {
 		return Statement{}, err
 	}
@@ -323,16 +315,16 @@ const (
 	KeyRole         = "#role"
 )
 
-// LogIn returns the statement for the current field (an AuthPayload) of the member whose
+// LogIn returns the statement for req's field (an AuthPayload) of the member whose
 // username or email has the key loginKey (auth.IdentityKey), carrying the password hash and
 // role under KeyPasswordHash and KeyRole for the caller to check before answering. No row
 // when nobody matches. Usernames cannot hold an `@` and emails must, so one key matches
 // one member at most.
-func LogIn(ctx context.Context, loginKey string) (Statement, error) {
-	b := newBuilder(ctx)
+func LogIn(req Request, loginKey string) (Statement, error) {
+	b := newBuilder(req)
 	key := b.param(loginKey)
 	match := "MATCH (this:User) WHERE this.usernameKey = " + key + " OR this.emailKey = " + key
-	proj, err := b.project(authPayloadType, scope{node: "this"}, graphql.GetFieldContext(ctx).Field.Selections)
+	proj, err := b.project(authPayloadType, scope{node: "this"}, req.Field.Selections)
 	if err != nil {
 		return Statement{}, err
 	}

@@ -1,7 +1,6 @@
 package cypher_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -10,11 +9,12 @@ import (
 
 	"filmgraph/auth"
 	"filmgraph/cypher"
+	"filmgraph/graph/selection"
 )
 
-// fieldContext puts the operation and its first top-level field of rootType in a context,
-// as gqlgen does, with viewer v when v.UserID != 0.
-func fieldContext(t *testing.T, query, rootType string, v auth.Viewer) context.Context {
+// request builds the request of the first top-level field of rootType in query, as the
+// resolvers do, with viewer v when v.UserID != 0.
+func request(t *testing.T, query, rootType string, v auth.Viewer) cypher.Request {
 	t.Helper()
 	doc, errs := gqlparser.LoadQuery(loadSchema(t), query)
 	if errs != nil {
@@ -22,18 +22,17 @@ func fieldContext(t *testing.T, query, rootType string, v auth.Viewer) context.C
 	}
 	op := doc.Operations[0]
 	opCtx := &graphql.OperationContext{RawQuery: query, Doc: doc, Operation: op, Variables: map[string]any{}}
-	ctx := graphql.WithOperationContext(context.Background(), opCtx)
 	field := graphql.CollectFields(opCtx, op.SelectionSet, []string{rootType})[0]
-	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: field})
+	req := cypher.Request{Field: selection.Of(opCtx, field)}
 	if v.UserID != 0 {
-		ctx = auth.WithViewer(ctx, v)
+		req.Viewer = &v
 	}
-	return ctx
+	return req
 }
 
 func TestAfterWriteAppendsTheProjection(t *testing.T) {
-	ctx := fieldContext(t, `mutation { rateMovie(movieId: "x", score: 5) { id title viewerState { rating } } }`, "Mutation", auth.Viewer{UserID: 7, Role: auth.RoleUser})
-	stmt, err := cypher.AfterWrite(ctx, "Movie", "MATCH (this:Movie {movieId: $movieId}) WITH this, 'OK' AS status", map[string]any{"movieId": int64(1)})
+	req := request(t, `mutation { rateMovie(movieId: "x", score: 5) { id title viewerState { rating } } }`, "Mutation", auth.Viewer{UserID: 7, Role: auth.RoleUser})
+	stmt, err := cypher.AfterWrite(req, "Movie", "MATCH (this:Movie {movieId: $movieId}) WITH this, 'OK' AS status", map[string]any{"movieId": int64(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,10 +45,10 @@ func TestAfterWriteAppendsTheProjection(t *testing.T) {
 		t.Errorf("params: %v", stmt.Params)
 	}
 
-	if _, err := cypher.AfterWrite(ctx, "Movie", "WITH 1 AS this, 'OK' AS status", map[string]any{"p0": 1}); err == nil {
+	if _, err := cypher.AfterWrite(req, "Movie", "WITH 1 AS this, 'OK' AS status", map[string]any{"p0": 1}); err == nil {
 		t.Error("a write parameter named like the builder's was accepted")
 	}
-	if _, err := cypher.AfterWrite(ctx, "Nope", "", nil); err == nil {
+	if _, err := cypher.AfterWrite(req, "Nope", "", nil); err == nil {
 		t.Error("an unknown type was accepted")
 	}
 }
@@ -66,7 +65,7 @@ func TestViewerDependentFields(t *testing.T) {
 		{"moderator", auth.Viewer{UserID: 8, Role: auth.RoleModerator}, true, true, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			stmt, err := cypher.Movie(fieldContext(t, query, "Query", c.viewer), 1)
+			stmt, err := cypher.Movie(request(t, query, "Query", c.viewer), 1)
 			if err != nil {
 				t.Fatal(err)
 			}

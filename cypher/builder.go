@@ -8,15 +8,12 @@
 package cypher
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
-
 	"filmgraph/apperr"
+	"filmgraph/auth"
 )
 
 // Statement is one Cypher query with its parameters. Its single column is named `this`.
@@ -36,8 +33,7 @@ const (
 
 // builder accumulates parameters and hands out variable names while a statement is built.
 type builder struct {
-	reqCtx context.Context // for the viewer (package auth)
-	op     *graphql.OperationContext
+	viewer *auth.Viewer // nil when anonymous
 	params map[string]any
 	vars   int
 	// root is the variable of the statement's top-level node, when it has one, and calls
@@ -63,8 +59,8 @@ func (b *builder) hoist(s scope, subquery func(result string) string) (variable 
 	return variable, true
 }
 
-func newBuilder(ctx context.Context) *builder {
-	return &builder{reqCtx: ctx, op: graphql.GetOperationContext(ctx), params: map[string]any{}, reasonRows: map[string]bool{}}
+func newBuilder(req Request) *builder {
+	return &builder{viewer: req.Viewer, params: map[string]any{}, reasonRows: map[string]bool{}}
 }
 
 // param stores v as a new parameter and returns its placeholder.
@@ -82,11 +78,6 @@ func (b *builder) variable(prefix string) string {
 
 func (b *builder) statement(text string) Statement {
 	return Statement{Text: text, Params: b.params}
-}
-
-// args returns the field's arguments with variables and schema defaults applied.
-func (b *builder) args(f graphql.CollectedField) map[string]any {
-	return f.ArgumentMap(b.op.Variables)
 }
 
 // isGraphQLName reports whether s matches the GraphQL name grammar
@@ -159,7 +150,7 @@ func expand(template, parent, rel, node string) string {
 }
 
 // fieldFunc returns the Cypher expression of one selected field, read in scope s.
-type fieldFunc func(b *builder, s scope, f graphql.CollectedField) (string, error)
+type fieldFunc func(b *builder, s scope, f Field) (string, error)
 
 // objectType tells how each field of one GraphQL object type is read from the graph.
 type objectType struct {
@@ -172,7 +163,7 @@ type objectType struct {
 	// fields maps GraphQL field names to their translation; a nil entry is a field the
 	// Go side computes from values the projection always carries (ids, cursors, page info).
 	fields map[string]fieldFunc
-	// satisfies is name and interfaces, the type condition list for CollectFields; set
+	// satisfies is name and interfaces, the type condition list for Collect; set
 	// by define so that projecting does not build it on every request.
 	satisfies []string
 }
@@ -193,12 +184,12 @@ func define(t *objectType, fields map[string]fieldFunc) {
 }
 
 // project returns a Cypher map literal holding every selected field of t, read in scope s.
-func (b *builder) project(t *objectType, s scope, selections ast.SelectionSet) (string, error) {
+func (b *builder) project(t *objectType, s scope, selections []Field) (string, error) {
 	satisfies := t.satisfies
 	if satisfies == nil {
 		satisfies = append([]string{t.name}, t.interfaces...)
 	}
-	fields := graphql.CollectFields(b.op, selections, satisfies)
+	fields := Collect(selections, satisfies)
 	parts := make([]string, 0, len(fields)+1)
 	if t.key != "" {
 		parts = append(parts, "`"+KeyID+"`: "+s.node+"."+t.key)
@@ -229,21 +220,21 @@ func (b *builder) project(t *objectType, s scope, selections ast.SelectionSet) (
 
 // property reads a node property.
 func property(name string) fieldFunc {
-	return func(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+	return func(_ *builder, s scope, _ Field) (string, error) {
 		return s.node + "." + name, nil
 	}
 }
 
 // relProperty reads a property of the relationship in scope.
 func relProperty(name string) fieldFunc {
-	return func(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+	return func(_ *builder, s scope, _ Field) (string, error) {
 		return s.rel + "." + name, nil
 	}
 }
 
 // nested projects an object that is read from the same variables as its parent.
 func nested(t *objectType) fieldFunc {
-	return func(b *builder, s scope, f graphql.CollectedField) (string, error) {
+	return func(b *builder, s scope, f Field) (string, error) {
 		return b.project(t, s, f.Selections)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/99designs/gqlgen/graphql"
-
 	"filmgraph/apperr"
 )
 
@@ -60,14 +58,14 @@ func init() {
 }
 
 // relValue is a value the enclosing statement computed and carries in the rel slot.
-func relValue(_ *builder, s scope, _ graphql.CollectedField) (string, error) { return s.rel, nil }
+func relValue(_ *builder, s scope, _ Field) (string, error) { return s.rel, nil }
 
 // constant is a field whose value is the same Cypher literal everywhere.
 func constant(literal string) fieldFunc {
-	return func(*builder, scope, graphql.CollectedField) (string, error) { return literal, nil }
+	return func(*builder, scope, Field) (string, error) { return literal, nil }
 }
 
-func poster(b *builder, s scope, f graphql.CollectedField) (string, error) {
+func poster(b *builder, s scope, f Field) (string, error) {
 	img, err := b.project(posterType, s, f.Selections)
 	if err != nil {
 		return "", err
@@ -76,7 +74,7 @@ func poster(b *builder, s scope, f graphql.CollectedField) (string, error) {
 }
 
 // ratingHistogram counts the scores bound in scope (see ratingSummary) per value 1..10.
-func ratingHistogram(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+func ratingHistogram(_ *builder, s scope, _ Field) (string, error) {
 	return "[bucket IN range(1, 10) | size([score IN " + s.rel + " WHERE score = bucket])]", nil
 }
 
@@ -88,8 +86,8 @@ func ratingHistogram(_ *builder, s scope, _ graphql.CollectedField) (string, err
 // person pages (Carey Mulligan 31,645 -> 2,158; Kevin Bacon 83,563 -> 4,790) for the
 // same ranking. With one ACTED_IN per person and film (the loader MERGEs them) both
 // count shared films.
-func coStars(b *builder, s scope, f graphql.CollectedField) (string, error) {
-	first, err := pageSize(f, b.args(f)["first"])
+func coStars(b *builder, s scope, f Field) (string, error) {
+	first, err := pageSize(f, f.Args["first"])
 	if err != nil {
 		return "", err
 	}

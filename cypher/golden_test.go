@@ -1,7 +1,6 @@
 package cypher_test
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/validator"
 
 	"filmgraph/cypher"
+	"filmgraph/graph/selection"
 	"filmgraph/relay"
 )
 
@@ -40,8 +40,8 @@ func loadSchema(t testing.TB) *ast.Schema {
 	return schema
 }
 
-// translate plays gqlgen's part: it validates the query and puts the operation and the
-// top-level field in the context, then calls the translation for that field.
+// translate plays gqlgen's part: it validates the query and builds the request of its first
+// top-level field, then calls the translation for that field.
 func translate(t testing.TB, schema *ast.Schema, query string) (cypher.Statement, error) {
 	t.Helper()
 	return translator(t, schema, query)()
@@ -62,37 +62,39 @@ func translator(t testing.TB, schema *ast.Schema, query string) func() (cypher.S
 		t.Fatalf("variables: %v", err)
 	}
 	opCtx := &graphql.OperationContext{RawQuery: query, Doc: doc, Operation: op, Variables: vars}
-	ctx := graphql.WithOperationContext(context.Background(), opCtx)
 	field := graphql.CollectFields(opCtx, op.SelectionSet, []string{"Query"})[0]
-	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: field})
-	return func() (cypher.Statement, error) { return translateField(ctx, field, vars) }
+	return func() (cypher.Statement, error) {
+		return translateField(cypher.Request{Field: selection.Of(opCtx, field)})
+	}
 }
 
-func translateField(ctx context.Context, field graphql.CollectedField, vars map[string]any) (cypher.Statement, error) {
-	args := field.ArgumentMap(vars)
-	switch field.Name {
+// translateField plays the resolvers' part: it calls the translation of the request's
+// top-level field with its typed arguments.
+func translateField(req cypher.Request) (cypher.Statement, error) {
+	args := req.Field.Args
+	switch req.Field.Name {
 	case "movie":
 		id, err := relay.ParseIntID(args["id"].(string), "Movie")
 		if err != nil {
 			return cypher.Statement{}, err
 		}
-		return cypher.Movie(ctx, id)
+		return cypher.Movie(req, id)
 	case "person":
 		id, err := relay.ParseIntID(args["id"].(string), "Person")
 		if err != nil {
 			return cypher.Statement{}, err
 		}
-		return cypher.Person(ctx, id)
+		return cypher.Person(req, id)
 	case "genre":
-		return cypher.Genre(ctx, args["name"].(string))
+		return cypher.Genre(req, args["name"].(string))
 	case "movies":
-		return cypher.Movies(ctx)
+		return cypher.Movies(req)
 	case "genres":
-		return cypher.Genres(ctx)
+		return cypher.Genres(req)
 	case "people":
-		return cypher.People(ctx)
+		return cypher.People(req)
 	case "search":
-		return cypher.Search(ctx, args["text"].(string), args["first"].(int64))
+		return cypher.Search(req, args["text"].(string), args["first"].(int64))
 	case "pathBetween":
 		from, err := relay.ParseIntID(args["from"].(string), "Person")
 		if err != nil {
@@ -102,9 +104,9 @@ func translateField(ctx context.Context, field graphql.CollectedField, vars map[
 		if err != nil {
 			return cypher.Statement{}, err
 		}
-		return cypher.PathBetween(ctx, from, to, args["maxHops"].(int64))
+		return cypher.PathBetween(req, from, to, args["maxHops"].(int64))
 	case "recommendationsForMe":
-		return cypher.RecommendationsFor(ctx, 1) // the viewer: MovieLens user 1
+		return cypher.RecommendationsFor(req, 1) // the viewer: MovieLens user 1
 	case "nodes":
 		var refs []cypher.NodeRef
 		for _, id := range args["ids"].([]any) {
@@ -114,9 +116,9 @@ func translateField(ctx context.Context, field graphql.CollectedField, vars map[
 			}
 			refs = append(refs, cypher.NodeRef{Type: typeName, Key: key})
 		}
-		return cypher.Nodes(ctx, refs)
+		return cypher.Nodes(req, refs)
 	}
-	return cypher.Statement{}, fmt.Errorf("no translation for Query.%s", field.Name)
+	return cypher.Statement{}, fmt.Errorf("no translation for Query.%s", req.Field.Name)
 }
 
 // TestGolden translates each testdata/*.graphql and compares the statement and its

@@ -1,10 +1,7 @@
 package cypher
 
 import (
-	"context"
 	"strconv"
-
-	"github.com/99designs/gqlgen/graphql"
 
 	"filmgraph/apperr"
 )
@@ -31,14 +28,14 @@ var nodeTypes = []nodeType{
 	{t: genreType},
 }
 
-// Nodes returns the statement for the current field, Query.nodes: one list holding, in
+// Nodes returns the statement for req's field, Query.nodes: one list holding, in
 // order, each entity's projection (typed with KeyType), or null where none matches.
-func Nodes(ctx context.Context, refs []NodeRef) (Statement, error) {
+func Nodes(req Request, refs []NodeRef) (Statement, error) {
 	if len(refs) > MaxPageSize {
 		return Statement{}, apperr.New(apperr.BadUserInput, "`ids` may hold at most %d ids, got %d", MaxPageSize, len(refs))
 	}
-	b := newBuilder(ctx)
-	selections := graphql.GetFieldContext(ctx).Field.Selections
+	b := newBuilder(req)
+	selections := req.Field.Selections
 	entries := make([]any, len(refs))
 	branches := ""
 	intKeys := map[string]bool{}

@@ -1,10 +1,7 @@
 package cypher
 
 import (
-	"context"
 	"fmt"
-
-	"github.com/99designs/gqlgen/graphql"
 
 	"filmgraph/apperr"
 )
@@ -24,10 +21,10 @@ func init() {
 	// A PersonPath is read with the path in the node slot; a PersonLink with the path in
 	// the node slot and the link's index in the rel slot.
 	define(personPathType, map[string]fieldFunc{
-		"length": func(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+		"length": func(_ *builder, s scope, _ Field) (string, error) {
 			return "length(" + s.node + ") / 2", nil
 		},
-		"links": func(b *builder, s scope, f graphql.CollectedField) (string, error) {
+		"links": func(b *builder, s scope, f Field) (string, error) {
 			i := b.variable("i")
 			proj, err := b.project(personLinkType, scope{node: s.node, rel: i}, f.Selections)
 			if err != nil {
@@ -45,7 +42,7 @@ func init() {
 
 // pathNode projects node 2*i+offset of the path, binding it with a one-element list.
 func pathNode(offset int, t *objectType) fieldFunc {
-	return func(b *builder, s scope, f graphql.CollectedField) (string, error) {
+	return func(b *builder, s scope, f Field) (string, error) {
 		x := b.variable("n")
 		proj, err := b.project(t, scope{node: x}, f.Selections)
 		if err != nil {
@@ -55,18 +52,18 @@ func pathNode(offset int, t *objectType) fieldFunc {
 	}
 }
 
-// PathBetween returns the statement for the current field, Query.pathBetween: the
+// PathBetween returns the statement for req's field, Query.pathBetween: the
 // shortest chain of shared films between two people, or no row when there is none within
 // maxHops films.
-func PathBetween(ctx context.Context, from, to, maxHops int64) (Statement, error) {
+func PathBetween(req Request, from, to, maxHops int64) (Statement, error) {
 	if maxHops < 1 || maxHops > MaxPathHops {
 		return Statement{}, apperr.New(apperr.BadUserInput, "`maxHops` must be between 1 and %d, got %d", MaxPathHops, maxHops)
 	}
 	if from == to {
 		return Statement{}, apperr.New(apperr.BadUserInput, "`from` and `to` must be two different people")
 	}
-	b := newBuilder(ctx)
-	proj, err := b.project(personPathType, scope{node: "path"}, graphql.GetFieldContext(ctx).Field.Selections)
+	b := newBuilder(req)
+	proj, err := b.project(personPathType, scope{node: "path"}, req.Field.Selections)
 	if err != nil {
 		return Statement{}, err
 	}

@@ -1,11 +1,8 @@
 package cypher
 
 import (
-	"context"
 	"fmt"
 	"strings"
-
-	"github.com/99designs/gqlgen/graphql"
 
 	"filmgraph/apperr"
 )
@@ -139,7 +136,7 @@ func init() {
 }
 
 // recommended translates Movie.recommended: the film is the seed of every row.
-func recommended(b *builder, s scope, f graphql.CollectedField) (string, error) {
+func recommended(b *builder, s scope, f Field) (string, error) {
 	strategy, err := strategyArg(b, f)
 	if err != nil {
 		return "", err
@@ -162,8 +159,8 @@ func recommended(b *builder, s scope, f graphql.CollectedField) (string, error) 
 
 // strategyArg reads the strategy argument. gqlgen has already checked it against the
 // enum, so another value only reaches here through a translation bug; it is still coded.
-func strategyArg(b *builder, f graphql.CollectedField) (Strategy, error) {
-	raw, _ := b.args(f)["strategy"].(string)
+func strategyArg(b *builder, f Field) (Strategy, error) {
+	raw, _ := f.Args["strategy"].(string)
 	switch Strategy(raw) {
 	case Hybrid, Collaborative, Content:
 		return Strategy(raw), nil
@@ -176,14 +173,14 @@ func strategyArg(b *builder, f graphql.CollectedField) (Strategy, error) {
 
 // rankedConnection projects the connection f over ranked, a Cypher list of ranked rows
 // (see recommendationType), best first.
-func (b *builder) rankedConnection(f graphql.CollectedField, ranked string) (string, error) {
-	args := b.args(f)
+func (b *builder) rankedConnection(f Field, ranked string) (string, error) {
+	args := f.Args
 	offset, limit, err := b.page(f, args)
 	if err != nil {
 		return "", err
 	}
-	connectionType := f.Definition.Type.Name()
-	fields := graphql.CollectFields(b.op, f.Selections, []string{connectionType})
+	connectionType := f.Type
+	fields := Collect(f.Selections, []string{connectionType})
 	var parts []string
 	if needsTotal(b, fields) {
 		parts = append(parts, "`"+KeyTotal+"`: size("+ranked+")")
@@ -277,7 +274,7 @@ WITH *, coalesce({row}.fixed, [])
 func reasonsVar(row string) string { return row + "reasons" }
 
 // reasons projects up to three reasons of a recommendation, strongest kind first.
-func reasons(b *builder, s scope, f graphql.CollectedField) (string, error) {
+func reasons(b *builder, s scope, f Field) (string, error) {
 	b.reasonRows[s.rel] = true // see rankedConnection
 	x := b.variable("reason")
 	proj, err := b.project(reasonType, scope{node: x + ".via", rel: x}, f.Selections)
@@ -293,7 +290,7 @@ var viaTypes = []*objectType{movieType, personType, genreType, tagType}
 
 // via projects the node a reason goes through as whichever union member it is; the
 // projection carries KeyType for the Go side. A reason through no node is null.
-func via(b *builder, s scope, f graphql.CollectedField) (string, error) {
+func via(b *builder, s scope, f Field) (string, error) {
 	v := b.variable("via")
 	var cases []string
 	for _, t := range viaTypes {
@@ -406,14 +403,14 @@ ORDER BY %[2]s`, ranked, i, row, b.param(first), n, seedVar(row), b.reasons(row,
 	return b.statement(text)
 }
 
-// RecommendationsFor returns the statement of the current field, a
+// RecommendationsFor returns the statement of req's field, a
 // RecommendationConnection of the films picked for the user userID (see userRanking), with
 // the hybrid blend. It yields no row for an unknown user.
-func RecommendationsFor(ctx context.Context, userID int64) (Statement, error) {
-	b := newBuilder(ctx)
+func RecommendationsFor(req Request, userID int64) (Statement, error) {
+	b := newBuilder(req)
 	me, ranked := b.variable("me"), b.variable("ranked")
 	text := b.userRanking(userID, Hybrid, PicksBlend, me, ranked)
-	conn, err := b.rankedConnection(graphql.GetFieldContext(ctx).Field, ranked)
+	conn, err := b.rankedConnection(req.Field, ranked)
 	if err != nil {
 		return Statement{}, err
 	}

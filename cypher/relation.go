@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/99designs/gqlgen/graphql"
-
 	"filmgraph/apperr"
 	"filmgraph/relay"
 )
@@ -43,7 +41,7 @@ func fixed(rel relation) relationFunc {
 // collectPage returns a COLLECT subquery that pages through the items of rel below parent
 // and projects each one as item (read with the item node and relationship in scope).
 // skip and limit are parameter placeholders or empty.
-func (b *builder) collectPage(rel relation, parent string, item *objectType, f graphql.CollectedField, skip, limit string) (string, error) {
+func (b *builder) collectPage(rel relation, parent string, item *objectType, f Field, skip, limit string) (string, error) {
 	r, n := b.variable("r"), b.variable("n")
 	carried := n
 	if strings.Contains(rel.pattern, "{r}") {
@@ -66,9 +64,9 @@ func (b *builder) collectPage(rel relation, parent string, item *objectType, f g
 
 // list translates a plain list field with an optional `first` argument.
 func list(rel relation, item *objectType) fieldFunc {
-	return func(b *builder, s scope, f graphql.CollectedField) (string, error) {
+	return func(b *builder, s scope, f Field) (string, error) {
 		var limit string
-		if raw := b.args(f)["first"]; raw != nil {
+		if raw := f.Args["first"]; raw != nil {
 			first, err := pageSize(f, raw)
 			if err != nil {
 				return "", err
@@ -88,8 +86,8 @@ func connection(rel relation, edge *objectType) fieldFunc {
 
 // filteredConnection is a connection whose relation depends on the field's arguments.
 func filteredConnection(relationOf relationFunc, edge *objectType) fieldFunc {
-	return func(b *builder, s scope, f graphql.CollectedField) (string, error) {
-		args := b.args(f)
+	return func(b *builder, s scope, f Field) (string, error) {
+		args := f.Args
 		rel, err := relationOf(b, args)
 		if err != nil {
 			return "", err
@@ -98,8 +96,8 @@ func filteredConnection(relationOf relationFunc, edge *objectType) fieldFunc {
 		if err != nil {
 			return "", err
 		}
-		connectionType := f.Definition.Type.Name()
-		fields := graphql.CollectFields(b.op, f.Selections, []string{connectionType})
+		connectionType := f.Type
+		fields := Collect(f.Selections, []string{connectionType})
 		var parts []string
 		if needsTotal(b, fields) {
 			r, n := b.variable("r"), b.variable("n")
@@ -132,13 +130,13 @@ func filteredConnection(relationOf relationFunc, edge *objectType) fieldFunc {
 // does, and so do pageInfo's fields but hasPreviousPage (the Go side derives hasNextPage
 // and the cursors from it). Counting a large connection costs more than its page, so it
 // is counted only then.
-func needsTotal(b *builder, fields []graphql.CollectedField) bool {
+func needsTotal(b *builder, fields []Field) bool {
 	for _, f := range fields {
 		switch f.Name {
 		case "totalCount":
 			return true
 		case "pageInfo":
-			for _, pf := range graphql.CollectFields(b.op, f.Selections, []string{"PageInfo"}) {
+			for _, pf := range Collect(f.Selections, []string{"PageInfo"}) {
 				if pf.Name != "hasPreviousPage" && pf.Name != "__typename" {
 					return true
 				}
@@ -150,7 +148,7 @@ func needsTotal(b *builder, fields []graphql.CollectedField) bool {
 
 // page validates a connection's `first` and `after` and returns the parameters of the
 // page's offset (the item after the cursor) and size.
-func (b *builder) page(f graphql.CollectedField, args map[string]any) (offset, limit string, err error) {
+func (b *builder) page(f Field, args map[string]any) (offset, limit string, err error) {
 	first, err := pageSize(f, args["first"])
 	if err != nil {
 		return "", "", err
@@ -168,7 +166,7 @@ func (b *builder) page(f graphql.CollectedField, args map[string]any) (offset, l
 
 // pageSize validates a `first` argument; nil means the schema gave no default (unbounded
 // lists are not allowed on connections, so callers pass their default through the schema).
-func pageSize(f graphql.CollectedField, raw any) (int64, error) {
+func pageSize(f Field, raw any) (int64, error) {
 	n, ok := toInt(raw)
 	if !ok || n < 1 || n > MaxPageSize {
 		return 0, apperr.New(apperr.BadUserInput,

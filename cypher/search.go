@@ -1,11 +1,8 @@
 package cypher
 
 import (
-	"context"
 	"strings"
 	"unicode"
-
-	"github.com/99designs/gqlgen/graphql"
 
 	"filmgraph/apperr"
 )
@@ -27,10 +24,10 @@ ORDER BY score DESC, coalesce(node.movieId, -1), coalesce(node.personId, -1)
 LIMIT $first
 `
 
-// Search returns the statement for the current field, Query.search: one row per hit,
+// Search returns the statement for req's field, Query.search: one row per hit,
 // best first, each a SearchResult projection.
-func Search(ctx context.Context, text string, first int64) (Statement, error) {
-	f := graphql.GetFieldContext(ctx).Field
+func Search(req Request, text string, first int64) (Statement, error) {
+	f := req.Field
 	if first < 1 || first > MaxPageSize {
 		return Statement{}, apperr.New(apperr.BadUserInput, "argument `first` of field `search` must be between 1 and %d, got %d", MaxPageSize, first)
 	}
@@ -38,10 +35,10 @@ func Search(ctx context.Context, text string, first int64) (Statement, error) {
 	if err != nil {
 		return Statement{}, err
 	}
-	b := newBuilder(ctx)
+	b := newBuilder(req)
 	b.params["query"], b.params["first"] = query, first
 	var parts []string
-	for _, cf := range graphql.CollectFields(b.op, f.Selections, []string{"SearchResult"}) {
+	for _, cf := range Collect(f.Selections, []string{"SearchResult"}) {
 		var expr string
 		switch cf.Name {
 		case "__typename":

@@ -1,7 +1,5 @@
 package cypher
 
-import "github.com/99designs/gqlgen/graphql"
-
 // The object types of the schema and how each field is read from the graph. This table is
 // the one place where GraphQL names meet labels, relationship types and properties.
 //
@@ -94,7 +92,7 @@ var (
 )
 
 // cover is the film's poster image, captioned where the data has a caption.
-func cover(b *builder, s scope, f graphql.CollectedField) (string, error) {
+func cover(b *builder, s scope, f Field) (string, error) {
 	img, err := b.project(imageType, s, f.Selections)
 	if err != nil {
 		return "", err
@@ -105,7 +103,7 @@ func cover(b *builder, s scope, f graphql.CollectedField) (string, error) {
 // imageKey is the key of a film's image used as use ("cover", "poster"): "movieId:use".
 // The Go side builds the id from it.
 func imageKey(use string) fieldFunc {
-	return func(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+	return func(_ *builder, s scope, _ Field) (string, error) {
 		return "toString(" + s.node + ".movieId) + ':" + use + "'", nil
 	}
 }
@@ -115,7 +113,7 @@ func imageKey(use string) fieldFunc {
 // collects the scores of its RATED edges, the one part the cache lacks. The scores are
 // bound with a one-element list comprehension, because aggregating functions inside a
 // subquery expression of a RETURN are taken for aggregations of the RETURN itself.
-func ratingSummary(b *builder, s scope, f graphql.CollectedField) (string, error) {
+func ratingSummary(b *builder, s scope, f Field) (string, error) {
 	if !selects(b, f, "histogram") {
 		return b.project(ratingSummaryType, scope{node: s.node}, f.Selections)
 	}
@@ -129,8 +127,8 @@ func ratingSummary(b *builder, s scope, f graphql.CollectedField) (string, error
 }
 
 // selects reports whether the selection of f includes the field name.
-func selects(b *builder, f graphql.CollectedField, name string) bool {
-	for _, cf := range graphql.CollectFields(b.op, f.Selections, []string{f.Definition.Type.Name()}) {
+func selects(b *builder, f Field, name string) bool {
+	for _, cf := range Collect(f.Selections, []string{f.Type}) {
 		if cf.Name == name {
 			return true
 		}
@@ -139,15 +137,15 @@ func selects(b *builder, f graphql.CollectedField, name string) bool {
 }
 
 // ratingAverage is the film's cached mean score, rounded to one decimal; null for none.
-func ratingAverage(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+func ratingAverage(_ *builder, s scope, _ Field) (string, error) {
 	return "round(" + s.node + ".ratingAverage, 1)", nil
 }
 
 // ratingCount is the film's cached number of ratings.
-func ratingCount(_ *builder, s scope, _ graphql.CollectedField) (string, error) {
+func ratingCount(_ *builder, s scope, _ Field) (string, error) {
 	return s.node + ".ratingCount", nil
 }
 
-func movieCount(b *builder, s scope, _ graphql.CollectedField) (string, error) {
+func movieCount(b *builder, s scope, _ Field) (string, error) {
 	return "COUNT { (" + s.node + ")<-[:IN_GENRE]-() }", nil
 }

@@ -11,6 +11,7 @@ import (
 	"filmgraph/auth"
 	"filmgraph/cypher"
 	"filmgraph/graph/model"
+	"filmgraph/graph/selection"
 	"filmgraph/store"
 	"strconv"
 )
@@ -28,7 +29,7 @@ func (r *mutationResolver) SignUp(ctx context.Context, username string, email st
 	if err != nil {
 		return nil, apperr.Wrap(apperr.Internal, err, "internal error")
 	}
-	rec, err := r.Store.SignUp(ctx, username, email, hash)
+	rec, err := r.Store.SignUp(ctx, selection.Request(ctx), username, email, hash)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +43,7 @@ func (r *mutationResolver) LogIn(ctx context.Context, usernameOrEmail string, pa
 	if err := r.Login.CheckAddress(ctx); err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.LogIn(ctx, usernameOrEmail)
+	rec, err := r.Store.LogIn(ctx, selection.Request(ctx), usernameOrEmail)
 	if err != nil {
 		return nil, err
 	}
@@ -70,62 +71,62 @@ func (r *mutationResolver) RateMovie(ctx context.Context, movieID string, score 
 		return nil, err
 	}
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.RateMovie(ctx, viewer, movie, score)
+		return r.Store.RateMovie(ctx, selection.Request(ctx), viewer, movie, score)
 	})
 }
 
 // ClearRating is the resolver for the clearRating field.
 func (r *mutationResolver) ClearRating(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.ClearRating(ctx, viewer, movie)
+		return r.Store.ClearRating(ctx, selection.Request(ctx), viewer, movie)
 	})
 }
 
 // AddToCollection is the resolver for the addToCollection field.
 func (r *mutationResolver) AddToCollection(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, viewer, movie, store.Collection, true)
+		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Collection, true)
 	})
 }
 
 // RemoveFromCollection is the resolver for the removeFromCollection field.
 func (r *mutationResolver) RemoveFromCollection(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, viewer, movie, store.Collection, false)
+		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Collection, false)
 	})
 }
 
 // AddToFavorites is the resolver for the addToFavorites field.
 func (r *mutationResolver) AddToFavorites(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, viewer, movie, store.Favorites, true)
+		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Favorites, true)
 	})
 }
 
 // RemoveFromFavorites is the resolver for the removeFromFavorites field.
 func (r *mutationResolver) RemoveFromFavorites(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, viewer, movie, store.Favorites, false)
+		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Favorites, false)
 	})
 }
 
 // AddToWatchlist is the resolver for the addToWatchlist field.
 func (r *mutationResolver) AddToWatchlist(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, viewer, movie, store.Watchlist, true)
+		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Watchlist, true)
 	})
 }
 
 // RemoveFromWatchlist is the resolver for the removeFromWatchlist field.
 func (r *mutationResolver) RemoveFromWatchlist(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, viewer, movie, store.Watchlist, false)
+		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Watchlist, false)
 	})
 }
 
 // User is the resolver for the user field.
 func (r *queryResolver) User(ctx context.Context, username string) (*model.User, error) {
-	stmt, err := cypher.User(ctx, username)
+	stmt, err := cypher.User(selection.Request(ctx), username)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"filmgraph/auth"
 	"filmgraph/graph/model"
+	"filmgraph/graph/selection"
 )
 
 // CreateList is the resolver for the createList field.
@@ -20,7 +21,7 @@ func (r *mutationResolver) CreateList(ctx context.Context, title string, descrip
 	if err := validateList(&title, description); err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.CreateList(ctx, v.UserID, newKey(), title, description, public == nil || *public)
+	rec, err := r.Store.CreateList(ctx, selection.Request(ctx), v.UserID, newKey(), title, description, public == nil || *public)
 	return model.NewUserList(rec), err
 }
 
@@ -37,7 +38,7 @@ func (r *mutationResolver) UpdateList(ctx context.Context, listID string, title 
 	if err := validateList(title, description); err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.UpdateList(ctx, v.UserID, key, title, description, public)
+	rec, err := r.Store.UpdateList(ctx, selection.Request(ctx), v.UserID, key, title, description, public)
 	return model.NewUserList(rec), err
 }
 
@@ -51,7 +52,7 @@ func (r *mutationResolver) DeleteList(ctx context.Context, listID string) (*mode
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.DeleteList(ctx, v.UserID, key)
+	rec, err := r.Store.DeleteList(ctx, selection.Request(ctx), v.UserID, key)
 	return model.NewUser(rec), err
 }
 
@@ -61,7 +62,7 @@ func (r *mutationResolver) AddToList(ctx context.Context, listID string, movieID
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.AddToList(ctx, v.UserID, key, movie, position)
+	rec, err := r.Store.AddToList(ctx, selection.Request(ctx), v.UserID, key, movie, position)
 	return model.NewUserList(rec), err
 }
 
@@ -71,7 +72,7 @@ func (r *mutationResolver) MoveInList(ctx context.Context, listID string, movieI
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.MoveInList(ctx, v.UserID, key, movie, position)
+	rec, err := r.Store.MoveInList(ctx, selection.Request(ctx), v.UserID, key, movie, position)
 	return model.NewUserList(rec), err
 }
 
@@ -81,6 +82,6 @@ func (r *mutationResolver) RemoveFromList(ctx context.Context, listID string, mo
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.RemoveFromList(ctx, v.UserID, key, movie)
+	rec, err := r.Store.RemoveFromList(ctx, selection.Request(ctx), v.UserID, key, movie)
 	return model.NewUserList(rec), err
 }

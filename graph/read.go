@@ -5,32 +5,39 @@ import (
 
 	"filmgraph/cypher"
 	"filmgraph/graph/model"
+	"filmgraph/graph/selection"
 	"filmgraph/relay"
 	"filmgraph/store"
 )
 
-// read translates the current field for the entity with key and runs the statement.
-func read[K any](ctx context.Context, s *store.Store, translate func(context.Context, K) (cypher.Statement, error), key K) (model.Record, error) {
-	stmt, err := translate(ctx, key)
+// read translates the field being resolved for the entity with key and runs the statement.
+func read[K any](ctx context.Context, s *store.Store, translate func(cypher.Request, K) (cypher.Statement, error), key K) (model.Record, error) {
+	req := selection.Request(ctx)
+	return readStatement(ctx, s, func() (cypher.Statement, error) { return translate(req, key) })
+}
+
+// readStatement runs the statement translate returns.
+func readStatement(ctx context.Context, s *store.Store, translate func() (cypher.Statement, error)) (model.Record, error) {
+	stmt, err := translate()
 	if err != nil {
 		return nil, err
 	}
 	return s.ReadOne(ctx, stmt)
 }
 
-// readForViewer translates the current field, which the viewer viewerID reads of itself,
+// readForViewer translates the field being resolved, which the viewer viewerID reads of itself,
 // and runs it; a viewer that no longer exists is UNAUTHENTICATED (see store.ReadForViewer).
-func readForViewer(ctx context.Context, s *store.Store, translate func(context.Context, int64) (cypher.Statement, error), viewerID int64) (model.Record, error) {
-	stmt, err := translate(ctx, viewerID)
+func readForViewer(ctx context.Context, s *store.Store, translate func(cypher.Request, int64) (cypher.Statement, error), viewerID int64) (model.Record, error) {
+	stmt, err := translate(selection.Request(ctx), viewerID)
 	if err != nil {
 		return nil, err
 	}
 	return s.ReadForViewer(ctx, stmt, viewerID)
 }
 
-// readTop translates the current top-level field, which takes no key, and runs it.
-func readTop(ctx context.Context, s *store.Store, translate func(context.Context) (cypher.Statement, error)) (model.Record, error) {
-	stmt, err := translate(ctx)
+// readTop translates the top-level field being resolved, which takes no key, and runs it.
+func readTop(ctx context.Context, s *store.Store, translate func(cypher.Request) (cypher.Statement, error)) (model.Record, error) {
+	stmt, err := translate(selection.Request(ctx))
 	if err != nil {
 		return nil, err
 	}

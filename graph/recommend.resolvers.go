@@ -10,20 +10,21 @@ import (
 	"filmgraph/auth"
 	"filmgraph/cypher"
 	"filmgraph/graph/model"
+	"filmgraph/graph/selection"
 	"filmgraph/store"
 )
 
 // HideRecommendation is the resolver for the hideRecommendation field.
 func (r *mutationResolver) HideRecommendation(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, viewer, movie, store.Hidden, true)
+		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Hidden, true)
 	})
 }
 
 // UnhideRecommendation is the resolver for the unhideRecommendation field.
 func (r *mutationResolver) UnhideRecommendation(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, viewer, movie, store.Hidden, false)
+		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Hidden, false)
 	})
 }
 

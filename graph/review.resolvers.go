@@ -9,6 +9,7 @@ import (
 	"context"
 	"filmgraph/auth"
 	"filmgraph/graph/model"
+	"filmgraph/graph/selection"
 	"filmgraph/relay"
 )
 
@@ -28,7 +29,7 @@ func (r *mutationResolver) WriteReview(ctx context.Context, movieID string, text
 	if err := validateScore(score); err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.WriteReview(ctx, v.UserID, id, newKey(), text, score)
+	rec, err := r.Store.WriteReview(ctx, selection.Request(ctx), v.UserID, id, newKey(), text, score)
 	return model.NewReview(rec), err
 }
 
@@ -52,7 +53,7 @@ func (r *mutationResolver) EditReview(ctx context.Context, reviewID string, text
 			return nil, err
 		}
 	}
-	rec, err := r.Store.EditReview(ctx, v.UserID, key, text, score)
+	rec, err := r.Store.EditReview(ctx, selection.Request(ctx), v.UserID, key, text, score)
 	return model.NewReview(rec), err
 }
 
@@ -66,7 +67,7 @@ func (r *mutationResolver) DeleteReview(ctx context.Context, reviewID string) (*
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.DeleteReview(ctx, v.UserID, key)
+	rec, err := r.Store.DeleteReview(ctx, selection.Request(ctx), v.UserID, key)
 	return model.NewMovie(rec), err
 }
 
@@ -83,7 +84,7 @@ func (r *mutationResolver) AddComment(ctx context.Context, reviewID string, text
 	if err := validateText("text", text, maxCommentText); err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.AddComment(ctx, v.UserID, key, newKey(), text)
+	rec, err := r.Store.AddComment(ctx, selection.Request(ctx), v.UserID, key, newKey(), text)
 	return model.NewComment(rec), err
 }
 
@@ -97,6 +98,6 @@ func (r *mutationResolver) DeleteComment(ctx context.Context, commentID string) 
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.DeleteComment(ctx, v.UserID, key)
+	rec, err := r.Store.DeleteComment(ctx, selection.Request(ctx), v.UserID, key)
 	return model.NewReview(rec), err
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"filmgraph/cypher"
 	"filmgraph/graph/model"
+	"filmgraph/graph/selection"
 	"filmgraph/relay"
 )
 
@@ -47,7 +48,7 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 		}
 		refs[i] = cypher.NodeRef{Type: typeName, Key: key}
 	}
-	stmt, err := cypher.Nodes(ctx, refs)
+	stmt, err := cypher.Nodes(selection.Request(ctx), refs)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +110,7 @@ func (r *queryResolver) People(ctx context.Context, filter *model.PersonFilter, 
 
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, text string, first *int64) ([]*model.SearchResult, error) {
-	stmt, err := cypher.Search(ctx, text, *first)
+	stmt, err := cypher.Search(selection.Request(ctx), text, *first)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +132,7 @@ func (r *queryResolver) PathBetween(ctx context.Context, from string, to string,
 	if err != nil {
 		return nil, err
 	}
-	stmt, err := cypher.PathBetween(ctx, fromID, toID, *maxHops)
+	stmt, err := cypher.PathBetween(selection.Request(ctx), fromID, toID, *maxHops)
 	if err != nil {
 		return nil, err
 	}

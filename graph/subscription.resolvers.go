@@ -10,6 +10,7 @@ import (
 	"filmgraph/cypher"
 	"filmgraph/events"
 	"filmgraph/graph/model"
+	"filmgraph/graph/selection"
 	"filmgraph/relay"
 )
 
@@ -19,8 +20,9 @@ func (r *subscriptionResolver) ReviewAdded(ctx context.Context, movieID string) 
 	if err != nil {
 		return nil, err
 	}
+	req := selection.Request(ctx)
 	return follow(ctx, r.Resolver, events.ReviewAdded, id, func(e events.Event) (*model.Review, error) {
-		rec, err := read(ctx, r.Store, func(ctx context.Context, key any) (cypher.Statement, error) { return cypher.Entity(ctx, "Review", key) }, e.Key)
+		rec, err := readStatement(ctx, r.Store, func() (cypher.Statement, error) { return cypher.Entity(req, "Review", e.Key) })
 		return model.NewReview(rec), err
 	})
 }
@@ -31,10 +33,9 @@ func (r *subscriptionResolver) CommentAdded(ctx context.Context, reviewID string
 	if err != nil {
 		return nil, err
 	}
+	req := selection.Request(ctx)
 	return follow(ctx, r.Resolver, events.CommentAdded, key, func(e events.Event) (*model.Comment, error) {
-		rec, err := read(ctx, r.Store, func(ctx context.Context, key any) (cypher.Statement, error) {
-			return cypher.Entity(ctx, "Comment", key)
-		}, e.Key)
+		rec, err := readStatement(ctx, r.Store, func() (cypher.Statement, error) { return cypher.Entity(req, "Comment", e.Key) })
 		return model.NewComment(rec), err
 	})
 }
@@ -45,8 +46,9 @@ func (r *subscriptionResolver) RatingSummaryChanged(ctx context.Context, movieID
 	if err != nil {
 		return nil, err
 	}
+	req := selection.Request(ctx)
 	return follow(ctx, r.Resolver, events.RatingSummaryChanged, id, func(events.Event) (*model.Movie, error) {
-		rec, err := read(ctx, r.Store, cypher.Movie, id)
+		rec, err := readStatement(ctx, r.Store, func() (cypher.Statement, error) { return cypher.Movie(req, id) })
 		return model.NewMovie(rec), err
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"filmgraph/auth"
 	"filmgraph/graph/model"
+	"filmgraph/graph/selection"
 	"filmgraph/relay"
 )
 
@@ -25,7 +26,7 @@ func (r *mutationResolver) SubmitSynopsis(ctx context.Context, movieID string, t
 	if err := validateText("text", text, maxSynopsisText); err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.SubmitSynopsis(ctx, v.UserID, id, newKey(), text)
+	rec, err := r.Store.SubmitSynopsis(ctx, selection.Request(ctx), v.UserID, id, newKey(), text)
 	return model.NewSynopsisSubmission(rec), err
 }
 
@@ -39,7 +40,7 @@ func (r *mutationResolver) AcceptSynopsis(ctx context.Context, submissionID stri
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.DecideSynopsis(ctx, v.UserID, key, true)
+	rec, err := r.Store.DecideSynopsis(ctx, selection.Request(ctx), v.UserID, key, true)
 	return model.NewSynopsisSubmission(rec), err
 }
 
@@ -53,6 +54,6 @@ func (r *mutationResolver) RejectSynopsis(ctx context.Context, submissionID stri
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.DecideSynopsis(ctx, v.UserID, key, false)
+	rec, err := r.Store.DecideSynopsis(ctx, selection.Request(ctx), v.UserID, key, false)
 	return model.NewSynopsisSubmission(rec), err
 }

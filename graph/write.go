@@ -12,6 +12,7 @@ import (
 	"filmgraph/auth"
 	"filmgraph/cypher"
 	"filmgraph/graph/model"
+	"filmgraph/graph/selection"
 	"filmgraph/relay"
 )
 
@@ -98,7 +99,7 @@ func (r *mutationResolver) issue(rec model.Record, role string) (*model.AuthPayl
 
 // entity reads a User, Review, Comment, UserList or SynopsisSubmission by key.
 func (r *queryResolver) entity(ctx context.Context, typeName string, key any) (model.Record, error) {
-	stmt, err := cypher.Entity(ctx, typeName, key)
+	stmt, err := cypher.Entity(selection.Request(ctx), typeName, key)
 	if err != nil {
 		return nil, err
 	}

@@ -36,8 +36,8 @@ WITH this, 'OK' AS status`
 // SignUp creates a user with an already hashed password and returns the current field
 // (an AuthPayload) projected over it. CONFLICT when the username or email is taken, in
 // any case.
-func (s *Store) SignUp(ctx context.Context, username, email, passwordHash string) (map[string]any, error) {
-	return s.Write(ctx, "AuthPayload", signUpCypher, map[string]any{
+func (s *Store) SignUp(ctx context.Context, req cypher.Request, username, email, passwordHash string) (map[string]any, error) {
+	return s.Write(ctx, req, "AuthPayload", signUpCypher, map[string]any{
 		"username": username, "usernameKey": auth.IdentityKey(username),
 		"email": email, "emailKey": auth.IdentityKey(email), "passwordHash": passwordHash,
 	}, Outcomes{})
@@ -45,8 +45,8 @@ func (s *Store) SignUp(ctx context.Context, username, email, passwordHash string
 
 // LogIn reads the member whose username or email is login, in any case, with the password
 // hash and role under cypher.KeyPasswordHash and cypher.KeyRole; nil when nobody matches.
-func (s *Store) LogIn(ctx context.Context, login string) (map[string]any, error) {
-	stmt, err := cypher.LogIn(ctx, auth.IdentityKey(login))
+func (s *Store) LogIn(ctx context.Context, req cypher.Request, login string) (map[string]any, error) {
+	stmt, err := cypher.LogIn(req, auth.IdentityKey(login))
 	if err != nil {
 		return nil, err
 	}
@@ -120,15 +120,15 @@ WITH m AS this, 'OK' AS status`
 
 // RateMovie sets the viewer's score (1..10, validated by the caller) for a film and
 // returns the current field (a Movie). NOT_FOUND for an unknown film.
-func (s *Store) RateMovie(ctx context.Context, viewerID, movieID, score int64) (map[string]any, error) {
-	return s.Write(ctx, "Movie", rateMovieCypher,
+func (s *Store) RateMovie(ctx context.Context, req cypher.Request, viewerID, movieID, score int64) (map[string]any, error) {
+	return s.Write(ctx, req, "Movie", rateMovieCypher,
 		map[string]any{"viewerId": viewerID, "movieId": movieID, "score": score}, Outcomes{NoRow: movieNotFound})
 }
 
 // ClearRating removes the viewer's rating of a film (a no-op without one) and returns the
 // current field (a Movie). NOT_FOUND for an unknown film.
-func (s *Store) ClearRating(ctx context.Context, viewerID, movieID int64) (map[string]any, error) {
-	return s.Write(ctx, "Movie", clearRatingCypher,
+func (s *Store) ClearRating(ctx context.Context, req cypher.Request, viewerID, movieID int64) (map[string]any, error) {
+	return s.Write(ctx, req, "Movie", clearRatingCypher,
 		map[string]any{"viewerId": viewerID, "movieId": movieID}, Outcomes{NoRow: movieNotFound})
 }
 
@@ -163,7 +163,7 @@ WITH m AS this, 'OK' AS status`
 
 // Shelve puts a film on (add) or takes it off (!add) one of the viewer's shelves,
 // idempotently, and returns the current field (a Movie). NOT_FOUND for an unknown film.
-func (s *Store) Shelve(ctx context.Context, viewerID, movieID int64, shelf Shelf, add bool) (map[string]any, error) {
+func (s *Store) Shelve(ctx context.Context, req cypher.Request, viewerID, movieID int64, shelf Shelf, add bool) (map[string]any, error) {
 	clause := unshelveCypher
 	if add {
 		clause = shelveCypher
@@ -173,6 +173,6 @@ func (s *Store) Shelve(ctx context.Context, viewerID, movieID int64, shelf Shelf
 	default:
 		return nil, apperr.New(apperr.Internal, "internal error")
 	}
-	return s.Write(ctx, "Movie", sprintf(clause, string(shelf)),
+	return s.Write(ctx, req, "Movie", sprintf(clause, string(shelf)),
 		map[string]any{"viewerId": viewerID, "movieId": movieID}, Outcomes{NoRow: movieNotFound})
 }

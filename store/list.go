@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"filmgraph/apperr"
+	"filmgraph/cypher"
 )
 
 var (
@@ -26,8 +27,8 @@ WITH this, 'OK' AS status`
 
 // CreateList creates a list (new id listID) owned by the viewer and returns the current
 // field (a UserList).
-func (s *Store) CreateList(ctx context.Context, viewerID int64, listID, title string, description *string, public bool) (map[string]any, error) {
-	return s.Write(ctx, "UserList", createListCypher,
+func (s *Store) CreateList(ctx context.Context, req cypher.Request, viewerID int64, listID, title string, description *string, public bool) (map[string]any, error) {
+	return s.Write(ctx, req, "UserList", createListCypher,
 		map[string]any{"viewerId": viewerID, "listId": listID, "title": title, "description": deref(description), "public": public},
 		Outcomes{NoRow: apperr.New(apperr.Unauthenticated, "your account no longer exists")})
 }
@@ -52,8 +53,8 @@ WITH this, ` + listStatusCypher + ` AS status`
 
 // UpdateList changes a list's title, description and visibility (nil keeps the value) and
 // returns the current field (a UserList). NOT_FOUND, FORBIDDEN.
-func (s *Store) UpdateList(ctx context.Context, viewerID int64, listID string, title, description *string, public *bool) (map[string]any, error) {
-	return s.Write(ctx, "UserList", updateListCypher,
+func (s *Store) UpdateList(ctx context.Context, req cypher.Request, viewerID int64, listID string, title, description *string, public *bool) (map[string]any, error) {
+	return s.Write(ctx, req, "UserList", updateListCypher,
 		map[string]any{"viewerId": viewerID, "listId": listID, "title": deref(title), "description": deref(description), "public": deref(public)},
 		listOutcomes)
 }
@@ -68,8 +69,8 @@ WITH this, CASE WHEN mine THEN 'OK' WHEN public THEN 'FORBIDDEN' ELSE 'NOT_FOUND
 
 // DeleteList deletes a list and returns the current field (its owner, a User). NOT_FOUND,
 // FORBIDDEN.
-func (s *Store) DeleteList(ctx context.Context, viewerID int64, listID string) (map[string]any, error) {
-	return s.Write(ctx, "User", deleteListCypher, map[string]any{"viewerId": viewerID, "listId": listID}, listOutcomes)
+func (s *Store) DeleteList(ctx context.Context, req cypher.Request, viewerID int64, listID string) (map[string]any, error) {
+	return s.Write(ctx, req, "User", deleteListCypher, map[string]any{"viewerId": viewerID, "listId": listID}, listOutcomes)
 }
 
 // renumberCypher gives the entries in `ordered` the positions 0..n-1, so positions stay
@@ -94,8 +95,8 @@ WITH this, CASE WHEN ` + listStatusCypher + ` <> 'OK' THEN ` + listStatusCypher 
 
 // AddToList inserts a film at position (nil: last) of a list and returns the current field
 // (a UserList). NOT_FOUND (list or film), FORBIDDEN, CONFLICT (already in the list).
-func (s *Store) AddToList(ctx context.Context, viewerID int64, listID string, movieID int64, position *int64) (map[string]any, error) {
-	return s.Write(ctx, "UserList", addToListCypher,
+func (s *Store) AddToList(ctx context.Context, req cypher.Request, viewerID int64, listID string, movieID int64, position *int64) (map[string]any, error) {
+	return s.Write(ctx, req, "UserList", addToListCypher,
 		map[string]any{"viewerId": viewerID, "listId": listID, "movieId": movieID, "position": deref(position)},
 		Outcomes{NoRow: listNotFound, Statuses: listEntryInput})
 }
@@ -112,8 +113,8 @@ WITH this, CASE WHEN ` + listStatusCypher + ` <> 'OK' THEN ` + listStatusCypher 
 
 // MoveInList moves a film of a list to position (past the end: last) and returns the
 // current field (a UserList). NOT_FOUND (list, or film not in it), FORBIDDEN.
-func (s *Store) MoveInList(ctx context.Context, viewerID int64, listID string, movieID, position int64) (map[string]any, error) {
-	return s.Write(ctx, "UserList", moveInListCypher,
+func (s *Store) MoveInList(ctx context.Context, req cypher.Request, viewerID int64, listID string, movieID, position int64) (map[string]any, error) {
+	return s.Write(ctx, req, "UserList", moveInListCypher,
 		map[string]any{"viewerId": viewerID, "listId": listID, "movieId": movieID, "position": position},
 		Outcomes{NoRow: listNotFound, Statuses: listEntryInput})
 }
@@ -131,8 +132,8 @@ WITH this, CASE WHEN ` + listStatusCypher + ` <> 'OK' THEN ` + listStatusCypher 
 
 // RemoveFromList takes a film out of a list, closing the gap, and returns the current
 // field (a UserList). NOT_FOUND (list, or film not in it), FORBIDDEN.
-func (s *Store) RemoveFromList(ctx context.Context, viewerID int64, listID string, movieID int64) (map[string]any, error) {
-	return s.Write(ctx, "UserList", removeFromListCypher,
+func (s *Store) RemoveFromList(ctx context.Context, req cypher.Request, viewerID int64, listID string, movieID int64) (map[string]any, error) {
+	return s.Write(ctx, req, "UserList", removeFromListCypher,
 		map[string]any{"viewerId": viewerID, "listId": listID, "movieId": movieID},
 		Outcomes{NoRow: listNotFound, Statuses: listEntryInput})
 }

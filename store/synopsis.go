@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"filmgraph/apperr"
+	"filmgraph/cypher"
 )
 
 const submitSynopsisCypher = `MATCH (viewer:User {userId: $viewerId})
@@ -14,8 +15,8 @@ WITH this, 'OK' AS status`
 
 // SubmitSynopsis records the viewer's pending synopsis (new id submissionID) for a film
 // and returns the current field (a SynopsisSubmission). NOT_FOUND for an unknown film.
-func (s *Store) SubmitSynopsis(ctx context.Context, viewerID, movieID int64, submissionID, text string) (map[string]any, error) {
-	return s.Write(ctx, "SynopsisSubmission", submitSynopsisCypher,
+func (s *Store) SubmitSynopsis(ctx context.Context, req cypher.Request, viewerID, movieID int64, submissionID, text string) (map[string]any, error) {
+	return s.Write(ctx, req, "SynopsisSubmission", submitSynopsisCypher,
 		map[string]any{"viewerId": viewerID, "movieId": movieID, "submissionId": submissionID, "text": text},
 		Outcomes{NoRow: movieNotFound})
 }
@@ -44,12 +45,12 @@ WITH this, CASE WHEN NOT moderator THEN 'FORBIDDEN' WHEN NOT pending THEN 'CONFL
 // DecideSynopsis accepts (accept) or rejects a pending submission and returns the current
 // field (a SynopsisSubmission). NOT_FOUND, FORBIDDEN (not a moderator), CONFLICT (already
 // decided).
-func (s *Store) DecideSynopsis(ctx context.Context, viewerID int64, submissionID string, accept bool) (map[string]any, error) {
+func (s *Store) DecideSynopsis(ctx context.Context, req cypher.Request, viewerID int64, submissionID string, accept bool) (map[string]any, error) {
 	decision := "REJECTED"
 	if accept {
 		decision = "ACCEPTED"
 	}
-	return s.Write(ctx, "SynopsisSubmission", decideSynopsisCypher,
+	return s.Write(ctx, req, "SynopsisSubmission", decideSynopsisCypher,
 		map[string]any{"viewerId": viewerID, "submissionId": submissionID, "decision": decision},
 		Outcomes{NoRow: apperr.New(apperr.NotFound, "no synopsis submission has this `submissionId`"), Statuses: map[string]*apperr.Error{
 			"FORBIDDEN": apperr.New(apperr.Forbidden, "only a moderator can decide on a synopsis"),

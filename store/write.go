@@ -57,8 +57,8 @@ type Outcomes struct {
 // into an error by outcomes. It is the one path every mutation takes. A write that acts for
 // a viewer (params["viewerId"]) and fails while that viewer no longer exists is
 // UNAUTHENTICATED, whatever outcomes say (see unlessViewerGone).
-func (s *Store) Write(ctx context.Context, typeName, writeClause string, params map[string]any, outcomes Outcomes) (map[string]any, error) {
-	stmt, err := cypher.AfterWrite(ctx, typeName, writeClause, params)
+func (s *Store) Write(ctx context.Context, req cypher.Request, typeName, writeClause string, params map[string]any, outcomes Outcomes) (map[string]any, error) {
+	stmt, err := cypher.AfterWrite(req, typeName, writeClause, params)
 	if err != nil {
 		return nil, err
 	}

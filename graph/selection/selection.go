@@ -1,0 +1,105 @@
+// Package selection builds the input of a translation (cypher.Request) from what gqlgen
+// parsed and validated: it is the one place where gqlgen's types meet package cypher.
+package selection
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"filmgraph/auth"
+	"filmgraph/cypher"
+)
+
+// Request returns the request of the field being resolved: its selection and the viewer.
+func Request(ctx context.Context) cypher.Request {
+	req := cypher.Request{Field: Of(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field)}
+	if v, ok := auth.FromContext(ctx); ok {
+		req.Viewer = &v
+	}
+	return req
+}
+
+// Of returns field f of operation op as a cypher.Field, its whole selection included.
+func Of(op *graphql.OperationContext, f graphql.CollectedField) cypher.Field {
+	b := builder{op: op}
+	field := b.field(f.Field, nil)
+	// gqlgen has already merged the selections of the field's repeated occurrences.
+	field.Selections = b.selections(f.Selections, nil)
+	return field
+}
+
+type builder struct{ op *graphql.OperationContext }
+
+func (b builder) field(f *ast.Field, on []string) cypher.Field {
+	field := cypher.Field{Alias: f.Alias, Name: f.Name, On: on, Args: f.ArgumentMap(b.op.Variables)}
+	if f.Definition != nil {
+		field.Type = f.Definition.Type.Name()
+	}
+	if len(field.Args) == 0 {
+		field.Args = nil
+	}
+	return field
+}
+
+// selections flattens a selection set: each field keeps the type conditions of the
+// fragments around it (on), so that the translation can pick the fields of each
+// concrete type of an interface or union. Fields and fragments that @skip or @include
+// leave out are dropped here.
+func (b builder) selections(set ast.SelectionSet, on []string) []cypher.Field {
+	var out []cypher.Field
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if !b.included(sel.Directives) {
+				continue
+			}
+			field := b.field(sel, on)
+			field.Selections = b.selections(sel.SelectionSet, nil)
+			out = append(out, field)
+		case *ast.InlineFragment:
+			if b.included(sel.Directives) {
+				out = append(out, b.selections(sel.SelectionSet, condition(on, sel.TypeCondition))...)
+			}
+		case *ast.FragmentSpread:
+			fragment := b.op.Doc.Fragments.ForName(sel.Name)
+			if fragment != nil && b.included(sel.Directives) {
+				out = append(out, b.selections(fragment.SelectionSet, condition(on, fragment.TypeCondition))...)
+			}
+		}
+	}
+	return out
+}
+
+// condition adds a fragment's type condition ("" for none) to those around it.
+func condition(on []string, typeCondition string) []string {
+	if typeCondition == "" {
+		return on
+	}
+	return append(on[:len(on):len(on)], typeCondition)
+}
+
+// included applies @skip(if:) and @include(if:); validation has checked their argument.
+func (b builder) included(directives ast.DirectiveList) bool {
+	if d := directives.ForName("skip"); d != nil && b.ifArgument(d) {
+		return false
+	}
+	if d := directives.ForName("include"); d != nil && !b.ifArgument(d) {
+		return false
+	}
+	return true
+}
+
+func (b builder) ifArgument(d *ast.Directive) bool {
+	arg := d.Arguments.ForName("if")
+	if arg == nil {
+		return false
+	}
+	v, err := arg.Value.Value(b.op.Variables)
+	if err != nil {
+		return false
+	}
+	yes, _ := v.(bool)
+	return yes
+}
