@@ -113,40 +113,51 @@ type scope struct {
 	rel  string
 }
 
-// expand replaces {p}, {r} and {n} in a pattern template with the parent, relationship and
-// node variables. It runs several times per nested field, so it scans the template once
-// instead of building a strings.Replacer each call.
-func expand(template, parent, rel, node string) string {
+// fill is the one way this package fills a Cypher template: each {name} whose name is
+// paired in names (name, value, name, value, ...) becomes the value, which is a variable
+// or a parameter's placeholder, never request text. Other braces (maps, subqueries) stay
+// as they are, and values are not scanned again. Templates name what they insert, so
+// none depends on the position of an argument.
+func fill(template string, names ...string) string {
+	if len(names)%2 != 0 {
+		panic("cypher: fill needs name, value pairs")
+	}
 	var out strings.Builder
-	out.Grow(len(template) + 2*len(node))
+	out.Grow(len(template) + len(template)/4)
 	for {
-		i := strings.IndexByte(template, '{')
-		if i < 0 {
+		open := strings.IndexByte(template, '{')
+		if open < 0 {
 			out.WriteString(template)
 			return out.String()
 		}
-		if i+2 < len(template) && template[i+2] == '}' {
-			value, known := "", true
-			switch template[i+1] {
-			case 'p':
-				value = parent
-			case 'r':
-				value = rel
-			case 'n':
-				value = node
-			default:
-				known = false
-			}
+		value, known := "", false
+		if end := strings.IndexByte(template[open+1:], '}'); end >= 0 {
+			value, known = lookup(names, template[open+1:open+1+end])
 			if known {
-				out.WriteString(template[:i])
+				out.WriteString(template[:open])
 				out.WriteString(value)
-				template = template[i+3:]
+				template = template[open+end+2:]
 				continue
 			}
 		}
-		out.WriteString(template[:i+1])
-		template = template[i+1:]
+		out.WriteString(template[:open+1])
+		template = template[open+1:]
 	}
+}
+
+func lookup(names []string, name string) (string, bool) {
+	for i := 0; i < len(names); i += 2 {
+		if names[i] == name {
+			return names[i+1], true
+		}
+	}
+	return "", false
+}
+
+// expand fills a relation template (see relation): {p} is the parent, {r} the
+// relationship and {n} the node.
+func expand(template, parent, rel, node string) string {
+	return fill(template, "p", parent, "r", rel, "n", node)
 }
 
 // fieldFunc returns the Cypher expression of one selected field, read in scope s.

@@ -1,7 +1,6 @@
 package cypher
 
 import (
-	"fmt"
 	"strings"
 
 	"filmgraph/apperr"
@@ -101,18 +100,19 @@ func coStars(b *builder, s scope, f Field) (string, error) {
 	// (the baseline's statement: 727).
 	if hoisted, ok := b.hoist(s, func(result string) string {
 		item := b.variable("item")
-		return fmt.Sprintf("MATCH (%[1]s)-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-(%[2]s:Person) WHERE %[2]s <> %[1]s "+
-			"WITH %[2]s, count(*) AS %[3]s ORDER BY %[3]s DESC, %[2]s.name, %[2]s.personId LIMIT %[4]s "+
-			"WITH %[5]s AS %[6]s RETURN collect(%[6]s) AS %[7]s", s.node, other, shared, b.param(first), proj, item, result)
+		return fill("MATCH ({person})-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-({other}:Person) WHERE {other} <> {person} "+
+			"WITH {other}, count(*) AS {shared} ORDER BY {shared} DESC, {other}.name, {other}.personId LIMIT {first} "+
+			"WITH {costar} AS {item} RETURN collect({item}) AS {result}",
+			"person", s.node, "other", other, "shared", shared, "first", b.param(first), "costar", proj, "item", item, "result", result)
 	}); ok {
 		return hoisted, nil
 	}
 	films, film, common := b.variable("films"), b.variable("m"), b.variable("m")
-	return fmt.Sprintf("COLLECT { WITH COLLECT { MATCH (%[1]s)-[:ACTED_IN]->(%[6]s:Movie) RETURN %[6]s } AS %[7]s "+
-		"MATCH (%[1]s)-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-(%[2]s:Person) WHERE %[2]s <> %[1]s "+
-		"WITH DISTINCT %[2]s, %[7]s WITH %[2]s, COUNT { (%[2]s)-[:ACTED_IN]->(%[8]s) WHERE %[8]s IN %[7]s } AS %[3]s "+
-		"ORDER BY %[3]s DESC, %[2]s.name, %[2]s.personId LIMIT %[4]s RETURN %[5]s }",
-		s.node, other, shared, b.param(first), proj, film, films, common), nil
+	return fill("COLLECT { WITH COLLECT { MATCH ({person})-[:ACTED_IN]->({film}:Movie) RETURN {film} } AS {films} "+
+		"MATCH ({person})-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-({other}:Person) WHERE {other} <> {person} "+
+		"WITH DISTINCT {other}, {films} WITH {other}, COUNT { ({other})-[:ACTED_IN]->({common}) WHERE {common} IN {films} } AS {shared} "+
+		"ORDER BY {shared} DESC, {other}.name, {other}.personId LIMIT {first} RETURN {costar} }",
+		"person", s.node, "other", other, "shared", shared, "first", b.param(first), "costar", proj, "film", film, "films", films, "common", common), nil
 }
 
 // maxTextLength bounds the free-text arguments (contains filters, search).

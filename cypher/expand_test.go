@@ -5,12 +5,13 @@ import (
 	"testing"
 )
 
-// TestExpandMatchesReplacer checks the hand-written expand against strings.Replacer,
-// which it replaced on the hot path.
+// TestExpandMatchesReplacer checks fill, through expand, against strings.Replacer, which
+// it replaced.
 func TestExpandMatchesReplacer(t *testing.T) {
 	templates := []string{
 		"", "({p})<-[{r}:DIRECTED]-({n})", "{n}.name, {n}.personId", "coalesce({n}.year, -1) DESC",
 		"COUNT { {p} } {x} {{n}} {n", "{", "}{r}{", "{n}{n}{p}", "a {q} b {nn} c",
+		"{movie: {n}, score: {r}}", "{p", "{}", "{{}}", "{n}}", "x{p}y{r}z{n}",
 	}
 	for _, tpl := range templates {
 		want := strings.NewReplacer("{p}", "this", "{r}", "r1", "{n}", "n2").Replace(tpl)

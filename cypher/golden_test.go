@@ -137,22 +137,34 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			params, _ := json.MarshalIndent(stmt.Params, "", "  ")
-			got := format(stmt.Text) + "\n\n// params\n" + string(params) + "\n"
-			goldenPath := strings.TrimSuffix(path, ".graphql") + ".cypher"
-			if *update {
-				if err := os.WriteFile(goldenPath, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(goldenPath)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cypher -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("statement changed; run go test ./cypher -update and review the diff\n got:\n%s\nwant:\n%s", got, want)
-			}
+			compareGolden(t, strings.TrimSuffix(path, ".graphql")+".cypher", stmt)
 		})
+	}
+}
+
+// TestGoldenPicksFor covers the statement of the offline evaluation's picks, which no
+// GraphQL selection builds.
+func TestGoldenPicksFor(t *testing.T) {
+	compareGolden(t, "testdata/picks_for.cypher", cypher.PicksFor(1, cypher.Hybrid, cypher.PicksBlend, 6))
+	compareGolden(t, "testdata/picks_for_popular.cypher", cypher.PicksFor(1, cypher.Popular, cypher.Blend{}, 6))
+}
+
+// compareGolden compares stmt with the golden file at goldenPath (rewritten with -update).
+func compareGolden(t *testing.T, goldenPath string, stmt cypher.Statement) {
+	t.Helper()
+	params, _ := json.MarshalIndent(stmt.Params, "", "  ")
+	got := format(stmt.Text) + "\n\n// params\n" + string(params) + "\n"
+	if *update {
+		if err := os.WriteFile(goldenPath, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(goldenPath)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cypher -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("statement changed; run go test ./cypher -update and review the diff\n got:\n%s\nwant:\n%s", got, want)
 	}
 }
 

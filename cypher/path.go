@@ -1,7 +1,7 @@
 package cypher
 
 import (
-	"fmt"
+	"strconv"
 
 	"filmgraph/apperr"
 )
@@ -48,7 +48,8 @@ func pathNode(offset int, t *objectType) fieldFunc {
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("head([%s IN [nodes(%s)[2 * %s + %d]] | %s])", x, s.node, s.rel, offset, proj), nil
+		return fill("head([{x} IN [nodes({path})[2 * {i} + {offset}]] | {node}])",
+			"x", x, "path", s.node, "i", s.rel, "offset", strconv.Itoa(offset), "node", proj), nil
 	}
 }
 
@@ -67,7 +68,7 @@ func PathBetween(req Request, from, to, maxHops int64) (Statement, error) {
 	if err != nil {
 		return Statement{}, err
 	}
-	return b.statement(fmt.Sprintf("MATCH (a:Person {personId: %s}), (z:Person {personId: %s}) "+
-		"MATCH path = shortestPath((a)-[:ACTED_IN|DIRECTED%s]-(z)) RETURN %s AS this",
-		b.param(from), b.param(to), pathLengths[maxHops], proj)), nil
+	return b.statement(fill("MATCH (a:Person {personId: {from}}), (z:Person {personId: {to}}) "+
+		"MATCH path = shortestPath((a)-[:ACTED_IN|DIRECTED{length}]-(z)) RETURN {path} AS this",
+		"from", b.param(from), "to", b.param(to), "length", pathLengths[maxHops], "path", proj)), nil
 }

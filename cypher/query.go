@@ -1,9 +1,5 @@
 package cypher
 
-import (
-	"fmt"
-)
-
 // Movie returns the statement for req's field (a Movie) of the film with MovieLens
 // id movieID. It yields no row when there is no such film.
 func Movie(req Request, movieID int64) (Statement, error) {
@@ -43,7 +39,7 @@ func People(req Request) (Statement, error) {
 func entity(req Request, t *objectType, key any) (Statement, error) {
 	b := newBuilder(req)
 	b.root = "this"
-	match := fmt.Sprintf("MATCH (%s:%s {%s: %s})", b.root, t.label, t.key, b.param(key))
+	match := fill("MATCH ({n}:{label} {{key}: {value}})", "n", b.root, "label", t.label, "key", t.key, "value", b.param(key))
 	proj, err := b.project(t, scope{node: b.root}, req.Field.Selections)
 	if err != nil {
 		return Statement{}, err

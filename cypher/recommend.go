@@ -143,12 +143,13 @@ func recommended(b *builder, s scope, f Field) (string, error) {
 	}
 	w := weights(strategy, PageBlend())
 	c, sim, score := b.variable("c"), b.variable("sim"), b.variable("score")
-	ranking := fmt.Sprintf("COLLECT { MATCH (%[1]s)-[%[2]s:SIMILAR]->(%[3]s:Movie) "+
-		"WITH %[3]s, %[2]s.followers AS %[12]s, %[10]s * coalesce(%[2]s.followed, 0.0) + %[5]s * coalesce(%[2]s.collaborative, 0.0) + %[6]s * coalesce(%[2]s.content, 0.0) AS %[4]s WHERE %[4]s > 0 "+
-		"ORDER BY %[4]s DESC, %[3]s.movieId LIMIT %[7]s "+
-		"RETURN {movie: %[3]s, score: %[4]s, seed: %[1]s, collab: %[8]s, content: %[9]s, followed: %[11]s, followers: %[12]s} }",
-		s.node, sim, c, score, b.param(w.Collaborative), b.param(w.Content), b.param(int64(MaxPageSize)),
-		b.param(w.Collaborative > 0), b.param(w.Content > 0), b.param(w.Followed), b.param(w.Followed > 0), b.variable("followers"))
+	ranking := fill("COLLECT { MATCH ({seed})-[{sim}:SIMILAR]->({c}:Movie) "+
+		"WITH {c}, {sim}.followers AS {followers}, {wf} * coalesce({sim}.followed, 0.0) + {wc} * coalesce({sim}.collaborative, 0.0) + {wk} * coalesce({sim}.content, 0.0) AS {score} WHERE {score} > 0 "+
+		"ORDER BY {score} DESC, {c}.movieId LIMIT {max} "+
+		"RETURN {movie: {c}, score: {score}, seed: {seed}, collab: {collab}, content: {content}, followed: {followed}, followers: {followers}} }",
+		"seed", s.node, "sim", sim, "c", c, "score", score, "wc", b.param(w.Collaborative), "wk", b.param(w.Content), "max", b.param(int64(MaxPageSize)),
+		"collab", b.param(w.Collaborative > 0), "content", b.param(w.Content > 0), "wf", b.param(w.Followed), "followed", b.param(w.Followed > 0),
+		"followers", b.variable("followers"))
 	ranked := b.variable("ranked")
 	conn, err := b.rankedConnection(f, ranked)
 	if err != nil {
@@ -206,10 +207,10 @@ func (b *builder) rankedConnection(f Field, ranked string) (string, error) {
 			if b.reasonRows[row] {
 				evidence = " " + b.reasons(row, n)
 			}
-			parts = append(parts, key+": "+fmt.Sprintf(
-				"COLLECT { UNWIND range(%[2]s, size(%[1]s) - 1) AS %[4]s WITH %[1]s[%[4]s] AS %[5]s, %[4]s ORDER BY %[4]s LIMIT %[3]s "+
-					"WITH %[5]s, %[5]s.movie AS %[6]s, %[5]s.seed AS %[7]s%[9]s RETURN %[8]s }",
-				ranked, offset, limit, i, row, n, seedVar(row), edge, evidence))
+			parts = append(parts, key+": "+fill(
+				"COLLECT { UNWIND range({offset}, size({ranked}) - 1) AS {i} WITH {ranked}[{i}] AS {row}, {i} ORDER BY {i} LIMIT {limit} "+
+					"WITH {row}, {row}.movie AS {n}, {row}.seed AS {seed}{evidence} RETURN {edge} }",
+				"ranked", ranked, "offset", offset, "limit", limit, "i", i, "row", row, "n", n, "seed", seedVar(row), "edge", edge, "evidence", evidence))
 		default:
 			return "", fmt.Errorf("cypher: no translation for %s.%s", connectionType, cf.Name)
 		}
@@ -236,10 +237,10 @@ func seedVar(row string) string { return row + "seed" }
 // six personal picks of MovieLens user 1, against 6,459), and a COLLECT nested in that
 // count's WHERE is evaluated again for each rater.
 func (b *builder) reasons(row, n string) string {
-	v := map[string]string{"{n}": n, "{row}": row, "{s}": seedVar(row), "{liked}": b.param(LikedScore),
-		"{reasons}": reasonsVar(row), "{support}": b.param(MinSupport)}
+	names := []string{"n", n, "row", row, "s", seedVar(row), "liked", b.param(LikedScore),
+		"reasons", reasonsVar(row), "support", b.param(MinSupport)}
 	for _, name := range []string{"k", "a", "r", "u", "p", "t", "g", "fans"} {
-		v["{"+name+"}"] = b.variable(name)
+		names = append(names, name, b.variable(name))
 	}
 	// No CASE around the subqueries: Neo4j 5.26 loses the outer nodes of a subquery
 	// expression inside CASE or a list comprehension ("VirtualNodeValue.id() ... is
@@ -262,11 +263,7 @@ WITH *, coalesce({row}.fixed, [])
   RETURN {kind: '` + ReasonTag + `', via: {t}, text: 'Also tagged "' + {t}.name + '"'} }
 + COLLECT { MATCH ({s})-[:IN_GENRE]->({g}:Genre)<-[:IN_GENRE]-({n}) WHERE {row}.content WITH {g} ORDER BY COUNT { ({g})<-[:IN_GENRE]-() }, {g}.name LIMIT 1
   RETURN {kind: '` + ReasonGenre + `', via: {g}, text: 'Also in ' + {g}.name} } AS {reasons}`
-	replacer := make([]string, 0, 2*len(v))
-	for k, name := range v {
-		replacer = append(replacer, k, name)
-	}
-	return strings.NewReplacer(replacer...).Replace(list)
+	return fill(list, names...)
 }
 
 // reasonsVar names the variable that holds the reasons of the ranked row variable row
@@ -319,15 +316,15 @@ func via(b *builder, s scope, f Field) (string, error) {
 // of ratings alone (the evaluation's baseline).
 func (b *builder) userRanking(userID int64, strategy Strategy, blend Blend, me, ranked string) string {
 	w := weights(strategy, blend)
-	v := map[string]string{
-		"{me}": me, "{ranked}": ranked, "{user}": b.param(userID), "{seedScore}": b.param(SeedScore),
-		"{maxSeeds}": b.param(MaxSeeds), "{decay}": b.param(SeedDecay), "{wf}": b.param(w.Followed),
-		"{wc}": b.param(w.Collaborative), "{wk}": b.param(w.Content),
-		"{collab}": b.param(w.Collaborative > 0), "{content}": b.param(w.Content > 0), "{followed}": b.param(w.Followed > 0),
-		"{max}": b.param(int64(MaxPageSize)), "{minPopular}": b.param(MinPopularRatings),
+	names := []string{
+		"me", me, "ranked", ranked, "user", b.param(userID), "seedScore", b.param(SeedScore),
+		"maxSeeds", b.param(MaxSeeds), "decay", b.param(SeedDecay), "wf", b.param(w.Followed),
+		"wc", b.param(w.Collaborative), "wk", b.param(w.Content),
+		"collab", b.param(w.Collaborative > 0), "content", b.param(w.Content > 0), "followed", b.param(w.Followed > 0),
+		"max", b.param(int64(MaxPageSize)), "minPopular", b.param(MinPopularRatings),
 	}
 	for _, name := range []string{"r", "s", "sim", "c", "part", "score", "seed", "picks", "cold", "g", "genres", "n", "avg", "via", "x", "seen", "seeds", "i", "rated"} {
-		v["{"+name+"}"] = b.variable(name)
+		names = append(names, name, b.variable(name))
 	}
 	picks := `WITH {me}, COLLECT { MATCH ({me})-[:RATED|COLLECTED|HID]->({x}:Movie) RETURN {x} } AS {seen}
   MATCH ({me})-[{r}:RATED]->({s}:Movie)
@@ -373,11 +370,7 @@ CALL ({me}, {picks}) {
       CASE WHEN {via} IS NULL THEN '' ELSE ', in ' + {via}.name + ', a genre you watch' END}]}) AS {cold}
 }
 WITH {me}, {picks} + {cold} AS {ranked}`
-	replacer := make([]string, 0, 2*len(v))
-	for k, name := range v {
-		replacer = append(replacer, k, name)
-	}
-	return strings.NewReplacer(replacer...).Replace(text)
+	return fill(text, names...)
 }
 
 // PicksFor returns the statement of the films picked for the user userID (see
@@ -391,15 +384,16 @@ func PicksFor(userID int64, strategy Strategy, blend Blend, first int) Statement
 	me, ranked := b.variable("me"), b.variable("ranked")
 	i, row, n := b.variable("i"), b.variable("row"), b.variable("n")
 	x := b.variable("reason")
-	text := b.userRanking(userID, strategy, blend, me, ranked) + fmt.Sprintf(`
-UNWIND range(0, size(%[1]s) - 1) AS %[2]s
-WITH %[1]s[%[2]s] AS %[3]s, %[2]s ORDER BY %[2]s LIMIT %[4]s
-WITH %[3]s, %[2]s, %[3]s.movie AS %[5]s, %[3]s.seed AS %[6]s
-%[7]s
-RETURN {movieId: %[5]s.movieId, score: %[3]s.score, reasons: [%[9]s IN %[8]s[..3] | {kind: %[9]s.kind, text: %[9]s.text,
-  viaType: head([l IN labels(%[9]s.via) WHERE l IN ['Movie', 'Person', 'Genre', 'Tag']]),
-  viaKey: coalesce(%[9]s.via.movieId, %[9]s.via.personId, %[9]s.via.name)}]} AS this
-ORDER BY %[2]s`, ranked, i, row, b.param(first), n, seedVar(row), b.reasons(row, n), reasonsVar(row), x)
+	text := b.userRanking(userID, strategy, blend, me, ranked) + fill(`
+UNWIND range(0, size({ranked}) - 1) AS {i}
+WITH {ranked}[{i}] AS {row}, {i} ORDER BY {i} LIMIT {first}
+WITH {row}, {i}, {row}.movie AS {n}, {row}.seed AS {seed}
+{evidence}
+RETURN {movieId: {n}.movieId, score: {row}.score, reasons: [{x} IN {reasons}[..3] | {kind: {x}.kind, text: {x}.text,
+  viaType: head([l IN labels({x}.via) WHERE l IN ['Movie', 'Person', 'Genre', 'Tag']]),
+  viaKey: coalesce({x}.via.movieId, {x}.via.personId, {x}.via.name)}]} AS this
+ORDER BY {i}`, "ranked", ranked, "i", i, "row", row, "first", b.param(first), "n", n, "seed", seedVar(row),
+		"evidence", b.reasons(row, n), "reasons", reasonsVar(row), "x", x)
 	return b.statement(text)
 }
 
