@@ -33,12 +33,12 @@ func Of(op *graphql.OperationContext, f graphql.CollectedField) cypher.Field {
 type builder struct{ op *graphql.OperationContext }
 
 func (b builder) field(f *ast.Field, on []string) cypher.Field {
-	field := cypher.Field{Alias: f.Alias, Name: f.Name, On: on, Args: f.ArgumentMap(b.op.Variables)}
+	field := cypher.Field{Alias: f.Alias, Name: f.Name, On: on}
 	if f.Definition != nil {
 		field.Type = f.Definition.Type.Name()
-	}
-	if len(field.Args) == 0 {
-		field.Args = nil
+		if len(f.Definition.Arguments) > 0 { // most fields take none: no map for them
+			field.Args = f.ArgumentMap(b.op.Variables)
+		}
 	}
 	return field
 }

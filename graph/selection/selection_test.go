@@ -81,10 +81,8 @@ func sameAsGqlgen(t *testing.T, schema *ast.Schema, op *graphql.OperationContext
 		for i, w := range want {
 			g := got[i]
 			wantArgs := w.ArgumentMap(op.Variables)
-			if len(wantArgs) == 0 {
-				wantArgs = nil
-			}
-			if g.Alias != w.Alias || g.Name != w.Name || g.Type != w.Definition.Type.Name() || !reflect.DeepEqual(g.Args, wantArgs) || len(g.On) != 0 {
+			sameArgs := len(g.Args) == 0 && len(wantArgs) == 0 || reflect.DeepEqual(g.Args, wantArgs)
+			if g.Alias != w.Alias || g.Name != w.Name || g.Type != w.Definition.Type.Name() || !sameArgs || len(g.On) != 0 {
 				t.Errorf("%s as %s, field %d: got %s: %s (%s) %v on %v, gqlgen %s: %s (%s) %v", path, types[0], i,
 					g.Alias, g.Name, g.Type, g.Args, g.On, w.Alias, w.Name, w.Definition.Type.Name(), wantArgs)
 				continue
