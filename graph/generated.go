@@ -4911,7 +4911,7 @@ func (ec *executionContext) _ActingConnection_pageInfo(ctx context.Context, fiel
 			return ec.fieldContext_ActingConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PageInfo(), nil
+			return obj.PageInfo(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -4943,7 +4943,7 @@ func (ec *executionContext) _ActingConnection_totalCount(ctx context.Context, fi
 			return ec.fieldContext_ActingConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount(), nil
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -4989,7 +4989,7 @@ func (ec *executionContext) _ActingEdge_order(ctx context.Context, field graphql
 			return ec.fieldContext_ActingEdge_order(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Order(ctx), nil
+			return obj.Order(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -5122,7 +5122,7 @@ func (ec *executionContext) _CastCredit_order(ctx context.Context, field graphql
 			return ec.fieldContext_CastCredit_order(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Order(ctx), nil
+			return obj.Order(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -5209,7 +5209,7 @@ func (ec *executionContext) _CoStar_sharedMovies(ctx context.Context, field grap
 			return ec.fieldContext_CoStar_sharedMovies(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SharedMovies(ctx), nil
+			return obj.SharedMovies(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -5287,7 +5287,7 @@ func (ec *executionContext) _Comment_text(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Comment_text(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Text(ctx), nil
+			return obj.Text(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5310,7 +5310,7 @@ func (ec *executionContext) _Comment_addedAt(ctx context.Context, field graphql.
 			return ec.fieldContext_Comment_addedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AddedAt(ctx), nil
+			return obj.AddedAt(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
@@ -5397,7 +5397,7 @@ func (ec *executionContext) _CommentConnection_pageInfo(ctx context.Context, fie
 			return ec.fieldContext_CommentConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PageInfo(), nil
+			return obj.PageInfo(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -5429,7 +5429,7 @@ func (ec *executionContext) _CommentConnection_totalCount(ctx context.Context, f
 			return ec.fieldContext_CommentConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount(), nil
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -5530,7 +5530,7 @@ func (ec *executionContext) _Genre_name(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Genre_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name(ctx), nil
+			return obj.Name(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5553,7 +5553,7 @@ func (ec *executionContext) _Genre_movieCount(ctx context.Context, field graphql
 			return ec.fieldContext_Genre_movieCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.MovieCount(ctx), nil
+			return obj.MovieCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -5652,7 +5652,7 @@ func (ec *executionContext) _GenreConnection_pageInfo(ctx context.Context, field
 			return ec.fieldContext_GenreConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PageInfo(), nil
+			return obj.PageInfo(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -5684,7 +5684,7 @@ func (ec *executionContext) _GenreConnection_totalCount(ctx context.Context, fie
 			return ec.fieldContext_GenreConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount(), nil
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -5762,7 +5762,7 @@ func (ec *executionContext) _Image_id(ctx context.Context, field graphql.Collect
 			return ec.fieldContext_Image_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID(ctx), nil
+			return obj.ID(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5785,7 +5785,7 @@ func (ec *executionContext) _Image_url(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Image_url(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.URL(ctx), nil
+			return obj.URL(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5932,7 +5932,7 @@ func (ec *executionContext) _Me_role(ctx context.Context, field graphql.Collecte
 			return ec.fieldContext_Me_role(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Role(ctx), nil
+			return obj.Role(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Role) graphql.Marshaler {
@@ -6154,7 +6154,7 @@ func (ec *executionContext) _Movie_movieLensId(ctx context.Context, field graphq
 			return ec.fieldContext_Movie_movieLensId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.MovieLensID(ctx), nil
+			return obj.MovieLensID(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -6177,7 +6177,7 @@ func (ec *executionContext) _Movie_title(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Movie_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title(ctx), nil
+			return obj.Title(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6789,7 +6789,7 @@ func (ec *executionContext) _MovieConnection_pageInfo(ctx context.Context, field
 			return ec.fieldContext_MovieConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PageInfo(), nil
+			return obj.PageInfo(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -6821,7 +6821,7 @@ func (ec *executionContext) _MovieConnection_totalCount(ctx context.Context, fie
 			return ec.fieldContext_MovieConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount(), nil
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -8158,7 +8158,7 @@ func (ec *executionContext) _Person_name(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Person_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name(ctx), nil
+			return obj.Name(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8345,7 +8345,7 @@ func (ec *executionContext) _PersonConnection_pageInfo(ctx context.Context, fiel
 			return ec.fieldContext_PersonConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PageInfo(), nil
+			return obj.PageInfo(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -8377,7 +8377,7 @@ func (ec *executionContext) _PersonConnection_totalCount(ctx context.Context, fi
 			return ec.fieldContext_PersonConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount(), nil
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -8551,7 +8551,7 @@ func (ec *executionContext) _PersonPath_length(ctx context.Context, field graphq
 			return ec.fieldContext_PersonPath_length(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Length(ctx), nil
+			return obj.Length(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -9274,7 +9274,7 @@ func (ec *executionContext) _RatingConnection_pageInfo(ctx context.Context, fiel
 			return ec.fieldContext_RatingConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PageInfo(), nil
+			return obj.PageInfo(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -9306,7 +9306,7 @@ func (ec *executionContext) _RatingConnection_totalCount(ctx context.Context, fi
 			return ec.fieldContext_RatingConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount(), nil
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -9352,7 +9352,7 @@ func (ec *executionContext) _RatingEdge_score(ctx context.Context, field graphql
 			return ec.fieldContext_RatingEdge_score(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Score(ctx), nil
+			return obj.Score(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -9430,7 +9430,7 @@ func (ec *executionContext) _RatingSummary_id(ctx context.Context, field graphql
 			return ec.fieldContext_RatingSummary_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID(ctx), nil
+			return obj.ID(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9476,7 +9476,7 @@ func (ec *executionContext) _RatingSummary_count(ctx context.Context, field grap
 			return ec.fieldContext_RatingSummary_count(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Count(ctx), nil
+			return obj.Count(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -9641,7 +9641,7 @@ func (ec *executionContext) _RecommendationConnection_pageInfo(ctx context.Conte
 			return ec.fieldContext_RecommendationConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PageInfo(), nil
+			return obj.PageInfo(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -9673,7 +9673,7 @@ func (ec *executionContext) _RecommendationConnection_totalCount(ctx context.Con
 			return ec.fieldContext_RecommendationConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount(), nil
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -9751,7 +9751,7 @@ func (ec *executionContext) _RecommendationReason_kind(ctx context.Context, fiel
 			return ec.fieldContext_RecommendationReason_kind(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Kind(ctx), nil
+			return obj.Kind(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.RecommendationReasonKind) graphql.Marshaler {
@@ -9774,7 +9774,7 @@ func (ec *executionContext) _RecommendationReason_text(ctx context.Context, fiel
 			return ec.fieldContext_RecommendationReason_text(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Text(ctx), nil
+			return obj.Text(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9907,7 +9907,7 @@ func (ec *executionContext) _Review_text(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Review_text(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Text(ctx), nil
+			return obj.Text(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9930,7 +9930,7 @@ func (ec *executionContext) _Review_score(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Review_score(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Score(ctx), nil
+			return obj.Score(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -9953,7 +9953,7 @@ func (ec *executionContext) _Review_addedAt(ctx context.Context, field graphql.C
 			return ec.fieldContext_Review_addedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AddedAt(ctx), nil
+			return obj.AddedAt(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
@@ -10075,7 +10075,7 @@ func (ec *executionContext) _ReviewConnection_pageInfo(ctx context.Context, fiel
 			return ec.fieldContext_ReviewConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PageInfo(), nil
+			return obj.PageInfo(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -10107,7 +10107,7 @@ func (ec *executionContext) _ReviewConnection_totalCount(ctx context.Context, fi
 			return ec.fieldContext_ReviewConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount(), nil
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -10386,7 +10386,7 @@ func (ec *executionContext) _SynopsisSubmission_text(ctx context.Context, field 
 			return ec.fieldContext_SynopsisSubmission_text(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Text(ctx), nil
+			return obj.Text(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10409,7 +10409,7 @@ func (ec *executionContext) _SynopsisSubmission_status(ctx context.Context, fiel
 			return ec.fieldContext_SynopsisSubmission_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Status(ctx), nil
+			return obj.Status(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.SubmissionStatus) graphql.Marshaler {
@@ -10432,7 +10432,7 @@ func (ec *executionContext) _SynopsisSubmission_submittedAt(ctx context.Context,
 			return ec.fieldContext_SynopsisSubmission_submittedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SubmittedAt(ctx), nil
+			return obj.SubmittedAt(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
@@ -10542,7 +10542,7 @@ func (ec *executionContext) _Tag_name(ctx context.Context, field graphql.Collect
 			return ec.fieldContext_Tag_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name(ctx), nil
+			return obj.Name(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10565,7 +10565,7 @@ func (ec *executionContext) _TagCount_name(ctx context.Context, field graphql.Co
 			return ec.fieldContext_TagCount_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name(ctx), nil
+			return obj.Name(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10588,7 +10588,7 @@ func (ec *executionContext) _TagCount_count(ctx context.Context, field graphql.C
 			return ec.fieldContext_TagCount_count(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Count(ctx), nil
+			return obj.Count(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -10634,7 +10634,7 @@ func (ec *executionContext) _User_username(ctx context.Context, field graphql.Co
 			return ec.fieldContext_User_username(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Username(ctx), nil
+			return obj.Username(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10657,7 +10657,7 @@ func (ec *executionContext) _User_joinedAt(ctx context.Context, field graphql.Co
 			return ec.fieldContext_User_joinedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.JoinedAt(ctx), nil
+			return obj.JoinedAt(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
@@ -10680,7 +10680,7 @@ func (ec *executionContext) _User_ratingsCount(ctx context.Context, field graphq
 			return ec.fieldContext_User_ratingsCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RatingsCount(ctx), nil
+			return obj.RatingsCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -10814,7 +10814,7 @@ func (ec *executionContext) _UserList_title(ctx context.Context, field graphql.C
 			return ec.fieldContext_UserList_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title(ctx), nil
+			return obj.Title(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10892,7 +10892,7 @@ func (ec *executionContext) _UserList_createdAt(ctx context.Context, field graph
 			return ec.fieldContext_UserList_createdAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt(ctx), nil
+			return obj.CreatedAt(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
@@ -10915,7 +10915,7 @@ func (ec *executionContext) _UserList_public(ctx context.Context, field graphql.
 			return ec.fieldContext_UserList_public(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Public(ctx), nil
+			return obj.Public(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -11014,7 +11014,7 @@ func (ec *executionContext) _UserListConnection_pageInfo(ctx context.Context, fi
 			return ec.fieldContext_UserListConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PageInfo(), nil
+			return obj.PageInfo(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -11046,7 +11046,7 @@ func (ec *executionContext) _UserListConnection_totalCount(ctx context.Context, 
 			return ec.fieldContext_UserListConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount(), nil
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -11124,7 +11124,7 @@ func (ec *executionContext) _ViewerState_id(ctx context.Context, field graphql.C
 			return ec.fieldContext_ViewerState_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID(ctx), nil
+			return obj.ID(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11170,7 +11170,7 @@ func (ec *executionContext) _ViewerState_inCollection(ctx context.Context, field
 			return ec.fieldContext_ViewerState_inCollection(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.InCollection(ctx), nil
+			return obj.InCollection(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -11193,7 +11193,7 @@ func (ec *executionContext) _ViewerState_isFavorite(ctx context.Context, field g
 			return ec.fieldContext_ViewerState_isFavorite(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.IsFavorite(ctx), nil
+			return obj.IsFavorite(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -11216,7 +11216,7 @@ func (ec *executionContext) _ViewerState_onWatchlist(ctx context.Context, field 
 			return ec.fieldContext_ViewerState_onWatchlist(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.OnWatchlist(ctx), nil
+			return obj.OnWatchlist(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {

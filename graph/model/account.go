@@ -7,16 +7,19 @@ import (
 	"filmgraph/relay"
 )
 
-func (r Record) time(ctx context.Context) time.Time {
+func (r Record) time(ctx context.Context) (time.Time, error) {
 	if t := r.optTime(ctx); t != nil {
-		return *t
+		return *t, nil
 	}
-	return time.Time{}
+	return time.Time{}, missing(ctx)
 }
 
-func (r Record) bool(ctx context.Context) bool {
-	b, _ := r.get(ctx).(bool)
-	return b
+func (r Record) bool(ctx context.Context) (bool, error) {
+	b, ok := r.get(ctx).(bool)
+	if !ok {
+		return false, missing(ctx)
+	}
+	return b, nil
 }
 
 // User is a member's public profile.
@@ -30,12 +33,12 @@ func NewUser(r Record) *User {
 	return &User{r}
 }
 
-func (User) IsNode()                                  {}
-func (u User) GetID() string                          { return relay.ID("User", u.key()) }
-func (u User) ID() string                             { return u.GetID() }
-func (u User) Username(ctx context.Context) string    { return u.string(ctx) }
-func (u User) JoinedAt(ctx context.Context) time.Time { return u.time(ctx) }
-func (u User) RatingsCount(ctx context.Context) int64 { return u.int(ctx) }
+func (User) IsNode()                                           {}
+func (u User) GetID() string                                   { return relay.ID("User", u.key()) }
+func (u User) ID() string                                      { return u.GetID() }
+func (u User) Username(ctx context.Context) (string, error)    { return u.string(ctx) }
+func (u User) JoinedAt(ctx context.Context) (time.Time, error) { return u.time(ctx) }
+func (u User) RatingsCount(ctx context.Context) (int64, error) { return u.int(ctx) }
 
 // Reviews and Lists were paged by the Cypher statement.
 func (u User) Reviews(ctx context.Context, first *int64, after *string) *ReviewConnection {
@@ -57,9 +60,9 @@ func NewMe(r Record) *Me {
 	return &Me{r}
 }
 
-func (m Me) User(ctx context.Context) *User    { return NewUser(m.record(ctx)) }
-func (m Me) Email(ctx context.Context) *string { return m.optString(ctx) }
-func (m Me) Role(ctx context.Context) Role     { return Role(m.string(ctx)) }
+func (m Me) User(ctx context.Context) *User         { return NewUser(m.record(ctx)) }
+func (m Me) Email(ctx context.Context) *string      { return m.optString(ctx) }
+func (m Me) Role(ctx context.Context) (Role, error) { s, err := m.string(ctx); return Role(s), err }
 
 func (m Me) Collection(ctx context.Context, first *int64, after *string) *MovieConnection {
 	return &MovieConnection{connection{m.record(ctx)}}
@@ -106,20 +109,22 @@ type RatingEdge struct {
 	Cursor string
 }
 
-func (e RatingEdge) Score(ctx context.Context) int64        { return e.int(ctx) }
-func (e RatingEdge) RatedAt(ctx context.Context) *time.Time { return e.optTime(ctx) }
-func (e RatingEdge) Node(ctx context.Context) *Movie        { return NewMovie(e.record(ctx)) }
+func (e RatingEdge) Score(ctx context.Context) (int64, error) { return e.int(ctx) }
+func (e RatingEdge) RatedAt(ctx context.Context) *time.Time   { return e.optTime(ctx) }
+func (e RatingEdge) Node(ctx context.Context) *Movie          { return NewMovie(e.record(ctx)) }
 
 // ViewerState is what the viewer did with a film.
 type ViewerState struct{ Record }
 
 // ID is one per viewer and film: the projection carries "userId:movieId".
-func (v ViewerState) ID(ctx context.Context) string         { return relay.ID("ViewerState", v.string(ctx)) }
-func (v ViewerState) Rating(ctx context.Context) *int64     { return v.optInt(ctx) }
-func (v ViewerState) InCollection(ctx context.Context) bool { return v.bool(ctx) }
-func (v ViewerState) IsFavorite(ctx context.Context) bool   { return v.bool(ctx) }
-func (v ViewerState) OnWatchlist(ctx context.Context) bool  { return v.bool(ctx) }
-func (v ViewerState) Review(ctx context.Context) *Review    { return NewReview(v.record(ctx)) }
+func (v ViewerState) ID(ctx context.Context) (string, error) {
+	return idOf(ctx, "ViewerState", v.Record)
+}
+func (v ViewerState) Rating(ctx context.Context) *int64              { return v.optInt(ctx) }
+func (v ViewerState) InCollection(ctx context.Context) (bool, error) { return v.bool(ctx) }
+func (v ViewerState) IsFavorite(ctx context.Context) (bool, error)   { return v.bool(ctx) }
+func (v ViewerState) OnWatchlist(ctx context.Context) (bool, error)  { return v.bool(ctx) }
+func (v ViewerState) Review(ctx context.Context) *Review             { return NewReview(v.record(ctx)) }
 
 // ViewerState is null for an anonymous request.
 func (m Movie) ViewerState(ctx context.Context) *ViewerState {

@@ -3,6 +3,8 @@ package model
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"filmgraph/cypher"
 	"filmgraph/relay"
 )
@@ -22,12 +24,34 @@ type connection struct{ Record }
 func (c connection) offset() int64 { n, _ := c.Record[cypher.KeyOffset].(int64); return n }
 func (c connection) first() int64  { n, _ := c.Record[cypher.KeyFirst].(int64); return n }
 
+// total is the size of the whole connection, which the projection carries only when the
+// selection reads it (see cypher.needsTotal).
+func (c connection) total() (int64, bool) { n, ok := c.Record[cypher.KeyTotal].(int64); return n, ok }
+
 // TotalCount is the size of the whole connection.
-func (c connection) TotalCount() int64 { n, _ := c.Record[cypher.KeyTotal].(int64); return n }
+func (c connection) TotalCount(ctx context.Context) (int64, error) {
+	n, ok := c.total()
+	if !ok {
+		return 0, missing(ctx)
+	}
+	return n, nil
+}
 
 // PageInfo is derived from the page's offset and size and the total, so it needs no edges.
-func (c connection) PageInfo() *PageInfo {
-	offset, total := c.offset(), c.TotalCount()
+// Without the total only hasPreviousPage can be answered, which is all the projection
+// then carries it for.
+func (c connection) PageInfo(ctx context.Context) (*PageInfo, error) {
+	offset := c.offset()
+	total, ok := c.total()
+	if !ok {
+		op, fc := graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx)
+		for _, f := range graphql.CollectFields(op, fc.Field.Selections, []string{"PageInfo"}) {
+			if f.Name != "hasPreviousPage" && f.Name != "__typename" {
+				return nil, missing(ctx)
+			}
+		}
+		return &PageInfo{HasPreviousPage: offset > 0}, nil
+	}
 	size := min(c.first(), max(total-offset, 0))
 	info := &PageInfo{
 		HasNextPage:     offset+size < total,
@@ -37,7 +61,7 @@ func (c connection) PageInfo() *PageInfo {
 		start, end := relay.Cursor(int(offset)), relay.Cursor(int(offset+size-1))
 		info.StartCursor, info.EndCursor = &start, &end
 	}
-	return info
+	return info, nil
 }
 
 // edgesOf returns the edges of the current field of c, each with its cursor. Every edge
@@ -82,8 +106,8 @@ type ActingEdge struct {
 	Cursor string
 }
 
-func (e ActingEdge) Order(ctx context.Context) int64 { return e.int(ctx) }
-func (e ActingEdge) Node(ctx context.Context) *Movie { return NewMovie(e.record(ctx)) }
+func (e ActingEdge) Order(ctx context.Context) (int64, error) { return e.int(ctx) }
+func (e ActingEdge) Node(ctx context.Context) *Movie          { return NewMovie(e.record(ctx)) }
 
 // NewMovieConnection wraps a projected film connection.
 func NewMovieConnection(r Record) *MovieConnection { return &MovieConnection{connection{r}} }

@@ -20,17 +20,17 @@ func NewMovie(r Record) *Movie {
 	return &Movie{r}
 }
 
-func (Movie) IsNode()                                   {}
-func (m Movie) GetID() string                           { return relay.ID("Movie", m.key()) }
-func (m Movie) ID() string                              { return m.GetID() }
-func (m Movie) MovieLensID(ctx context.Context) int64   { return m.int(ctx) }
-func (m Movie) Title(ctx context.Context) string        { return m.string(ctx) }
-func (m Movie) Year(ctx context.Context) *int64         { return m.optInt(ctx) }
-func (m Movie) Synopsis(ctx context.Context) *string    { return m.optString(ctx) }
-func (m Movie) Plot(ctx context.Context) *string        { return m.optString(ctx) }
-func (m Movie) Cover(ctx context.Context) *Image        { return newImage(m.record(ctx)) }
-func (m Movie) Genres(ctx context.Context) []*Genre     { return wrapAll(m.records(ctx), NewGenre) }
-func (m Movie) Directors(ctx context.Context) []*Person { return wrapAll(m.records(ctx), NewPerson) }
+func (Movie) IsNode()                                          {}
+func (m Movie) GetID() string                                  { return relay.ID("Movie", m.key()) }
+func (m Movie) ID() string                                     { return m.GetID() }
+func (m Movie) MovieLensID(ctx context.Context) (int64, error) { return m.int(ctx) }
+func (m Movie) Title(ctx context.Context) (string, error)      { return m.string(ctx) }
+func (m Movie) Year(ctx context.Context) *int64                { return m.optInt(ctx) }
+func (m Movie) Synopsis(ctx context.Context) *string           { return m.optString(ctx) }
+func (m Movie) Plot(ctx context.Context) *string               { return m.optString(ctx) }
+func (m Movie) Cover(ctx context.Context) *Image               { return newImage(m.record(ctx)) }
+func (m Movie) Genres(ctx context.Context) []*Genre            { return wrapAll(m.records(ctx), NewGenre) }
+func (m Movie) Directors(ctx context.Context) []*Person        { return wrapAll(m.records(ctx), NewPerson) }
 func (m Movie) RatingSummary(ctx context.Context) *RatingSummary {
 	return &RatingSummary{m.record(ctx)}
 }
@@ -43,8 +43,8 @@ func (m Movie) Cast(ctx context.Context, first *int64) []*CastCredit {
 // CastCredit is one actor's billing in a film.
 type CastCredit struct{ Record }
 
-func (c CastCredit) Order(ctx context.Context) int64    { return c.int(ctx) }
-func (c CastCredit) Person(ctx context.Context) *Person { return NewPerson(c.record(ctx)) }
+func (c CastCredit) Order(ctx context.Context) (int64, error) { return c.int(ctx) }
+func (c CastCredit) Person(ctx context.Context) *Person       { return NewPerson(c.record(ctx)) }
 
 // Image is a picture with its size and caption.
 type Image struct{ Record }
@@ -57,21 +57,22 @@ func newImage(r Record) *Image {
 }
 
 // ID is one per film and use: the projection carries "movieId:use".
-func (i Image) ID(ctx context.Context) string       { return relay.ID("Image", i.string(ctx)) }
-func (i Image) URL(ctx context.Context) string      { return i.string(ctx) }
-func (i Image) Width(ctx context.Context) *int64    { return i.optInt(ctx) }
-func (i Image) Height(ctx context.Context) *int64   { return i.optInt(ctx) }
-func (i Image) Caption(ctx context.Context) *string { return i.optString(ctx) }
+func (i Image) ID(ctx context.Context) (string, error)  { return idOf(ctx, "Image", i.Record) }
+func (i Image) URL(ctx context.Context) (string, error) { return i.string(ctx) }
+func (i Image) Width(ctx context.Context) *int64        { return i.optInt(ctx) }
+func (i Image) Height(ctx context.Context) *int64       { return i.optInt(ctx) }
+func (i Image) Caption(ctx context.Context) *string     { return i.optString(ctx) }
 
 // RatingSummary aggregates a film's ratings.
 type RatingSummary struct{ Record }
 
 // ID is one per film: the projection carries the film's key under the field's name.
-func (s RatingSummary) ID(ctx context.Context) string {
-	return relay.ID("RatingSummary", formatInt(s.int(ctx)))
+func (s RatingSummary) ID(ctx context.Context) (string, error) {
+	n, err := s.int(ctx)
+	return relay.ID("RatingSummary", formatInt(n)), err
 }
-func (s RatingSummary) Average(ctx context.Context) *float64 { return s.optFloat(ctx) }
-func (s RatingSummary) Count(ctx context.Context) int64      { return s.int(ctx) }
+func (s RatingSummary) Average(ctx context.Context) *float64     { return s.optFloat(ctx) }
+func (s RatingSummary) Count(ctx context.Context) (int64, error) { return s.int(ctx) }
 
 func (m Movie) Poster(ctx context.Context) *Image { return newImage(m.record(ctx)) }
 
@@ -83,8 +84,8 @@ func (m Movie) Tags(ctx context.Context, first *int64) []*TagCount {
 // TagCount is a tag with how often users gave it to a film.
 type TagCount struct{ Record }
 
-func (t TagCount) Name(ctx context.Context) string { return t.string(ctx) }
-func (t TagCount) Count(ctx context.Context) int64 { return t.int(ctx) }
+func (t TagCount) Name(ctx context.Context) (string, error) { return t.string(ctx) }
+func (t TagCount) Count(ctx context.Context) (int64, error) { return t.int(ctx) }
 
 // Histogram counts ratings per score 1..10.
 func (s RatingSummary) Histogram(ctx context.Context) []int64 {

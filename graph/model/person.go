@@ -17,10 +17,10 @@ func NewPerson(r Record) *Person {
 	return &Person{r}
 }
 
-func (Person) IsNode()                           {}
-func (p Person) GetID() string                   { return relay.ID("Person", p.key()) }
-func (p Person) ID() string                      { return p.GetID() }
-func (p Person) Name(ctx context.Context) string { return p.string(ctx) }
+func (Person) IsNode()                                    {}
+func (p Person) GetID() string                            { return relay.ID("Person", p.key()) }
+func (p Person) ID() string                               { return p.GetID() }
+func (p Person) Name(ctx context.Context) (string, error) { return p.string(ctx) }
 
 // Directed and ActedIn were paged by the Cypher statement; the arguments are already applied.
 func (p Person) Directed(ctx context.Context, first *int64, after *string) *MovieConnection {
@@ -42,11 +42,11 @@ func NewGenre(r Record) *Genre {
 	return &Genre{r}
 }
 
-func (Genre) IsNode()                                {}
-func (g Genre) GetID() string                        { return relay.ID("Genre", g.key()) }
-func (g Genre) ID() string                           { return g.GetID() }
-func (g Genre) Name(ctx context.Context) string      { return g.string(ctx) }
-func (g Genre) MovieCount(ctx context.Context) int64 { return g.int(ctx) }
+func (Genre) IsNode()                                         {}
+func (g Genre) GetID() string                                 { return relay.ID("Genre", g.key()) }
+func (g Genre) ID() string                                    { return g.GetID() }
+func (g Genre) Name(ctx context.Context) (string, error)      { return g.string(ctx) }
+func (g Genre) MovieCount(ctx context.Context) (int64, error) { return g.int(ctx) }
 
 func (g Genre) Movies(ctx context.Context, first *int64, after *string) *MovieConnection {
 	return &MovieConnection{connection{g.record(ctx)}}
@@ -62,8 +62,8 @@ func (Person) IsSearchItem() {}
 // CoStar is an actor who shared films with a person.
 type CoStar struct{ Record }
 
-func (c CoStar) Person(ctx context.Context) *Person     { return NewPerson(c.record(ctx)) }
-func (c CoStar) SharedMovies(ctx context.Context) int64 { return c.int(ctx) }
+func (c CoStar) Person(ctx context.Context) *Person              { return NewPerson(c.record(ctx)) }
+func (c CoStar) SharedMovies(ctx context.Context) (int64, error) { return c.int(ctx) }
 
 // PersonPath is a chain of people linked by shared films.
 type PersonPath struct{ Record }
@@ -76,7 +76,7 @@ func NewPersonPath(r Record) *PersonPath {
 	return &PersonPath{r}
 }
 
-func (p PersonPath) Length(ctx context.Context) int64 { return p.int(ctx) }
+func (p PersonPath) Length(ctx context.Context) (int64, error) { return p.int(ctx) }
 func (p PersonPath) Links(ctx context.Context) []*PersonLink {
 	return wrapAll(p.records(ctx), func(r Record) *PersonLink { return &PersonLink{r} })
 }

@@ -53,12 +53,13 @@ func (r Recommendation) Reasons(ctx context.Context) []*RecommendationReason {
 type RecommendationReason struct{ Record }
 
 // Kind is the reason's kind.
-func (r RecommendationReason) Kind(ctx context.Context) RecommendationReasonKind {
-	return RecommendationReasonKind(r.string(ctx))
+func (r RecommendationReason) Kind(ctx context.Context) (RecommendationReasonKind, error) {
+	s, err := r.string(ctx)
+	return RecommendationReasonKind(s), err
 }
 
 // Text is the reason in words.
-func (r RecommendationReason) Text(ctx context.Context) string { return r.string(ctx) }
+func (r RecommendationReason) Text(ctx context.Context) (string, error) { return r.string(ctx) }
 
 // Via is the node the reason goes through, typed by the projection's KeyType.
 func (r RecommendationReason) Via(ctx context.Context) RecommendationVia {
@@ -80,7 +81,7 @@ func (r RecommendationReason) Via(ctx context.Context) RecommendationVia {
 type Tag struct{ Record }
 
 // Name is the tag.
-func (t Tag) Name(ctx context.Context) string { return t.string(ctx) }
+func (t Tag) Name(ctx context.Context) (string, error) { return t.string(ctx) }
 
 func (Movie) IsRecommendationVia()  {}
 func (Person) IsRecommendationVia() {}

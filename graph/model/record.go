@@ -5,12 +5,15 @@ package model
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
+	"filmgraph/apperr"
 	"filmgraph/cypher"
+	"filmgraph/relay"
 )
 
 // Record is one object of a Cypher result: response names (aliases) to values.
@@ -29,9 +32,15 @@ func responseName(ctx context.Context) string {
 
 func (r Record) get(ctx context.Context) any { return r[responseName(ctx)] }
 
-func (r Record) string(ctx context.Context) string {
-	s, _ := r.get(ctx).(string)
-	return s
+// The getters of non-null values report a value the projection lacks as an error, a
+// translation's bug, rather than answer "" or 0 for it.
+
+func (r Record) string(ctx context.Context) (string, error) {
+	s, ok := r.get(ctx).(string)
+	if !ok {
+		return "", missing(ctx)
+	}
+	return s, nil
 }
 
 func (r Record) optString(ctx context.Context) *string {
@@ -41,9 +50,27 @@ func (r Record) optString(ctx context.Context) *string {
 	return nil
 }
 
-func (r Record) int(ctx context.Context) int64 {
-	n, _ := r.get(ctx).(int64)
-	return n
+func (r Record) int(ctx context.Context) (int64, error) {
+	n, ok := r.get(ctx).(int64)
+	if !ok {
+		return 0, missing(ctx)
+	}
+	return n, nil
+}
+
+// missing is the error of a non-null field whose value the projection lacks. The client
+// sees an internal error; the log names the field.
+func missing(ctx context.Context) error {
+	fc := graphql.GetFieldContext(ctx)
+	return apperr.Wrap(apperr.Internal, fmt.Errorf("model: the projection has no value for %s.%s (response name %q)",
+		fc.Object, fc.Field.Name, fc.Field.Alias), "internal error")
+}
+
+// idOf is the global id of typeName whose key the projection carries under the field's
+// response name.
+func idOf(ctx context.Context, typeName string, r Record) (string, error) {
+	key, err := r.string(ctx)
+	return relay.ID(typeName, key), err
 }
 
 func (r Record) optInt(ctx context.Context) *int64 {

@@ -18,15 +18,15 @@ func NewReview(r Record) *Review {
 	return &Review{r}
 }
 
-func (Review) IsNode()                                   {}
-func (r Review) GetID() string                           { return relay.ID("Review", r.key()) }
-func (r Review) ID() string                              { return r.GetID() }
-func (r Review) Author(ctx context.Context) *User        { return NewUser(r.record(ctx)) }
-func (r Review) Movie(ctx context.Context) *Movie        { return NewMovie(r.record(ctx)) }
-func (r Review) Text(ctx context.Context) string         { return r.string(ctx) }
-func (r Review) Score(ctx context.Context) int64         { return r.int(ctx) }
-func (r Review) AddedAt(ctx context.Context) time.Time   { return r.time(ctx) }
-func (r Review) EditedAt(ctx context.Context) *time.Time { return r.optTime(ctx) }
+func (Review) IsNode()                                          {}
+func (r Review) GetID() string                                  { return relay.ID("Review", r.key()) }
+func (r Review) ID() string                                     { return r.GetID() }
+func (r Review) Author(ctx context.Context) *User               { return NewUser(r.record(ctx)) }
+func (r Review) Movie(ctx context.Context) *Movie               { return NewMovie(r.record(ctx)) }
+func (r Review) Text(ctx context.Context) (string, error)       { return r.string(ctx) }
+func (r Review) Score(ctx context.Context) (int64, error)       { return r.int(ctx) }
+func (r Review) AddedAt(ctx context.Context) (time.Time, error) { return r.time(ctx) }
+func (r Review) EditedAt(ctx context.Context) *time.Time        { return r.optTime(ctx) }
 
 func (r Review) Comments(ctx context.Context, first *int64, after *string) *CommentConnection {
 	return &CommentConnection{connection{r.record(ctx)}}
@@ -43,13 +43,13 @@ func NewComment(r Record) *Comment {
 	return &Comment{r}
 }
 
-func (Comment) IsNode()                                 {}
-func (c Comment) GetID() string                         { return relay.ID("Comment", c.key()) }
-func (c Comment) ID() string                            { return c.GetID() }
-func (c Comment) Author(ctx context.Context) *User      { return NewUser(c.record(ctx)) }
-func (c Comment) Text(ctx context.Context) string       { return c.string(ctx) }
-func (c Comment) AddedAt(ctx context.Context) time.Time { return c.time(ctx) }
-func (c Comment) Review(ctx context.Context) *Review    { return NewReview(c.record(ctx)) }
+func (Comment) IsNode()                                          {}
+func (c Comment) GetID() string                                  { return relay.ID("Comment", c.key()) }
+func (c Comment) ID() string                                     { return c.GetID() }
+func (c Comment) Author(ctx context.Context) *User               { return NewUser(c.record(ctx)) }
+func (c Comment) Text(ctx context.Context) (string, error)       { return c.string(ctx) }
+func (c Comment) AddedAt(ctx context.Context) (time.Time, error) { return c.time(ctx) }
+func (c Comment) Review(ctx context.Context) *Review             { return NewReview(c.record(ctx)) }
 
 // ReviewConnection is a page of reviews.
 type ReviewConnection struct{ connection }
@@ -92,14 +92,14 @@ func NewUserList(r Record) *UserList {
 	return &UserList{r}
 }
 
-func (UserList) IsNode()                                   {}
-func (l UserList) GetID() string                           { return relay.ID("UserList", l.key()) }
-func (l UserList) ID() string                              { return l.GetID() }
-func (l UserList) Title(ctx context.Context) string        { return l.string(ctx) }
-func (l UserList) Description(ctx context.Context) *string { return l.optString(ctx) }
-func (l UserList) Owner(ctx context.Context) *User         { return NewUser(l.record(ctx)) }
-func (l UserList) CreatedAt(ctx context.Context) time.Time { return l.time(ctx) }
-func (l UserList) Public(ctx context.Context) bool         { return l.bool(ctx) }
+func (UserList) IsNode()                                            {}
+func (l UserList) GetID() string                                    { return relay.ID("UserList", l.key()) }
+func (l UserList) ID() string                                       { return l.GetID() }
+func (l UserList) Title(ctx context.Context) (string, error)        { return l.string(ctx) }
+func (l UserList) Description(ctx context.Context) *string          { return l.optString(ctx) }
+func (l UserList) Owner(ctx context.Context) *User                  { return NewUser(l.record(ctx)) }
+func (l UserList) CreatedAt(ctx context.Context) (time.Time, error) { return l.time(ctx) }
+func (l UserList) Public(ctx context.Context) (bool, error)         { return l.bool(ctx) }
 
 func (l UserList) Movies(ctx context.Context, first *int64, after *string) *MovieConnection {
 	return &MovieConnection{connection{l.record(ctx)}}
@@ -131,14 +131,15 @@ func NewSynopsisSubmission(r Record) *SynopsisSubmission {
 	return &SynopsisSubmission{r}
 }
 
-func (SynopsisSubmission) IsNode()                           {}
-func (s SynopsisSubmission) GetID() string                   { return relay.ID("SynopsisSubmission", s.key()) }
-func (s SynopsisSubmission) ID() string                      { return s.GetID() }
-func (s SynopsisSubmission) Text(ctx context.Context) string { return s.string(ctx) }
-func (s SynopsisSubmission) Status(ctx context.Context) SubmissionStatus {
-	return SubmissionStatus(s.string(ctx))
+func (SynopsisSubmission) IsNode()                                    {}
+func (s SynopsisSubmission) GetID() string                            { return relay.ID("SynopsisSubmission", s.key()) }
+func (s SynopsisSubmission) ID() string                               { return s.GetID() }
+func (s SynopsisSubmission) Text(ctx context.Context) (string, error) { return s.string(ctx) }
+func (s SynopsisSubmission) Status(ctx context.Context) (SubmissionStatus, error) {
+	status, err := s.string(ctx)
+	return SubmissionStatus(status), err
 }
-func (s SynopsisSubmission) SubmittedAt(ctx context.Context) time.Time { return s.time(ctx) }
-func (s SynopsisSubmission) DecidedAt(ctx context.Context) *time.Time  { return s.optTime(ctx) }
-func (s SynopsisSubmission) Author(ctx context.Context) *User          { return NewUser(s.record(ctx)) }
-func (s SynopsisSubmission) Movie(ctx context.Context) *Movie          { return NewMovie(s.record(ctx)) }
+func (s SynopsisSubmission) SubmittedAt(ctx context.Context) (time.Time, error) { return s.time(ctx) }
+func (s SynopsisSubmission) DecidedAt(ctx context.Context) *time.Time           { return s.optTime(ctx) }
+func (s SynopsisSubmission) Author(ctx context.Context) *User                   { return NewUser(s.record(ctx)) }
+func (s SynopsisSubmission) Movie(ctx context.Context) *Movie                   { return NewMovie(s.record(ctx)) }
