@@ -10,6 +10,7 @@ import (
 	"filmgraph/apperr"
 	"filmgraph/auth"
 	"filmgraph/cypher"
+	"filmgraph/events"
 	"filmgraph/graph/model"
 	"filmgraph/graph/selection"
 	"filmgraph/store"
@@ -71,14 +72,18 @@ func (r *mutationResolver) RateMovie(ctx context.Context, movieID string, score 
 		return nil, err
 	}
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.RateMovie(ctx, selection.Request(ctx), viewer, movie, score)
+		rec, err := r.Store.RateMovie(ctx, selection.Request(ctx), viewer, movie, score)
+		r.publishCommitted(ctx, rec, err, events.Event{Topic: events.RatingSummaryChanged, Scope: movie, Key: movie})
+		return rec, err
 	})
 }
 
 // ClearRating is the resolver for the clearRating field.
 func (r *mutationResolver) ClearRating(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.ClearRating(ctx, selection.Request(ctx), viewer, movie)
+		rec, err := r.Store.ClearRating(ctx, selection.Request(ctx), viewer, movie)
+		r.publishCommitted(ctx, rec, err, events.Event{Topic: events.RatingSummaryChanged, Scope: movie, Key: movie})
+		return rec, err
 	})
 }
 

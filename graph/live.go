@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"reflect"
 	"strings"
 	"time"
 
@@ -17,11 +16,10 @@ import (
 	"filmgraph/events"
 	"filmgraph/limits"
 	"filmgraph/observe"
-	"filmgraph/relay"
 )
 
 // Subscriptions: the WebSocket transport with the token in connection_init, the resolvers'
-// event loop, and the publishing of mutations' events once their transaction committed.
+// event loop. Mutations publish their events themselves once they committed (write.go).
 
 // Close codes of the WebSocket transport. A refused socket's close reason starts with
 // the extensions.code of the refusal ("UNAUTHENTICATED: ...", "RATE_LIMITED: ...").
@@ -240,61 +238,4 @@ func endWithError(ctx context.Context, err error) {
 	for _, e := range graphql.GetErrors(presented) {
 		transport.AddSubscriptionError(ctx, e)
 	}
-}
-
-// publishCommitted is a field middleware: when a mutation resolver returned without error,
-// its write transaction has committed, and the matching event is published.
-func publishCommitted(res *Resolver) graphql.FieldMiddleware {
-	return func(ctx context.Context, next graphql.Resolver) (any, error) {
-		result, err := next(ctx)
-		fc := graphql.GetFieldContext(ctx)
-		if err != nil || res.Events == nil || fc == nil || fc.Object != "Mutation" || isNil(result) {
-			return result, err
-		}
-		switch fc.Field.Name {
-		case "writeReview":
-			if movie, err := relay.ParseIntID(argString(fc, "movieId"), "Movie"); err == nil {
-				if key := keyOf(result); key != "" {
-					res.Events.Publish(ctx, events.Event{Topic: events.ReviewAdded, Scope: movie, Key: key})
-				}
-			}
-		case "addComment":
-			if review, err := parseKey(argString(fc, "reviewId"), "Review"); err == nil {
-				if key := keyOf(result); key != "" {
-					res.Events.Publish(ctx, events.Event{Topic: events.CommentAdded, Scope: review, Key: key})
-				}
-			}
-		case "rateMovie", "clearRating":
-			if movie, err := relay.ParseIntID(argString(fc, "movieId"), "Movie"); err == nil {
-				res.Events.Publish(ctx, events.Event{Topic: events.RatingSummaryChanged, Scope: movie, Key: movie})
-			}
-		}
-		return result, err
-	}
-}
-
-func argString(fc *graphql.FieldContext, name string) string {
-	s, _ := fc.Args[name].(string)
-	return s
-}
-
-// keyOf is the entity key of a mutation's result (a Review or Comment).
-func keyOf(result any) string {
-	n, ok := result.(interface{ GetID() string })
-	if !ok {
-		return ""
-	}
-	_, key, err := relay.ParseID(n.GetID())
-	if err != nil {
-		return ""
-	}
-	return key
-}
-
-func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	rv := reflect.ValueOf(v)
-	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"filmgraph/auth"
+	"filmgraph/events"
 	"filmgraph/graph/model"
 	"filmgraph/graph/selection"
 	"filmgraph/relay"
@@ -29,7 +30,9 @@ func (r *mutationResolver) WriteReview(ctx context.Context, movieID string, text
 	if err := validateScore(score); err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.WriteReview(ctx, selection.Request(ctx), v.UserID, id, newKey(), text, score)
+	key := newKey()
+	rec, err := r.Store.WriteReview(ctx, selection.Request(ctx), v.UserID, id, key, text, score)
+	r.publishCommitted(ctx, rec, err, events.Event{Topic: events.ReviewAdded, Scope: id, Key: key})
 	return model.NewReview(rec), err
 }
 
@@ -84,7 +87,9 @@ func (r *mutationResolver) AddComment(ctx context.Context, reviewID string, text
 	if err := validateText("text", text, maxCommentText); err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.AddComment(ctx, selection.Request(ctx), v.UserID, key, newKey(), text)
+	commentKey := newKey()
+	rec, err := r.Store.AddComment(ctx, selection.Request(ctx), v.UserID, key, commentKey, text)
+	r.publishCommitted(ctx, rec, err, events.Event{Topic: events.CommentAdded, Scope: key, Key: commentKey})
 	return model.NewComment(rec), err
 }
 

@@ -11,6 +11,7 @@ import (
 	"filmgraph/apperr"
 	"filmgraph/auth"
 	"filmgraph/cypher"
+	"filmgraph/events"
 	"filmgraph/graph/model"
 	"filmgraph/graph/selection"
 	"filmgraph/relay"
@@ -85,6 +86,15 @@ func (r *mutationResolver) movieMutation(ctx context.Context, movieID string, do
 	}
 	rec, err := do(v.UserID, id)
 	return model.NewMovie(rec), err
+}
+
+// publishCommitted publishes e for the subscriptions once a mutation's write returned its
+// result (rec, err): the write transaction has committed, so a subscriber that reads the
+// change sees it. A failed or refused write publishes nothing.
+func (r *mutationResolver) publishCommitted(ctx context.Context, rec map[string]any, err error, e events.Event) {
+	if err == nil && rec != nil && r.Events != nil {
+		r.Events.Publish(ctx, e)
+	}
 }
 
 // issue signs a token for the user projected under key cypher.KeyID with role.
