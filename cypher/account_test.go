@@ -81,3 +81,27 @@ func TestViewerDependentFields(t *testing.T) {
 		})
 	}
 }
+
+func TestWritesCarryTheirOutcomes(t *testing.T) {
+	req := request(t, `mutation { addToWatchlist(movieId: "x") { title } }`, "Mutation", auth.Viewer{UserID: 7, Role: auth.RoleUser})
+	w, err := cypher.Shelve(req, 7, 42, cypher.Watchlist, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(w.Text, "MERGE (viewer)-[s:WANTS_TO_WATCH]->(m)") || !strings.HasSuffix(w.Text, "END} AS this") {
+		t.Errorf("statement:\n%s", w.Text)
+	}
+	if w.ViewerID != 7 || w.Params["viewerId"] != int64(7) || w.Params["movieId"] != int64(42) || w.NoRow == nil {
+		t.Errorf("write %+v", w)
+	}
+	if _, err := cypher.Shelve(req, 7, 42, cypher.Shelf("x]->() DETACH DELETE m //"), true); err == nil {
+		t.Error("a shelf that is none of the constants was accepted")
+	}
+	signUp, err := cypher.SignUp(request(t, `mutation { signUp(username: "a", email: "b", password: "c") { token } }`, "Mutation", auth.Viewer{}), "ann", "Ann@Example.org", "hash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if signUp.ViewerID != 0 || signUp.Params["emailKey"] != "ann@example.org" {
+		t.Errorf("sign-up acts for nobody and keys the email in lower case: %+v", signUp)
+	}
+}

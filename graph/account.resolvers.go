@@ -13,7 +13,6 @@ import (
 	"filmgraph/events"
 	"filmgraph/graph/model"
 	"filmgraph/graph/selection"
-	"filmgraph/store"
 	"strconv"
 )
 
@@ -30,7 +29,7 @@ func (r *mutationResolver) SignUp(ctx context.Context, username string, email st
 	if err != nil {
 		return nil, apperr.Wrap(apperr.Internal, err, "internal error")
 	}
-	rec, err := r.Store.SignUp(ctx, selection.Request(ctx), username, email, hash)
+	rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) { return cypher.SignUp(req, username, email, hash) })
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +43,13 @@ func (r *mutationResolver) LogIn(ctx context.Context, usernameOrEmail string, pa
 	if err := r.Login.CheckAddress(ctx); err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.LogIn(ctx, selection.Request(ctx), usernameOrEmail)
+	// The member whose username or email is usernameOrEmail, in any case, with the
+	// password hash and role under cypher.KeyPasswordHash and cypher.KeyRole; nil for none.
+	stmt, err := cypher.LogIn(selection.Request(ctx), auth.IdentityKey(usernameOrEmail))
+	if err != nil {
+		return nil, err
+	}
+	rec, err := r.Store.ReadOne(ctx, stmt)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +77,7 @@ func (r *mutationResolver) RateMovie(ctx context.Context, movieID string, score 
 		return nil, err
 	}
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		rec, err := r.Store.RateMovie(ctx, selection.Request(ctx), viewer, movie, score)
+		rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) { return cypher.RateMovie(req, viewer, movie, score) })
 		r.publishCommitted(ctx, rec, err, events.Event{Topic: events.RatingSummaryChanged, Scope: movie, Key: movie})
 		return rec, err
 	})
@@ -81,7 +86,7 @@ func (r *mutationResolver) RateMovie(ctx context.Context, movieID string, score 
 // ClearRating is the resolver for the clearRating field.
 func (r *mutationResolver) ClearRating(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		rec, err := r.Store.ClearRating(ctx, selection.Request(ctx), viewer, movie)
+		rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) { return cypher.ClearRating(req, viewer, movie) })
 		r.publishCommitted(ctx, rec, err, events.Event{Topic: events.RatingSummaryChanged, Scope: movie, Key: movie})
 		return rec, err
 	})
@@ -90,42 +95,54 @@ func (r *mutationResolver) ClearRating(ctx context.Context, movieID string) (*mo
 // AddToCollection is the resolver for the addToCollection field.
 func (r *mutationResolver) AddToCollection(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Collection, true)
+		return r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+			return cypher.Shelve(req, viewer, movie, cypher.Collection, true)
+		})
 	})
 }
 
 // RemoveFromCollection is the resolver for the removeFromCollection field.
 func (r *mutationResolver) RemoveFromCollection(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Collection, false)
+		return r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+			return cypher.Shelve(req, viewer, movie, cypher.Collection, false)
+		})
 	})
 }
 
 // AddToFavorites is the resolver for the addToFavorites field.
 func (r *mutationResolver) AddToFavorites(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Favorites, true)
+		return r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+			return cypher.Shelve(req, viewer, movie, cypher.Favorites, true)
+		})
 	})
 }
 
 // RemoveFromFavorites is the resolver for the removeFromFavorites field.
 func (r *mutationResolver) RemoveFromFavorites(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Favorites, false)
+		return r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+			return cypher.Shelve(req, viewer, movie, cypher.Favorites, false)
+		})
 	})
 }
 
 // AddToWatchlist is the resolver for the addToWatchlist field.
 func (r *mutationResolver) AddToWatchlist(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Watchlist, true)
+		return r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+			return cypher.Shelve(req, viewer, movie, cypher.Watchlist, true)
+		})
 	})
 }
 
 // RemoveFromWatchlist is the resolver for the removeFromWatchlist field.
 func (r *mutationResolver) RemoveFromWatchlist(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Watchlist, false)
+		return r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+			return cypher.Shelve(req, viewer, movie, cypher.Watchlist, false)
+		})
 	})
 }
 

@@ -8,8 +8,8 @@ package graph
 import (
 	"context"
 	"filmgraph/auth"
+	"filmgraph/cypher"
 	"filmgraph/graph/model"
-	"filmgraph/graph/selection"
 )
 
 // CreateList is the resolver for the createList field.
@@ -21,7 +21,9 @@ func (r *mutationResolver) CreateList(ctx context.Context, title string, descrip
 	if err := validateList(&title, description); err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.CreateList(ctx, selection.Request(ctx), v.UserID, newKey(), title, description, public == nil || *public)
+	rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+		return cypher.CreateList(req, v.UserID, newKey(), title, description, public == nil || *public)
+	})
 	return model.NewUserList(rec), err
 }
 
@@ -38,7 +40,9 @@ func (r *mutationResolver) UpdateList(ctx context.Context, listID string, title 
 	if err := validateList(title, description); err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.UpdateList(ctx, selection.Request(ctx), v.UserID, key, title, description, public)
+	rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+		return cypher.UpdateList(req, v.UserID, key, title, description, public)
+	})
 	return model.NewUserList(rec), err
 }
 
@@ -52,7 +56,7 @@ func (r *mutationResolver) DeleteList(ctx context.Context, listID string) (*mode
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.DeleteList(ctx, selection.Request(ctx), v.UserID, key)
+	rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) { return cypher.DeleteList(req, v.UserID, key) })
 	return model.NewUser(rec), err
 }
 
@@ -62,7 +66,9 @@ func (r *mutationResolver) AddToList(ctx context.Context, listID string, movieID
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.AddToList(ctx, selection.Request(ctx), v.UserID, key, movie, position)
+	rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+		return cypher.AddToList(req, v.UserID, key, movie, position)
+	})
 	return model.NewUserList(rec), err
 }
 
@@ -72,7 +78,9 @@ func (r *mutationResolver) MoveInList(ctx context.Context, listID string, movieI
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.MoveInList(ctx, selection.Request(ctx), v.UserID, key, movie, position)
+	rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+		return cypher.MoveInList(req, v.UserID, key, movie, position)
+	})
 	return model.NewUserList(rec), err
 }
 
@@ -82,6 +90,8 @@ func (r *mutationResolver) RemoveFromList(ctx context.Context, listID string, mo
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.RemoveFromList(ctx, selection.Request(ctx), v.UserID, key, movie)
+	rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+		return cypher.RemoveFromList(req, v.UserID, key, movie)
+	})
 	return model.NewUserList(rec), err
 }

@@ -10,21 +10,23 @@ import (
 	"filmgraph/auth"
 	"filmgraph/cypher"
 	"filmgraph/graph/model"
-	"filmgraph/graph/selection"
-	"filmgraph/store"
 )
 
 // HideRecommendation is the resolver for the hideRecommendation field.
 func (r *mutationResolver) HideRecommendation(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Hidden, true)
+		return r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+			return cypher.Shelve(req, viewer, movie, cypher.Hidden, true)
+		})
 	})
 }
 
 // UnhideRecommendation is the resolver for the unhideRecommendation field.
 func (r *mutationResolver) UnhideRecommendation(ctx context.Context, movieID string) (*model.Movie, error) {
 	return r.movieMutation(ctx, movieID, func(viewer, movie int64) (map[string]any, error) {
-		return r.Store.Shelve(ctx, selection.Request(ctx), viewer, movie, store.Hidden, false)
+		return r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+			return cypher.Shelve(req, viewer, movie, cypher.Hidden, false)
+		})
 	})
 }
 

@@ -8,9 +8,9 @@ package graph
 import (
 	"context"
 	"filmgraph/auth"
+	"filmgraph/cypher"
 	"filmgraph/events"
 	"filmgraph/graph/model"
-	"filmgraph/graph/selection"
 	"filmgraph/relay"
 )
 
@@ -31,7 +31,9 @@ func (r *mutationResolver) WriteReview(ctx context.Context, movieID string, text
 		return nil, err
 	}
 	key := newKey()
-	rec, err := r.Store.WriteReview(ctx, selection.Request(ctx), v.UserID, id, key, text, score)
+	rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+		return cypher.WriteReview(req, v.UserID, id, key, text, score)
+	})
 	r.publishCommitted(ctx, rec, err, events.Event{Topic: events.ReviewAdded, Scope: id, Key: key})
 	return model.NewReview(rec), err
 }
@@ -56,7 +58,9 @@ func (r *mutationResolver) EditReview(ctx context.Context, reviewID string, text
 			return nil, err
 		}
 	}
-	rec, err := r.Store.EditReview(ctx, selection.Request(ctx), v.UserID, key, text, score)
+	rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+		return cypher.EditReview(req, v.UserID, key, text, score)
+	})
 	return model.NewReview(rec), err
 }
 
@@ -70,7 +74,7 @@ func (r *mutationResolver) DeleteReview(ctx context.Context, reviewID string) (*
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.DeleteReview(ctx, selection.Request(ctx), v.UserID, key)
+	rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) { return cypher.DeleteReview(req, v.UserID, key) })
 	return model.NewMovie(rec), err
 }
 
@@ -88,7 +92,9 @@ func (r *mutationResolver) AddComment(ctx context.Context, reviewID string, text
 		return nil, err
 	}
 	commentKey := newKey()
-	rec, err := r.Store.AddComment(ctx, selection.Request(ctx), v.UserID, key, commentKey, text)
+	rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+		return cypher.AddComment(req, v.UserID, key, commentKey, text)
+	})
 	r.publishCommitted(ctx, rec, err, events.Event{Topic: events.CommentAdded, Scope: key, Key: commentKey})
 	return model.NewComment(rec), err
 }
@@ -103,6 +109,6 @@ func (r *mutationResolver) DeleteComment(ctx context.Context, commentID string) 
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.DeleteComment(ctx, selection.Request(ctx), v.UserID, key)
+	rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) { return cypher.DeleteComment(req, v.UserID, key) })
 	return model.NewReview(rec), err
 }

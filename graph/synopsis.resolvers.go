@@ -8,8 +8,8 @@ package graph
 import (
 	"context"
 	"filmgraph/auth"
+	"filmgraph/cypher"
 	"filmgraph/graph/model"
-	"filmgraph/graph/selection"
 	"filmgraph/relay"
 )
 
@@ -26,7 +26,9 @@ func (r *mutationResolver) SubmitSynopsis(ctx context.Context, movieID string, t
 	if err := validateText("text", text, maxSynopsisText); err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.SubmitSynopsis(ctx, selection.Request(ctx), v.UserID, id, newKey(), text)
+	rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+		return cypher.SubmitSynopsis(req, v.UserID, id, newKey(), text)
+	})
 	return model.NewSynopsisSubmission(rec), err
 }
 
@@ -40,7 +42,7 @@ func (r *mutationResolver) AcceptSynopsis(ctx context.Context, submissionID stri
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.DecideSynopsis(ctx, selection.Request(ctx), v.UserID, key, true)
+	rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) { return cypher.DecideSynopsis(req, v.UserID, key, true) })
 	return model.NewSynopsisSubmission(rec), err
 }
 
@@ -54,6 +56,8 @@ func (r *mutationResolver) RejectSynopsis(ctx context.Context, submissionID stri
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.DecideSynopsis(ctx, selection.Request(ctx), v.UserID, key, false)
+	rec, err := r.write(ctx, func(req cypher.Request) (cypher.Write, error) {
+		return cypher.DecideSynopsis(req, v.UserID, key, false)
+	})
 	return model.NewSynopsisSubmission(rec), err
 }

@@ -88,6 +88,16 @@ func (r *mutationResolver) movieMutation(ctx context.Context, movieID string, do
 	return model.NewMovie(rec), err
 }
 
+// write runs the mutation statement that build returns for the request of the field
+// being resolved (see cypher.Write).
+func (r *mutationResolver) write(ctx context.Context, build func(cypher.Request) (cypher.Write, error)) (map[string]any, error) {
+	w, err := build(selection.Request(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.Write(ctx, w)
+}
+
 // publishCommitted publishes e for the subscriptions once a mutation's write returned its
 // result (rec, err): the write transaction has committed, so a subscriber that reads the
 // change sees it. A failed or refused write publishes nothing.

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -13,7 +12,7 @@ import (
 	"filmgraph/cypher"
 )
 
-// writeStatus runs stmt (built by cypher.AfterWrite) in ONE managed write transaction (see
+// writeStatus runs stmt (a cypher.Write's statement) in ONE managed write transaction (see
 // WriteOne) and returns its projection and status; ok is false when the statement yields
 // no row.
 func (s *Store) writeStatus(ctx context.Context, stmt cypher.Statement) (this map[string]any, status string, ok bool, err error) {
@@ -44,43 +43,28 @@ func conflict(err error) error {
 	return apperr.Wrap(apperr.Conflict, err, "this would duplicate an existing entry")
 }
 
-// Outcomes maps the `status` values a write clause can return, other than 'OK', to the
-// errors the client gets; NoRow is the error when the statement yields no row (typically
-// NOT_FOUND for the targeted id).
-type Outcomes struct {
-	NoRow    *apperr.Error
-	Statuses map[string]*apperr.Error
-}
-
-// Write builds the statement for writeClause followed by the projection of the current
-// field as typeName (see cypher.AfterWrite), runs it with WriteOne and turns its status
-// into an error by outcomes. It is the one path every mutation takes. A write that acts for
-// a viewer (params["viewerId"]) and fails while that viewer no longer exists is
-// UNAUTHENTICATED, whatever outcomes say (see unlessViewerGone).
-func (s *Store) Write(ctx context.Context, req cypher.Request, typeName, writeClause string, params map[string]any, outcomes Outcomes) (map[string]any, error) {
-	stmt, err := cypher.AfterWrite(req, typeName, writeClause, params)
-	if err != nil {
-		return nil, err
-	}
-	this, status, ok, err := s.writeStatus(ctx, stmt)
+// Write runs a mutation's statement (built by package cypher, see cypher.Write) with
+// WriteOne and turns its status into an error by its outcomes. It is the one path every
+// mutation takes. A write that acts for a viewer (w.ViewerID) and fails while that viewer
+// no longer exists is UNAUTHENTICATED, whatever the outcomes say (see unlessViewerGone).
+func (s *Store) Write(ctx context.Context, w cypher.Write) (map[string]any, error) {
+	this, status, ok, err := s.writeStatus(ctx, w.Statement)
 	switch {
 	case err != nil:
 		return nil, err
 	case status == "OK":
 		return this, nil
 	}
-	failure := outcomes.NoRow
+	failure := w.NoRow
 	if ok {
-		failure = outcomes.Statuses[status]
+		failure = w.Statuses[status]
 		if failure == nil {
 			failure = apperr.New(apperr.Internal, "internal error")
 		}
 	}
 	// A write acting for a viewer that is gone fails whatever it did: say so, one way.
-	if viewer, acting := params["viewerId"].(int64); acting {
-		return nil, s.unlessViewerGone(ctx, viewer, failure)
+	if w.ViewerID != 0 {
+		return nil, s.unlessViewerGone(ctx, w.ViewerID, failure)
 	}
 	return nil, failure
 }
-
-func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

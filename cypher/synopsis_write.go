@@ -1,10 +1,7 @@
-package store
+package cypher
 
 import (
-	"context"
-
 	"filmgraph/apperr"
-	"filmgraph/cypher"
 )
 
 const submitSynopsisCypher = `MATCH (viewer:User {userId: $viewerId})
@@ -14,9 +11,9 @@ CREATE (viewer)-[:SUBMITTED]->(this:SynopsisSubmission {submissionId: $submissio
 WITH this, 'OK' AS status`
 
 // SubmitSynopsis records the viewer's pending synopsis (new id submissionID) for a film
-// and returns the current field (a SynopsisSubmission). NOT_FOUND for an unknown film.
-func (s *Store) SubmitSynopsis(ctx context.Context, req cypher.Request, viewerID, movieID int64, submissionID, text string) (map[string]any, error) {
-	return s.Write(ctx, req, "SynopsisSubmission", submitSynopsisCypher,
+// and projects req's field (a SynopsisSubmission). NOT_FOUND for an unknown film.
+func SubmitSynopsis(req Request, viewerID, movieID int64, submissionID, text string) (Write, error) {
+	return afterWrite(req, "SynopsisSubmission", submitSynopsisCypher,
 		map[string]any{"viewerId": viewerID, "movieId": movieID, "submissionId": submissionID, "text": text},
 		Outcomes{NoRow: movieNotFound})
 }
@@ -42,15 +39,15 @@ CALL (this, m, moderator, pending) {
 }
 WITH this, CASE WHEN NOT moderator THEN 'FORBIDDEN' WHEN NOT pending THEN 'CONFLICT' ELSE 'OK' END AS status`
 
-// DecideSynopsis accepts (accept) or rejects a pending submission and returns the current
+// DecideSynopsis accepts (accept) or rejects a pending submission and projects req's
 // field (a SynopsisSubmission). NOT_FOUND, FORBIDDEN (not a moderator), CONFLICT (already
 // decided).
-func (s *Store) DecideSynopsis(ctx context.Context, req cypher.Request, viewerID int64, submissionID string, accept bool) (map[string]any, error) {
+func DecideSynopsis(req Request, viewerID int64, submissionID string, accept bool) (Write, error) {
 	decision := "REJECTED"
 	if accept {
 		decision = "ACCEPTED"
 	}
-	return s.Write(ctx, req, "SynopsisSubmission", decideSynopsisCypher,
+	return afterWrite(req, "SynopsisSubmission", decideSynopsisCypher,
 		map[string]any{"viewerId": viewerID, "submissionId": submissionID, "decision": decision},
 		Outcomes{NoRow: apperr.New(apperr.NotFound, "no synopsis submission has this `submissionId`"), Statuses: map[string]*apperr.Error{
 			"FORBIDDEN": apperr.New(apperr.Forbidden, "only a moderator can decide on a synopsis"),

@@ -1,10 +1,7 @@
-package store
+package cypher
 
 import (
-	"context"
-
 	"filmgraph/apperr"
-	"filmgraph/cypher"
 )
 
 var (
@@ -26,11 +23,11 @@ CALL (viewer, m, taken) {
 OPTIONAL MATCH (this:Review {reviewId: $reviewId})
 WITH this, CASE WHEN taken THEN 'CONFLICT' ELSE 'OK' END AS status`
 
-// WriteReview creates the viewer's review of a film with the new id reviewID and returns
-// the current field (a Review). NOT_FOUND for an unknown film, CONFLICT when the viewer
+// WriteReview creates the viewer's review of a film with the new id reviewID and projects
+// req's field (a Review). NOT_FOUND for an unknown film, CONFLICT when the viewer
 // already reviewed it.
-func (s *Store) WriteReview(ctx context.Context, req cypher.Request, viewerID, movieID int64, reviewID, text string, score int64) (map[string]any, error) {
-	return s.Write(ctx, req, "Review", writeReviewCypher,
+func WriteReview(req Request, viewerID, movieID int64, reviewID, text string, score int64) (Write, error) {
+	return afterWrite(req, "Review", writeReviewCypher,
 		map[string]any{"viewerId": viewerID, "movieId": movieID, "reviewId": reviewID, "text": text, "score": score},
 		Outcomes{NoRow: movieNotFound, Statuses: map[string]*apperr.Error{
 			"CONFLICT": apperr.New(apperr.Conflict, "you already reviewed this film: use editReview"),
@@ -47,9 +44,9 @@ CALL (this, mine) {
 WITH this, CASE WHEN mine THEN 'OK' ELSE 'FORBIDDEN' END AS status`
 
 // EditReview changes the text and/or score (nil keeps the value) of the viewer's review and
-// returns the current field (a Review). NOT_FOUND, FORBIDDEN (not the author).
-func (s *Store) EditReview(ctx context.Context, req cypher.Request, viewerID int64, reviewID string, text *string, score *int64) (map[string]any, error) {
-	return s.Write(ctx, req, "Review", editReviewCypher,
+// projects req's field (a Review). NOT_FOUND, FORBIDDEN (not the author).
+func EditReview(req Request, viewerID int64, reviewID string, text *string, score *int64) (Write, error) {
+	return afterWrite(req, "Review", editReviewCypher,
 		map[string]any{"viewerId": viewerID, "reviewId": reviewID, "text": deref(text), "score": deref(score)},
 		Outcomes{NoRow: reviewNotFound, Statuses: map[string]*apperr.Error{
 			"FORBIDDEN": apperr.New(apperr.Forbidden, "only the author can edit a review"),
@@ -68,10 +65,10 @@ CALL (review, allowed) {
 }
 WITH this, CASE WHEN allowed THEN 'OK' ELSE 'FORBIDDEN' END AS status`
 
-// DeleteReview deletes a review and its comments (author or moderator) and returns the
-// current field (the Movie it was about). NOT_FOUND, FORBIDDEN.
-func (s *Store) DeleteReview(ctx context.Context, req cypher.Request, viewerID int64, reviewID string) (map[string]any, error) {
-	return s.Write(ctx, req, "Movie", deleteReviewCypher,
+// DeleteReview deletes a review and its comments (author or moderator) and projects req's
+// field (the Movie it was about). NOT_FOUND, FORBIDDEN.
+func DeleteReview(req Request, viewerID int64, reviewID string) (Write, error) {
+	return afterWrite(req, "Movie", deleteReviewCypher,
 		map[string]any{"viewerId": viewerID, "reviewId": reviewID},
 		Outcomes{NoRow: reviewNotFound, Statuses: map[string]*apperr.Error{
 			"FORBIDDEN": apperr.New(apperr.Forbidden, "only the author or a moderator can delete a review"),
@@ -83,10 +80,10 @@ MATCH (review:Review {reviewId: $reviewId})
 CREATE (viewer)-[:WROTE]->(this:Comment {commentId: $commentId, text: $text, addedAt: datetime()})-[:ON]->(review)
 WITH this, 'OK' AS status`
 
-// AddComment adds the viewer's comment (new id commentID) to a review and returns the
-// current field (a Comment). NOT_FOUND for an unknown review.
-func (s *Store) AddComment(ctx context.Context, req cypher.Request, viewerID int64, reviewID, commentID, text string) (map[string]any, error) {
-	return s.Write(ctx, req, "Comment", addCommentCypher,
+// AddComment adds the viewer's comment (new id commentID) to a review and projects req's
+// field (a Comment). NOT_FOUND for an unknown review.
+func AddComment(req Request, viewerID int64, reviewID, commentID, text string) (Write, error) {
+	return afterWrite(req, "Comment", addCommentCypher,
 		map[string]any{"viewerId": viewerID, "reviewId": reviewID, "commentId": commentID, "text": text},
 		Outcomes{NoRow: reviewNotFound})
 }
@@ -100,20 +97,12 @@ CALL (comment, allowed) {
 }
 WITH this, CASE WHEN allowed THEN 'OK' ELSE 'FORBIDDEN' END AS status`
 
-// DeleteComment deletes a comment (author or moderator) and returns the current field
+// DeleteComment deletes a comment (author or moderator) and projects req's field
 // (the Review it was on). NOT_FOUND, FORBIDDEN.
-func (s *Store) DeleteComment(ctx context.Context, req cypher.Request, viewerID int64, commentID string) (map[string]any, error) {
-	return s.Write(ctx, req, "Review", deleteCommentCypher,
+func DeleteComment(req Request, viewerID int64, commentID string) (Write, error) {
+	return afterWrite(req, "Review", deleteCommentCypher,
 		map[string]any{"viewerId": viewerID, "commentId": commentID},
 		Outcomes{NoRow: commentNotFound, Statuses: map[string]*apperr.Error{
 			"FORBIDDEN": apperr.New(apperr.Forbidden, "only the author or a moderator can delete a comment"),
 		}})
-}
-
-// deref turns a nil pointer into a nil interface, which the driver sends as null.
-func deref[T any](p *T) any {
-	if p == nil {
-		return nil
-	}
-	return *p
 }

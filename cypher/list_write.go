@@ -1,10 +1,7 @@
-package store
+package cypher
 
 import (
-	"context"
-
 	"filmgraph/apperr"
-	"filmgraph/cypher"
 )
 
 var (
@@ -25,10 +22,10 @@ CREATE (viewer)-[:CREATED]->(this:UserList {listId: $listId, title: $title, desc
                                              public: $public, createdAt: datetime()})
 WITH this, 'OK' AS status`
 
-// CreateList creates a list (new id listID) owned by the viewer and returns the current
+// CreateList creates a list (new id listID) owned by the viewer and projects req's
 // field (a UserList).
-func (s *Store) CreateList(ctx context.Context, req cypher.Request, viewerID int64, listID, title string, description *string, public bool) (map[string]any, error) {
-	return s.Write(ctx, req, "UserList", createListCypher,
+func CreateList(req Request, viewerID int64, listID, title string, description *string, public bool) (Write, error) {
+	return afterWrite(req, "UserList", createListCypher,
 		map[string]any{"viewerId": viewerID, "listId": listID, "title": title, "description": deref(description), "public": public},
 		Outcomes{NoRow: apperr.New(apperr.Unauthenticated, "your account no longer exists")})
 }
@@ -52,9 +49,9 @@ const updateListCypher = ownedListCypher + `CALL (this, mine) {
 WITH this, ` + listStatusCypher + ` AS status`
 
 // UpdateList changes a list's title, description and visibility (nil keeps the value) and
-// returns the current field (a UserList). NOT_FOUND, FORBIDDEN.
-func (s *Store) UpdateList(ctx context.Context, req cypher.Request, viewerID int64, listID string, title, description *string, public *bool) (map[string]any, error) {
-	return s.Write(ctx, req, "UserList", updateListCypher,
+// projects req's field (a UserList). NOT_FOUND, FORBIDDEN.
+func UpdateList(req Request, viewerID int64, listID string, title, description *string, public *bool) (Write, error) {
+	return afterWrite(req, "UserList", updateListCypher,
 		map[string]any{"viewerId": viewerID, "listId": listID, "title": deref(title), "description": deref(description), "public": deref(public)},
 		listOutcomes)
 }
@@ -67,10 +64,10 @@ CALL (list, mine) {
 }
 WITH this, CASE WHEN mine THEN 'OK' WHEN public THEN 'FORBIDDEN' ELSE 'NOT_FOUND' END AS status`
 
-// DeleteList deletes a list and returns the current field (its owner, a User). NOT_FOUND,
+// DeleteList deletes a list and projects req's field (its owner, a User). NOT_FOUND,
 // FORBIDDEN.
-func (s *Store) DeleteList(ctx context.Context, req cypher.Request, viewerID int64, listID string) (map[string]any, error) {
-	return s.Write(ctx, req, "User", deleteListCypher, map[string]any{"viewerId": viewerID, "listId": listID}, listOutcomes)
+func DeleteList(req Request, viewerID int64, listID string) (Write, error) {
+	return afterWrite(req, "User", deleteListCypher, map[string]any{"viewerId": viewerID, "listId": listID}, listOutcomes)
 }
 
 // renumberCypher gives the entries in `ordered` the positions 0..n-1, so positions stay
@@ -93,10 +90,10 @@ CALL (this, mine, m, already) {
 WITH this, CASE WHEN ` + listStatusCypher + ` <> 'OK' THEN ` + listStatusCypher + `
   WHEN m IS NULL THEN 'MOVIE_NOT_FOUND' WHEN already THEN 'CONFLICT' ELSE 'OK' END AS status`
 
-// AddToList inserts a film at position (nil: last) of a list and returns the current field
+// AddToList inserts a film at position (nil: last) of a list and projects req's field
 // (a UserList). NOT_FOUND (list or film), FORBIDDEN, CONFLICT (already in the list).
-func (s *Store) AddToList(ctx context.Context, req cypher.Request, viewerID int64, listID string, movieID int64, position *int64) (map[string]any, error) {
-	return s.Write(ctx, req, "UserList", addToListCypher,
+func AddToList(req Request, viewerID int64, listID string, movieID int64, position *int64) (Write, error) {
+	return afterWrite(req, "UserList", addToListCypher,
 		map[string]any{"viewerId": viewerID, "listId": listID, "movieId": movieID, "position": deref(position)},
 		Outcomes{NoRow: listNotFound, Statuses: listEntryInput})
 }
@@ -111,10 +108,10 @@ CALL (this, mine, entry) {
 WITH this, CASE WHEN ` + listStatusCypher + ` <> 'OK' THEN ` + listStatusCypher + `
   WHEN entry IS NULL THEN 'NOT_IN_LIST' ELSE 'OK' END AS status`
 
-// MoveInList moves a film of a list to position (past the end: last) and returns the
-// current field (a UserList). NOT_FOUND (list, or film not in it), FORBIDDEN.
-func (s *Store) MoveInList(ctx context.Context, req cypher.Request, viewerID int64, listID string, movieID, position int64) (map[string]any, error) {
-	return s.Write(ctx, req, "UserList", moveInListCypher,
+// MoveInList moves a film of a list to position (past the end: last) and projects req's
+// field (a UserList). NOT_FOUND (list, or film not in it), FORBIDDEN.
+func MoveInList(req Request, viewerID int64, listID string, movieID, position int64) (Write, error) {
+	return afterWrite(req, "UserList", moveInListCypher,
 		map[string]any{"viewerId": viewerID, "listId": listID, "movieId": movieID, "position": position},
 		Outcomes{NoRow: listNotFound, Statuses: listEntryInput})
 }
@@ -130,10 +127,10 @@ CALL (this, mine, entry, missing) {
 WITH this, CASE WHEN ` + listStatusCypher + ` <> 'OK' THEN ` + listStatusCypher + `
   WHEN missing THEN 'NOT_IN_LIST' ELSE 'OK' END AS status`
 
-// RemoveFromList takes a film out of a list, closing the gap, and returns the current
+// RemoveFromList takes a film out of a list, closing the gap, and projects req's
 // field (a UserList). NOT_FOUND (list, or film not in it), FORBIDDEN.
-func (s *Store) RemoveFromList(ctx context.Context, req cypher.Request, viewerID int64, listID string, movieID int64) (map[string]any, error) {
-	return s.Write(ctx, req, "UserList", removeFromListCypher,
+func RemoveFromList(req Request, viewerID int64, listID string, movieID int64) (Write, error) {
+	return afterWrite(req, "UserList", removeFromListCypher,
 		map[string]any{"viewerId": viewerID, "listId": listID, "movieId": movieID},
 		Outcomes{NoRow: listNotFound, Statuses: listEntryInput})
 }
