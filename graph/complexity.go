@@ -16,11 +16,11 @@ import (
 // without one gqlgen would count a page of 100 as one item.
 func Complexity() ComplexityRoot {
 	var c ComplexityRoot
-	c.Query.Movies = func(child int, _ *model.MovieFilter, _ *model.MovieOrder, first *int64, _ *string) int {
-		return listCost(child, first, defaultPage)
+	c.Query.Movies = func(child int, _ *model.MovieFilter, where *cypher.MovieWhere, _ []*cypher.MovieOrder, first *int64, _ *string) int {
+		return cypher.WhereCost(where) + listCost(child, first, defaultPage)
 	}
-	c.Query.People = func(child int, _ *model.PersonFilter, _ *model.PersonOrder, first *int64, _ *string) int {
-		return listCost(child, first, defaultPage)
+	c.Query.People = func(child int, _ *model.PersonFilter, where *cypher.PersonWhere, _ []*cypher.PersonOrder, first *int64, _ *string) int {
+		return cypher.WhereCost(where) + listCost(child, first, defaultPage)
 	}
 	c.Query.Genres = connectionCost
 	c.Query.Search = func(child int, _ string, first *int64) int { return listCost(child, first, 10) }
@@ -41,8 +41,8 @@ func Complexity() ComplexityRoot {
 	c.Movie.Tags = func(child int, first *int64) int { return listCost(child, first, 10) }
 	c.Movie.Genres = func(child int) int { return listCost(child, nil, expectedGenres) }
 	c.Movie.Directors = func(child int) int { return listCost(child, nil, expectedDirectors) }
-	c.Movie.Reviews = func(child int, first *int64, _ *string, _ *model.ReviewOrder) int {
-		return listCost(child, first, defaultPage)
+	c.Movie.Reviews = func(child int, first *int64, _ *string, _ *model.ReviewOrder, where *cypher.ReviewWhere) int {
+		return cypher.WhereCost(where) + listCost(child, first, defaultPage)
 	}
 	c.Movie.Lists = connectionCost
 	c.Movie.SynopsisSubmissions = func(child int, first *int64) int { return listCost(child, first, defaultPage) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"filmgraph/cypher"
 	"filmgraph/relay"
 )
 
@@ -129,7 +130,7 @@ func (m Movie) ViewerState(ctx context.Context) *ViewerState {
 	return nil
 }
 
-func (m Movie) Reviews(ctx context.Context, first *int64, after *string, orderBy *ReviewOrder) *ReviewConnection {
+func (m Movie) Reviews(ctx context.Context, first *int64, after *string, orderBy *ReviewOrder, where *cypher.ReviewWhere) *ReviewConnection {
 	return &ReviewConnection{connection{m.record(ctx)}}
 }
 
