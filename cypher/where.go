@@ -468,9 +468,12 @@ func personConditions(c *whereCompiler, w *PersonWhere) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		other := c.variable()
-		parts = append(parts, "EXISTS { ({n})-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-("+other+":Person {personId: "+
-			c.param(personID)+"}) WHERE "+other+" <> {n} }")
+		// Film by film, the other person is looked for among each film's cast: the
+		// pattern in one piece expanded every co-star of every person (28 M db hits for
+		// Tom Hanks' fellow actors, against 1.7 M).
+		film, id := c.variable(), c.param(personID)
+		parts = append(parts, "({n}.personId <> "+id+" AND EXISTS { ({n})-[:ACTED_IN]->("+film+":Movie) WHERE EXISTS { ("+
+			film+")<-[:ACTED_IN]-(:Person {personId: "+id+"}) } })")
 	}
 	if w.Genre != nil {
 		if err := c.count(); err != nil {

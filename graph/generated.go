@@ -89,7 +89,7 @@ type ComplexityRoot struct {
 	Genre struct {
 		ID         func(childComplexity int) int
 		MovieCount func(childComplexity int) int
-		Movies     func(childComplexity int, first *int64, after *string) int
+		Movies     func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		Name       func(childComplexity int) int
 	}
 
@@ -113,13 +113,13 @@ type ComplexityRoot struct {
 	}
 
 	Me struct {
-		Collection func(childComplexity int, first *int64, after *string) int
+		Collection func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		Email      func(childComplexity int) int
-		Favorites  func(childComplexity int, first *int64, after *string) int
-		Ratings    func(childComplexity int, first *int64, after *string) int
+		Favorites  func(childComplexity int, first *int64, after *string, last *int64, before *string) int
+		Ratings    func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		Role       func(childComplexity int) int
 		User       func(childComplexity int) int
-		Watchlist  func(childComplexity int, first *int64, after *string) int
+		Watchlist  func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 	}
 
 	Movie struct {
@@ -128,13 +128,13 @@ type ComplexityRoot struct {
 		Directors           func(childComplexity int) int
 		Genres              func(childComplexity int) int
 		ID                  func(childComplexity int) int
-		Lists               func(childComplexity int, first *int64, after *string) int
+		Lists               func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		MovieLensID         func(childComplexity int) int
 		Plot                func(childComplexity int) int
 		Poster              func(childComplexity int) int
 		RatingSummary       func(childComplexity int) int
-		Recommended         func(childComplexity int, first *int64, after *string, strategy *model.RecommendationStrategy) int
-		Reviews             func(childComplexity int, first *int64, after *string, orderBy *model.ReviewOrder, where *cypher.ReviewWhere) int
+		Recommended         func(childComplexity int, first *int64, after *string, last *int64, before *string, strategy *model.RecommendationStrategy) int
+		Reviews             func(childComplexity int, first *int64, after *string, last *int64, before *string, orderBy *model.ReviewOrder, where *cypher.ReviewWhere) int
 		Synopsis            func(childComplexity int) int
 		SynopsisAuthor      func(childComplexity int) int
 		SynopsisSubmissions func(childComplexity int, first *int64) int
@@ -192,9 +192,9 @@ type ComplexityRoot struct {
 	}
 
 	Person struct {
-		ActedIn  func(childComplexity int, first *int64, after *string) int
+		ActedIn  func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		CoStars  func(childComplexity int, first *int64) int
-		Directed func(childComplexity int, first *int64, after *string) int
+		Directed func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		ID       func(childComplexity int) int
 		Name     func(childComplexity int) int
 	}
@@ -223,16 +223,16 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Genre                func(childComplexity int, name string) int
-		Genres               func(childComplexity int, first *int64, after *string) int
+		Genres               func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		Me                   func(childComplexity int) int
 		Movie                func(childComplexity int, id string) int
-		Movies               func(childComplexity int, filter *model.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string) int
+		Movies               func(childComplexity int, filter *model.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string, last *int64, before *string) int
 		Node                 func(childComplexity int, id string) int
 		Nodes                func(childComplexity int, ids []string) int
 		PathBetween          func(childComplexity int, from string, to string, maxHops *int64) int
-		People               func(childComplexity int, filter *model.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string) int
+		People               func(childComplexity int, filter *model.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string, last *int64, before *string) int
 		Person               func(childComplexity int, id string) int
-		RecommendationsForMe func(childComplexity int, first *int64, after *string) int
+		RecommendationsForMe func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		Search               func(childComplexity int, text string, first *int64) int
 		User                 func(childComplexity int, username string) int
 	}
@@ -283,7 +283,7 @@ type ComplexityRoot struct {
 	Review struct {
 		AddedAt  func(childComplexity int) int
 		Author   func(childComplexity int) int
-		Comments func(childComplexity int, first *int64, after *string) int
+		Comments func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		EditedAt func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Movie    func(childComplexity int) int
@@ -335,9 +335,9 @@ type ComplexityRoot struct {
 	User struct {
 		ID           func(childComplexity int) int
 		JoinedAt     func(childComplexity int) int
-		Lists        func(childComplexity int, first *int64, after *string) int
+		Lists        func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		RatingsCount func(childComplexity int) int
-		Reviews      func(childComplexity int, first *int64, after *string) int
+		Reviews      func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		Username     func(childComplexity int) int
 	}
 
@@ -345,7 +345,7 @@ type ComplexityRoot struct {
 		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
-		Movies      func(childComplexity int, first *int64, after *string) int
+		Movies      func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		Owner       func(childComplexity int) int
 		Public      func(childComplexity int) int
 		Title       func(childComplexity int) int
@@ -410,14 +410,14 @@ type QueryResolver interface {
 	Movie(ctx context.Context, id string) (*model.Movie, error)
 	Person(ctx context.Context, id string) (*model.Person, error)
 	Genre(ctx context.Context, name string) (*model.Genre, error)
-	Movies(ctx context.Context, filter *model.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string) (*model.MovieConnection, error)
-	Genres(ctx context.Context, first *int64, after *string) (*model.GenreConnection, error)
-	People(ctx context.Context, filter *model.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string) (*model.PersonConnection, error)
+	Movies(ctx context.Context, filter *model.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string, last *int64, before *string) (*model.MovieConnection, error)
+	Genres(ctx context.Context, first *int64, after *string, last *int64, before *string) (*model.GenreConnection, error)
+	People(ctx context.Context, filter *model.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string, last *int64, before *string) (*model.PersonConnection, error)
 	Search(ctx context.Context, text string, first *int64) ([]*model.SearchResult, error)
 	PathBetween(ctx context.Context, from string, to string, maxHops *int64) (*model.PersonPath, error)
 	User(ctx context.Context, username string) (*model.User, error)
 	Me(ctx context.Context) (*model.Me, error)
-	RecommendationsForMe(ctx context.Context, first *int64, after *string) (*model.RecommendationConnection, error)
+	RecommendationsForMe(ctx context.Context, first *int64, after *string, last *int64, before *string) (*model.RecommendationConnection, error)
 }
 type SubscriptionResolver interface {
 	ReviewAdded(ctx context.Context, movieID string) (<-chan *model.Review, error)
@@ -611,7 +611,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Genre.Movies(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Genre.Movies(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Genre.name":
 		if e.ComplexityRoot.Genre.Name == nil {
 			break
@@ -692,7 +692,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Me.Collection(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Me.Collection(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Me.email":
 		if e.ComplexityRoot.Me.Email == nil {
 			break
@@ -709,7 +709,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Me.Favorites(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Me.Favorites(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Me.ratings":
 		if e.ComplexityRoot.Me.Ratings == nil {
 			break
@@ -720,7 +720,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Me.Ratings(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Me.Ratings(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Me.role":
 		if e.ComplexityRoot.Me.Role == nil {
 			break
@@ -743,7 +743,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Me.Watchlist(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Me.Watchlist(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 
 	case "Movie.cast":
 		if e.ComplexityRoot.Movie.Cast == nil {
@@ -790,7 +790,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Movie.Lists(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Movie.Lists(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Movie.movieLensId":
 		if e.ComplexityRoot.Movie.MovieLensID == nil {
 			break
@@ -825,7 +825,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Movie.Recommended(childComplexity, args["first"].(*int64), args["after"].(*string), args["strategy"].(*model.RecommendationStrategy)), true
+		return e.ComplexityRoot.Movie.Recommended(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string), args["strategy"].(*model.RecommendationStrategy)), true
 	case "Movie.reviews":
 		if e.ComplexityRoot.Movie.Reviews == nil {
 			break
@@ -836,7 +836,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Movie.Reviews(childComplexity, args["first"].(*int64), args["after"].(*string), args["orderBy"].(*model.ReviewOrder), args["where"].(*cypher.ReviewWhere)), true
+		return e.ComplexityRoot.Movie.Reviews(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string), args["orderBy"].(*model.ReviewOrder), args["where"].(*cypher.ReviewWhere)), true
 	case "Movie.synopsis":
 		if e.ComplexityRoot.Movie.Synopsis == nil {
 			break
@@ -1244,7 +1244,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.ActedIn(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.ActedIn(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Person.coStars":
 		if e.ComplexityRoot.Person.CoStars == nil {
 			break
@@ -1266,7 +1266,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Directed(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Directed(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Person.id":
 		if e.ComplexityRoot.Person.ID == nil {
 			break
@@ -1365,7 +1365,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Genres(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Genres(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -1394,7 +1394,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Movies(childComplexity, args["filter"].(*model.MovieFilter), args["where"].(*cypher.MovieWhere), args["orderBy"].([]*cypher.MovieOrder), args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Movies(childComplexity, args["filter"].(*model.MovieFilter), args["where"].(*cypher.MovieWhere), args["orderBy"].([]*cypher.MovieOrder), args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1438,7 +1438,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.People(childComplexity, args["filter"].(*model.PersonFilter), args["where"].(*cypher.PersonWhere), args["orderBy"].([]*cypher.PersonOrder), args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.People(childComplexity, args["filter"].(*model.PersonFilter), args["where"].(*cypher.PersonWhere), args["orderBy"].([]*cypher.PersonOrder), args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Query.person":
 		if e.ComplexityRoot.Query.Person == nil {
 			break
@@ -1460,7 +1460,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.RecommendationsForMe(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.RecommendationsForMe(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1645,7 +1645,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Review.Comments(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Review.Comments(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Review.editedAt":
 		if e.ComplexityRoot.Review.EditedAt == nil {
 			break
@@ -1841,7 +1841,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.User.Lists(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.User.Lists(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "User.ratingsCount":
 		if e.ComplexityRoot.User.RatingsCount == nil {
 			break
@@ -1858,7 +1858,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.User.Reviews(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.User.Reviews(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "User.username":
 		if e.ComplexityRoot.User.Username == nil {
 			break
@@ -1894,7 +1894,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.UserList.Movies(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.UserList.Movies(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "UserList.owner":
 		if e.ComplexityRoot.UserList.Owner == nil {
 			break
@@ -2172,9 +2172,9 @@ type User implements Node {
   "Number of films the member rated."
   ratingsCount: Int!
   "The member's reviews, newest first. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  reviews(first: Int = 20, after: String): ReviewConnection!
+  reviews(first: Int = 20, after: String, last: Int, before: String): ReviewConnection!
   "The member's lists, newest first: public ones, plus private ones when the viewer is the owner. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  lists(first: Int = 20, after: String): UserListConnection!
+  lists(first: Int = 20, after: String, last: Int, before: String): UserListConnection!
 }
 
 "The logged-in viewer's own account, with what only they see."
@@ -2186,13 +2186,13 @@ type Me {
   "The viewer's role."
   role: Role!
   "Films in the viewer's collection, latest added first. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  collection(first: Int = 20, after: String): MovieConnection!
+  collection(first: Int = 20, after: String, last: Int, before: String): MovieConnection!
   "The viewer's favorite films, latest first. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  favorites(first: Int = 20, after: String): MovieConnection!
+  favorites(first: Int = 20, after: String, last: Int, before: String): MovieConnection!
   "Films on the viewer's watchlist, latest first. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  watchlist(first: Int = 20, after: String): MovieConnection!
+  watchlist(first: Int = 20, after: String, last: Int, before: String): MovieConnection!
   "The viewer's ratings, latest first. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  ratings(first: Int = 20, after: String): RatingConnection!
+  ratings(first: Int = 20, after: String, last: Int, before: String): RatingConnection!
 }
 
 "A page of ratings."
@@ -2250,7 +2250,7 @@ type Genre implements Node {
   "Number of films in the genre."
   movieCount: Int!
   "Films in the genre, ordered by title, then by id. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  movies(first: Int = 20, after: String): MovieConnection!
+  movies(first: Int = 20, after: String, last: Int, before: String): MovieConnection!
 }
 
 "A page of genres."
@@ -2292,7 +2292,7 @@ type GenreEdge {
 
 extend type Movie {
   "Lists that contain the film: public ones, plus the viewer's own private ones; newest first. ` + "`" + `first` + "`" + ` is 1..100 (default 5)."
-  lists(first: Int = 5, after: String): UserListConnection!
+  lists(first: Int = 5, after: String, last: Int, before: String): UserListConnection!
 }
 
 "A member's ordered list of films. Private lists are visible to their owner only."
@@ -2310,7 +2310,7 @@ type UserList implements Node {
   "True when everyone can see it."
   public: Boolean!
   "The films in list order. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  movies(first: Int = 20, after: String): MovieConnection!
+  movies(first: Int = 20, after: String, last: Int, before: String): MovieConnection!
 }
 
 "A page of lists."
@@ -2514,9 +2514,9 @@ type Person implements Node {
   "Name as credited."
   name: String!
   "Films this person directed, newest first (then by title). ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  directed(first: Int = 20, after: String): MovieConnection!
+  directed(first: Int = 20, after: String, last: Int, before: String): MovieConnection!
   "Films this person acted in, newest first (then by title). ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  actedIn(first: Int = 20, after: String): ActingConnection!
+  actedIn(first: Int = 20, after: String, last: Int, before: String): ActingConnection!
   """
   The actors who shared the most films with this person as fellow cast members, most
   shared first (then by name). ` + "`" + `first` + "`" + ` is 1..100 (default 10).
@@ -2636,7 +2636,7 @@ input PersonWhere {
   Films to watch next, best first, each with the reasons it was picked. At most 100 in all;
   ` + "`" + `first` + "`" + ` is 1..100 (default 10). Scores are only comparable within one list.
   """
-  recommended(first: Int = 10, after: String, strategy: RecommendationStrategy = HYBRID): RecommendationConnection!
+  recommended(first: Int = 10, after: String, last: Int, before: String, strategy: RecommendationStrategy = HYBRID): RecommendationConnection!
 }
 
 "How recommendations are computed."
@@ -2723,7 +2723,7 @@ extend type Query {
   those in the genres they watched first. ` + "`" + `first` + "`" + ` is 1..100 (default 10). UNAUTHENTICATED
   without a token.
   """
-  recommendationsForMe(first: Int = 10, after: String): RecommendationConnection!
+  recommendationsForMe(first: Int = 10, after: String, last: Int, before: String): RecommendationConnection!
 }
 
 extend type Mutation {
@@ -2763,7 +2763,7 @@ enum ReviewOrder {
 
 extend type Movie {
   "Members' reviews of the film that match ` + "`" + `where` + "`" + ` (all when absent). ` + "`" + `first` + "`" + ` is 1..100 (default 10)."
-  reviews(first: Int = 10, after: String, orderBy: ReviewOrder = NEWEST, where: ReviewWhere): ReviewConnection!
+  reviews(first: Int = 10, after: String, last: Int, before: String, orderBy: ReviewOrder = NEWEST, where: ReviewWhere): ReviewConnection!
 }
 
 "A member's review of a film."
@@ -2783,7 +2783,7 @@ type Review implements Node {
   "When it was last edited; null when never."
   editedAt: Time
   "Comments, oldest first. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  comments(first: Int = 20, after: String): CommentConnection!
+  comments(first: Int = 20, after: String, last: Int, before: String): CommentConnection!
 }
 
 "A member's comment on a review."
@@ -2880,9 +2880,11 @@ type Query {
     orderBy: [MovieOrder!] = [{field: TITLE, direction: ASC}]
     first: Int = 20
     after: String
+    last: Int
+    before: String
   ): MovieConnection!
   "All genres, ordered by name. ` + "`" + `first` + "`" + ` is 1..100 (default 50)."
-  genres(first: Int = 50, after: String): GenreConnection!
+  genres(first: Int = 50, after: String, last: Int, before: String): GenreConnection!
   """
   People matching ` + "`" + `where` + "`" + ` (everybody when absent), in ` + "`" + `orderBy` + "`" + ` order (one or two keys,
   each at most once) with ties broken by id. ` + "`" + `first` + "`" + ` is 1..100 (default 20). ` + "`" + `filter` + "`" + ` is
@@ -2894,6 +2896,8 @@ type Query {
     orderBy: [PersonOrder!] = [{field: NAME, direction: ASC}]
     first: Int = 20
     after: String
+    last: Int
+    before: String
   ): PersonConnection!
   """
   Films and people whose title or name matches ` + "`" + `text` + "`" + `, best match first. Matching forgives
@@ -2915,13 +2919,21 @@ interface Node {
   id: ID!
 }
 
-"Paging state of a connection."
+"""
+Paging state of a connection. Every connection pages both ways: ` + "`" + `first` + "`" + ` (default as each
+field says) with ` + "`" + `after` + "`" + ` reads forwards; ` + "`" + `last` + "`" + ` (1..100) with ` + "`" + `before` + "`" + ` reads backwards,
+ending just before ` + "`" + `before` + "`" + ` (or at the end of the list). ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + ` do not go
+together. Cursors name an item by its place in the list's order (not by an offset), so a
+page read after a cursor starts right after that item even when items were added or
+removed since; a cursor works only on the list and order that returned it. Cursors of
+earlier versions (offsets) are BAD_USER_INPUT: start again from the first page.
+"""
 type PageInfo {
   "True when more items follow the last edge."
   hasNextPage: Boolean!
   "True when items precede the first edge."
   hasPreviousPage: Boolean!
-  "Cursor of the first edge, or null when there are no edges."
+  "Cursor of the first edge, or null when there are no edges; pass it as ` + "`" + `before` + "`" + `."
   startCursor: String
   "Cursor of the last edge, or null when there are no edges; pass it as ` + "`" + `after` + "`" + `."
   endCursor: String
@@ -3780,6 +3792,22 @@ func (ec *executionContext) field_Genre_movies_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3802,6 +3830,22 @@ func (ec *executionContext) field_Me_collection_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3824,6 +3868,22 @@ func (ec *executionContext) field_Me_favorites_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3846,6 +3906,22 @@ func (ec *executionContext) field_Me_ratings_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3868,6 +3944,22 @@ func (ec *executionContext) field_Me_watchlist_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3904,6 +3996,22 @@ func (ec *executionContext) field_Movie_lists_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3926,14 +4034,30 @@ func (ec *executionContext) field_Movie_recommended_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "strategy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "strategy",
 		func(ctx context.Context, v any) (*model.RecommendationStrategy, error) {
 			return ec.unmarshalORecommendationStrategy2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendationStrategy(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["strategy"] = arg2
+	args["strategy"] = arg4
 	return args, nil
 }
 
@@ -3956,22 +4080,38 @@ func (ec *executionContext) field_Movie_reviews_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.ReviewOrder, error) {
 			return ec.unmarshalOReviewOrder2ᚖfilmgraphᚋgraphᚋmodelᚐReviewOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*cypher.ReviewWhere, error) {
 			return ec.unmarshalOReviewWhere2ᚖfilmgraphᚋcypherᚐReviewWhere(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["where"] = arg3
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -4546,6 +4686,22 @@ func (ec *executionContext) field_Person_actedIn_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4582,6 +4738,22 @@ func (ec *executionContext) field_Person_directed_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4632,6 +4804,22 @@ func (ec *executionContext) field_Query_genres_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4692,6 +4880,22 @@ func (ec *executionContext) field_Query_movies_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -4796,6 +5000,22 @@ func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -4832,6 +5052,22 @@ func (ec *executionContext) field_Query_recommendationsForMe_args(ctx context.Co
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4890,6 +5126,22 @@ func (ec *executionContext) field_Review_comments_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4954,6 +5206,22 @@ func (ec *executionContext) field_UserList_movies_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4976,6 +5244,22 @@ func (ec *executionContext) field_User_lists_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4998,6 +5282,22 @@ func (ec *executionContext) field_User_reviews_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5782,7 +6082,7 @@ func (ec *executionContext) _Genre_movies(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Movies(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Movies(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
@@ -6161,7 +6461,7 @@ func (ec *executionContext) _Me_collection(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Collection(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Collection(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
@@ -6205,7 +6505,7 @@ func (ec *executionContext) _Me_favorites(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Favorites(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Favorites(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
@@ -6249,7 +6549,7 @@ func (ec *executionContext) _Me_watchlist(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Watchlist(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Watchlist(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
@@ -6293,7 +6593,7 @@ func (ec *executionContext) _Me_ratings(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Ratings(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Ratings(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RatingConnection) graphql.Marshaler {
@@ -6755,7 +7055,7 @@ func (ec *executionContext) _Movie_lists(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Lists(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Lists(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UserListConnection) graphql.Marshaler {
@@ -6799,7 +7099,7 @@ func (ec *executionContext) _Movie_recommended(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Recommended(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["strategy"].(*model.RecommendationStrategy)), nil
+			return obj.Recommended(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string), fc.Args["strategy"].(*model.RecommendationStrategy)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RecommendationConnection) graphql.Marshaler {
@@ -6843,7 +7143,7 @@ func (ec *executionContext) _Movie_reviews(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Reviews(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["orderBy"].(*model.ReviewOrder), fc.Args["where"].(*cypher.ReviewWhere)), nil
+			return obj.Reviews(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string), fc.Args["orderBy"].(*model.ReviewOrder), fc.Args["where"].(*cypher.ReviewWhere)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ReviewConnection) graphql.Marshaler {
@@ -8387,7 +8687,7 @@ func (ec *executionContext) _Person_directed(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Directed(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Directed(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
@@ -8431,7 +8731,7 @@ func (ec *executionContext) _Person_actedIn(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.ActedIn(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.ActedIn(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ActingConnection) graphql.Marshaler {
@@ -9032,7 +9332,7 @@ func (ec *executionContext) _Query_movies(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Movies(ctx, fc.Args["filter"].(*model.MovieFilter), fc.Args["where"].(*cypher.MovieWhere), fc.Args["orderBy"].([]*cypher.MovieOrder), fc.Args["first"].(*int64), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Movies(ctx, fc.Args["filter"].(*model.MovieFilter), fc.Args["where"].(*cypher.MovieWhere), fc.Args["orderBy"].([]*cypher.MovieOrder), fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
@@ -9076,7 +9376,7 @@ func (ec *executionContext) _Query_genres(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Genres(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Genres(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GenreConnection) graphql.Marshaler {
@@ -9120,7 +9420,7 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().People(ctx, fc.Args["filter"].(*model.PersonFilter), fc.Args["where"].(*cypher.PersonWhere), fc.Args["orderBy"].([]*cypher.PersonOrder), fc.Args["first"].(*int64), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().People(ctx, fc.Args["filter"].(*model.PersonFilter), fc.Args["where"].(*cypher.PersonWhere), fc.Args["orderBy"].([]*cypher.PersonOrder), fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -9328,7 +9628,7 @@ func (ec *executionContext) _Query_recommendationsForMe(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().RecommendationsForMe(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().RecommendationsForMe(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RecommendationConnection) graphql.Marshaler {
@@ -10205,7 +10505,7 @@ func (ec *executionContext) _Review_comments(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Comments(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Comments(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommentConnection) graphql.Marshaler {
@@ -10909,7 +11209,7 @@ func (ec *executionContext) _User_reviews(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Reviews(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Reviews(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ReviewConnection) graphql.Marshaler {
@@ -10953,7 +11253,7 @@ func (ec *executionContext) _User_lists(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Lists(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Lists(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UserListConnection) graphql.Marshaler {
@@ -11144,7 +11444,7 @@ func (ec *executionContext) _UserList_movies(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Movies(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Movies(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
