@@ -173,7 +173,7 @@ func TestMovieWhereInList(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, token, list string
-		want            []string
+		want              []string
 	}{
 		{"a public list, anonymously", "", public, want},
 		{"a private list, by its owner", owner.Token, private, want},
