@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"filmgraph/apperr"
 	"filmgraph/relay"
@@ -131,7 +132,7 @@ type pageArgs struct {
 // as given only when the query writes it: `last: 5` alone reads the last five.
 func (b *builder) pageArgsOf(f graphql.CollectedField, args map[string]any, rel relation) (pageArgs, error) {
 	p := pageArgs{keys: sortKeys(rel.orderBy), order: orderName(rel)}
-	firstGiven := f.Arguments.ForName("first") != nil
+	firstGiven := argGiven(f, b.op.Variables, "first")
 	if raw, ok := args["last"]; ok && raw != nil {
 		if firstGiven {
 			return p, apperr.New(apperr.BadUserInput, "field `%s` takes `first` or `last`, not both", f.Name)
@@ -163,6 +164,20 @@ func (b *builder) pageArgsOf(f graphql.CollectedField, args map[string]any, rel 
 		*c.values = values
 	}
 	return p, nil
+}
+
+// argGiven reports whether the query gives the argument name of f: written as a value,
+// or as a variable the request sets (a schema default does not count).
+func argGiven(f graphql.CollectedField, vars map[string]any, name string) bool {
+	arg := f.Arguments.ForName(name)
+	if arg == nil {
+		return false
+	}
+	if arg.Value.Kind != ast.Variable {
+		return true
+	}
+	v, ok := vars[arg.Value.Raw]
+	return ok && v != nil
 }
 
 // keysetConnection projects the connection f over rel below parent: its total, the page

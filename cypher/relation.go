@@ -103,14 +103,14 @@ func filteredConnection(relationOf relationFunc, edge *objectType) fieldFunc {
 // the page's offset and size. Backwards, the page ends before `before`, which is needed:
 // such a list is read from its top.
 func (b *builder) page(f graphql.CollectedField, args map[string]any) (offset, limit string, err error) {
-	start, size, err := positionPage(f, args)
+	start, size, err := positionPage(f, args, argGiven(f, b.op.Variables, "first"))
 	if err != nil {
 		return "", "", err
 	}
 	return b.param(start), b.param(size), nil
 }
 
-func positionPage(f graphql.CollectedField, args map[string]any) (start, size int64, err error) {
+func positionPage(f graphql.CollectedField, args map[string]any, firstGiven bool) (start, size int64, err error) {
 	cursor := func(name string) (int, error) {
 		var c *string
 		if raw, ok := args[name].(string); ok {
@@ -127,7 +127,7 @@ func positionPage(f graphql.CollectedField, args map[string]any) (start, size in
 		return 0, 0, err
 	}
 	if raw := args["last"]; raw != nil {
-		if f.Arguments.ForName("first") != nil {
+		if firstGiven {
 			return 0, 0, apperr.New(apperr.BadUserInput, "field `%s` takes `first` or `last`, not both", f.Name)
 		}
 		last, ok := toInt(raw)
