@@ -2,6 +2,7 @@ package cypher
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -415,14 +416,14 @@ func (c *whereCompiler) genreConditions(g *GenresFilter) ([]string, error) {
 			return nil, err
 		}
 		genre := c.variable()
-		in := "EXISTS { ({n})-[:IN_GENRE]->(" + genre + ":Genre) WHERE " + genre + ".name IN " + c.param(names) + " }"
+		in := "({n})-[:IN_GENRE]->(" + genre + ":Genre) WHERE " + genre + ".name IN " + c.param(names)
 		switch set.name {
 		case "any":
-			parts = append(parts, in)
+			parts = append(parts, "EXISTS { "+in+" }")
 		case "none":
-			parts = append(parts, "NOT "+in)
+			parts = append(parts, "NOT EXISTS { "+in+" }")
 		case "all":
-			parts = append(parts, "COUNT { ({n})-[:IN_GENRE]->("+genre+":Genre) WHERE "+genre+".name IN "+c.param(names)+" } = "+c.param(int64(len(names))))
+			parts = append(parts, "COUNT { "+in+" } = "+c.param(int64(len(names))))
 		}
 	}
 	return parts, nil
@@ -652,11 +653,11 @@ func decodeArg[T any](name string, raw any) (*T, error) {
 // jsonProblem says what was wrong without Go type names.
 func jsonProblem(err error) string {
 	var typeErr *json.UnmarshalTypeError
-	if e, ok := err.(*json.UnmarshalTypeError); ok {
-		typeErr = e
+	var timeErr *time.ParseError
+	switch {
+	case errors.As(err, &typeErr):
 		return "`" + typeErr.Field + "` has the wrong type"
-	}
-	if _, ok := err.(*time.ParseError); ok {
+	case errors.As(err, &timeErr):
 		return "a time is not in RFC 3339 form"
 	}
 	return "a value does not fit its type"
