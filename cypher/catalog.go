@@ -197,6 +197,9 @@ func browseMovies(b *builder, args map[string]any) (relation, error) {
 	if err != nil {
 		return relation{}, err
 	}
+	if anchor := movieAnchor(b, w); anchor != "" && rel.pattern == "({n}:Movie)" {
+		rel.pattern = anchor
+	}
 	if where, err = addWhere(b, where, CompileMovieWhere, w); err != nil {
 		return relation{}, err
 	}

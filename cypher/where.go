@@ -692,3 +692,23 @@ func reviewWhere(b *builder, raw any) (string, error) {
 	conditions, err := addWhere(b, nil, CompileReviewWhere, w)
 	return strings.Join(conditions, " AND "), err
 }
+
+// movieAnchor returns, when the top level of w requires a credit of one person in one
+// role or one genre, a films pattern that starts from that person or genre, so that only
+// their films are visited instead of testing every film (the conditions still hold as
+// written; the anchor only narrows where the search starts). "" when there is none.
+func movieAnchor(b *builder, w *MovieWhere) string {
+	if w == nil {
+		return ""
+	}
+	if c := w.Credit; c != nil && c.As != nil && *c.As != CreditAny {
+		if id, err := relay.ParseIntID(c.Person, "Person"); err == nil {
+			relType := map[CreditRole]string{CreditActor: "ACTED_IN", CreditDirector: "DIRECTED"}[*c.As]
+			return "({n}:Movie)<-[:" + relType + "]-(:Person {personId: " + b.param(id) + "})"
+		}
+	}
+	if g := w.Genres; g != nil && len(g.Any) == 1 {
+		return "({n}:Movie)-[:IN_GENRE]->(:Genre {name: " + b.param(g.Any[0]) + "})"
+	}
+	return ""
+}

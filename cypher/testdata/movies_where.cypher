@@ -1,13 +1,14 @@
-RETURN {`#total`: COUNT { MATCH (n3:Movie) WHERE (n3.year > $w1_0 AND EXISTS { (n3)-[:IN_GENRE]->(w1_v1:Genre) WHERE w1_v1.name IN $w1_1 } AND NOT EXISTS { (n3)-[:IN_GENRE]->(w1_v2:Genre) WHERE w1_v2.name IN $w1_2 } AND EXISTS { (n3)<-[:ACTED_IN]-(:Person {personId: $w1_3}) } AND (n3.ratingCount >= $w1_4 OR n3.title STARTS WITH $w1_5) AND NOT coalesce(n3.ratingAverage < $w1_6, false)) }, `#first`: $p7, `#backward`: false, `#order`: $p8, `#outside`: false, `#keys`: 
-  COLLECT { MATCH (n5:Movie) WHERE (n5.year > $w1_0 AND EXISTS { (n5)-[:IN_GENRE]->(w1_v1:Genre) WHERE w1_v1.name IN $w1_1 } AND NOT EXISTS { (n5)-[:IN_GENRE]->(w1_v2:Genre) WHERE w1_v2.name IN $w1_2 } AND EXISTS { (n5)<-[:ACTED_IN]-(:Person {personId: $w1_3}) } AND (n5.ratingCount >= $w1_4 OR n5.title STARTS WITH $w1_5) AND NOT coalesce(n5.ratingAverage < $w1_6, false)) WITH n5 ORDER BY n5.ratingAverage IS NULL ASC, n5.ratingAverage DESC, n5.year IS NULL ASC, n5.year ASC, n5.movieId ASC LIMIT $p9 RETURN [n5.ratingAverage IS NULL, n5.ratingAverage, n5.year IS NULL, n5.year, n5.movieId] }, `edges`: 
-  COLLECT { MATCH (n7:Movie) WHERE (n7.year > $w1_0 AND EXISTS { (n7)-[:IN_GENRE]->(w1_v1:Genre) WHERE w1_v1.name IN $w1_1 } AND NOT EXISTS { (n7)-[:IN_GENRE]->(w1_v2:Genre) WHERE w1_v2.name IN $w1_2 } AND EXISTS { (n7)<-[:ACTED_IN]-(:Person {personId: $w1_3}) } AND (n7.ratingCount >= $w1_4 OR n7.title STARTS WITH $w1_5) AND NOT coalesce(n7.ratingAverage < $w1_6, false)) WITH n7 ORDER BY n7.ratingAverage IS NULL ASC, n7.ratingAverage DESC, n7.year IS NULL ASC, n7.year ASC, n7.movieId ASC LIMIT $p10 RETURN {`#cursor`: [n7.ratingAverage IS NULL, n7.ratingAverage, n7.year IS NULL, n7.year, n7.movieId], `node`: {`#key`: n7.movieId, `title`: n7.title, `year`: n7.year}} }} AS this
+RETURN {`#total`: COUNT { MATCH (n3:Movie)<-[:ACTED_IN]-(:Person {personId: $p0}) WHERE (n3.year > $w1_0 AND EXISTS { (n3)-[:IN_GENRE]->(w1_v1:Genre) WHERE w1_v1.name IN $w1_1 } AND NOT EXISTS { (n3)-[:IN_GENRE]->(w1_v2:Genre) WHERE w1_v2.name IN $w1_2 } AND EXISTS { (n3)<-[:ACTED_IN]-(:Person {personId: $w1_3}) } AND (n3.ratingCount >= $w1_4 OR n3.title STARTS WITH $w1_5) AND NOT coalesce(n3.ratingAverage < $w1_6, false)) }, `#first`: $p8, `#backward`: false, `#order`: $p9, `#outside`: false, `#keys`: 
+  COLLECT { MATCH (n5:Movie)<-[:ACTED_IN]-(:Person {personId: $p0}) WHERE (n5.year > $w1_0 AND EXISTS { (n5)-[:IN_GENRE]->(w1_v1:Genre) WHERE w1_v1.name IN $w1_1 } AND NOT EXISTS { (n5)-[:IN_GENRE]->(w1_v2:Genre) WHERE w1_v2.name IN $w1_2 } AND EXISTS { (n5)<-[:ACTED_IN]-(:Person {personId: $w1_3}) } AND (n5.ratingCount >= $w1_4 OR n5.title STARTS WITH $w1_5) AND NOT coalesce(n5.ratingAverage < $w1_6, false)) WITH n5 ORDER BY n5.ratingAverage IS NULL ASC, n5.ratingAverage DESC, n5.year IS NULL ASC, n5.year ASC, n5.movieId ASC LIMIT $p10 RETURN [n5.ratingAverage IS NULL, n5.ratingAverage, n5.year IS NULL, n5.year, n5.movieId] }, `edges`: 
+  COLLECT { MATCH (n7:Movie)<-[:ACTED_IN]-(:Person {personId: $p0}) WHERE (n7.year > $w1_0 AND EXISTS { (n7)-[:IN_GENRE]->(w1_v1:Genre) WHERE w1_v1.name IN $w1_1 } AND NOT EXISTS { (n7)-[:IN_GENRE]->(w1_v2:Genre) WHERE w1_v2.name IN $w1_2 } AND EXISTS { (n7)<-[:ACTED_IN]-(:Person {personId: $w1_3}) } AND (n7.ratingCount >= $w1_4 OR n7.title STARTS WITH $w1_5) AND NOT coalesce(n7.ratingAverage < $w1_6, false)) WITH n7 ORDER BY n7.ratingAverage IS NULL ASC, n7.ratingAverage DESC, n7.year IS NULL ASC, n7.year ASC, n7.movieId ASC LIMIT $p11 RETURN {`#cursor`: [n7.ratingAverage IS NULL, n7.ratingAverage, n7.year IS NULL, n7.year, n7.movieId], `node`: {`#key`: n7.movieId, `title`: n7.title, `year`: n7.year}} }} AS this
 
 // params
 {
-  "p10": 5,
-  "p7": 5,
-  "p8": "1rio0w1",
-  "p9": 6,
+  "p0": 15878,
+  "p10": 6,
+  "p11": 5,
+  "p8": 5,
+  "p9": "95s7om",
   "w1_0": 1990,
   "w1_1": [
     "Drama"
