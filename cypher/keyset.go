@@ -203,9 +203,13 @@ func (b *builder) keysetConnection(rel relation, parent string, f graphql.Collec
 	page.where = strings.Join(bounds, " AND ")
 	page.orderBy = orderText(p.keys, p.backward)
 	// Items beyond the cursor the page starts from: for hasPreviousPage (forwards) or
-	// hasNextPage (backwards).
-	outside := "false"
-	if from := map[bool][]any{false: p.after, true: p.before}[p.backward]; from != nil {
+	// hasNextPage (backwards). Only pageInfo reads it and the page's keys.
+	withInfo := selects(b, f, "pageInfo")
+	outside, keys := "false", "null"
+	if withInfo {
+		keys = b.collectKeys(page, parent, p)
+	}
+	if from := map[bool][]any{false: p.after, true: p.before}[p.backward]; from != nil && withInfo {
 		other := rel
 		other.where = "NOT " + b.afterKeys(p.keys, from, p.backward)
 		if rel.where != "" {
@@ -221,7 +225,7 @@ func (b *builder) keysetConnection(rel relation, parent string, f graphql.Collec
 		"`" + KeyBackward + "`: " + strconv.FormatBool(p.backward),
 		"`" + KeyOrder + "`: " + b.param(p.order),
 		"`" + KeyOutside + "`: " + outside,
-		"`" + KeyPageKeys + "`: " + b.collectKeys(page, parent, p),
+		"`" + KeyPageKeys + "`: " + keys,
 	}
 	connectionType := f.Definition.Type.Name()
 	for _, cf := range graphql.CollectFields(b.op, f.Selections, []string{connectionType}) {
