@@ -65,7 +65,7 @@ func column(rows []map[string]any, name string) []string {
 }
 
 func TestBrowseMoviesFiltersAndOrders(t *testing.T) {
-	const query = `query($filter: MovieFilter, $orderBy: MovieOrder, $after: String) {
+	const query = `query($filter: MovieFilter, $orderBy: [MovieOrder!], $after: String) {
 		movies(filter: $filter, orderBy: $orderBy, first: 100, after: $after) {
 			totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { title } } } }`
 	cases := []struct {

@@ -396,6 +396,10 @@ func TestForgedCursorsAreBadInput(t *testing.T) {
 		"not a number":     forge("offset:abc"),
 		"signed":           forge("offset:+5"),
 		"empty offset":     forge("offset:"),
+		"keys, not JSON":   forge("keys:{"),
+		"keys of no order": forge(`keys:{"o":"zzz","k":["i:1"]}`),
+		"an untyped key":   forge(`keys:{"o":"zzz","k":["1"]}`),
+		"keys and junk":    forge(`keys:{"o":"zzz","k":[]}junk`),
 	}
 	for conn, query := range connections {
 		for name, cursor := range forged {
@@ -407,9 +411,17 @@ func TestForgedCursorsAreBadInput(t *testing.T) {
 				}
 			})
 		}
-		// The largest accepted offset is a page past the end: empty, not an error.
+		// On the ranked list (read by position) the largest accepted offset is a page past
+		// the end: empty, not an error. Keyset lists refuse every position cursor, as
+		// cursors of an earlier version.
 		t.Run(conn+"/at the maximum", func(t *testing.T) {
 			status, resp, _ := post(t, query, map[string]any{"after": forge("offset:1000000")})
+			if conn != "recommended" {
+				if len(resp.Errors) != 1 || resp.codes()[0] != "BAD_USER_INPUT" || !strings.Contains(resp.Errors[0].Message, "earlier version") {
+					t.Fatalf("status %d, errors %+v: want BAD_USER_INPUT about an earlier version's cursor", status, resp.Errors)
+				}
+				return
+			}
 			if status != http.StatusOK || len(resp.Errors) != 0 || strings.Contains(string(resp.Data), "cursor\":") {
 				t.Fatalf("status %d, errors %+v, data %s: want an empty page", status, resp.Errors, resp.Data)
 			}

@@ -226,7 +226,11 @@ func movieReviews(b *builder, s scope, f Field) (string, error) {
 	if !ok {
 		return "", apperr.New(apperr.BadUserInput, "argument `orderBy` must be NEWEST, OLDEST, HIGHEST_SCORE or LOWEST_SCORE")
 	}
-	return connection(relation{pattern: "({p})<-[{r}:ABOUT]-({n}:Review)", orderBy: orderBy}, reviewEdgeType)(b, s, f)
+	where, err := reviewWhere(b, f.Args["where"])
+	if err != nil {
+		return "", err
+	}
+	return connection(relation{pattern: "({p})<-[{r}:ABOUT]-({n}:Review)", orderBy: orderBy, where: where}, reviewEdgeType)(b, s, f)
 }
 
 // one projects the single node at the end of rel, or null.

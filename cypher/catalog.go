@@ -130,27 +130,6 @@ func textArg(field string, raw any) (string, error) {
 	return text, nil
 }
 
-// orderArg reads an order input: its field (an enum value, looked up in keys, never
-// spliced in) and its direction.
-func orderArg(raw any, keys map[string]string) (key, direction string, err error) {
-	order, _ := raw.(map[string]any)
-	field, _ := order["field"].(string)
-	key, ok := keys[field]
-	if !ok {
-		return "", "", apperr.New(apperr.BadUserInput, "unknown order field %q", field)
-	}
-	direction = "ASC"
-	if d, _ := order["direction"].(string); d == "DESC" {
-		direction = "DESC"
-	}
-	return key, direction, nil
-}
-
-// orderClause sorts by key in direction with missing values last, then by the unique id.
-func orderClause(key, direction, id string) string {
-	return key + " IS NULL, " + key + " " + direction + ", " + id
-}
-
 var movieOrderKeys = map[string]string{
 	"TITLE":          "{n}.title",
 	"YEAR":           "{n}.year",
@@ -161,11 +140,11 @@ var movieOrderKeys = map[string]string{
 // browseMovies is the relation of Query.movies: every film, filtered and ordered by the
 // field's arguments. Filter values go in as parameters.
 func browseMovies(b *builder, args map[string]any) (relation, error) {
-	key, direction, err := orderArg(args["orderBy"], movieOrderKeys)
+	orderBy, err := movieOrder(args["orderBy"])
 	if err != nil {
 		return relation{}, err
 	}
-	rel := relation{pattern: "({n}:Movie)", orderBy: orderClause(key, direction, "{n}.movieId")}
+	rel := relation{pattern: "({n}:Movie)", orderBy: orderBy}
 	filter, _ := args["filter"].(map[string]any)
 	var where []string
 	switch genres, _ := filter["genres"].([]any); len(genres) {
@@ -212,6 +191,16 @@ func browseMovies(b *builder, args map[string]any) (relation, error) {
 	if title != "" {
 		where = append(where, "toLower({n}.title) CONTAINS "+b.param(strings.ToLower(title)))
 	}
+	w, err := decodeArg[MovieWhere]("where", args["where"])
+	if err != nil {
+		return relation{}, err
+	}
+	if anchor := movieAnchor(b, w); anchor != "" && rel.pattern == "({n}:Movie)" {
+		rel.pattern = anchor
+	}
+	if where, err = addWhere(b, where, CompileMovieWhere, w); err != nil {
+		return relation{}, err
+	}
 	rel.where = strings.Join(where, " AND ")
 	return rel, nil
 }
@@ -223,19 +212,28 @@ var personOrderKeys = map[string]string{
 
 // browsePeople is the relation of Query.people.
 func browsePeople(b *builder, args map[string]any) (relation, error) {
-	key, direction, err := orderArg(args["orderBy"], personOrderKeys)
+	orderBy, err := personOrder(args["orderBy"])
 	if err != nil {
 		return relation{}, err
 	}
-	rel := relation{pattern: "({n}:Person)", orderBy: orderClause(key, direction, "{n}.personId")}
+	rel := relation{pattern: "({n}:Person)", orderBy: orderBy}
 	filter, _ := args["filter"].(map[string]any)
 	name, err := textArg("filter.nameContains", filter["nameContains"])
 	if err != nil {
 		return relation{}, err
 	}
+	var where []string
 	if name != "" {
-		rel.where = "toLower({n}.name) CONTAINS " + b.param(strings.ToLower(name))
+		where = append(where, "toLower({n}.name) CONTAINS "+b.param(strings.ToLower(name)))
 	}
+	w, err := decodeArg[PersonWhere]("where", args["where"])
+	if err != nil {
+		return relation{}, err
+	}
+	if where, err = addWhere(b, where, CompilePersonWhere, w); err != nil {
+		return relation{}, err
+	}
+	rel.where = strings.Join(where, " AND ")
 	return rel, nil
 }
 

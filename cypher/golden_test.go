@@ -188,18 +188,25 @@ func TestUserTextNeverReachesTheStatement(t *testing.T) {
 func TestArgumentErrors(t *testing.T) {
 	schema := loadSchema(t)
 	cases := map[string]string{
-		`{ movies(first: 0) { totalCount } }`:                                            "between 1 and 100",
-		`{ movies(first: 101) { totalCount } }`:                                          "between 1 and 100",
-		`{ movies(after: "bm9wZQ") { totalCount } }`:                                     "not a valid cursor",
-		`{ genre(name: "Drama") { movies(first: -1) { totalCount } } }`:                  "between 1 and 100",
-		`{ movies(filter: {yearFrom: 2001, yearTo: 2000}) { totalCount } }`:              "must not be after",
-		`{ movies(filter: {minAverageRating: 11}) { totalCount } }`:                      "between 0 and 10",
-		`{ movies(filter: {minRatingCount: -1}) { totalCount } }`:                        "0 or more",
-		`{ movies(filter: {titleContains: ""}) { totalCount } }`:                         "1 to 200 characters",
-		`{ search(text: "  ") { score } }`:                                               "must hold a word",
-		`{ search(text: "x", first: 101) { score } }`:                                    "between 1 and 100",
-		`{ pathBetween(from: "UGVyc29uOjE", to: "UGVyc29uOjI", maxHops: 7) { length } }`: "between 1 and 6",
-		`{ pathBetween(from: "UGVyc29uOjE", to: "UGVyc29uOjE") { length } }`:             "two different people",
+		`{ movies(first: 0) { totalCount } }`:                                                         "between 1 and 100",
+		`{ movies(first: 101) { totalCount } }`:                                                       "between 1 and 100",
+		`{ movies(after: "bm9wZQ") { totalCount } }`:                                                  "not a valid cursor",
+		`{ genre(name: "Drama") { movies(first: -1) { totalCount } } }`:                               "between 1 and 100",
+		`{ movies(filter: {yearFrom: 2001, yearTo: 2000}) { totalCount } }`:                           "must not be after",
+		`{ movies(filter: {minAverageRating: 11}) { totalCount } }`:                                   "between 0 and 10",
+		`{ movies(filter: {minRatingCount: -1}) { totalCount } }`:                                     "0 or more",
+		`{ movies(filter: {titleContains: ""}) { totalCount } }`:                                      "1 to 200 characters",
+		`{ search(text: "  ") { score } }`:                                                            "must hold a word",
+		`{ search(text: "x", first: 101) { score } }`:                                                 "between 1 and 100",
+		`{ pathBetween(from: "UGVyc29uOjE", to: "UGVyc29uOjI", maxHops: 7) { length } }`:              "between 1 and 6",
+		`{ pathBetween(from: "UGVyc29uOjE", to: "UGVyc29uOjE") { length } }`:                          "two different people",
+		`{ movies(where: {title: {contains: ""}}) { totalCount } }`:                                   "1 to 200 characters",
+		`{ movies(where: {credit: {person: "bm9wZQ"}}) { totalCount } }`:                              "not a valid id",
+		`{ movies(where: {inList: "UGVyc29uOjE"}) { totalCount } }`:                                   "id of a UserList",
+		`{ movies(where: {NOT: {NOT: {NOT: {NOT: {NOT: {NOT: {year: {eq: 1}}}}}}}}) { totalCount } }`: "more than 5 levels",
+		`{ movies(orderBy: [{field: YEAR}, {field: YEAR}]) { totalCount } }`:                          "names YEAR twice",
+		`{ people(where: {genre: ""}) { totalCount } }`:                                               "1 to 200 characters",
+		`{ movie(id: "TW92aWU6MQ") { reviews(where: {addedAt: {gt: "yesterday"}}) { totalCount } } }`: "RFC 3339",
 	}
 	for query, want := range cases {
 		_, err := translate(t, schema, query)

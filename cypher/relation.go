@@ -85,44 +85,14 @@ func connection(rel relation, edge *objectType) fieldFunc {
 }
 
 // filteredConnection is a connection whose relation depends on the field's arguments.
+// Its pages are read by keyset (see keyset.go).
 func filteredConnection(relationOf relationFunc, edge *objectType) fieldFunc {
 	return func(b *builder, s scope, f Field) (string, error) {
-		args := f.Args
-		rel, err := relationOf(b, args)
+		rel, err := relationOf(b, f.Args)
 		if err != nil {
 			return "", err
 		}
-		offset, limit, err := b.page(f, args)
-		if err != nil {
-			return "", err
-		}
-		connectionType := f.Type
-		fields := Collect(f.Selections, []string{connectionType})
-		var parts []string
-		if needsTotal(b, fields) {
-			r, n := b.variable("r"), b.variable("n")
-			parts = append(parts, "`"+KeyTotal+"`: COUNT { "+rel.match(s.node, r, n)+" }")
-		}
-		parts = append(parts, "`"+KeyOffset+"`: "+offset, "`"+KeyFirst+"`: "+limit)
-		for _, cf := range fields {
-			switch cf.Name {
-			case "totalCount", "pageInfo", "__typename":
-				continue // derived in Go from the values above
-			case "edges":
-				edges, err := b.collectPage(rel, s.node, edge, cf, offset, limit)
-				if err != nil {
-					return "", err
-				}
-				key, err := mapKey(cf.Alias)
-				if err != nil {
-					return "", err
-				}
-				parts = append(parts, key+": "+edges)
-			default:
-				return "", fmt.Errorf("cypher: no translation for %s.%s", connectionType, cf.Name)
-			}
-		}
-		return "{" + strings.Join(parts, ", ") + "}", nil
+		return b.keysetConnection(rel, s.node, f, edge)
 	}
 }
 
@@ -146,22 +116,57 @@ func needsTotal(b *builder, fields []Field) bool {
 	return false
 }
 
-// page validates a connection's `first` and `after` and returns the parameters of the
-// page's offset (the item after the cursor) and size.
+// page validates the `first`/`after` (or `last`/`before`) of a connection read by
+// position (a ranked list; see keyset.go for the others) and returns the parameters of
+// the page's offset and size. Backwards, the page ends before `before`, which is needed:
+// such a list is read from its top.
 func (b *builder) page(f Field, args map[string]any) (offset, limit string, err error) {
+	start, size, err := positionPage(f, args, f.Gives("first"))
+	if err != nil {
+		return "", "", err
+	}
+	return b.param(start), b.param(size), nil
+}
+
+func positionPage(f Field, args map[string]any, firstGiven bool) (start, size int64, err error) {
+	cursor := func(name string) (int, error) {
+		var c *string
+		if raw, ok := args[name].(string); ok {
+			c = &raw
+		}
+		return relay.ParseCursor(c)
+	}
+	afterOffset, err := cursor("after")
+	if err != nil {
+		return 0, 0, err
+	}
+	beforeOffset, err := cursor("before")
+	if err != nil {
+		return 0, 0, err
+	}
+	if raw := args["last"]; raw != nil {
+		if firstGiven {
+			return 0, 0, apperr.New(apperr.BadUserInput, "field `%s` takes `first` or `last`, not both", f.Name)
+		}
+		last, ok := toInt(raw)
+		if !ok || last < 1 || last > MaxPageSize {
+			return 0, 0, apperr.New(apperr.BadUserInput, "argument `last` of field `%s` must be between 1 and %d, got %v", f.Name, MaxPageSize, raw)
+		}
+		if beforeOffset < 0 {
+			return 0, 0, apperr.New(apperr.BadUserInput, "field `%s` is ranked from its top: `last` needs `before`", f.Name)
+		}
+		start = max(int64(afterOffset+1), int64(beforeOffset)-last)
+		return start, max(int64(beforeOffset)-start, 0), nil
+	}
 	first, err := pageSize(f, args["first"])
 	if err != nil {
-		return "", "", err
+		return 0, 0, err
 	}
-	var after *string
-	if raw, ok := args["after"].(string); ok {
-		after = &raw
+	start, size = int64(afterOffset+1), first
+	if beforeOffset >= 0 {
+		size = max(min(size, int64(beforeOffset)-start), 0)
 	}
-	afterOffset, err := relay.ParseCursor(after)
-	if err != nil {
-		return "", "", err
-	}
-	return b.param(afterOffset + 1), b.param(first), nil
+	return start, size, nil
 }
 
 // pageSize validates a `first` argument; nil means the schema gave no default (unbounded

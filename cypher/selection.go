@@ -21,12 +21,19 @@ type Field struct {
 	// GraphQL decodes them: int64 or json.Number for Int, []any for lists, map[string]any
 	// for input objects.
 	Args map[string]any
+	// Given names the arguments the query writes, as a value or as a variable the request
+	// sets: a schema default is in Args but not given (`last: 5` alone reads the last five
+	// although `first` has a default).
+	Given []string
 	// On lists the type conditions of the fragments the field was selected in: it applies
 	// to an object whose type satisfies every one of them (see Collect).
 	On []string
 	// Selections is the field's selection set; nil for a leaf.
 	Selections []Field
 }
+
+// Gives reports whether the query writes argument name of f (see Given).
+func (f Field) Gives(name string) bool { return contains(f.Given, name) }
 
 // Collect returns the fields of selections that apply to an object whose type satisfies
 // the names in satisfies (its own name and its interfaces'), in document order; a

@@ -16,11 +16,11 @@ import (
 // without one gqlgen would count a page of 100 as one item.
 func Complexity() ComplexityRoot {
 	var c ComplexityRoot
-	c.Query.Movies = func(child int, _ *model.MovieFilter, _ *model.MovieOrder, first *int64, _ *string) int {
-		return listCost(child, first, defaultPage)
+	c.Query.Movies = func(child int, _ *model.MovieFilter, where *cypher.MovieWhere, _ []*cypher.MovieOrder, first *int64, _ *string, last *int64, _ *string) int {
+		return cypher.WhereCost(where) + listCost(child, pageOf(first, last), defaultPage)
 	}
-	c.Query.People = func(child int, _ *model.PersonFilter, _ *model.PersonOrder, first *int64, _ *string) int {
-		return listCost(child, first, defaultPage)
+	c.Query.People = func(child int, _ *model.PersonFilter, where *cypher.PersonWhere, _ []*cypher.PersonOrder, first *int64, _ *string, last *int64, _ *string) int {
+		return cypher.WhereCost(where) + listCost(child, pageOf(first, last), defaultPage)
 	}
 	c.Query.Genres = connectionCost
 	c.Query.Search = func(child int, _ string, first *int64) int { return listCost(child, first, 10) }
@@ -41,8 +41,8 @@ func Complexity() ComplexityRoot {
 	c.Movie.Tags = func(child int, first *int64) int { return listCost(child, first, 10) }
 	c.Movie.Genres = func(child int) int { return listCost(child, nil, expectedGenres) }
 	c.Movie.Directors = func(child int) int { return listCost(child, nil, expectedDirectors) }
-	c.Movie.Reviews = func(child int, first *int64, _ *string, _ *model.ReviewOrder) int {
-		return listCost(child, first, defaultPage)
+	c.Movie.Reviews = func(child int, first *int64, _ *string, last *int64, _ *string, _ *model.ReviewOrder, where *cypher.ReviewWhere) int {
+		return cypher.WhereCost(where) + listCost(child, pageOf(first, last), defaultPage)
 	}
 	c.Movie.Lists = connectionCost
 	c.Movie.SynopsisSubmissions = func(child int, first *int64) int { return listCost(child, first, defaultPage) }
@@ -54,11 +54,11 @@ func Complexity() ComplexityRoot {
 	c.User.Reviews = connectionCost
 	c.User.Lists = connectionCost
 	c.UserList.Movies = connectionCost
-	c.Movie.Recommended = func(child int, first *int64, _ *string, _ *model.RecommendationStrategy) int {
-		return recommendationCost + listCost(child, first, defaultPage)
+	c.Movie.Recommended = func(child int, first *int64, _ *string, last *int64, _ *string, _ *model.RecommendationStrategy) int {
+		return recommendationCost + listCost(child, pageOf(first, last), defaultPage)
 	}
-	c.Query.RecommendationsForMe = func(child int, first *int64, _ *string) int {
-		return recommendationCost + listCost(child, first, defaultPage)
+	c.Query.RecommendationsForMe = func(child int, first *int64, _ *string, last *int64, _ *string) int {
+		return recommendationCost + listCost(child, pageOf(first, last), defaultPage)
 	}
 	return c
 }
@@ -76,8 +76,16 @@ const (
 	expectedDirectors  = 2
 )
 
-func connectionCost(child int, first *int64, _ *string) int {
-	return listCost(child, first, defaultPage)
+func connectionCost(child int, first *int64, _ *string, last *int64, _ *string) int {
+	return listCost(child, pageOf(first, last), defaultPage)
+}
+
+// pageOf is the size a connection reads: `last` when given (it reads backwards), else `first`.
+func pageOf(first, last *int64) *int64 {
+	if last != nil {
+		return last
+	}
+	return first
 }
 
 func listCost(child int, first *int64, expected int) int {

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"filmgraph/cypher"
 )
 
 // TestEveryPagedFieldHasAComplexity guards the complexity budget: a field with a `first`
@@ -40,9 +42,12 @@ func TestConnectionCost(t *testing.T) {
 		name      string
 		got, want int
 	}{
-		{"movies(first: 100) of cost 3", c.Query.Movies(3, nil, nil, &hundred, nil), 301},
-		{"movies with the default page", c.Query.Movies(3, nil, nil, nil, nil), 61},
-		{"first above the maximum counts as the maximum", c.Person.ActedIn(2, &thousand, nil), 201},
+		{"movies(first: 100) of cost 3", c.Query.Movies(3, nil, nil, nil, &hundred, nil, nil, nil), 301},
+		{"movies with the default page", c.Query.Movies(3, nil, nil, nil, nil, nil, nil, nil), 61},
+		{"a where of 3 conditions costs 10 each", c.Query.Movies(3, nil, &cypher.MovieWhere{
+			Year: &cypher.IntFilter{Gt: &hundred}, Tag: new(string)}, nil, nil, nil, nil, nil), 61 + 30},
+		{"last counts like first", c.Query.Movies(3, nil, nil, nil, nil, nil, &hundred, nil), 301},
+		{"first above the maximum counts as the maximum", c.Person.ActedIn(2, &thousand, nil, nil, nil), 201},
 		{"cast without first: the expected length", c.Movie.Cast(2, nil), 61},
 		{"genres", c.Movie.Genres(1), 6},
 	}

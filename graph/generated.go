@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"filmgraph/cypher"
 	"filmgraph/graph/model"
 	"fmt"
 	"math"
@@ -88,7 +89,7 @@ type ComplexityRoot struct {
 	Genre struct {
 		ID         func(childComplexity int) int
 		MovieCount func(childComplexity int) int
-		Movies     func(childComplexity int, first *int64, after *string) int
+		Movies     func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		Name       func(childComplexity int) int
 	}
 
@@ -112,13 +113,13 @@ type ComplexityRoot struct {
 	}
 
 	Me struct {
-		Collection func(childComplexity int, first *int64, after *string) int
+		Collection func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		Email      func(childComplexity int) int
-		Favorites  func(childComplexity int, first *int64, after *string) int
-		Ratings    func(childComplexity int, first *int64, after *string) int
+		Favorites  func(childComplexity int, first *int64, after *string, last *int64, before *string) int
+		Ratings    func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		Role       func(childComplexity int) int
 		User       func(childComplexity int) int
-		Watchlist  func(childComplexity int, first *int64, after *string) int
+		Watchlist  func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 	}
 
 	Movie struct {
@@ -127,13 +128,13 @@ type ComplexityRoot struct {
 		Directors           func(childComplexity int) int
 		Genres              func(childComplexity int) int
 		ID                  func(childComplexity int) int
-		Lists               func(childComplexity int, first *int64, after *string) int
+		Lists               func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		MovieLensID         func(childComplexity int) int
 		Plot                func(childComplexity int) int
 		Poster              func(childComplexity int) int
 		RatingSummary       func(childComplexity int) int
-		Recommended         func(childComplexity int, first *int64, after *string, strategy *model.RecommendationStrategy) int
-		Reviews             func(childComplexity int, first *int64, after *string, orderBy *model.ReviewOrder) int
+		Recommended         func(childComplexity int, first *int64, after *string, last *int64, before *string, strategy *model.RecommendationStrategy) int
+		Reviews             func(childComplexity int, first *int64, after *string, last *int64, before *string, orderBy *model.ReviewOrder, where *cypher.ReviewWhere) int
 		Synopsis            func(childComplexity int) int
 		SynopsisAuthor      func(childComplexity int) int
 		SynopsisSubmissions func(childComplexity int, first *int64) int
@@ -191,9 +192,9 @@ type ComplexityRoot struct {
 	}
 
 	Person struct {
-		ActedIn  func(childComplexity int, first *int64, after *string) int
+		ActedIn  func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		CoStars  func(childComplexity int, first *int64) int
-		Directed func(childComplexity int, first *int64, after *string) int
+		Directed func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		ID       func(childComplexity int) int
 		Name     func(childComplexity int) int
 	}
@@ -222,16 +223,16 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Genre                func(childComplexity int, name string) int
-		Genres               func(childComplexity int, first *int64, after *string) int
+		Genres               func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		Me                   func(childComplexity int) int
 		Movie                func(childComplexity int, id string) int
-		Movies               func(childComplexity int, filter *model.MovieFilter, orderBy *model.MovieOrder, first *int64, after *string) int
+		Movies               func(childComplexity int, filter *model.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string, last *int64, before *string) int
 		Node                 func(childComplexity int, id string) int
 		Nodes                func(childComplexity int, ids []string) int
 		PathBetween          func(childComplexity int, from string, to string, maxHops *int64) int
-		People               func(childComplexity int, filter *model.PersonFilter, orderBy *model.PersonOrder, first *int64, after *string) int
+		People               func(childComplexity int, filter *model.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string, last *int64, before *string) int
 		Person               func(childComplexity int, id string) int
-		RecommendationsForMe func(childComplexity int, first *int64, after *string) int
+		RecommendationsForMe func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		Search               func(childComplexity int, text string, first *int64) int
 		User                 func(childComplexity int, username string) int
 	}
@@ -282,7 +283,7 @@ type ComplexityRoot struct {
 	Review struct {
 		AddedAt  func(childComplexity int) int
 		Author   func(childComplexity int) int
-		Comments func(childComplexity int, first *int64, after *string) int
+		Comments func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		EditedAt func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Movie    func(childComplexity int) int
@@ -334,9 +335,9 @@ type ComplexityRoot struct {
 	User struct {
 		ID           func(childComplexity int) int
 		JoinedAt     func(childComplexity int) int
-		Lists        func(childComplexity int, first *int64, after *string) int
+		Lists        func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		RatingsCount func(childComplexity int) int
-		Reviews      func(childComplexity int, first *int64, after *string) int
+		Reviews      func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		Username     func(childComplexity int) int
 	}
 
@@ -344,7 +345,7 @@ type ComplexityRoot struct {
 		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
-		Movies      func(childComplexity int, first *int64, after *string) int
+		Movies      func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		Owner       func(childComplexity int) int
 		Public      func(childComplexity int) int
 		Title       func(childComplexity int) int
@@ -409,14 +410,14 @@ type QueryResolver interface {
 	Movie(ctx context.Context, id string) (*model.Movie, error)
 	Person(ctx context.Context, id string) (*model.Person, error)
 	Genre(ctx context.Context, name string) (*model.Genre, error)
-	Movies(ctx context.Context, filter *model.MovieFilter, orderBy *model.MovieOrder, first *int64, after *string) (*model.MovieConnection, error)
-	Genres(ctx context.Context, first *int64, after *string) (*model.GenreConnection, error)
-	People(ctx context.Context, filter *model.PersonFilter, orderBy *model.PersonOrder, first *int64, after *string) (*model.PersonConnection, error)
+	Movies(ctx context.Context, filter *model.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string, last *int64, before *string) (*model.MovieConnection, error)
+	Genres(ctx context.Context, first *int64, after *string, last *int64, before *string) (*model.GenreConnection, error)
+	People(ctx context.Context, filter *model.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string, last *int64, before *string) (*model.PersonConnection, error)
 	Search(ctx context.Context, text string, first *int64) ([]*model.SearchResult, error)
 	PathBetween(ctx context.Context, from string, to string, maxHops *int64) (*model.PersonPath, error)
 	User(ctx context.Context, username string) (*model.User, error)
 	Me(ctx context.Context) (*model.Me, error)
-	RecommendationsForMe(ctx context.Context, first *int64, after *string) (*model.RecommendationConnection, error)
+	RecommendationsForMe(ctx context.Context, first *int64, after *string, last *int64, before *string) (*model.RecommendationConnection, error)
 }
 type SubscriptionResolver interface {
 	ReviewAdded(ctx context.Context, movieID string) (<-chan *model.Review, error)
@@ -610,7 +611,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Genre.Movies(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Genre.Movies(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Genre.name":
 		if e.ComplexityRoot.Genre.Name == nil {
 			break
@@ -691,7 +692,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Me.Collection(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Me.Collection(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Me.email":
 		if e.ComplexityRoot.Me.Email == nil {
 			break
@@ -708,7 +709,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Me.Favorites(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Me.Favorites(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Me.ratings":
 		if e.ComplexityRoot.Me.Ratings == nil {
 			break
@@ -719,7 +720,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Me.Ratings(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Me.Ratings(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Me.role":
 		if e.ComplexityRoot.Me.Role == nil {
 			break
@@ -742,7 +743,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Me.Watchlist(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Me.Watchlist(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 
 	case "Movie.cast":
 		if e.ComplexityRoot.Movie.Cast == nil {
@@ -789,7 +790,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Movie.Lists(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Movie.Lists(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Movie.movieLensId":
 		if e.ComplexityRoot.Movie.MovieLensID == nil {
 			break
@@ -824,7 +825,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Movie.Recommended(childComplexity, args["first"].(*int64), args["after"].(*string), args["strategy"].(*model.RecommendationStrategy)), true
+		return e.ComplexityRoot.Movie.Recommended(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string), args["strategy"].(*model.RecommendationStrategy)), true
 	case "Movie.reviews":
 		if e.ComplexityRoot.Movie.Reviews == nil {
 			break
@@ -835,7 +836,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Movie.Reviews(childComplexity, args["first"].(*int64), args["after"].(*string), args["orderBy"].(*model.ReviewOrder)), true
+		return e.ComplexityRoot.Movie.Reviews(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string), args["orderBy"].(*model.ReviewOrder), args["where"].(*cypher.ReviewWhere)), true
 	case "Movie.synopsis":
 		if e.ComplexityRoot.Movie.Synopsis == nil {
 			break
@@ -1243,7 +1244,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.ActedIn(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.ActedIn(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Person.coStars":
 		if e.ComplexityRoot.Person.CoStars == nil {
 			break
@@ -1265,7 +1266,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Directed(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Directed(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Person.id":
 		if e.ComplexityRoot.Person.ID == nil {
 			break
@@ -1364,7 +1365,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Genres(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Genres(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -1393,7 +1394,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Movies(childComplexity, args["filter"].(*model.MovieFilter), args["orderBy"].(*model.MovieOrder), args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Movies(childComplexity, args["filter"].(*model.MovieFilter), args["where"].(*cypher.MovieWhere), args["orderBy"].([]*cypher.MovieOrder), args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1437,7 +1438,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.People(childComplexity, args["filter"].(*model.PersonFilter), args["orderBy"].(*model.PersonOrder), args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.People(childComplexity, args["filter"].(*model.PersonFilter), args["where"].(*cypher.PersonWhere), args["orderBy"].([]*cypher.PersonOrder), args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Query.person":
 		if e.ComplexityRoot.Query.Person == nil {
 			break
@@ -1459,7 +1460,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.RecommendationsForMe(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.RecommendationsForMe(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1644,7 +1645,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Review.Comments(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.Review.Comments(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Review.editedAt":
 		if e.ComplexityRoot.Review.EditedAt == nil {
 			break
@@ -1840,7 +1841,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.User.Lists(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.User.Lists(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "User.ratingsCount":
 		if e.ComplexityRoot.User.RatingsCount == nil {
 			break
@@ -1857,7 +1858,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.User.Reviews(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.User.Reviews(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "User.username":
 		if e.ComplexityRoot.User.Username == nil {
 			break
@@ -1893,7 +1894,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.UserList.Movies(childComplexity, args["first"].(*int64), args["after"].(*string)), true
+		return e.ComplexityRoot.UserList.Movies(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "UserList.owner":
 		if e.ComplexityRoot.UserList.Owner == nil {
 			break
@@ -1991,10 +1992,19 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("CreditFilter", ec.unmarshalInputCreditFilter),
+			graphql.NewInputUnmarshaler("FloatFilter", ec.unmarshalInputFloatFilter),
+			graphql.NewInputUnmarshaler("GenresFilter", ec.unmarshalInputGenresFilter),
+			graphql.NewInputUnmarshaler("IntFilter", ec.unmarshalInputIntFilter),
 			graphql.NewInputUnmarshaler("MovieFilter", ec.unmarshalInputMovieFilter),
 			graphql.NewInputUnmarshaler("MovieOrder", ec.unmarshalInputMovieOrder),
+			graphql.NewInputUnmarshaler("MovieWhere", ec.unmarshalInputMovieWhere),
 			graphql.NewInputUnmarshaler("PersonFilter", ec.unmarshalInputPersonFilter),
 			graphql.NewInputUnmarshaler("PersonOrder", ec.unmarshalInputPersonOrder),
+			graphql.NewInputUnmarshaler("PersonWhere", ec.unmarshalInputPersonWhere),
+			graphql.NewInputUnmarshaler("ReviewWhere", ec.unmarshalInputReviewWhere),
+			graphql.NewInputUnmarshaler("StringFilter", ec.unmarshalInputStringFilter),
+			graphql.NewInputUnmarshaler("TimeFilter", ec.unmarshalInputTimeFilter),
 		)
 	}
 	first := true
@@ -2162,9 +2172,9 @@ type User implements Node {
   "Number of films the member rated."
   ratingsCount: Int!
   "The member's reviews, newest first. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  reviews(first: Int = 20, after: String): ReviewConnection!
+  reviews(first: Int = 20, after: String, last: Int, before: String): ReviewConnection!
   "The member's lists, newest first: public ones, plus private ones when the viewer is the owner. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  lists(first: Int = 20, after: String): UserListConnection!
+  lists(first: Int = 20, after: String, last: Int, before: String): UserListConnection!
 }
 
 "The logged-in viewer's own account, with what only they see."
@@ -2176,13 +2186,13 @@ type Me {
   "The viewer's role."
   role: Role!
   "Films in the viewer's collection, latest added first. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  collection(first: Int = 20, after: String): MovieConnection!
+  collection(first: Int = 20, after: String, last: Int, before: String): MovieConnection!
   "The viewer's favorite films, latest first. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  favorites(first: Int = 20, after: String): MovieConnection!
+  favorites(first: Int = 20, after: String, last: Int, before: String): MovieConnection!
   "Films on the viewer's watchlist, latest first. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  watchlist(first: Int = 20, after: String): MovieConnection!
+  watchlist(first: Int = 20, after: String, last: Int, before: String): MovieConnection!
   "The viewer's ratings, latest first. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  ratings(first: Int = 20, after: String): RatingConnection!
+  ratings(first: Int = 20, after: String, last: Int, before: String): RatingConnection!
 }
 
 "A page of ratings."
@@ -2240,7 +2250,7 @@ type Genre implements Node {
   "Number of films in the genre."
   movieCount: Int!
   "Films in the genre, ordered by title, then by id. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  movies(first: Int = 20, after: String): MovieConnection!
+  movies(first: Int = 20, after: String, last: Int, before: String): MovieConnection!
 }
 
 "A page of genres."
@@ -2282,7 +2292,7 @@ type GenreEdge {
 
 extend type Movie {
   "Lists that contain the film: public ones, plus the viewer's own private ones; newest first. ` + "`" + `first` + "`" + ` is 1..100 (default 5)."
-  lists(first: Int = 5, after: String): UserListConnection!
+  lists(first: Int = 5, after: String, last: Int, before: String): UserListConnection!
 }
 
 "A member's ordered list of films. Private lists are visible to their owner only."
@@ -2300,7 +2310,7 @@ type UserList implements Node {
   "True when everyone can see it."
   public: Boolean!
   "The films in list order. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  movies(first: Int = 20, after: String): MovieConnection!
+  movies(first: Int = 20, after: String, last: Int, before: String): MovieConnection!
 }
 
 "A page of lists."
@@ -2437,6 +2447,65 @@ type MovieEdge {
   "The film."
   node: Movie!
 }
+
+"""
+Which films ` + "`" + `Query.movies` + "`" + ` returns. Every condition given must hold; ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + `
+combine conditions. A tree holds at most 50 conditions, 5 levels deep; each list (` + "`" + `AND` + "`" + `,
+` + "`" + `OR` + "`" + `, ` + "`" + `in` + "`" + `, genre names) at most 100 entries (20 for ` + "`" + `AND` + "`" + ` / ` + "`" + `OR` + "`" + `). Larger trees are
+BAD_USER_INPUT.
+"""
+input MovieWhere {
+  "Every one of these holds."
+  AND: [MovieWhere!]
+  "At least one of these holds."
+  OR: [MovieWhere!]
+  "This does not hold."
+  NOT: MovieWhere
+  "The title as released."
+  title: StringFilter
+  "The release year; films without a year match no year condition."
+  year: IntFilter
+  "The mean score (1-10), unrounded; films nobody rated match no average condition."
+  averageRating: FloatFilter
+  "The number of ratings."
+  ratingCount: IntFilter
+  "The film's genres, by exact name."
+  genres: GenresFilter
+  "A person credited on the film."
+  credit: CreditFilter
+  "A tag users gave the film (exact name; tags are lower case)."
+  tag: String
+  "A member's list (a UserList id) that holds the film; lists the viewer may not see hold nothing."
+  inList: ID
+}
+
+"Conditions on a film's genres, by exact name (1..20 names each)."
+input GenresFilter {
+  "In at least one of these genres."
+  any: [String!]
+  "In every one of these genres."
+  all: [String!]
+  "In none of these genres."
+  none: [String!]
+}
+
+"A person credited on a film, in a role."
+input CreditFilter {
+  "The person's id."
+  person: ID!
+  "As what the person is credited (default: either)."
+  as: CreditRole = ANY
+}
+
+"How a person is credited on a film."
+enum CreditRole {
+  "In the cast."
+  ACTOR
+  "As director."
+  DIRECTOR
+  "In the cast or as director."
+  ANY
+}
 `, BuiltIn: false},
 	{Name: "../schema/person.graphqls", Input: `"A person credited on films: director, actor or both."
 type Person implements Node {
@@ -2445,9 +2514,9 @@ type Person implements Node {
   "Name as credited."
   name: String!
   "Films this person directed, newest first (then by title). ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  directed(first: Int = 20, after: String): MovieConnection!
+  directed(first: Int = 20, after: String, last: Int, before: String): MovieConnection!
   "Films this person acted in, newest first (then by title). ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  actedIn(first: Int = 20, after: String): ActingConnection!
+  actedIn(first: Int = 20, after: String, last: Int, before: String): ActingConnection!
   """
   The actors who shared the most films with this person as fellow cast members, most
   shared first (then by name). ` + "`" + `first` + "`" + ` is 1..100 (default 10).
@@ -2540,13 +2609,34 @@ type ActingEdge {
   "The film."
   node: Movie!
 }
+
+"""
+Which people ` + "`" + `Query.people` + "`" + ` returns. Every condition given must hold; ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + `
+combine conditions (the limits of ` + "`" + `MovieWhere` + "`" + ` apply).
+"""
+input PersonWhere {
+  "Every one of these holds."
+  AND: [PersonWhere!]
+  "At least one of these holds."
+  OR: [PersonWhere!]
+  "This does not hold."
+  NOT: PersonWhere
+  "The name as credited."
+  name: StringFilter
+  "True: directed at least one film; false: directed none."
+  hasDirected: Boolean
+  "Acted in at least one film together with this person (a Person id)."
+  actedWith: ID
+  "Acted in or directed at least one film of this genre (exact name)."
+  genre: String
+}
 `, BuiltIn: false},
 	{Name: "../schema/recommend.graphqls", Input: `extend type Movie {
   """
   Films to watch next, best first, each with the reasons it was picked. At most 100 in all;
   ` + "`" + `first` + "`" + ` is 1..100 (default 10). Scores are only comparable within one list.
   """
-  recommended(first: Int = 10, after: String, strategy: RecommendationStrategy = HYBRID): RecommendationConnection!
+  recommended(first: Int = 10, after: String, last: Int, before: String, strategy: RecommendationStrategy = HYBRID): RecommendationConnection!
 }
 
 "How recommendations are computed."
@@ -2633,7 +2723,7 @@ extend type Query {
   those in the genres they watched first. ` + "`" + `first` + "`" + ` is 1..100 (default 10). UNAUTHENTICATED
   without a token.
   """
-  recommendationsForMe(first: Int = 10, after: String): RecommendationConnection!
+  recommendationsForMe(first: Int = 10, after: String, last: Int, before: String): RecommendationConnection!
 }
 
 extend type Mutation {
@@ -2672,8 +2762,8 @@ enum ReviewOrder {
 }
 
 extend type Movie {
-  "Members' reviews of the film. ` + "`" + `first` + "`" + ` is 1..100 (default 10)."
-  reviews(first: Int = 10, after: String, orderBy: ReviewOrder = NEWEST): ReviewConnection!
+  "Members' reviews of the film that match ` + "`" + `where` + "`" + ` (all when absent). ` + "`" + `first` + "`" + ` is 1..100 (default 10)."
+  reviews(first: Int = 10, after: String, last: Int, before: String, orderBy: ReviewOrder = NEWEST, where: ReviewWhere): ReviewConnection!
 }
 
 "A member's review of a film."
@@ -2693,7 +2783,7 @@ type Review implements Node {
   "When it was last edited; null when never."
   editedAt: Time
   "Comments, oldest first. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
-  comments(first: Int = 20, after: String): CommentConnection!
+  comments(first: Int = 20, after: String, last: Int, before: String): CommentConnection!
 }
 
 "A member's comment on a review."
@@ -2745,6 +2835,23 @@ type CommentEdge {
   "The comment."
   node: Comment!
 }
+
+"""
+Which reviews a list of reviews returns. Every condition given must hold; ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and
+` + "`" + `NOT` + "`" + ` combine conditions (at most 5 levels deep, 50 conditions in all).
+"""
+input ReviewWhere {
+  "Every one of these holds."
+  AND: [ReviewWhere!]
+  "At least one of these holds."
+  OR: [ReviewWhere!]
+  "This does not hold."
+  NOT: ReviewWhere
+  "The review's score (1..10)."
+  score: IntFilter
+  "When the review was written."
+  addedAt: TimeFilter
+}
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
 The entry points for reading the film graph. Every top-level field is answered by one
@@ -2762,17 +2869,36 @@ type Query {
   "A genre by its exact name; null when unknown."
   genre(name: String!): Genre
   """
-  Films matching ` + "`" + `filter` + "`" + ` (all films when absent), in ` + "`" + `orderBy` + "`" + ` order with ties broken by
-  id. ` + "`" + `totalCount` + "`" + ` counts the films that match. ` + "`" + `first` + "`" + ` is 1..100 (default 20).
+  Films matching ` + "`" + `where` + "`" + ` (all films when absent), in ` + "`" + `orderBy` + "`" + ` order (one to four keys,
+  each at most once) with ties broken by id. ` + "`" + `totalCount` + "`" + ` counts the films that match.
+  ` + "`" + `first` + "`" + ` is 1..100 (default 20). ` + "`" + `filter` + "`" + ` is the older, flat form of ` + "`" + `where` + "`" + `; when both
+  are given, both must hold.
   """
-  movies(filter: MovieFilter, orderBy: MovieOrder = {field: TITLE, direction: ASC}, first: Int = 20, after: String): MovieConnection!
+  movies(
+    filter: MovieFilter @deprecated(reason: "Use ` + "`" + `where` + "`" + `, which composes with AND / OR / NOT.")
+    where: MovieWhere
+    orderBy: [MovieOrder!] = [{field: TITLE, direction: ASC}]
+    first: Int = 20
+    after: String
+    last: Int
+    before: String
+  ): MovieConnection!
   "All genres, ordered by name. ` + "`" + `first` + "`" + ` is 1..100 (default 50)."
-  genres(first: Int = 50, after: String): GenreConnection!
+  genres(first: Int = 50, after: String, last: Int, before: String): GenreConnection!
   """
-  People matching ` + "`" + `filter` + "`" + ` (everybody when absent), in ` + "`" + `orderBy` + "`" + ` order with ties broken by
-  id. ` + "`" + `first` + "`" + ` is 1..100 (default 20).
+  People matching ` + "`" + `where` + "`" + ` (everybody when absent), in ` + "`" + `orderBy` + "`" + ` order (one or two keys,
+  each at most once) with ties broken by id. ` + "`" + `first` + "`" + ` is 1..100 (default 20). ` + "`" + `filter` + "`" + ` is
+  the older form of ` + "`" + `where` + "`" + `; when both are given, both must hold.
   """
-  people(filter: PersonFilter, orderBy: PersonOrder = {field: NAME, direction: ASC}, first: Int = 20, after: String): PersonConnection!
+  people(
+    filter: PersonFilter @deprecated(reason: "Use ` + "`" + `where` + "`" + `, which composes with AND / OR / NOT.")
+    where: PersonWhere
+    orderBy: [PersonOrder!] = [{field: NAME, direction: ASC}]
+    first: Int = 20
+    after: String
+    last: Int
+    before: String
+  ): PersonConnection!
   """
   Films and people whose title or name matches ` + "`" + `text` + "`" + `, best match first. Matching forgives
   a typo per word and completes the last word ("romanik", "never let"). ` + "`" + `text` + "`" + ` is 1..200
@@ -2793,13 +2919,21 @@ interface Node {
   id: ID!
 }
 
-"Paging state of a connection."
+"""
+Paging state of a connection. Every connection pages both ways: ` + "`" + `first` + "`" + ` (default as each
+field says) with ` + "`" + `after` + "`" + ` reads forwards; ` + "`" + `last` + "`" + ` (1..100) with ` + "`" + `before` + "`" + ` reads backwards,
+ending just before ` + "`" + `before` + "`" + ` (or at the end of the list). ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + ` do not go
+together. Cursors name an item by its place in the list's order (not by an offset), so a
+page read after a cursor starts right after that item even when items were added or
+removed since; a cursor works only on the list and order that returned it. Cursors of
+earlier versions (offsets) are BAD_USER_INPUT: start again from the first page.
+"""
 type PageInfo {
   "True when more items follow the last edge."
   hasNextPage: Boolean!
   "True when items precede the first edge."
   hasPreviousPage: Boolean!
-  "Cursor of the first edge, or null when there are no edges."
+  "Cursor of the first edge, or null when there are no edges; pass it as ` + "`" + `before` + "`" + `."
   startCursor: String
   "Cursor of the last edge, or null when there are no edges; pass it as ` + "`" + `after` + "`" + `."
   endCursor: String
@@ -2828,6 +2962,65 @@ enum OrderDirection {
   ASC
   "Largest first (Z to A, newest, highest)."
   DESC
+}
+
+"""
+Conditions on a text value; every operator given must hold. Comparisons are exact and
+case-sensitive. Texts are 1..200 characters; ` + "`" + `in` + "`" + ` holds at most 100 values.
+"""
+input StringFilter {
+  "Equal to this."
+  eq: String
+  "Equal to one of these."
+  in: [String!]
+  "Contains this text."
+  contains: String
+  "Starts with this text."
+  startsWith: String
+}
+
+"Conditions on a whole number; every operator given must hold. ` + "`" + `in` + "`" + ` holds at most 100 values."
+input IntFilter {
+  "Equal to this."
+  eq: Int
+  "Equal to one of these."
+  in: [Int!]
+  "Greater than this."
+  gt: Int
+  "Greater than or equal to this."
+  gte: Int
+  "Less than this."
+  lt: Int
+  "Less than or equal to this."
+  lte: Int
+}
+
+"Conditions on a number; every operator given must hold. ` + "`" + `in` + "`" + ` holds at most 100 values."
+input FloatFilter {
+  "Equal to this."
+  eq: Float
+  "Equal to one of these."
+  in: [Float!]
+  "Greater than this."
+  gt: Float
+  "Greater than or equal to this."
+  gte: Float
+  "Less than this."
+  lt: Float
+  "Less than or equal to this."
+  lte: Float
+}
+
+"Conditions on a point in time; every operator given must hold."
+input TimeFilter {
+  "Later than this."
+  gt: Time
+  "At or later than this."
+  gte: Time
+  "Earlier than this."
+  lt: Time
+  "At or earlier than this."
+  lte: Time
 }
 `, BuiltIn: false},
 	{Name: "../schema/search.graphqls", Input: `"A film or a person found by ` + "`" + `Query.search` + "`" + `."
@@ -3599,6 +3792,22 @@ func (ec *executionContext) field_Genre_movies_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3621,6 +3830,22 @@ func (ec *executionContext) field_Me_collection_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3643,6 +3868,22 @@ func (ec *executionContext) field_Me_favorites_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3665,6 +3906,22 @@ func (ec *executionContext) field_Me_ratings_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3687,6 +3944,22 @@ func (ec *executionContext) field_Me_watchlist_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3723,6 +3996,22 @@ func (ec *executionContext) field_Movie_lists_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3745,14 +4034,30 @@ func (ec *executionContext) field_Movie_recommended_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "strategy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "strategy",
 		func(ctx context.Context, v any) (*model.RecommendationStrategy, error) {
 			return ec.unmarshalORecommendationStrategy2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendationStrategy(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["strategy"] = arg2
+	args["strategy"] = arg4
 	return args, nil
 }
 
@@ -3775,14 +4080,38 @@ func (ec *executionContext) field_Movie_reviews_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.ReviewOrder, error) {
 			return ec.unmarshalOReviewOrder2ᚖfilmgraphᚋgraphᚋmodelᚐReviewOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*cypher.ReviewWhere, error) {
+			return ec.unmarshalOReviewWhere2ᚖfilmgraphᚋcypherᚐReviewWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -4357,6 +4686,22 @@ func (ec *executionContext) field_Person_actedIn_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4393,6 +4738,22 @@ func (ec *executionContext) field_Person_directed_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4443,6 +4804,22 @@ func (ec *executionContext) field_Query_genres_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4471,30 +4848,54 @@ func (ec *executionContext) field_Query_movies_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.MovieOrder, error) {
-			return ec.unmarshalOMovieOrder2ᚖfilmgraphᚋgraphᚋmodelᚐMovieOrder(ctx, v)
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*cypher.MovieWhere, error) {
+			return ec.unmarshalOMovieWhere2ᚖfilmgraphᚋcypherᚐMovieWhere(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*cypher.MovieOrder, error) {
+			return ec.unmarshalOMovieOrder2ᚕᚖfilmgraphᚋcypherᚐMovieOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int64, error) {
 			return ec.unmarshalOInt2ᚖint64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
+	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -4567,30 +4968,54 @@ func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.PersonOrder, error) {
-			return ec.unmarshalOPersonOrder2ᚖfilmgraphᚋgraphᚋmodelᚐPersonOrder(ctx, v)
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*cypher.PersonWhere, error) {
+			return ec.unmarshalOPersonWhere2ᚖfilmgraphᚋcypherᚐPersonWhere(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*cypher.PersonOrder, error) {
+			return ec.unmarshalOPersonOrder2ᚕᚖfilmgraphᚋcypherᚐPersonOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int64, error) {
 			return ec.unmarshalOInt2ᚖint64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
+	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -4627,6 +5052,22 @@ func (ec *executionContext) field_Query_recommendationsForMe_args(ctx context.Co
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4685,6 +5126,22 @@ func (ec *executionContext) field_Review_comments_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4749,6 +5206,22 @@ func (ec *executionContext) field_UserList_movies_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4771,6 +5244,22 @@ func (ec *executionContext) field_User_lists_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4793,6 +5282,22 @@ func (ec *executionContext) field_User_reviews_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5577,7 +6082,7 @@ func (ec *executionContext) _Genre_movies(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Movies(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Movies(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
@@ -5956,7 +6461,7 @@ func (ec *executionContext) _Me_collection(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Collection(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Collection(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
@@ -6000,7 +6505,7 @@ func (ec *executionContext) _Me_favorites(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Favorites(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Favorites(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
@@ -6044,7 +6549,7 @@ func (ec *executionContext) _Me_watchlist(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Watchlist(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Watchlist(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
@@ -6088,7 +6593,7 @@ func (ec *executionContext) _Me_ratings(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Ratings(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Ratings(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RatingConnection) graphql.Marshaler {
@@ -6550,7 +7055,7 @@ func (ec *executionContext) _Movie_lists(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Lists(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Lists(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UserListConnection) graphql.Marshaler {
@@ -6594,7 +7099,7 @@ func (ec *executionContext) _Movie_recommended(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Recommended(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["strategy"].(*model.RecommendationStrategy)), nil
+			return obj.Recommended(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string), fc.Args["strategy"].(*model.RecommendationStrategy)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RecommendationConnection) graphql.Marshaler {
@@ -6638,7 +7143,7 @@ func (ec *executionContext) _Movie_reviews(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Reviews(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["orderBy"].(*model.ReviewOrder)), nil
+			return obj.Reviews(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string), fc.Args["orderBy"].(*model.ReviewOrder), fc.Args["where"].(*cypher.ReviewWhere)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ReviewConnection) graphql.Marshaler {
@@ -8182,7 +8687,7 @@ func (ec *executionContext) _Person_directed(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Directed(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Directed(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
@@ -8226,7 +8731,7 @@ func (ec *executionContext) _Person_actedIn(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.ActedIn(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.ActedIn(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ActingConnection) graphql.Marshaler {
@@ -8827,7 +9332,7 @@ func (ec *executionContext) _Query_movies(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Movies(ctx, fc.Args["filter"].(*model.MovieFilter), fc.Args["orderBy"].(*model.MovieOrder), fc.Args["first"].(*int64), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Movies(ctx, fc.Args["filter"].(*model.MovieFilter), fc.Args["where"].(*cypher.MovieWhere), fc.Args["orderBy"].([]*cypher.MovieOrder), fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
@@ -8871,7 +9376,7 @@ func (ec *executionContext) _Query_genres(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Genres(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Genres(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GenreConnection) graphql.Marshaler {
@@ -8915,7 +9420,7 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().People(ctx, fc.Args["filter"].(*model.PersonFilter), fc.Args["orderBy"].(*model.PersonOrder), fc.Args["first"].(*int64), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().People(ctx, fc.Args["filter"].(*model.PersonFilter), fc.Args["where"].(*cypher.PersonWhere), fc.Args["orderBy"].([]*cypher.PersonOrder), fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -9123,7 +9628,7 @@ func (ec *executionContext) _Query_recommendationsForMe(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().RecommendationsForMe(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().RecommendationsForMe(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RecommendationConnection) graphql.Marshaler {
@@ -10000,7 +10505,7 @@ func (ec *executionContext) _Review_comments(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Comments(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Comments(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommentConnection) graphql.Marshaler {
@@ -10704,7 +11209,7 @@ func (ec *executionContext) _User_reviews(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Reviews(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Reviews(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ReviewConnection) graphql.Marshaler {
@@ -10748,7 +11253,7 @@ func (ec *executionContext) _User_lists(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Lists(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Lists(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UserListConnection) graphql.Marshaler {
@@ -10939,7 +11444,7 @@ func (ec *executionContext) _UserList_movies(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Movies(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string)), nil
+			return obj.Movies(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
@@ -12335,6 +12840,269 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCreditFilter(ctx context.Context, obj any) (cypher.CreditFilter, error) {
+	var it cypher.CreditFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["as"]; !present {
+		asMap["as"] = "ANY"
+	}
+
+	fieldsInOrder := [...]string{"person", "as"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "person":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("person"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Person = data
+		case "as":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("as"))
+			data, err := ec.unmarshalOCreditRole2ᚖfilmgraphᚋcypherᚐCreditRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.As = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreditFilter unmarshals raw into the CreditFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreditFilter(ctx context.Context, raw any) (cypher.CreditFilter, error) {
+	var out cypher.CreditFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreditFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFloatFilter(ctx context.Context, obj any) (cypher.FloatFilter, error) {
+	var it cypher.FloatFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in", "gt", "gte", "lt", "lte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFloatFilter unmarshals raw into the FloatFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFloatFilter(ctx context.Context, raw any) (cypher.FloatFilter, error) {
+	var out cypher.FloatFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FloatFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGenresFilter(ctx context.Context, obj any) (cypher.GenresFilter, error) {
+	var it cypher.GenresFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"any", "all", "none"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "any":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("any"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Any = data
+		case "all":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("all"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.All = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGenresFilter unmarshals raw into the GenresFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGenresFilter(ctx context.Context, raw any) (cypher.GenresFilter, error) {
+	var out cypher.GenresFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GenresFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIntFilter(ctx context.Context, obj any) (cypher.IntFilter, error) {
+	var it cypher.IntFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in", "gt", "gte", "lt", "lte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIntFilter unmarshals raw into the IntFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIntFilter(ctx context.Context, raw any) (cypher.IntFilter, error) {
+	var out cypher.IntFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IntFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMovieFilter(ctx context.Context, obj any) (model.MovieFilter, error) {
 	var it model.MovieFilter
 	if obj == nil {
@@ -12419,8 +13187,8 @@ func UnmarshalMovieFilter(ctx context.Context, raw any) (model.MovieFilter, erro
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputMovieOrder(ctx context.Context, obj any) (model.MovieOrder, error) {
-	var it model.MovieOrder
+func (ec *executionContext) unmarshalInputMovieOrder(ctx context.Context, obj any) (cypher.MovieOrder, error) {
+	var it cypher.MovieOrder
 	if obj == nil {
 		return it, nil
 	}
@@ -12443,14 +13211,14 @@ func (ec *executionContext) unmarshalInputMovieOrder(ctx context.Context, obj an
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNMovieOrderField2filmgraphᚋgraphᚋmodelᚐMovieOrderField(ctx, v)
+			data, err := ec.unmarshalNMovieOrderField2filmgraphᚋcypherᚐMovieOrderField(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Field = data
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalOOrderDirection2ᚖfilmgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			data, err := ec.unmarshalOOrderDirection2ᚖfilmgraphᚋcypherᚐOrderDirection(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12466,9 +13234,121 @@ func (ec *executionContext) unmarshalInputMovieOrder(ctx context.Context, obj an
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalMovieOrder(ctx context.Context, raw any) (model.MovieOrder, error) {
-	var out model.MovieOrder
+func UnmarshalMovieOrder(ctx context.Context, raw any) (cypher.MovieOrder, error) {
+	var out cypher.MovieOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MovieOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMovieWhere(ctx context.Context, obj any) (cypher.MovieWhere, error) {
+	var it cypher.MovieWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "title", "year", "averageRating", "ratingCount", "genres", "credit", "tag", "inList"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOMovieWhere2ᚕᚖfilmgraphᚋcypherᚐMovieWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOMovieWhere2ᚕᚖfilmgraphᚋcypherᚐMovieWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOMovieWhere2ᚖfilmgraphᚋcypherᚐMovieWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOStringFilter2ᚖfilmgraphᚋcypherᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOIntFilter2ᚖfilmgraphᚋcypherᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "averageRating":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("averageRating"))
+			data, err := ec.unmarshalOFloatFilter2ᚖfilmgraphᚋcypherᚐFloatFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AverageRating = data
+		case "ratingCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ratingCount"))
+			data, err := ec.unmarshalOIntFilter2ᚖfilmgraphᚋcypherᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RatingCount = data
+		case "genres":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("genres"))
+			data, err := ec.unmarshalOGenresFilter2ᚖfilmgraphᚋcypherᚐGenresFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Genres = data
+		case "credit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("credit"))
+			data, err := ec.unmarshalOCreditFilter2ᚖfilmgraphᚋcypherᚐCreditFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Credit = data
+		case "tag":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tag"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tag = data
+		case "inList":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inList"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InList = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMovieWhere unmarshals raw into the MovieWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMovieWhere(ctx context.Context, raw any) (cypher.MovieWhere, error) {
+	var out cypher.MovieWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MovieWhere", raw, &out)
 	return out, err
 }
 
@@ -12514,8 +13394,8 @@ func UnmarshalPersonFilter(ctx context.Context, raw any) (model.PersonFilter, er
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPersonOrder(ctx context.Context, obj any) (model.PersonOrder, error) {
-	var it model.PersonOrder
+func (ec *executionContext) unmarshalInputPersonOrder(ctx context.Context, obj any) (cypher.PersonOrder, error) {
+	var it cypher.PersonOrder
 	if obj == nil {
 		return it, nil
 	}
@@ -12538,14 +13418,14 @@ func (ec *executionContext) unmarshalInputPersonOrder(ctx context.Context, obj a
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNPersonOrderField2filmgraphᚋgraphᚋmodelᚐPersonOrderField(ctx, v)
+			data, err := ec.unmarshalNPersonOrderField2filmgraphᚋcypherᚐPersonOrderField(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Field = data
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalOOrderDirection2ᚖfilmgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			data, err := ec.unmarshalOOrderDirection2ᚖfilmgraphᚋcypherᚐOrderDirection(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12561,9 +13441,289 @@ func (ec *executionContext) unmarshalInputPersonOrder(ctx context.Context, obj a
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPersonOrder(ctx context.Context, raw any) (model.PersonOrder, error) {
-	var out model.PersonOrder
+func UnmarshalPersonOrder(ctx context.Context, raw any) (cypher.PersonOrder, error) {
+	var out cypher.PersonOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPersonWhere(ctx context.Context, obj any) (cypher.PersonWhere, error) {
+	var it cypher.PersonWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "name", "hasDirected", "actedWith", "genre"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOPersonWhere2ᚕᚖfilmgraphᚋcypherᚐPersonWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOPersonWhere2ᚕᚖfilmgraphᚋcypherᚐPersonWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOPersonWhere2ᚖfilmgraphᚋcypherᚐPersonWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖfilmgraphᚋcypherᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "hasDirected":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDirected"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDirected = data
+		case "actedWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actedWith"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActedWith = data
+		case "genre":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("genre"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Genre = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonWhere unmarshals raw into the PersonWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonWhere(ctx context.Context, raw any) (cypher.PersonWhere, error) {
+	var out cypher.PersonWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReviewWhere(ctx context.Context, obj any) (cypher.ReviewWhere, error) {
+	var it cypher.ReviewWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "score", "addedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOReviewWhere2ᚕᚖfilmgraphᚋcypherᚐReviewWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOReviewWhere2ᚕᚖfilmgraphᚋcypherᚐReviewWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOReviewWhere2ᚖfilmgraphᚋcypherᚐReviewWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "score":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("score"))
+			data, err := ec.unmarshalOIntFilter2ᚖfilmgraphᚋcypherᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Score = data
+		case "addedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addedAt"))
+			data, err := ec.unmarshalOTimeFilter2ᚖfilmgraphᚋcypherᚐTimeFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReviewWhere unmarshals raw into the ReviewWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReviewWhere(ctx context.Context, raw any) (cypher.ReviewWhere, error) {
+	var out cypher.ReviewWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReviewWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStringFilter(ctx context.Context, obj any) (cypher.StringFilter, error) {
+	var it cypher.StringFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in", "contains", "startsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "contains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contains = data
+		case "startsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsWith"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStringFilter unmarshals raw into the StringFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStringFilter(ctx context.Context, raw any) (cypher.StringFilter, error) {
+	var out cypher.StringFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StringFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTimeFilter(ctx context.Context, obj any) (cypher.TimeFilter, error) {
+	var it cypher.TimeFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"gt", "gte", "lt", "lte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTimeFilter unmarshals raw into the TimeFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTimeFilter(ctx context.Context, raw any) (cypher.TimeFilter, error) {
+	var out cypher.TimeFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TimeFilter", raw, &out)
 	return out, err
 }
 
@@ -15720,14 +16880,24 @@ func (ec *executionContext) marshalNMovieEdge2ᚖfilmgraphᚋgraphᚋmodelᚐMov
 	return ec._MovieEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNMovieOrderField2filmgraphᚋgraphᚋmodelᚐMovieOrderField(ctx context.Context, v any) (model.MovieOrderField, error) {
-	var res model.MovieOrderField
+func (ec *executionContext) unmarshalNMovieOrder2ᚖfilmgraphᚋcypherᚐMovieOrder(ctx context.Context, v any) (*cypher.MovieOrder, error) {
+	res, err := ec.unmarshalInputMovieOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMovieOrderField2filmgraphᚋcypherᚐMovieOrderField(ctx context.Context, v any) (cypher.MovieOrderField, error) {
+	var res cypher.MovieOrderField
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNMovieOrderField2filmgraphᚋgraphᚋmodelᚐMovieOrderField(ctx context.Context, sel ast.SelectionSet, v model.MovieOrderField) graphql.Marshaler {
+func (ec *executionContext) marshalNMovieOrderField2filmgraphᚋcypherᚐMovieOrderField(ctx context.Context, sel ast.SelectionSet, v cypher.MovieOrderField) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNMovieWhere2ᚖfilmgraphᚋcypherᚐMovieWhere(ctx context.Context, v any) (*cypher.MovieWhere, error) {
+	res, err := ec.unmarshalInputMovieWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNNode2ᚕfilmgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -15828,14 +16998,24 @@ func (ec *executionContext) marshalNPersonLink2ᚖfilmgraphᚋgraphᚋmodelᚐPe
 	return ec._PersonLink(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPersonOrderField2filmgraphᚋgraphᚋmodelᚐPersonOrderField(ctx context.Context, v any) (model.PersonOrderField, error) {
-	var res model.PersonOrderField
+func (ec *executionContext) unmarshalNPersonOrder2ᚖfilmgraphᚋcypherᚐPersonOrder(ctx context.Context, v any) (*cypher.PersonOrder, error) {
+	res, err := ec.unmarshalInputPersonOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPersonOrderField2filmgraphᚋcypherᚐPersonOrderField(ctx context.Context, v any) (cypher.PersonOrderField, error) {
+	var res cypher.PersonOrderField
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPersonOrderField2filmgraphᚋgraphᚋmodelᚐPersonOrderField(ctx context.Context, sel ast.SelectionSet, v model.PersonOrderField) graphql.Marshaler {
+func (ec *executionContext) marshalNPersonOrderField2filmgraphᚋcypherᚐPersonOrderField(ctx context.Context, sel ast.SelectionSet, v cypher.PersonOrderField) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNPersonWhere2ᚖfilmgraphᚋcypherᚐPersonWhere(ctx context.Context, v any) (*cypher.PersonWhere, error) {
+	res, err := ec.unmarshalInputPersonWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRatingConnection2ᚖfilmgraphᚋgraphᚋmodelᚐRatingConnection(ctx context.Context, sel ast.SelectionSet, v *model.RatingConnection) graphql.Marshaler {
@@ -15990,6 +17170,11 @@ func (ec *executionContext) marshalNReviewEdge2ᚖfilmgraphᚋgraphᚋmodelᚐRe
 		return graphql.Null
 	}
 	return ec._ReviewEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReviewWhere2ᚖfilmgraphᚋcypherᚐReviewWhere(ctx context.Context, v any) (*cypher.ReviewWhere, error) {
+	res, err := ec.unmarshalInputReviewWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRole2filmgraphᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
@@ -16324,6 +17509,65 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOCreditFilter2ᚖfilmgraphᚋcypherᚐCreditFilter(ctx context.Context, v any) (*cypher.CreditFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCreditFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCreditRole2ᚖfilmgraphᚋcypherᚐCreditRole(ctx context.Context, v any) (*cypher.CreditRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(cypher.CreditRole)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCreditRole2ᚖfilmgraphᚋcypherᚐCreditRole(ctx context.Context, sel ast.SelectionSet, v *cypher.CreditRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2float64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFloat2ᚕfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v []float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2float64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -16341,6 +17585,14 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) unmarshalOFloatFilter2ᚖfilmgraphᚋcypherᚐFloatFilter(ctx context.Context, v any) (*cypher.FloatFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFloatFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOGenre2ᚖfilmgraphᚋgraphᚋmodelᚐGenre(ctx context.Context, sel ast.SelectionSet, v *model.Genre) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -16348,11 +17600,72 @@ func (ec *executionContext) marshalOGenre2ᚖfilmgraphᚋgraphᚋmodelᚐGenre(c
 	return ec._Genre(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOGenresFilter2ᚖfilmgraphᚋcypherᚐGenresFilter(ctx context.Context, v any) (*cypher.GenresFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputGenresFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) marshalOImage2ᚖfilmgraphᚋgraphᚋmodelᚐImage(ctx context.Context, sel ast.SelectionSet, v *model.Image) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Image(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOInt2ᚕint64ᚄ(ctx context.Context, v any) ([]int64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕint64ᚄ(ctx context.Context, sel ast.SelectionSet, v []int64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint64(ctx context.Context, v any) (*int64, error) {
@@ -16371,6 +17684,14 @@ func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalInt64(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOIntFilter2ᚖfilmgraphᚋcypherᚐIntFilter(ctx context.Context, v any) (*cypher.IntFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIntFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOMe2ᚖfilmgraphᚋgraphᚋmodelᚐMe(ctx context.Context, sel ast.SelectionSet, v *model.Me) graphql.Marshaler {
@@ -16395,11 +17716,45 @@ func (ec *executionContext) unmarshalOMovieFilter2ᚖfilmgraphᚋgraphᚋmodel�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOMovieOrder2ᚖfilmgraphᚋgraphᚋmodelᚐMovieOrder(ctx context.Context, v any) (*model.MovieOrder, error) {
+func (ec *executionContext) unmarshalOMovieOrder2ᚕᚖfilmgraphᚋcypherᚐMovieOrderᚄ(ctx context.Context, v any) ([]*cypher.MovieOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
-	res, err := ec.unmarshalInputMovieOrder(ctx, v)
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*cypher.MovieOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMovieOrder2ᚖfilmgraphᚋcypherᚐMovieOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMovieWhere2ᚕᚖfilmgraphᚋcypherᚐMovieWhereᚄ(ctx context.Context, v any) ([]*cypher.MovieWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*cypher.MovieWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMovieWhere2ᚖfilmgraphᚋcypherᚐMovieWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMovieWhere2ᚖfilmgraphᚋcypherᚐMovieWhere(ctx context.Context, v any) (*cypher.MovieWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMovieWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -16410,16 +17765,16 @@ func (ec *executionContext) marshalONode2filmgraphᚋgraphᚋmodelᚐNode(ctx co
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOOrderDirection2ᚖfilmgraphᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, v any) (*model.OrderDirection, error) {
+func (ec *executionContext) unmarshalOOrderDirection2ᚖfilmgraphᚋcypherᚐOrderDirection(ctx context.Context, v any) (*cypher.OrderDirection, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.OrderDirection)
+	var res = new(cypher.OrderDirection)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOOrderDirection2ᚖfilmgraphᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v *model.OrderDirection) graphql.Marshaler {
+func (ec *executionContext) marshalOOrderDirection2ᚖfilmgraphᚋcypherᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v *cypher.OrderDirection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -16441,12 +17796,21 @@ func (ec *executionContext) unmarshalOPersonFilter2ᚖfilmgraphᚋgraphᚋmodel�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOPersonOrder2ᚖfilmgraphᚋgraphᚋmodelᚐPersonOrder(ctx context.Context, v any) (*model.PersonOrder, error) {
+func (ec *executionContext) unmarshalOPersonOrder2ᚕᚖfilmgraphᚋcypherᚐPersonOrderᚄ(ctx context.Context, v any) ([]*cypher.PersonOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
-	res, err := ec.unmarshalInputPersonOrder(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*cypher.PersonOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPersonOrder2ᚖfilmgraphᚋcypherᚐPersonOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOPersonPath2ᚖfilmgraphᚋgraphᚋmodelᚐPersonPath(ctx context.Context, sel ast.SelectionSet, v *model.PersonPath) graphql.Marshaler {
@@ -16454,6 +17818,31 @@ func (ec *executionContext) marshalOPersonPath2ᚖfilmgraphᚋgraphᚋmodelᚐPe
 		return graphql.Null
 	}
 	return ec._PersonPath(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPersonWhere2ᚕᚖfilmgraphᚋcypherᚐPersonWhereᚄ(ctx context.Context, v any) ([]*cypher.PersonWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*cypher.PersonWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPersonWhere2ᚖfilmgraphᚋcypherᚐPersonWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPersonWhere2ᚖfilmgraphᚋcypherᚐPersonWhere(ctx context.Context, v any) (*cypher.PersonWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPersonWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalORecommendationStrategy2ᚖfilmgraphᚋgraphᚋmodelᚐRecommendationStrategy(ctx context.Context, v any) (*model.RecommendationStrategy, error) {
@@ -16500,6 +17889,31 @@ func (ec *executionContext) marshalOReviewOrder2ᚖfilmgraphᚋgraphᚋmodelᚐR
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOReviewWhere2ᚕᚖfilmgraphᚋcypherᚐReviewWhereᚄ(ctx context.Context, v any) ([]*cypher.ReviewWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*cypher.ReviewWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNReviewWhere2ᚖfilmgraphᚋcypherᚐReviewWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOReviewWhere2ᚖfilmgraphᚋcypherᚐReviewWhere(ctx context.Context, v any) (*cypher.ReviewWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputReviewWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -16555,6 +17969,14 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalOStringFilter2ᚖfilmgraphᚋcypherᚐStringFilter(ctx context.Context, v any) (*cypher.StringFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStringFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOSynopsisSubmission2ᚕᚖfilmgraphᚋgraphᚋmodelᚐSynopsisSubmissionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SynopsisSubmission) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -16590,6 +18012,14 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTimeFilter2ᚖfilmgraphᚋcypherᚐTimeFilter(ctx context.Context, v any) (*cypher.TimeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTimeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOUser2ᚖfilmgraphᚋgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {

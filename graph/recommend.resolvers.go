@@ -31,7 +31,7 @@ func (r *mutationResolver) UnhideRecommendation(ctx context.Context, movieID str
 }
 
 // RecommendationsForMe is the resolver for the recommendationsForMe field.
-func (r *queryResolver) RecommendationsForMe(ctx context.Context, first *int64, after *string) (*model.RecommendationConnection, error) {
+func (r *queryResolver) RecommendationsForMe(ctx context.Context, first *int64, after *string, last *int64, before *string) (*model.RecommendationConnection, error) {
 	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err

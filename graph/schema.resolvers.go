@@ -91,19 +91,19 @@ func (r *queryResolver) Genre(ctx context.Context, name string) (*model.Genre, e
 }
 
 // Movies is the resolver for the movies field.
-func (r *queryResolver) Movies(ctx context.Context, filter *model.MovieFilter, orderBy *model.MovieOrder, first *int64, after *string) (*model.MovieConnection, error) {
+func (r *queryResolver) Movies(ctx context.Context, filter *model.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string, last *int64, before *string) (*model.MovieConnection, error) {
 	rec, err := readTop(ctx, r.Store, cypher.Movies)
 	return model.NewMovieConnection(rec), err
 }
 
 // Genres is the resolver for the genres field.
-func (r *queryResolver) Genres(ctx context.Context, first *int64, after *string) (*model.GenreConnection, error) {
+func (r *queryResolver) Genres(ctx context.Context, first *int64, after *string, last *int64, before *string) (*model.GenreConnection, error) {
 	rec, err := readTop(ctx, r.Store, cypher.Genres)
 	return model.NewGenreConnection(rec), err
 }
 
 // People is the resolver for the people field.
-func (r *queryResolver) People(ctx context.Context, filter *model.PersonFilter, orderBy *model.PersonOrder, first *int64, after *string) (*model.PersonConnection, error) {
+func (r *queryResolver) People(ctx context.Context, filter *model.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string, last *int64, before *string) (*model.PersonConnection, error) {
 	rec, err := readTop(ctx, r.Store, cypher.People)
 	return model.NewPersonConnection(rec), err
 }

@@ -4,6 +4,9 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"filmgraph/apperr"
 )
@@ -85,5 +88,43 @@ func TestErrorsQuoteAtMostAShortPrefix(t *testing.T) {
 	}
 	if _, err := ParseCursor(&huge); err == nil || len(err.Error()) > 300 {
 		t.Errorf("ParseCursor of a 200 KB cursor: error of %d bytes, want a short one", len(err.Error()))
+	}
+}
+
+func TestKeysetCursorsRoundTripTheirTypes(t *testing.T) {
+	at := time.Date(2026, 11, 30, 8, 1, 2, 345678900, time.FixedZone("", 3600))
+	values := []any{nil, true, int64(-42), 7.25, "Heat: a \"film\" , ok", at,
+		dbtype.LocalDateTime(time.Date(2018, 9, 24, 14, 27, 30, 0, time.UTC)), dbtype.Date(time.Date(1995, 1, 2, 0, 0, 0, 0, time.UTC))}
+	c := KeysetCursor("ord", values)
+	got, err := ParseKeysetCursor(c, "ord", len(values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range values {
+		if w, ok := want.(time.Time); ok {
+			if g, ok := got[i].(time.Time); !ok || !g.Equal(w) {
+				t.Errorf("key %d: %v, want %v", i, got[i], want)
+			}
+			continue
+		}
+		if got[i] != want {
+			t.Errorf("key %d: %#v, want %#v", i, got[i], want)
+		}
+	}
+	for name, bad := range map[string]struct {
+		cursor, order string
+		n             int
+	}{
+		"another order":     {c, "other", len(values)},
+		"another key count": {c, "ord", 2},
+		"an offset cursor":  {Cursor(3), "ord", 1},
+		"not base64":        {"!!", "ord", 1},
+		"an unknown type":   {base64.RawURLEncoding.EncodeToString([]byte(`keys:{"o":"ord","k":["x:1"]}`)), "ord", 1},
+		"a bad number":      {base64.RawURLEncoding.EncodeToString([]byte(`keys:{"o":"ord","k":["i:1.5"]}`)), "ord", 1},
+		"too long":          {strings.Repeat("A", MaxCursorLength+1), "ord", 1},
+	} {
+		if _, err := ParseKeysetCursor(bad.cursor, bad.order, bad.n); apperr.CodeOf(err) != apperr.BadUserInput {
+			t.Errorf("%s: %v, want BAD_USER_INPUT", name, err)
+		}
 	}
 }

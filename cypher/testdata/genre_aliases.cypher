@@ -1,12 +1,16 @@
-MATCH (this:Genre {name: $p0}) RETURN {`#key`: this.name, `name`: this.name, `movieCount`: COUNT { (this)<-[:IN_GENRE]-() }, `newest`: {`#offset`: $p1, `#first`: $p2, `edges`: 
-  COLLECT { MATCH (this)<-[r1:IN_GENRE]-(n2) WITH n2, r1 ORDER BY n2.title, n2.movieId SKIP $p1 LIMIT $p2 RETURN {`node`: {`#key`: n2.movieId, `title`: n2.title}} }}, `later`: {`#offset`: $p3, `#first`: $p4, `edges`: 
-  COLLECT { MATCH (this)<-[r3:IN_GENRE]-(n4) WITH n4, r3 ORDER BY n4.title, n4.movieId SKIP $p3 LIMIT $p4 RETURN {`node`: {`#key`: n4.movieId, `title`: n4.title}} }}} AS this
+MATCH (this:Genre {name: $p0}) RETURN {`#key`: this.name, `name`: this.name, `movieCount`: COUNT { (this)<-[:IN_GENRE]-() }, `newest`: {`#first`: $p1, `#backward`: false, `#order`: $p2, `#outside`: false, `#keys`: null, `edges`: 
+  COLLECT { MATCH (this)<-[r1:IN_GENRE]-(n2) WITH n2, r1 ORDER BY n2.title ASC, n2.movieId ASC LIMIT $p3 RETURN {`#cursor`: [n2.title, n2.movieId], `node`: {`#key`: n2.movieId, `title`: n2.title}} }}, `later`: {`#first`: $p6, `#backward`: false, `#order`: $p7, `#outside`: false, `#keys`: null, `edges`: 
+  COLLECT { MATCH (this)<-[r3:IN_GENRE]-(n4) WHERE coalesce((n4.title > $p4 OR n4.title IS NULL) OR n4.title = $p4 AND (n4.movieId > $p5 OR n4.movieId IS NULL), false) WITH n4, r3 ORDER BY n4.title ASC, n4.movieId ASC LIMIT $p8 RETURN {`#cursor`: [n4.title, n4.movieId], `node`: {`#key`: n4.movieId, `title`: n4.title}} }}} AS this
 
 // params
 {
   "p0": "Drama",
-  "p1": 0,
-  "p2": 2,
+  "p1": 2,
+  "p2": "y9v00z",
   "p3": 2,
-  "p4": 2
+  "p4": "Casablanca",
+  "p5": 912,
+  "p6": 2,
+  "p7": "y9v00z",
+  "p8": 2
 }

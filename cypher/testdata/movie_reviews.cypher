@@ -1,18 +1,22 @@
-MATCH (this:Movie {movieId: $p0}) RETURN {`#key`: this.movieId, `reviews`: {`#offset`: $p1, `#first`: $p2, `edges`: 
-  COLLECT { MATCH (this)<-[r1:ABOUT]-(n2:Review) WITH n2, r1 ORDER BY n2.addedAt DESC, n2.reviewId SKIP $p1 LIMIT $p2 RETURN {`node`: {`#key`: n2.reviewId, `text`: n2.text, `comments`: {`#offset`: $p3, `#first`: $p4, `edges`: 
-  COLLECT { MATCH (n2)<-[r3:ON]-(n4:Comment) WITH n4, r3 ORDER BY n4.addedAt, n4.commentId SKIP $p3 LIMIT $p4 RETURN {`node`: {`#key`: n4.commentId, `text`: n4.text}} }}}} }}, `lists`: {`#offset`: $p5, `#first`: $p6, `edges`: 
-  COLLECT { MATCH (this)<-[r5:CONTAINS]-(n6:UserList) WHERE n6.public WITH n6, r5 ORDER BY n6.createdAt DESC, n6.listId SKIP $p5 LIMIT $p6 RETURN {`node`: {`#key`: n6.listId, `title`: n6.title, `movies`: {`#offset`: $p7, `#first`: $p8, `edges`: 
-  COLLECT { MATCH (n6)-[r7:CONTAINS]->(n8:Movie) WITH n8, r7 ORDER BY r7.position, n8.movieId SKIP $p7 LIMIT $p8 RETURN {`node`: {`#key`: n8.movieId, `title`: n8.title}} }}}} }}} AS this
+MATCH (this:Movie {movieId: $p0}) RETURN {`#key`: this.movieId, `reviews`: {`#first`: $p1, `#backward`: false, `#order`: $p2, `#outside`: false, `#keys`: null, `edges`: 
+  COLLECT { MATCH (this)<-[r1:ABOUT]-(n2:Review) WITH n2, r1 ORDER BY n2.addedAt DESC, n2.reviewId ASC LIMIT $p6 RETURN {`#cursor`: [n2.addedAt, n2.reviewId], `node`: {`#key`: n2.reviewId, `text`: n2.text, `comments`: {`#first`: $p3, `#backward`: false, `#order`: $p4, `#outside`: false, `#keys`: null, `edges`: 
+  COLLECT { MATCH (n2)<-[r3:ON]-(n4:Comment) WITH n4, r3 ORDER BY n4.addedAt ASC, n4.commentId ASC LIMIT $p5 RETURN {`#cursor`: [n4.addedAt, n4.commentId], `node`: {`#key`: n4.commentId, `text`: n4.text}} }}}} }}, `lists`: {`#first`: $p7, `#backward`: false, `#order`: $p8, `#outside`: false, `#keys`: null, `edges`: 
+  COLLECT { MATCH (this)<-[r5:CONTAINS]-(n6:UserList) WHERE n6.public WITH n6, r5 ORDER BY n6.createdAt DESC, n6.listId ASC LIMIT $p12 RETURN {`#cursor`: [n6.createdAt, n6.listId], `node`: {`#key`: n6.listId, `title`: n6.title, `movies`: {`#first`: $p9, `#backward`: false, `#order`: $p10, `#outside`: false, `#keys`: null, `edges`: 
+  COLLECT { MATCH (n6)-[r7:CONTAINS]->(n8:Movie) WITH n8, r7 ORDER BY r7.position ASC, n8.movieId ASC LIMIT $p11 RETURN {`#cursor`: [r7.position, n8.movieId], `node`: {`#key`: n8.movieId, `title`: n8.title}} }}}} }}} AS this
 
 // params
 {
   "p0": 80969,
-  "p1": 0,
-  "p2": 5,
-  "p3": 0,
-  "p4": 2,
-  "p5": 0,
-  "p6": 2,
-  "p7": 0,
-  "p8": 3
+  "p1": 5,
+  "p10": "3imttc",
+  "p11": 3,
+  "p12": 2,
+  "p2": "1pe2hvn",
+  "p3": 2,
+  "p4": "wsuijw",
+  "p5": 2,
+  "p6": 5,
+  "p7": 2,
+  "p8": "9v4m0e",
+  "p9": 3
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"filmgraph/cypher"
 	"filmgraph/relay"
 )
 
@@ -41,11 +42,11 @@ func (u User) JoinedAt(ctx context.Context) (time.Time, error) { return u.time(c
 func (u User) RatingsCount(ctx context.Context) (int64, error) { return u.int(ctx) }
 
 // Reviews and Lists were paged by the Cypher statement.
-func (u User) Reviews(ctx context.Context, first *int64, after *string) *ReviewConnection {
+func (u User) Reviews(ctx context.Context, first *int64, after *string, last *int64, before *string) *ReviewConnection {
 	return &ReviewConnection{connection{u.record(ctx)}}
 }
 
-func (u User) Lists(ctx context.Context, first *int64, after *string) *UserListConnection {
+func (u User) Lists(ctx context.Context, first *int64, after *string, last *int64, before *string) *UserListConnection {
 	return &UserListConnection{connection{u.record(ctx)}}
 }
 
@@ -64,19 +65,19 @@ func (m Me) User(ctx context.Context) *User         { return NewUser(m.record(ct
 func (m Me) Email(ctx context.Context) *string      { return m.optString(ctx) }
 func (m Me) Role(ctx context.Context) (Role, error) { s, err := m.string(ctx); return Role(s), err }
 
-func (m Me) Collection(ctx context.Context, first *int64, after *string) *MovieConnection {
+func (m Me) Collection(ctx context.Context, first *int64, after *string, last *int64, before *string) *MovieConnection {
 	return &MovieConnection{connection{m.record(ctx)}}
 }
 
-func (m Me) Favorites(ctx context.Context, first *int64, after *string) *MovieConnection {
+func (m Me) Favorites(ctx context.Context, first *int64, after *string, last *int64, before *string) *MovieConnection {
 	return &MovieConnection{connection{m.record(ctx)}}
 }
 
-func (m Me) Watchlist(ctx context.Context, first *int64, after *string) *MovieConnection {
+func (m Me) Watchlist(ctx context.Context, first *int64, after *string, last *int64, before *string) *MovieConnection {
 	return &MovieConnection{connection{m.record(ctx)}}
 }
 
-func (m Me) Ratings(ctx context.Context, first *int64, after *string) *RatingConnection {
+func (m Me) Ratings(ctx context.Context, first *int64, after *string, last *int64, before *string) *RatingConnection {
 	return &RatingConnection{connection{m.record(ctx)}}
 }
 
@@ -134,11 +135,11 @@ func (m Movie) ViewerState(ctx context.Context) *ViewerState {
 	return nil
 }
 
-func (m Movie) Reviews(ctx context.Context, first *int64, after *string, orderBy *ReviewOrder) *ReviewConnection {
+func (m Movie) Reviews(ctx context.Context, first *int64, after *string, last *int64, before *string, orderBy *ReviewOrder, where *cypher.ReviewWhere) *ReviewConnection {
 	return &ReviewConnection{connection{m.record(ctx)}}
 }
 
-func (m Movie) Lists(ctx context.Context, first *int64, after *string) *UserListConnection {
+func (m Movie) Lists(ctx context.Context, first *int64, after *string, last *int64, before *string) *UserListConnection {
 	return &UserListConnection{connection{m.record(ctx)}}
 }
 

@@ -38,9 +38,13 @@ func (c connection) TotalCount(ctx context.Context) (int64, error) {
 }
 
 // PageInfo is derived from the page's offset and size and the total, so it needs no edges.
+// Keyset connections (see cypher/keyset.go) carry the order keys of their page instead.
 // Without the total only hasPreviousPage can be answered, which is all the projection
 // then carries it for.
 func (c connection) PageInfo(ctx context.Context) (*PageInfo, error) {
+	if _, keyset := c.Record[cypher.KeyPageKeys]; keyset {
+		return c.keysetPageInfo(), nil
+	}
 	offset := c.offset()
 	total, ok := c.total()
 	if !ok {
@@ -64,6 +68,39 @@ func (c connection) PageInfo(ctx context.Context) (*PageInfo, error) {
 	return info, nil
 }
 
+// keysetPageInfo reads the keys of the page's items and of the one read past it (in
+// reading order: backwards for last/before), and whether items lie beyond the cursor the
+// page started from.
+func (c connection) keysetPageInfo() *PageInfo {
+	keys, _ := c.Record[cypher.KeyPageKeys].([]any)
+	backward, _ := c.Record[cypher.KeyBackward].(bool)
+	outside, _ := c.Record[cypher.KeyOutside].(bool)
+	more := int64(len(keys)) > c.first()
+	if more {
+		keys = keys[:c.first()]
+	}
+	info := &PageInfo{HasNextPage: more, HasPreviousPage: outside}
+	if backward {
+		info.HasNextPage, info.HasPreviousPage = outside, more
+	}
+	if len(keys) > 0 {
+		first, last := keys[0], keys[len(keys)-1]
+		if backward {
+			first, last = last, first
+		}
+		start, end := c.cursor(first), c.cursor(last)
+		info.StartCursor, info.EndCursor = &start, &end
+	}
+	return info
+}
+
+// cursor is the keyset cursor of the item whose order keys are keys.
+func (c connection) cursor(keys any) string {
+	order, _ := c.Record[cypher.KeyOrder].(string)
+	values, _ := keys.([]any)
+	return relay.KeysetCursor(order, values)
+}
+
 // edgesOf returns the edges of the current field of c, each with its cursor. Every edge
 // type of the schema is a record with a cursor, so one function builds them all.
 func edgesOf[E ~struct {
@@ -71,9 +108,16 @@ func edgesOf[E ~struct {
 	Cursor string
 }](ctx context.Context, c connection) []*E {
 	records := c.records(ctx)
+	_, keyset := c.Record[cypher.KeyPageKeys]
 	out := make([]*E, len(records))
 	for i, r := range records {
-		out[i] = &E{Record: r, Cursor: relay.Cursor(int(c.offset()) + i)}
+		cursor := ""
+		if keyset {
+			cursor = c.cursor(r[cypher.KeyCursor])
+		} else {
+			cursor = relay.Cursor(int(c.offset()) + i)
+		}
+		out[i] = &E{Record: r, Cursor: cursor}
 	}
 	return out
 }

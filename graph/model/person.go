@@ -23,11 +23,11 @@ func (p Person) ID() string                               { return p.GetID() }
 func (p Person) Name(ctx context.Context) (string, error) { return p.string(ctx) }
 
 // Directed and ActedIn were paged by the Cypher statement; the arguments are already applied.
-func (p Person) Directed(ctx context.Context, first *int64, after *string) *MovieConnection {
+func (p Person) Directed(ctx context.Context, first *int64, after *string, last *int64, before *string) *MovieConnection {
 	return &MovieConnection{connection{p.record(ctx)}}
 }
 
-func (p Person) ActedIn(ctx context.Context, first *int64, after *string) *ActingConnection {
+func (p Person) ActedIn(ctx context.Context, first *int64, after *string, last *int64, before *string) *ActingConnection {
 	return &ActingConnection{connection{p.record(ctx)}}
 }
 
@@ -48,7 +48,7 @@ func (g Genre) ID() string                                    { return g.GetID()
 func (g Genre) Name(ctx context.Context) (string, error)      { return g.string(ctx) }
 func (g Genre) MovieCount(ctx context.Context) (int64, error) { return g.int(ctx) }
 
-func (g Genre) Movies(ctx context.Context, first *int64, after *string) *MovieConnection {
+func (g Genre) Movies(ctx context.Context, first *int64, after *string, last *int64, before *string) *MovieConnection {
 	return &MovieConnection{connection{g.record(ctx)}}
 }
 

@@ -89,6 +89,6 @@ func (Genre) IsRecommendationVia()  {}
 func (Tag) IsRecommendationVia()    {}
 
 // Recommended was ranked and paged by the Cypher statement; the arguments are applied.
-func (m Movie) Recommended(ctx context.Context, first *int64, after *string, strategy *RecommendationStrategy) *RecommendationConnection {
+func (m Movie) Recommended(ctx context.Context, first *int64, after *string, last *int64, before *string, strategy *RecommendationStrategy) *RecommendationConnection {
 	return NewRecommendationConnection(m.record(ctx))
 }

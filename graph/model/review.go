@@ -28,7 +28,7 @@ func (r Review) Score(ctx context.Context) (int64, error)       { return r.int(c
 func (r Review) AddedAt(ctx context.Context) (time.Time, error) { return r.time(ctx) }
 func (r Review) EditedAt(ctx context.Context) *time.Time        { return r.optTime(ctx) }
 
-func (r Review) Comments(ctx context.Context, first *int64, after *string) *CommentConnection {
+func (r Review) Comments(ctx context.Context, first *int64, after *string, last *int64, before *string) *CommentConnection {
 	return &CommentConnection{connection{r.record(ctx)}}
 }
 
@@ -101,7 +101,7 @@ func (l UserList) Owner(ctx context.Context) *User                  { return New
 func (l UserList) CreatedAt(ctx context.Context) (time.Time, error) { return l.time(ctx) }
 func (l UserList) Public(ctx context.Context) (bool, error)         { return l.bool(ctx) }
 
-func (l UserList) Movies(ctx context.Context, first *int64, after *string) *MovieConnection {
+func (l UserList) Movies(ctx context.Context, first *int64, after *string, last *int64, before *string) *MovieConnection {
 	return &MovieConnection{connection{l.record(ctx)}}
 }
 

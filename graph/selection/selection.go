@@ -38,9 +38,24 @@ func (b builder) field(f *ast.Field, on []string) cypher.Field {
 		field.Type = f.Definition.Type.Name()
 		if len(f.Definition.Arguments) > 0 { // most fields take none: no map for them
 			field.Args = f.ArgumentMap(b.op.Variables)
+			field.Given = b.given(f.Arguments)
 		}
 	}
 	return field
+}
+
+// given names the arguments written as values, or as variables the request sets.
+func (b builder) given(args ast.ArgumentList) []string {
+	var names []string
+	for _, arg := range args {
+		if arg.Value.Kind == ast.Variable {
+			if v, ok := b.op.Variables[arg.Value.Raw]; !ok || v == nil {
+				continue
+			}
+		}
+		names = append(names, arg.Name)
+	}
+	return names
 }
 
 // selections flattens a selection set: each field keeps the type conditions of the

@@ -1,0 +1,294 @@
+package cypher
+
+import (
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"strings"
+
+	"filmgraph/apperr"
+	"filmgraph/relay"
+)
+
+// Keyset paging of connections: `first`/`after` and `last`/`before`, with cursors that
+// carry the order keys of their item (see relay.KeysetCursor). A page is the items after
+// (or before) the cursor's keys in the relation's order, so items inserted or deleted
+// elsewhere in the list never shift it.
+
+// Keys of the values a keyset connection's projection carries for the Go side.
+const (
+	KeyPageKeys = "#keys"     // order keys of the page's items and one more, in reading order
+	KeyBackward = "#backward" // true when the page was read with last/before (keys reversed)
+	KeyOutside  = "#outside"  // true when items exist on the other side of the cursor
+	KeyOrder    = "#order"    // the name of the order, for the cursors
+	KeyCursor   = "#cursor"   // an edge's order keys
+)
+
+// sortKey is one key of an order: an expression over {p}, {r}, {n} and its direction.
+type sortKey struct {
+	expr string
+	desc bool
+}
+
+// sortKeys splits a relation's ORDER BY template at its top-level commas (not those inside
+// calls and subqueries) into keys.
+func sortKeys(orderBy string) []sortKey {
+	var keys []sortKey
+	depth, start := 0, 0
+	add := func(item string) {
+		item = strings.TrimSpace(item)
+		key := sortKey{expr: item}
+		if e, ok := strings.CutSuffix(item, " DESC"); ok {
+			key = sortKey{expr: e, desc: true}
+		} else if e, ok := strings.CutSuffix(item, " ASC"); ok {
+			key.expr = e
+		}
+		keys = append(keys, key)
+	}
+	for i, c := range orderBy {
+		switch c {
+		case '(', '{', '[':
+			depth++
+		case ')', '}', ']':
+			depth--
+		case ',':
+			if depth == 0 {
+				add(orderBy[start:i])
+				start = i + 1
+			}
+		}
+	}
+	add(orderBy[start:])
+	return keys
+}
+
+// orderName names a relation's order for its cursors: a cursor read by another list or
+// order is refused instead of being compared with keys it was not made of.
+func orderName(rel relation) string {
+	h := fnv.New32a()
+	h.Write([]byte(rel.pattern + "|" + rel.orderBy))
+	return strconv.FormatUint(uint64(h.Sum32()), 36)
+}
+
+// orderText writes keys as an ORDER BY list, reversed when reverse is set.
+func orderText(keys []sortKey, reverse bool) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		dir := "ASC"
+		if k.desc != reverse {
+			dir = "DESC"
+		}
+		parts[i] = k.expr + " " + dir
+	}
+	return strings.Join(parts, ", ")
+}
+
+// afterKeys is the condition "the item sorts after the item with keys values" in the
+// order keys (reversed: before it). Cypher sorts nulls last ascending and first
+// descending; each comparison says so explicitly, and the whole is wrapped in coalesce,
+// so the condition is never null and NOT is its exact complement.
+func (b *builder) afterKeys(keys []sortKey, values []any, reverse bool) string {
+	var alternatives []string
+	var equal []string
+	for i, k := range keys {
+		desc := k.desc != reverse
+		v := values[i]
+		if strings.ContainsRune(k.expr, ' ') {
+			k.expr = "(" + k.expr + ")" // e.g. `x IS NULL`: bind it before comparing
+		}
+		var greater, same string
+		switch {
+		case v == nil && desc:
+			greater, same = k.expr+" IS NOT NULL", k.expr+" IS NULL"
+		case v == nil:
+			greater, same = "false", k.expr+" IS NULL"
+		case desc:
+			p := b.param(v)
+			greater, same = k.expr+" < "+p, k.expr+" = "+p
+		default:
+			p := b.param(v)
+			greater, same = "("+k.expr+" > "+p+" OR "+k.expr+" IS NULL)", k.expr+" = "+p
+		}
+		alternatives = append(alternatives, strings.Join(append(append([]string{}, equal...), greater), " AND "))
+		equal = append(equal, same)
+	}
+	return "coalesce(" + strings.Join(alternatives, " OR ") + ", false)"
+}
+
+// pageArgs are a connection's validated paging arguments.
+type pageArgs struct {
+	size     int64
+	backward bool  // last/before: the page ends at `before` (or the end of the list)
+	after    []any // keys of the `after` cursor, nil without one
+	before   []any // keys of the `before` cursor, nil without one
+	keys     []sortKey
+	order    string
+}
+
+// pageArgsOf reads first/after/last/before. `first` has a schema default, so it counts
+// as given only when the query writes it: `last: 5` alone reads the last five.
+func (b *builder) pageArgsOf(f Field, args map[string]any, rel relation) (pageArgs, error) {
+	p := pageArgs{keys: sortKeys(rel.orderBy), order: orderName(rel)}
+	firstGiven := f.Gives("first")
+	if raw, ok := args["last"]; ok && raw != nil {
+		if firstGiven {
+			return p, apperr.New(apperr.BadUserInput, "field `%s` takes `first` or `last`, not both", f.Name)
+		}
+		n, ok := toInt(raw)
+		if !ok || n < 1 || n > MaxPageSize {
+			return p, apperr.New(apperr.BadUserInput, "argument `last` of field `%s` must be between 1 and %d, got %v", f.Name, MaxPageSize, raw)
+		}
+		p.size, p.backward = n, true
+	} else {
+		n, err := pageSize(f, args["first"])
+		if err != nil {
+			return p, err
+		}
+		p.size = n
+	}
+	for _, c := range []struct {
+		name   string
+		values *[]any
+	}{{"after", &p.after}, {"before", &p.before}} {
+		cursor, ok := args[c.name].(string)
+		if !ok {
+			continue
+		}
+		values, err := relay.ParseKeysetCursor(cursor, p.order, len(p.keys))
+		if err != nil {
+			return p, err
+		}
+		*c.values = values
+	}
+	return p, nil
+}
+
+// keysetConnection projects the connection f over rel below parent: its total, the page
+// (read forwards or backwards from the cursors), and what the Go side needs for the
+// cursors and pageInfo.
+func (b *builder) keysetConnection(rel relation, parent string, f Field, edge *objectType) (string, error) {
+	p, err := b.pageArgsOf(f, f.Args, rel)
+	if err != nil {
+		return "", err
+	}
+	// The page: within the cursors' bounds, in reading order (reversed for last/before).
+	page := rel
+	var bounds []string
+	if p.after != nil {
+		bounds = append(bounds, b.afterKeys(p.keys, p.after, false))
+	}
+	if p.before != nil {
+		bounds = append(bounds, b.afterKeys(p.keys, p.before, true))
+	}
+	if rel.where != "" {
+		bounds = append([]string{rel.where}, bounds...)
+	}
+	page.where = strings.Join(bounds, " AND ")
+	page.orderBy = orderText(p.keys, p.backward)
+	// Items beyond the cursor the page starts from: for hasPreviousPage (forwards) or
+	// hasNextPage (backwards). Only pageInfo reads it and the page's keys.
+	withInfo := selects(b, f, "pageInfo")
+	outside, keys := "false", "null"
+	if withInfo {
+		keys = b.collectKeys(page, parent, p)
+	}
+	if from := map[bool][]any{false: p.after, true: p.before}[p.backward]; from != nil && withInfo {
+		other := rel
+		other.where = "NOT " + b.afterKeys(p.keys, from, p.backward)
+		if rel.where != "" {
+			other.where = rel.where + " AND " + other.where
+		}
+		r, n := b.variable("r"), b.variable("n")
+		outside = "EXISTS { " + other.match(parent, r, n) + " }"
+	}
+	// Keyset pageInfo needs no total: only totalCount pays for counting the whole relation.
+	fields := Collect(f.Selections, []string{f.Type})
+	var parts []string
+	if selectsName(fields, "totalCount") {
+		r, n := b.variable("r"), b.variable("n")
+		parts = append(parts, "`"+KeyTotal+"`: COUNT { "+rel.match(parent, r, n)+" }")
+	}
+	parts = append(parts,
+		"`"+KeyFirst+"`: "+b.param(p.size),
+		"`"+KeyBackward+"`: "+strconv.FormatBool(p.backward),
+		"`"+KeyOrder+"`: "+b.param(p.order),
+		"`"+KeyOutside+"`: "+outside,
+		"`"+KeyPageKeys+"`: "+keys,
+	)
+	connectionType := f.Type
+	for _, cf := range fields {
+		switch cf.Name {
+		case "totalCount", "pageInfo", "__typename":
+			continue // derived in Go from the values above
+		case "edges":
+			edges, err := b.collectEdges(page, parent, p, edge, cf)
+			if err != nil {
+				return "", err
+			}
+			key, err := mapKey(cf.Alias)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, key+": "+edges)
+		default:
+			return "", fmt.Errorf("cypher: no translation for %s.%s", connectionType, cf.Name)
+		}
+	}
+	return "{" + strings.Join(parts, ", ") + "}", nil
+}
+
+// selectsName reports whether fields hold one named name.
+func selectsName(fields []Field, name string) bool {
+	for _, f := range fields {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// keyList is the Cypher list of an item's order keys.
+func (b *builder) keyList(keys []sortKey, parent, r, n string) string {
+	exprs := make([]string, len(keys))
+	for i, k := range keys {
+		exprs[i] = expand(k.expr, parent, r, n)
+	}
+	return "[" + strings.Join(exprs, ", ") + "]"
+}
+
+// collectKeys collects the order keys of the page's items and of one more (which tells
+// whether more follow), in reading order.
+func (b *builder) collectKeys(page relation, parent string, p pageArgs) string {
+	r, n := b.variable("r"), b.variable("n")
+	carried := n
+	if strings.Contains(page.pattern, "{r}") {
+		carried += ", " + r
+	}
+	return fmt.Sprintf("COLLECT { %s WITH %s ORDER BY %s LIMIT %s RETURN %s }",
+		page.match(parent, r, n), carried, expand(page.orderBy, parent, r, n), b.param(p.size+1), b.keyList(p.keys, parent, r, n))
+}
+
+// collectEdges collects the page's edges in list order, each carrying its order keys.
+func (b *builder) collectEdges(page relation, parent string, p pageArgs, edge *objectType, f Field) (string, error) {
+	r, n := b.variable("r"), b.variable("n")
+	carried := n
+	if strings.Contains(page.pattern, "{r}") {
+		carried += ", " + r
+	}
+	proj, err := b.project(edge, scope{node: n, rel: r}, f.Selections)
+	if err != nil {
+		return "", err
+	}
+	withKeys := "{`" + KeyCursor + "`: " + b.keyList(p.keys, parent, r, n)
+	if proj == "{}" {
+		proj = withKeys + "}"
+	} else {
+		proj = withKeys + ", " + proj[1:]
+	}
+	edges := fmt.Sprintf("COLLECT { %s WITH %s ORDER BY %s LIMIT %s RETURN %s }",
+		page.match(parent, r, n), carried, expand(page.orderBy, parent, r, n), b.param(p.size), proj)
+	if p.backward {
+		edges = "reverse(" + edges + ")"
+	}
+	return edges, nil
+}
