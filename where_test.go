@@ -16,6 +16,7 @@ import (
 
 	"filmgraph/cypher"
 	"filmgraph/graph"
+	"filmgraph/graph/selection"
 	"filmgraph/internal/neo4jtest"
 	"filmgraph/relay"
 )
@@ -465,11 +466,10 @@ func translateTop(t *testing.T, schema *ast.Schema, query string) cypher.Stateme
 		t.Fatal(err)
 	}
 	opCtx := &graphql.OperationContext{RawQuery: query, Doc: doc, Operation: op, Variables: vars}
-	ctx := graphql.WithOperationContext(context.Background(), opCtx)
 	field := graphql.CollectFields(opCtx, op.SelectionSet, []string{"Query"})[0]
-	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: field})
-	translate := map[string]func(context.Context) (cypher.Statement, error){"movies": cypher.Movies, "people": cypher.People}[field.Name]
-	stmt, err := translate(ctx)
+	translate := map[string]func(cypher.Request) (cypher.Statement, error){"movies": cypher.Movies, "people": cypher.People}[field.Name]
+	req := cypher.Request{Field: selection.Of(opCtx, field)}
+	stmt, err := translate(req)
 	if err != nil {
 		t.Fatal(err)
 	}
