@@ -107,7 +107,16 @@ CALL (m, top) {
 // future"). Groups of 2 to $maxSeries films are kept. Cheap (one pass over the films), so
 // every full refresh rebuilds them.
 const seriesCypher = `MATCH (m:Movie) WHERE m.title IS NOT NULL
-WITH m, split(toLower(m.title), ':')[0] AS head
+` + seriesKeyCypher + `
+WITH key, collect(m) AS films WHERE size(films) >= 2 AND size(films) <= $maxSeries
+CREATE (s:Series {key: key})
+WITH s, films
+UNWIND films AS m
+CREATE (m)-[:IN_SERIES]->(s)`
+
+// seriesKeyCypher binds key, the series key of each film m (see seriesCypher), dropping
+// the films whose key is too short to name a series.
+const seriesKeyCypher = `WITH m, split(toLower(m.title), ':')[0] AS head
 WITH m, [w IN split(reduce(t = head, p IN [',', '.', '-', '–', '&', '!', '?', '(', ')'] | replace(t, p, ' ')), ' ') WHERE w <> ''] AS words
 WITH m, CASE WHEN words[0] IN ['the', 'a', 'an'] THEN words[1..] ELSE words END AS words
 WITH m, words, [i IN range(0, size(words) - 1) WHERE words[i] =~ '[0-9]+|[ivx]+|part|chapter|episode|vol|volume'][0] AS cut
@@ -115,11 +124,15 @@ WITH m, CASE WHEN cut IS NULL THEN words ELSE words[..cut] END AS core
 WITH m, core, [i IN range(0, size(core) - 1) WHERE NOT core[i] IN ['the', 'of', 'to', 'who', 'on', 'from', 'in', 'a', 'an',
   'and', 'for', 'with', 'at', 'is', 'my', 'upon', 'into', 'how', 'all', 'what', 'when', 'where', 'i', 'you', 'me', 'we', 'it']] AS significant
 WITH m, CASE WHEN size(significant) = 0 THEN [] WHEN size(significant) = 1 THEN core ELSE core[..significant[1] + 1] END AS key
-WITH m, trim(reduce(s = '', w IN key | s + ' ' + w)) AS key WHERE size(key) >= 3
-WITH key, collect(m) AS films WHERE size(films) >= 2 AND size(films) <= $maxSeries
-CREATE (s:Series {key: key})
-WITH s, films
-UNWIND films AS m
+WITH m, trim(reduce(s = '', w IN key | s + ' ' + w)) AS key WHERE size(key) >= 3`
+
+// joinSeriesCypher puts the films of a partial refresh that are in no series into the
+// existing series of their key, while it has fewer than $maxSeries films: a new "Toy Story
+// 5" joins "toy story" at once. A new film whose only mate is not yet in a series waits for
+// the next full refresh, which regroups every title.
+const joinSeriesCypher = `MATCH (m:Movie) WHERE m.movieId IN $only AND m.title IS NOT NULL AND NOT EXISTS { (m)-[:IN_SERIES]->() }
+` + seriesKeyCypher + `
+MATCH (s:Series {key: key}) WHERE COUNT { (s)<-[:IN_SERIES]-() } < $maxSeries
 CREATE (m)-[:IN_SERIES]->(s)`
 
 // deleteSeriesCypher removes the series, rebuilt by each full refresh.
@@ -252,7 +265,8 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 	case only == nil:
 		steps = slices.Concat([]step{{"start", startRunCypher}}, series, steps, []step{{"finish", finishRunCypher}})
 	default:
-		// A partial refresh keeps the series, but builds them on a database that has none.
+		// A partial refresh keeps the series (its films join those of their key), but builds
+		// them on a database that has none.
 		res, err := neo4j.ExecuteQuery(ctx, d, `RETURN EXISTS { (:Series) } AS any`, nil, neo4j.EagerResultTransformer,
 			neo4j.ExecuteQueryWithDatabase(database))
 		if err != nil {
@@ -260,6 +274,8 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 		}
 		if any, _, _ := neo4j.GetRecordValue[bool](res.Records[0], "any"); !any {
 			steps = slices.Concat(series, steps)
+		} else {
+			steps = slices.Concat([]step{{"series join", joinSeriesCypher}}, steps)
 		}
 	}
 	for _, step := range steps {
