@@ -220,7 +220,8 @@ CALL (m) { SET m.similarAt = $startedAt } IN TRANSACTIONS OF 10000 ROWS`
 const Method = 2
 
 const (
-	startRunCypher    = `MERGE (r:SimilarityRun) SET r.complete = false, r.startedAt = $startedAt`
+	startRunCypher = `MERGE (r:SimilarityRun) SET r.complete = false, r.startedAt = $startedAt,
+  r.maxMovieId = COLLECT { MATCH (m:Movie) WHERE m.movieId IS NOT NULL RETURN m.movieId AS id ORDER BY id DESC LIMIT 1 }[0]`
 	finishRunCypher   = `MERGE (r:SimilarityRun) SET r.complete = true, r.method = $method, r.finishedAt = datetime()`
 	completeRunCypher = `OPTIONAL MATCH (r:SimilarityRun)
 RETURN coalesce(r.complete, false) AND coalesce(r.method, 1) = $method AS complete`
@@ -263,7 +264,7 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 	series := []step{{"series delete", deleteSeriesCypher}, {"series", seriesCypher}}
 	switch {
 	case only == nil:
-		steps = slices.Concat([]step{{"start", startRunCypher}}, series, steps, []step{{"finish", finishRunCypher}})
+		steps = slices.Concat([]step{{"start", startRunCypher}}, series, steps, []step{{"markers", clearMarkersCypher}, {"finish", finishRunCypher}})
 	default:
 		// A partial refresh keeps the series (its films join those of their key), but builds
 		// them on a database that has none.
@@ -287,8 +288,12 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 	return nil
 }
 
-// EnsureSimilar runs Refresh unless the edges are Current.
+// EnsureSimilar creates the Refresher's index, then runs Refresh unless the edges are
+// Current.
 func EnsureSimilar(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer) error {
+	if err := runImplicit(ctx, d, database, PendingIndexCypher, nil); err != nil {
+		return fmt.Errorf("recommend: %w", err)
+	}
 	current, err := Current(ctx, d, database)
 	if err != nil || current {
 		return err
