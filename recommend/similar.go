@@ -61,6 +61,11 @@ const (
 	maxSeries = 20
 	// batch is the number of films per write transaction.
 	batch = 500
+	// ratingsPerFollowedBucket is how many ratings a full refresh's "rated soon after"
+	// step takes in at once (see followedBuckets): the pairs of 100,000 ratings (the seed)
+	// fit in a transaction's memory; those of 1,000,000 (the 10x benchmark data) overran a
+	// 2 GB heap's 1.4 GiB.
+	ratingsPerFollowedBucket = 150_000
 )
 
 // deleteSimilarCypher removes every similarity edge, in batches.
@@ -77,6 +82,8 @@ CALL (s) { DELETE s } IN TRANSACTIONS OF 10000 ROWS`
 // Any score counts: having rated a film, low or high, says what one watches. With $only,
 // only the films listed get their edges, from the sequences of the users who rated them.
 // The edges are CREATEd: this step runs right after the delete, before the other kinds.
+// The pairs are summed in memory, so a full refresh runs it once per bucket of films
+// (movieId % $buckets = $bucket; see followedBuckets).
 const followedCypher = `MATCH (u:User) WHERE $only IS NULL OR EXISTS { (u)-[:RATED]->(x:Movie) WHERE x.movieId IN $only }
 CALL (u) {
   MATCH (u)-[r:RATED]->(m:Movie)
@@ -84,7 +91,7 @@ CALL (u) {
   RETURN collect(m) AS seq
 }
 UNWIND range(0, size(seq) - 2) AS i
-WITH seq, i WHERE $only IS NULL OR seq[i].movieId IN $only
+WITH seq, i WHERE ($only IS NULL OR seq[i].movieId IN $only) AND seq[i].movieId % $buckets = $bucket
 UNWIND range(i + 1, CASE WHEN i + $window < size(seq) THEN i + $window ELSE size(seq) - 1 END) AS j
 WITH seq[i] AS m, seq[j] AS c, 1.0 / sqrt(j - i) AS w
 WHERE m <> c
@@ -279,13 +286,40 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 			steps = slices.Concat([]step{{"series join", joinSeriesCypher}}, steps)
 		}
 	}
+	buckets := int64(1)
+	if only == nil {
+		var err error
+		if buckets, err = followedBuckets(ctx, d, database); err != nil {
+			return err
+		}
+	}
+	params["buckets"] = buckets
 	for _, step := range steps {
-		if err := runImplicit(ctx, d, database, step.cypher, params); err != nil {
-			return fmt.Errorf("recommend: similar %s: %w", step.name, err)
+		runs := int64(1)
+		if step.name == "followed" {
+			runs = buckets
+		}
+		for bucket := range runs {
+			params["bucket"] = bucket
+			if err := runImplicit(ctx, d, database, step.cypher, params); err != nil {
+				return fmt.Errorf("recommend: similar %s: %w", step.name, err)
+			}
 		}
 		fmt.Fprintf(log, "recommend: similar %-13s (%s)\n", step.name, time.Since(start).Round(time.Millisecond))
 	}
 	return nil
+}
+
+// followedBuckets is the number of buckets of films a full refresh computes the "rated
+// soon after" neighbours of one at a time: one per ratingsPerFollowedBucket ratings.
+func followedBuckets(ctx context.Context, d neo4j.DriverWithContext, database string) (int64, error) {
+	res, err := neo4j.ExecuteQuery(ctx, d, `MATCH ()-[r:RATED]->() RETURN count(r) AS n`, nil, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(database))
+	if err != nil {
+		return 0, fmt.Errorf("recommend: %w", err)
+	}
+	n, _, _ := neo4j.GetRecordValue[int64](res.Records[0], "n")
+	return n/ratingsPerFollowedBucket + 1, nil
 }
 
 // EnsureSimilar creates the Refresher's index, then runs Refresh unless the edges are
