@@ -2,9 +2,11 @@
 // (:Movie)-[:SIMILAR {followed, collaborative, content}]->(:Movie), at most TopK (FollowedTopK
 // for followed) of each kind per film, computed in Cypher from the graph.
 //
-// They are a snapshot: a rating, cast or tag change shows in recommendations after the
-// next Refresh (`go run . similar`, or a scheduled run of it), not before. The reasons
-// shown with a recommendation are read live, so they are never staler than the graph.
+// They are a snapshot, computed in full by Refresh (`go run . similar`) and kept current
+// between full refreshes by the Refresher, which recomputes the films whose ratings
+// changed and new films (refresher.go); a cast or tag change waits for the next full
+// refresh. The reasons shown with a recommendation are read live, so they are never
+// staler than the graph.
 package recommend
 
 import (
