@@ -4,17 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"filmgraph/bench/harness"
 	"filmgraph/observe"
+	"filmgraph/relay"
 )
 
 // TestBenchmarkHarnessSmoke runs the benchmark harness (go run ./bench) for a moment at
@@ -87,4 +90,80 @@ func BenchmarkExampleOperations(b *testing.B) {
 			b.ReportMetric(float64((harness.ProcessCPU()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
 		})
 	}
+}
+
+// TestBenchBaselinesComputeWhatTheAPIAnswers: the hand-written baselines of the two
+// recommendation rows return the same films in the same order, with the same reasons, as
+// filmgraph's own answer (the GraphQL operation the row runs), so a bench ratio compares
+// equal work. A few films for the film page, MovieLens user 1 for the personal picks.
+func TestBenchBaselinesComputeWhatTheAPIAnswers(t *testing.T) {
+	ops := map[string]harness.Operation{}
+	for _, op := range harness.Operations() {
+		ops[op.Name] = op
+	}
+	// picked lists a baseline's or the API's picks as "movieId: reason text | ...".
+	type pick = string
+	baseline := func(op harness.Operation, override map[string]any) []pick {
+		t.Helper()
+		params := map[string]any{}
+		for k, v := range op.Params {
+			params[k] = v
+		}
+		for k, v := range override {
+			params[k] = v
+		}
+		data := cypherRows(t, op.Baseline, params)[0]["data"]
+		if m, ok := data.(map[string]any); ok {
+			data = m["recommended"]
+		}
+		var out []pick
+		for _, row := range data.([]any) {
+			row := row.(map[string]any)
+			p := strconv.FormatInt(row["movie"].(map[string]any)["movieId"].(int64), 10) + ":"
+			for _, r := range row["reasons"].([]any) {
+				p += " " + r.(map[string]any)["text"].(string) + " |"
+			}
+			out = append(out, p)
+		}
+		return out
+	}
+	api := func(edges any) []pick {
+		var out []pick
+		for _, e := range edges.([]any) {
+			_, key, _ := relay.ParseID(at(e, "node.movie.id").(string))
+			p := key + ":"
+			for _, r := range at(e, "node.reasons").([]any) {
+				p += " " + r.(map[string]any)["text"].(string) + " |"
+			}
+			out = append(out, p)
+		}
+		return out
+	}
+	same := func(name string, got, want []pick) {
+		t.Helper()
+		if len(want) == 0 {
+			t.Errorf("%s: the API recommends nothing: the comparison would prove nothing", name)
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: baseline\n  %s\nAPI\n  %s", name, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+		}
+	}
+
+	query, err := os.ReadFile(filepath.Join("docs", "queries", "recommendedMovies.graphql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, film := range []int64{referenceMovieLensID, 1, 356, 2571, 5952} {
+		data := mustDo(t, "", string(query), map[string]any{"id": movieID(int(film))}, 1)
+		same(fmt.Sprintf("recommendedMovies %d", film), baseline(ops["recommendedMovies"], map[string]any{"id": film}),
+			api(at(data, "movie.recommended.edges")))
+	}
+
+	op := ops["personalRecommendations"]
+	token, _, err := testIssuer.Issue(*op.Viewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := mustDo(t, token, op.Query, nil, 1)
+	same("personalRecommendations", baseline(op, nil), api(at(data, "recommendationsForMe.edges")))
 }

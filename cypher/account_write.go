@@ -41,6 +41,7 @@ func SignUp(req Request, username, email, passwordHash string) (Write, error) {
 // rateMovieCypher replaces the viewer's rating and keeps the film's rating cache
 // (ratingCount, ratingTotal, ratingAverage) equal to its RATED edges: incrementally when
 // the cache is there, recomputed from the edges when it is not. The film is locked first.
+// It marks the film as changed for the similarity refresher (recommend.MarkChangedCypher).
 const rateMovieCypher = `MATCH (viewer:User {userId: $viewerId})
 MATCH (m:Movie {movieId: $movieId})
 SET m._LOCK_ = true
@@ -50,6 +51,7 @@ OPTIONAL MATCH (viewer)-[old:RATED]->(m)
 WITH viewer, m, old.score AS oldScore
 MERGE (viewer)-[r:RATED]->(m)
 SET r.score = $score, r.ratedAt = datetime()
+SET m.similarPendingSince = coalesce(m.similarPendingSince, datetime()), m.similarChanges = coalesce(m.similarChanges, 0) + 1
 WITH m, oldScore
 CALL (m, oldScore) {
   WITH m, oldScore WHERE m.ratingCount IS NOT NULL AND m.ratingTotal IS NOT NULL
@@ -59,12 +61,22 @@ CALL (m, oldScore) {
 ` + recomputeRatingCacheCypher
 
 // clearRatingCypher deletes the viewer's rating, if any, and updates the cache likewise.
+// A rating removed marks the film as changed for the similarity refresher, and records
+// the viewer's 10 films rated just before it, whose "rated soon after" neighbours it
+// changed (similarAlso, up to 500 films; beyond, the next full refresh takes them in).
 const clearRatingCypher = `MATCH (viewer:User {userId: $viewerId})
 MATCH (m:Movie {movieId: $movieId})
 SET m._LOCK_ = true
 REMOVE m._LOCK_
 WITH viewer, m
 OPTIONAL MATCH (viewer)-[old:RATED]->(m)
+CALL (viewer, m, old) {
+  WITH viewer, m, old WHERE old IS NOT NULL
+  SET m.similarPendingSince = coalesce(m.similarPendingSince, datetime()), m.similarChanges = coalesce(m.similarChanges, 0) + 1,
+    m.similarAlso = CASE WHEN size(coalesce(m.similarAlso, [])) >= 500 THEN m.similarAlso ELSE coalesce(m.similarAlso, []) +
+      COLLECT { MATCH (viewer)-[p:RATED]->(a:Movie) WHERE p.ratedAt <= old.ratedAt AND a <> m
+        WITH a, p ORDER BY p.ratedAt DESC, a.movieId DESC LIMIT 10 RETURN a.movieId } END
+}
 WITH m, old, old.score AS oldScore
 DELETE old
 WITH m, oldScore

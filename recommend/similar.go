@@ -2,9 +2,11 @@
 // (:Movie)-[:SIMILAR {followed, collaborative, content}]->(:Movie), at most TopK (FollowedTopK
 // for followed) of each kind per film, computed in Cypher from the graph.
 //
-// They are a snapshot: a rating, cast or tag change shows in recommendations after the
-// next Refresh (`go run . similar`, or a scheduled run of it), not before. The reasons
-// shown with a recommendation are read live, so they are never staler than the graph.
+// They are a snapshot, computed in full by Refresh (`go run . similar`) and kept current
+// between full refreshes by the Refresher, which recomputes the films whose ratings
+// changed and new films (refresher.go); a cast or tag change waits for the next full
+// refresh. The reasons shown with a recommendation are read live, so they are never
+// staler than the graph.
 package recommend
 
 import (
@@ -61,6 +63,11 @@ const (
 	maxSeries = 20
 	// batch is the number of films per write transaction.
 	batch = 500
+	// ratingsPerFollowedBucket is how many ratings a full refresh's "rated soon after"
+	// step takes in at once (see followedBuckets): the pairs of 100,000 ratings (the seed)
+	// fit in a transaction's memory; those of 1,000,000 (the 10x benchmark data) overran a
+	// 2 GB heap's 1.4 GiB.
+	ratingsPerFollowedBucket = 150_000
 )
 
 // deleteSimilarCypher removes every similarity edge, in batches.
@@ -77,6 +84,8 @@ CALL (s) { DELETE s } IN TRANSACTIONS OF 10000 ROWS`
 // Any score counts: having rated a film, low or high, says what one watches. With $only,
 // only the films listed get their edges, from the sequences of the users who rated them.
 // The edges are CREATEd: this step runs right after the delete, before the other kinds.
+// The pairs are summed in memory, so a full refresh runs it once per bucket of films
+// (movieId % $buckets = $bucket; see followedBuckets).
 const followedCypher = `MATCH (u:User) WHERE $only IS NULL OR EXISTS { (u)-[:RATED]->(x:Movie) WHERE x.movieId IN $only }
 CALL (u) {
   MATCH (u)-[r:RATED]->(m:Movie)
@@ -84,7 +93,7 @@ CALL (u) {
   RETURN collect(m) AS seq
 }
 UNWIND range(0, size(seq) - 2) AS i
-WITH seq, i WHERE $only IS NULL OR seq[i].movieId IN $only
+WITH seq, i WHERE ($only IS NULL OR seq[i].movieId IN $only) AND seq[i].movieId % $buckets = $bucket
 UNWIND range(i + 1, CASE WHEN i + $window < size(seq) THEN i + $window ELSE size(seq) - 1 END) AS j
 WITH seq[i] AS m, seq[j] AS c, 1.0 / sqrt(j - i) AS w
 WHERE m <> c
@@ -107,7 +116,16 @@ CALL (m, top) {
 // future"). Groups of 2 to $maxSeries films are kept. Cheap (one pass over the films), so
 // every full refresh rebuilds them.
 const seriesCypher = `MATCH (m:Movie) WHERE m.title IS NOT NULL
-WITH m, split(toLower(m.title), ':')[0] AS head
+` + seriesKeyCypher + `
+WITH key, collect(m) AS films WHERE size(films) >= 2 AND size(films) <= $maxSeries
+CREATE (s:Series {key: key})
+WITH s, films
+UNWIND films AS m
+CREATE (m)-[:IN_SERIES]->(s)`
+
+// seriesKeyCypher binds key, the series key of each film m (see seriesCypher), dropping
+// the films whose key is too short to name a series.
+const seriesKeyCypher = `WITH m, split(toLower(m.title), ':')[0] AS head
 WITH m, [w IN split(reduce(t = head, p IN [',', '.', '-', '–', '&', '!', '?', '(', ')'] | replace(t, p, ' ')), ' ') WHERE w <> ''] AS words
 WITH m, CASE WHEN words[0] IN ['the', 'a', 'an'] THEN words[1..] ELSE words END AS words
 WITH m, words, [i IN range(0, size(words) - 1) WHERE words[i] =~ '[0-9]+|[ivx]+|part|chapter|episode|vol|volume'][0] AS cut
@@ -115,11 +133,15 @@ WITH m, CASE WHEN cut IS NULL THEN words ELSE words[..cut] END AS core
 WITH m, core, [i IN range(0, size(core) - 1) WHERE NOT core[i] IN ['the', 'of', 'to', 'who', 'on', 'from', 'in', 'a', 'an',
   'and', 'for', 'with', 'at', 'is', 'my', 'upon', 'into', 'how', 'all', 'what', 'when', 'where', 'i', 'you', 'me', 'we', 'it']] AS significant
 WITH m, CASE WHEN size(significant) = 0 THEN [] WHEN size(significant) = 1 THEN core ELSE core[..significant[1] + 1] END AS key
-WITH m, trim(reduce(s = '', w IN key | s + ' ' + w)) AS key WHERE size(key) >= 3
-WITH key, collect(m) AS films WHERE size(films) >= 2 AND size(films) <= $maxSeries
-CREATE (s:Series {key: key})
-WITH s, films
-UNWIND films AS m
+WITH m, trim(reduce(s = '', w IN key | s + ' ' + w)) AS key WHERE size(key) >= 3`
+
+// joinSeriesCypher puts the films of a partial refresh that are in no series into the
+// existing series of their key, while it has fewer than $maxSeries films: a new "Toy Story
+// 5" joins "toy story" at once. A new film whose only mate is not yet in a series waits for
+// the next full refresh, which regroups every title.
+const joinSeriesCypher = `MATCH (m:Movie) WHERE m.movieId IN $only AND m.title IS NOT NULL AND NOT EXISTS { (m)-[:IN_SERIES]->() }
+` + seriesKeyCypher + `
+MATCH (s:Series {key: key}) WHERE COUNT { (s)<-[:IN_SERIES]-() } < $maxSeries
 CREATE (m)-[:IN_SERIES]->(s)`
 
 // deleteSeriesCypher removes the series, rebuilt by each full refresh.
@@ -207,7 +229,8 @@ CALL (m) { SET m.similarAt = $startedAt } IN TRANSACTIONS OF 10000 ROWS`
 const Method = 2
 
 const (
-	startRunCypher    = `MERGE (r:SimilarityRun) SET r.complete = false, r.startedAt = $startedAt`
+	startRunCypher = `MERGE (r:SimilarityRun) SET r.complete = false, r.startedAt = $startedAt,
+  r.maxMovieId = COLLECT { MATCH (m:Movie) WHERE m.movieId IS NOT NULL RETURN m.movieId AS id ORDER BY id DESC LIMIT 1 }[0]`
 	finishRunCypher   = `MERGE (r:SimilarityRun) SET r.complete = true, r.method = $method, r.finishedAt = datetime()`
 	completeRunCypher = `OPTIONAL MATCH (r:SimilarityRun)
 RETURN coalesce(r.complete, false) AND coalesce(r.method, 1) = $method AS complete`
@@ -250,9 +273,10 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 	series := []step{{"series delete", deleteSeriesCypher}, {"series", seriesCypher}}
 	switch {
 	case only == nil:
-		steps = slices.Concat([]step{{"start", startRunCypher}}, series, steps, []step{{"finish", finishRunCypher}})
+		steps = slices.Concat([]step{{"start", startRunCypher}}, series, steps, []step{{"markers", clearMarkersCypher}, {"finish", finishRunCypher}})
 	default:
-		// A partial refresh keeps the series, but builds them on a database that has none.
+		// A partial refresh keeps the series (its films join those of their key), but builds
+		// them on a database that has none.
 		res, err := neo4j.ExecuteQuery(ctx, d, `RETURN EXISTS { (:Series) } AS any`, nil, neo4j.EagerResultTransformer,
 			neo4j.ExecuteQueryWithDatabase(database))
 		if err != nil {
@@ -260,19 +284,52 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 		}
 		if any, _, _ := neo4j.GetRecordValue[bool](res.Records[0], "any"); !any {
 			steps = slices.Concat(series, steps)
+		} else {
+			steps = slices.Concat([]step{{"series join", joinSeriesCypher}}, steps)
 		}
 	}
+	buckets := int64(1)
+	if only == nil {
+		var err error
+		if buckets, err = followedBuckets(ctx, d, database); err != nil {
+			return err
+		}
+	}
+	params["buckets"] = buckets
 	for _, step := range steps {
-		if err := runImplicit(ctx, d, database, step.cypher, params); err != nil {
-			return fmt.Errorf("recommend: similar %s: %w", step.name, err)
+		runs := int64(1)
+		if step.name == "followed" {
+			runs = buckets
+		}
+		for bucket := range runs {
+			params["bucket"] = bucket
+			if err := runImplicit(ctx, d, database, step.cypher, params); err != nil {
+				return fmt.Errorf("recommend: similar %s: %w", step.name, err)
+			}
 		}
 		fmt.Fprintf(log, "recommend: similar %-13s (%s)\n", step.name, time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }
 
-// EnsureSimilar runs Refresh unless the edges are Current.
+// followedBuckets is the number of buckets of films a full refresh computes the "rated
+// soon after" neighbours of one at a time: one per ratingsPerFollowedBucket ratings.
+func followedBuckets(ctx context.Context, d neo4j.DriverWithContext, database string) (int64, error) {
+	res, err := neo4j.ExecuteQuery(ctx, d, `MATCH ()-[r:RATED]->() RETURN count(r) AS n`, nil, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(database))
+	if err != nil {
+		return 0, fmt.Errorf("recommend: %w", err)
+	}
+	n, _, _ := neo4j.GetRecordValue[int64](res.Records[0], "n")
+	return n/ratingsPerFollowedBucket + 1, nil
+}
+
+// EnsureSimilar creates the Refresher's index, then runs Refresh unless the edges are
+// Current.
 func EnsureSimilar(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer) error {
+	if err := runImplicit(ctx, d, database, PendingIndexCypher, nil); err != nil {
+		return fmt.Errorf("recommend: %w", err)
+	}
 	current, err := Current(ctx, d, database)
 	if err != nil || current {
 		return err

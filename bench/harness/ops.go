@@ -144,13 +144,16 @@ RETURN {length: length(path) / 2,
   nodes: [n IN nodes(path) | CASE WHEN n:Person THEN n {.personId, .name} ELSE n {.movieId, .title, .year} END]} AS data`,
 		},
 		{
-			Name:   "recommendedMovies", // film recommendations: the "Recommended Movies" strip
-			Params: map[string]any{"id": int64(80969), "first": int64(6), "liked": int64(cypher.LikedScore), "wc": cypher.WeightCollaborative, "wk": cypher.WeightContent},
+			Name: "recommendedMovies", // film recommendations: the "Recommended Movies" strip
+			Params: map[string]any{"id": int64(80969), "first": int64(6), "liked": int64(cypher.LikedScore), "minSupport": int64(cypher.MinSupport),
+				"wf": cypher.WeightFollowed, "wc": cypher.WeightCollaborative, "wk": cypher.WeightContent},
 			Baseline: `MATCH (m:Movie {movieId: $id})
 CALL (m) {
   MATCH (m)-[sim:SIMILAR]->(c:Movie)
-  WITH m, c, $wc * coalesce(sim.collaborative, 0.0) + $wk * coalesce(sim.content, 0.0) AS score WHERE score > 0
+  WITH m, c, sim.followers AS followers,
+    $wf * coalesce(sim.followed, 0.0) + $wc * coalesce(sim.collaborative, 0.0) + $wk * coalesce(sim.content, 0.0) AS score WHERE score > 0
   ORDER BY score DESC, c.movieId LIMIT $first
+  WITH *, null AS rated, $wc > 0 AS collab, $wf > 0 AS followed, $wk > 0 AS content
   ` + reasonsBaseline("m") + `
   ORDER BY score DESC, c.movieId
   RETURN collect({score: score, movie: c {.movieId, .title, .year, coverUrl: c.posterUrl}, reasons: reasons[..3]}) AS recommended
@@ -158,7 +161,10 @@ CALL (m) {
 RETURN m {.movieId, .title, recommended: recommended} AS data`,
 		},
 		{
-			// MovieLens user 1 (232 ratings): picks from the 10 films they rated 6+ last.
+			// MovieLens user 1 (232 ratings): picks from their 10 latest ratings, the k-th
+			// weighted 0.8^k ("rated soon after" from every seed, the other scores from
+			// those rated 6+), explained first by the seed that contributed most. User 1
+			// has picks, so the cold-start list is left out.
 			Name: "personalRecommendations",
 			Query: `query personalRecommendations {
   recommendationsForMe(first: 6) {
@@ -173,22 +179,28 @@ RETURN m {.movieId, .title, recommended: recommended} AS data`,
 }`,
 			Viewer: &auth.Viewer{UserID: 1, Role: auth.RoleUser},
 			Params: map[string]any{"userId": int64(1), "first": int64(6), "liked": int64(cypher.LikedScore), "seedScore": int64(cypher.SeedScore),
-				"maxSeeds": int64(cypher.MaxSeeds), "wc": cypher.WeightCollaborative, "wk": cypher.WeightContent},
+				"maxSeeds": int64(cypher.MaxSeeds), "decay": cypher.SeedDecay, "minSupport": int64(cypher.MinSupport),
+				"wf": cypher.PicksBlend.Followed, "wc": cypher.PicksBlend.Collaborative, "wk": cypher.PicksBlend.Content},
 			Baseline: `MATCH (me:User {userId: $userId})
 CALL (me) {
   WITH me, COLLECT { MATCH (me)-[:RATED|COLLECTED|HID]->(x:Movie) RETURN x } AS seen
-  MATCH (me)-[r:RATED]->(s:Movie) WHERE r.score >= $seedScore
-  WITH seen, s ORDER BY r.ratedAt DESC, s.movieId LIMIT $maxSeeds
+  MATCH (me)-[r:RATED]->(s:Movie)
+  WITH seen, s, r ORDER BY r.ratedAt DESC, s.movieId DESC LIMIT $maxSeeds
+  WITH seen, collect({s: s, rated: r.score}) AS seeds
+  UNWIND range(0, size(seeds) - 1) AS i
+  WITH seen, seeds[i].s AS s, seeds[i].rated AS rated, $decay ^ i AS w
   MATCH (s)-[sim:SIMILAR]->(c:Movie)
   WHERE NOT c IN seen
-  WITH s, c, $wc * coalesce(sim.collaborative, 0.0) + $wk * coalesce(sim.content, 0.0) AS part WHERE part > 0
+  WITH s, rated, c, sim.followers AS followers, w * ($wf * coalesce(sim.followed, 0.0) + CASE WHEN rated >= $seedScore
+    THEN $wc * coalesce(sim.collaborative, 0.0) + $wk * coalesce(sim.content, 0.0) ELSE 0.0 END) AS part WHERE part > 0
   ORDER BY part DESC, s.movieId
-  WITH c, sum(part) AS score, collect(s)[0] AS seed
+  WITH c, sum(part) AS score, collect({s: s, rated: rated, followers: followers})[0] AS seed
   ORDER BY score DESC, c.movieId LIMIT $first
   RETURN collect({c: c, score: score, seed: seed}) AS picks
 }
 UNWIND picks AS pick
-WITH pick.seed AS s, pick.c AS c, pick.score AS score
+WITH pick.seed.s AS s, pick.seed.rated AS rated, pick.seed.followers AS followers, pick.c AS c, pick.score AS score,
+  $wc > 0 AND pick.seed.rated >= $seedScore AS collab, $wf > 0 AS followed, $wk > 0 AND pick.seed.rated >= $seedScore AS content
 ` + reasonsBaseline("s") + `
 ORDER BY score DESC, c.movieId
 RETURN collect({score: score, movie: c {.movieId, .title, .year, coverUrl: c.posterUrl}, reasons: reasons[..3]}) AS data`,
@@ -221,20 +233,27 @@ RETURN {movieId: m.movieId, ratingSummary: {average: round(m.ratingAverage, 1), 
 }
 
 // reasonsBaseline binds `reasons`, the reasons the film c is recommended from the seed
-// film named seed: fans who loved both (the seed's fans collected once), shared
+// film named seed, as filmgraph gives them: in personal picks the viewer's own rating of
+// the seed (`rated`), then, when the row's flags (`collab`, `followed`, `content`) allow,
+// fans who loved both (the seed's fans collected once) and the people who rated it soon
+// after (`followers`, stored with the edge), each from $minSupport people on; shared
 // directors, the best billed shared cast, shared tags and the rarest shared genre (by its
-// stored degree), each found by a traversal as filmgraph does.
+// stored degree), each found by a traversal.
 func reasonsBaseline(seed string) string {
-	return strings.ReplaceAll(`WITH *, COLLECT { MATCH ($s)<-[a:RATED]-(u:User) WHERE a.score >= $liked RETURN u } AS fans
+	return strings.ReplaceAll(`WITH *, COLLECT { MATCH ($s)<-[a:RATED]-(u:User) WHERE collab AND a.score >= $liked RETURN u } AS fans
 WITH *,
-  [k IN [COUNT { (c)<-[r:RATED]-(u:User) WHERE r.score >= $liked AND u IN fans }] WHERE k > 0 |
-    {kind: 'COLLABORATIVE', via: $s {.movieId, .title}, text: 'Rated 8+ by ' + toString(k) + CASE k WHEN 1 THEN ' person' ELSE ' people' END + ' who loved ' + $s.title}]
-  + COLLECT { MATCH ($s)<-[:DIRECTED]-(p:Person)-[:DIRECTED]->(c) WITH p ORDER BY p.name, p.personId
+  [k IN [rated] WHERE k IS NOT NULL |
+    {kind: 'YOU_RATED', via: $s {.movieId, .title}, text: 'Because you rated ' + $s.title + ' ' + toString(k) + '/10'}]
+  + [k IN [COUNT { (c)<-[r:RATED]-(u:User) WHERE r.score >= $liked AND u IN fans }] WHERE k >= $minSupport AND collab |
+    {kind: 'COLLABORATIVE', via: $s {.movieId, .title}, text: 'Rated 8+ by ' + toString(k) + ' people who loved ' + $s.title}]
+  + [k IN [followers] WHERE k >= $minSupport AND followed |
+    {kind: 'FOLLOWED', via: $s {.movieId, .title}, text: toString(k) + ' people rated it within their next 10 films after ' + $s.title}]
+  + COLLECT { MATCH ($s)<-[:DIRECTED]-(p:Person)-[:DIRECTED]->(c) WHERE content WITH p ORDER BY p.name, p.personId
       RETURN {kind: 'DIRECTOR', via: p {.personId, .name}, text: 'Also directed by ' + p.name} }
-  + COLLECT { MATCH ($s)<-[a:ACTED_IN]-(p:Person)-[r:ACTED_IN]->(c) WITH p, a, r ORDER BY a.order + r.order, p.personId LIMIT 3
+  + COLLECT { MATCH ($s)<-[a:ACTED_IN]-(p:Person)-[r:ACTED_IN]->(c) WHERE content WITH p, a, r ORDER BY a.order + r.order, p.personId LIMIT 3
       RETURN {kind: 'CAST', via: p {.personId, .name}, text: 'Also stars ' + p.name} }
-  + COLLECT { MATCH ($s)-[:TAGGED]->(t:Tag)<-[:TAGGED]-(c) WITH t ORDER BY t.name LIMIT 2
-      RETURN {kind: 'TAG', via: null, text: 'Also tagged "' + t.name + '"'} }
-  + COLLECT { MATCH ($s)-[:IN_GENRE]->(g:Genre)<-[:IN_GENRE]-(c) WITH g ORDER BY COUNT { (g)<-[:IN_GENRE]-() }, g.name LIMIT 1
+  + COLLECT { MATCH ($s)-[:TAGGED]->(t:Tag)<-[:TAGGED]-(c) WHERE content WITH t ORDER BY t.name LIMIT 2
+      RETURN {kind: 'TAG', via: t {.name}, text: 'Also tagged "' + t.name + '"'} }
+  + COLLECT { MATCH ($s)-[:IN_GENRE]->(g:Genre)<-[:IN_GENRE]-(c) WHERE content WITH g ORDER BY COUNT { (g)<-[:IN_GENRE]-() }, g.name LIMIT 1
       RETURN {kind: 'GENRE', via: g {.name}, text: 'Also in ' + g.name} } AS reasons`, "$s", seed)
 }

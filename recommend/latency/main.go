@@ -1,17 +1,20 @@
 // Command latency compares the movie page with and without recommendations: it asks for
 // 200 random films (a fixed random seed, so the same films every run), each as a plain
 // `movie(id)` page and as the same page with `recommended(first: 10)` (reasons included),
-// through the real GraphQL handler, and prints p50/p95/p99 of both.
+// through the real GraphQL handler, from -c clients at once (8 by default), and prints
+// p50/p95/p99 of both with the machine's load average before and after.
 //
-//	NEO4J_URI=bolt://127.0.0.1:7687 NEO4J_PASSWORD=... go run ./recommend/latency
+//	NEO4J_URI=bolt://127.0.0.1:7687 NEO4J_PASSWORD=... go run ./recommend/latency [-c 8]
 //
-// The database must hold the seed and its similarity edges (`go run . seed`).
+// The database must hold the seed and its similarity edges (`go run . seed`), or the
+// benchmark's generated data (`go run ./bench -scale 10` leaves it in .bench-data/10x).
 package main
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,6 +25,8 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -51,6 +56,11 @@ func main() {
 }
 
 func run() error {
+	clients := flag.Int("c", 8, "concurrent clients")
+	flag.Parse()
+	if *clients < 1 {
+		return fmt.Errorf("-c %d: want at least 1 client", *clients)
+	}
 	ctx := context.Background()
 	uri := os.Getenv("NEO4J_URI")
 	if uri == "" {
@@ -82,20 +92,52 @@ func run() error {
 			return err
 		}
 	}
-	var plain, withRecs []time.Duration
+	plain, withRecs := make([]time.Duration, len(ids)), make([]time.Duration, len(ids))
 	trips := db.RoundTrips()
-	for _, id := range ids { // interleaved, so both see the same load
-		d, err := post(srv.URL, plainQuery, id)
-		if err != nil {
-			return err
-		}
-		plain = append(plain, d)
-		if d, err = post(srv.URL, recommendedQuery, id); err != nil {
-			return err
-		}
-		withRecs = append(withRecs, d)
+	loadBefore := loadAverage()
+	start := time.Now()
+	// Each client takes the next film and asks for both pages, interleaved, so both see
+	// the same load.
+	next := make(chan int)
+	errs := make(chan error, *clients)
+	var wg sync.WaitGroup
+	for range *clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				d, err := post(srv.URL, plainQuery, ids[i])
+				if err == nil {
+					plain[i] = d
+					d, err = post(srv.URL, recommendedQuery, ids[i])
+					withRecs[i] = d
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
 	}
-	fmt.Printf("%d random films (fixed seed), %d statements for %d requests\n\n", films, db.RoundTrips()-trips, 2*films)
+	var failed error
+feed:
+	for i := range ids {
+		select {
+		case next <- i:
+		case failed = <-errs:
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if failed == nil && len(errs) > 0 {
+		failed = <-errs
+	}
+	if failed != nil {
+		return failed
+	}
+	fmt.Printf("%d random films (fixed seed), %d clients, %d statements for %d requests in %s; load average %s before, %s after\n\n",
+		films, *clients, db.RoundTrips()-trips, 2*films, time.Since(start).Round(time.Millisecond), loadBefore, loadAverage())
 	fmt.Println("| query | p50 | p95 | p99 |")
 	fmt.Println("| --- | --- | --- | --- |")
 	for _, r := range []struct {
@@ -127,11 +169,14 @@ func movieIDs(ctx context.Context, db *store.Store) ([]int64, error) {
 	return ids, res.Err()
 }
 
+// client keeps a connection per concurrent client (the default keeps 2 idle).
+var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+
 // post sends one query for the film and returns its latency; GraphQL errors fail.
 func post(url, query string, id int64) (time.Duration, error) {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"id": relay.ID("Movie", strconv.FormatInt(id, 10))}})
 	start := time.Now()
-	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+	resp, err := client.Post(url, "application/json", bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
@@ -145,6 +190,19 @@ func post(url, query string, id int64) (time.Duration, error) {
 		return 0, fmt.Errorf("film %d: %v", id, out.Errors)
 	}
 	return elapsed, nil
+}
+
+// loadAverage is the machine's 1, 5 and 15 minute load averages, as uptime shows them.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func pct(sorted []time.Duration, p int) time.Duration {
