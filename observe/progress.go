@@ -80,7 +80,8 @@ type Progress struct {
 	once  sync.Once
 
 	mu          sync.Mutex
-	done, total int64 // units of work; total 0: not known yet
+	done, total int64     // units of work; total 0: not known yet
+	measuredAt  time.Time // the first Report: the rate of work is measured from there
 }
 
 // StartProgress logs title and, on term (nil: none), shows a bar: a spinner with the
@@ -131,6 +132,9 @@ func (p *Progress) Report(done, total int64) {
 	p.mu.Lock()
 	changed := total != p.total
 	p.done, p.total = done, total
+	if p.measuredAt.IsZero() {
+		p.measuredAt = time.Now()
+	}
 	p.mu.Unlock()
 	if p.term == nil || total <= 0 {
 		return
@@ -153,18 +157,17 @@ func (p *Progress) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// attrs are the progress attributes of a log line: percent, elapsed and left (estimated
-// from the rate so far).
+// attrs are the progress attributes of a log line: percent, elapsed and left, estimated
+// from the rate since the first report once 1% is done (before, it would be noise).
 func (p *Progress) attrs() []any {
 	p.mu.Lock()
-	done, total := p.done, p.total
+	done, total, measuredAt := p.done, p.total, p.measuredAt
 	p.mu.Unlock()
-	elapsed := time.Since(p.start)
-	attrs := []any{"elapsed", elapsed.Round(time.Second).String()}
+	attrs := []any{"elapsed", time.Since(p.start).Round(time.Second).String()}
 	if total > 0 {
 		attrs = append(attrs, "percent", fmt.Sprintf("%.0f", 100*float64(done)/float64(total)))
-		if done > 0 {
-			left := time.Duration(float64(elapsed) * float64(total-done) / float64(done))
+		if done*100 >= total {
+			left := time.Duration(float64(time.Since(measuredAt)) * float64(total-done) / float64(done))
 			attrs = append(attrs, "left", left.Round(time.Second).String())
 		}
 	}
