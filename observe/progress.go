@@ -80,8 +80,7 @@ type Progress struct {
 	once  sync.Once
 
 	mu          sync.Mutex
-	done, total int64     // units of work; total 0: not known yet
-	measuredAt  time.Time // the first Report: the rate of work is measured from there
+	done, total int64 // units of work; total 0: not known yet
 }
 
 // StartProgress logs title and, on term (nil: none), shows a bar: a spinner with the
@@ -100,7 +99,9 @@ func (p *Progress) newBar(total int64) *progressbar.ProgressBar {
 	return progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(p.term.out),
 		progressbar.OptionSetDescription(p.title),
-		progressbar.OptionSetPredictTime(true),
+		// The library estimates from the last ten seconds' rate, which reads 0 s left during
+		// a long step without reports; the description carries p's estimate instead.
+		progressbar.OptionSetPredictTime(false),
 		progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetItsString("units"),
@@ -122,7 +123,7 @@ func (p *Progress) tick() {
 		case <-p.stop:
 			return
 		case <-t.C:
-			p.term.withBar(func(b *progressbar.ProgressBar) { _ = b.Add64(0) })
+			p.term.withBar(func(b *progressbar.ProgressBar) { b.Describe(p.description()) })
 		}
 	}
 }
@@ -132,20 +133,21 @@ func (p *Progress) Report(done, total int64) {
 	p.mu.Lock()
 	changed := total != p.total
 	p.done, p.total = done, total
-	if p.measuredAt.IsZero() {
-		p.measuredAt = time.Now()
-	}
 	p.mu.Unlock()
 	if p.term == nil || total <= 0 {
 		return
 	}
 	if changed {
 		bar := p.newBar(total)
+		bar.Describe(p.description())
 		_ = bar.Set64(done)
 		p.term.showBar(bar)
 		return
 	}
-	p.term.withBar(func(b *progressbar.ProgressBar) { _ = b.Set64(done) })
+	p.term.withBar(func(b *progressbar.ProgressBar) {
+		b.Describe(p.description())
+		_ = b.Set64(done)
+	})
 }
 
 // Write logs each line of the task's own progress output (e.g. "seed: ratings 100836
@@ -157,19 +159,37 @@ func (p *Progress) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// attrs are the progress attributes of a log line: percent, elapsed and left, estimated
-// from the rate since the first report once 1% is done (before, it would be noise).
+// description is the bar's text: the title and, once known, the time left.
+func (p *Progress) description() string {
+	if left := p.left(); left >= 0 {
+		return fmt.Sprintf("%s, about %s left", p.title, left.Round(time.Second))
+	}
+	return p.title
+}
+
+// left estimates the time left from the rate so far once 5% is done (before, it would be
+// noise); -1 when not known.
+func (p *Progress) left() time.Duration {
+	p.mu.Lock()
+	done, total := p.done, p.total
+	p.mu.Unlock()
+	if total <= 0 || done*20 < total {
+		return -1
+	}
+	return time.Duration(float64(time.Since(p.start)) * float64(total-done) / float64(done))
+}
+
+// attrs are the progress attributes of a log line: percent, elapsed and left.
 func (p *Progress) attrs() []any {
 	p.mu.Lock()
-	done, total, measuredAt := p.done, p.total, p.measuredAt
+	done, total := p.done, p.total
 	p.mu.Unlock()
 	attrs := []any{"elapsed", time.Since(p.start).Round(time.Second).String()}
 	if total > 0 {
 		attrs = append(attrs, "percent", fmt.Sprintf("%.0f", 100*float64(done)/float64(total)))
-		if done*100 >= total {
-			left := time.Duration(float64(time.Since(measuredAt)) * float64(total-done) / float64(done))
-			attrs = append(attrs, "left", left.Round(time.Second).String())
-		}
+	}
+	if left := p.left(); left >= 0 {
+		attrs = append(attrs, "left", left.Round(time.Second).String())
 	}
 	return attrs
 }

@@ -42,7 +42,7 @@ func TestProgressLogsAndDraws(t *testing.T) {
 	}
 
 	drawn := screen.String()
-	if !strings.Contains(drawn, "50%") || !regexp.MustCompile(`\[\d+s:\d+s\]`).MatchString(drawn) {
+	if !strings.Contains(drawn, "50%") || !regexp.MustCompile(`loading the seed, about \d+s left +50% \|█+ +\| \(500/1000\) \[\d+s\]`).MatchString(drawn) {
 		t.Errorf("the bar shows no percentage or time left:\n%q", drawn)
 	}
 	before, _, ok := strings.Cut(drawn, "a line logged meanwhile")
