@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -47,5 +48,39 @@ func TestFirstStartLinesOnlyOnAFirstStart(t *testing.T) {
 	}
 	if n := edges(); n != edgesBefore {
 		t.Errorf("SIMILAR edges %d before, %d after: a later start recomputed them", edgesBefore, n)
+	}
+}
+
+// stepRecorder records the progress reports of a similarity refresh
+// (recommend.ProgressReporter) and its log lines.
+type stepRecorder struct {
+	lines       int
+	done, total []int64
+}
+
+func (r *stepRecorder) Write(b []byte) (int, error) {
+	r.lines += strings.Count(string(b), "\n")
+	return len(b), nil
+}
+func (r *stepRecorder) Report(done, total int64) {
+	r.done, r.total = append(r.done, done), append(r.total, total)
+}
+
+// TestSimilarityRefreshReportsProgress: a refresh reports after each step (one per log
+// line), with a fixed total, rising to it; the reference film keeps its recommendations.
+func TestSimilarityRefreshReportsProgress(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	r := &stepRecorder{}
+	if err := recommend.RefreshFilms(ctx, testStore.Driver(), testStore.Database(), []int64{referenceMovieLensID}, r); err != nil {
+		t.Fatal(err)
+	}
+	n := len(r.done)
+	if n == 0 || n != r.lines || r.done[n-1] != r.total[0] || r.total[0] != r.total[n-1] || !slices.IsSorted(r.done) {
+		t.Errorf("%d log lines; reports %v of %v", r.lines, r.done, r.total)
+	}
+	if rows := cypherRows(t, `MATCH (:Movie {movieId: $id})-[s:SIMILAR]->() RETURN count(s) AS n`,
+		map[string]any{"id": referenceMovieLensID}); rows[0]["n"].(int64) == 0 {
+		t.Error("the reference film has no SIMILAR edges after its refresh")
 	}
 }
