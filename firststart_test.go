@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"filmgraph/internal/neo4jtest"
 	"filmgraph/observe"
 	"filmgraph/recommend"
 )
@@ -18,20 +19,8 @@ import (
 func TestFirstStartLinesOnlyOnAFirstStart(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	// The test database holds the seed and the edges of the films the tests read; mark its
-	// last full refresh complete for this test, then put back the marker it had.
-	before := cypherRows(t, `MATCH (r:SimilarityRun) RETURN properties(r) AS p`, nil)
-	t.Cleanup(func() {
-		cypherRows(t, `MATCH (r:SimilarityRun) DELETE r`, nil)
-		for _, row := range before {
-			cypherRows(t, `CREATE (r:SimilarityRun) SET r = $p`, map[string]any{"p": row["p"]})
-		}
-	})
-	cypherRows(t, `MERGE (r:SimilarityRun) SET r.complete = true, r.method = $method`, map[string]any{"method": recommend.Method})
-	edges := func() int64 {
-		return cypherRows(t, `MATCH ()-[s:SIMILAR]->() RETURN count(s) AS n`, nil)[0]["n"].(int64)
-	}
-	edgesBefore := edges()
+	markSimilarityComplete(t)
+	edgesBefore := similarEdges(t)
 
 	logs := &syncBuffer{}
 	log := observe.NewLogger(logs, true, slog.LevelDebug)
@@ -46,8 +35,46 @@ func TestFirstStartLinesOnlyOnAFirstStart(t *testing.T) {
 	if strings.Contains(logs.String(), "first start only") {
 		t.Errorf("a later start logs a first-start task:\n%s", logs)
 	}
-	if n := edges(); n != edgesBefore {
+	if n := similarEdges(t); n != edgesBefore {
 		t.Errorf("SIMILAR edges %d before, %d after: a later start recomputed them", edgesBefore, n)
+	}
+}
+
+// markSimilarityComplete marks the test database's last full similarity refresh complete
+// for the test, and puts back the marker it had when the test ends: the database holds the
+// seed and the edges of the films the tests read, as after a full refresh.
+func markSimilarityComplete(t *testing.T) {
+	t.Helper()
+	before := cypherRows(t, `MATCH (r:SimilarityRun) RETURN properties(r) AS p`, nil)
+	t.Cleanup(func() {
+		cypherRows(t, `MATCH (r:SimilarityRun) DELETE r`, nil)
+		for _, row := range before {
+			cypherRows(t, `CREATE (r:SimilarityRun) SET r = $p`, map[string]any{"p": row["p"]})
+		}
+	})
+	cypherRows(t, `MERGE (r:SimilarityRun) SET r.complete = true, r.method = $method`, map[string]any{"method": recommend.Method})
+}
+
+func similarEdges(t *testing.T) int64 {
+	t.Helper()
+	return cypherRows(t, `MATCH ()-[s:SIMILAR]->() RETURN count(s) AS n`, nil)[0]["n"].(int64)
+}
+
+// TestSeedIfMissingFindsEverything runs compose's one-shot `filmgraph seed --if-missing`
+// against a database that holds the seed and complete edges: it exits 0, loads nothing and
+// computes nothing.
+func TestSeedIfMissingFindsEverything(t *testing.T) {
+	markSimilarityComplete(t)
+	edgesBefore := similarEdges(t)
+	_, stderr, status := runBinary(t, []string{"FILMGRAPH_ENV=production",
+		"NEO4J_URI=" + neo4jtest.URI(), "NEO4J_USERNAME=" + neo4jtest.Username(),
+		"NEO4J_PASSWORD=" + neo4jtest.Password(), "NEO4J_DATABASE=" + neo4jtest.Database(),
+	}, "seed", "--if-missing")
+	if status != 0 || strings.Contains(stderr, "loading the bundled seed") || strings.Contains(stderr, "computing the similarity edges") {
+		t.Errorf("exit %d, log:\n%s", status, stderr)
+	}
+	if n := similarEdges(t); n != edgesBefore {
+		t.Errorf("SIMILAR edges %d before, %d after", edgesBefore, n)
 	}
 }
 
