@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -36,6 +37,9 @@ type config struct {
 	// recommendRefresh is the interval of the refresher of recommendations' similarity
 	// edges (FILMGRAPH_RECOMMEND_REFRESH_INTERVAL).
 	recommendRefresh time.Duration
+	// metricsAddr serves /metrics on an address of its own (FILMGRAPH_METRICS_ADDR), which
+	// then is not on addr; "" serves it on addr.
+	metricsAddr string
 }
 
 func loadConfig() (config, error) {
@@ -102,7 +106,21 @@ func loadConfig() (config, error) {
 	cfg.login.AccountEvery, cfg.login.AccountBurst = time.Minute/time.Duration(loginPerAccount), loginPerAccount
 	p.int("FILMGRAPH_SIGNUPS_PER_HOUR_PER_ADDRESS", &signUpsPerHour, 1, 1e6, 5)
 	cfg.signUp.Every, cfg.signUp.Burst = time.Hour/time.Duration(signUpsPerHour), signUpsPerHour
+	p.metricsAddress("FILMGRAPH_METRICS_ADDR", &cfg.metricsAddr, cfg.addr)
 	return cfg, p.err
+}
+
+// metricsAddress reads a listening address (host:port) other than the public one.
+func (p *parser) metricsAddress(name string, dst *string, public string) {
+	v := os.Getenv(name)
+	if v == "" {
+		return
+	}
+	if _, port, err := net.SplitHostPort(v); err != nil || port == "" || v == public {
+		p.fail(name, v, "an address such as 127.0.0.1:9090 or :9090, other than FILMGRAPH_ADDR")
+		return
+	}
+	*dst = v
 }
 
 func env(name, fallback string) string {

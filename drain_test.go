@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -43,14 +42,8 @@ type probe struct {
 // listener closes; the requests in flight finish with 200 and their data; the process
 // exits 0.
 func TestDrainOnSIGTERM(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
 	const preStop = 3 * time.Second
-	bin := filepath.Join(t.TempDir(), "filmgraph")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := filmgraphBinary(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	base := "http://" + addr
 	cmd := exec.Command(bin)

@@ -1,14 +1,10 @@
 // Command filmgraph serves the filmgraph GraphQL API over a Neo4j graph of films.
 //
-//	go run .          serve on :8080; starts and seeds the bundled Neo4j when NEO4J_URI is unset
-//	go run . seed     (re)load the bundled seed into the configured Neo4j
-//	go run . similar  recompute the similarity edges recommendations read
-//	go run . eval     offline evaluation of the recommendations (see recommend/eval)
-//	go run . profile  print Neo4j db hits of the example operations in docs/queries
-//	go run . moderator <username>   give a member the MODERATOR role
-//	go run . schema   print the GraphQL schema as one SDL document (for codegen)
+//	go run .              serve on :8080; starts and seeds the bundled Neo4j when NEO4J_URI is unset
+//	go run . help         list the commands (serve, seed, similar, eval, profile, moderator,
+//	                      schema, version); `go run . <command> -h` describes one
 //
-// See README.md for the settings.
+// The command line is in cli.go. See README.md for the settings.
 package main
 
 import (
@@ -18,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -42,37 +39,14 @@ import (
 	"filmgraph/web"
 )
 
-func main() {
-	if err := run(os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "filmgraph:", err)
-		os.Exit(1)
-	}
-}
-
-func run(args []string) error {
-	command := "serve"
-	if len(args) > 0 {
-		command = args[0]
-	}
-	switch command {
-	case "serve", "seed", "similar", "profile":
-	case "moderator":
-		if len(args) != 2 {
-			return errors.New("usage: moderator <username>")
-		}
-	case "eval":
-		return runEval(observe.NewLogger(os.Stderr, false, slog.LevelInfo), args[1:])
-	case "schema":
-		_, err := fmt.Print(graph.SDL())
-		return err
-	default:
-		return fmt.Errorf("unknown command %q: use no argument to serve, or `seed`, `similar`, `eval`, `profile`, `schema` or `moderator <username>`", command)
-	}
+// runCommand runs serve, seed (or "seed --if-missing"), similar, profile or moderator
+// (args: the username) once the command line has been accepted (cli.go).
+func runCommand(command string, args []string) error {
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
 	}
-	log := observe.NewLogger(os.Stderr, cfg.production, cfg.logLevel)
+	log := observe.NewLogger(logOutput(), cfg.production, cfg.logLevel)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -92,18 +66,31 @@ func run(args []string) error {
 	defer closeDB()
 
 	switch command {
+	case "seed --if-missing":
+		// What a first start of the bundled Neo4j does, on the configured database: load
+		// the seed unless it is there, compute the similarity edges unless they are complete.
+		cfg.bundled = true
+		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
+			return err
+		}
+		return ensureSimilar(ctx, log, cfg, db)
 	case "seed":
-		if _, err := seed.Load(ctx, db.Driver(), db.Database(), os.Stderr); err != nil {
+		progress := observe.StartProgress(log, terminal, "loading the bundled seed")
+		_, err := seed.Load(ctx, db.Driver(), db.Database(), progress)
+		if progress.End(err); err != nil {
 			return err
 		}
-		return recommend.Refresh(ctx, db.Driver(), db.Database(), os.Stderr)
+		fallthrough
 	case "similar":
-		return recommend.Refresh(ctx, db.Driver(), db.Database(), os.Stderr)
+		progress := observe.StartProgress(log, terminal, "computing the similarity edges of recommendations")
+		err := recommend.Refresh(ctx, db.Driver(), db.Database(), progress)
+		progress.End(err)
+		return err
 	case "moderator":
-		if err := db.MakeModerator(ctx, args[1]); err != nil {
+		if err := db.MakeModerator(ctx, args[0]); err != nil {
 			return err
 		}
-		log.Info("made a moderator (effective for moderation at once; in tokens at the next log-in)", "username", args[1])
+		log.Info("made a moderator (effective for moderation at once; in tokens at the next log-in)", "username", args[0])
 		return nil
 	case "profile":
 		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
@@ -140,9 +127,13 @@ func openDatabase(ctx context.Context, log *slog.Logger, cfg config) (*store.Sto
 			return nil, nil, nil, err
 		}
 		log.Info("starting the bundled Neo4j (set NEO4J_URI to use your own)", "dataDir", dir)
+		building := func() func(error) {
+			return observe.StartProgress(log, terminal, "building the bundled Neo4j launcher with Maven (first run only)").End
+		}
 		bundled, err = launcher.Supervise(ctx, launcher.SupervisorOptions{
-			Options: launcher.Options{DataDir: dir, Port: cfg.bundledPort, Password: cfg.neo4j.Password, Log: logWriter{log}},
-			Logger:  log,
+			Options: launcher.Options{DataDir: dir, Port: cfg.bundledPort, Password: cfg.neo4j.Password, Log: logWriter{log},
+				Building: building},
+			Logger: log,
 		})
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("starting the bundled Neo4j: %w", err)
@@ -183,8 +174,9 @@ func ensureSeeded(ctx context.Context, log *slog.Logger, cfg config, db *store.S
 		}
 		return err
 	case cfg.bundled:
-		log.Info("loading the bundled seed (first start only)")
-		_, err := seed.Load(ctx, db.Driver(), db.Database(), os.Stderr)
+		progress := observe.StartProgress(log, terminal, "loading the bundled seed (first start only)")
+		_, err := seed.Load(ctx, db.Driver(), db.Database(), progress)
+		progress.End(err)
 		return err
 	default:
 		log.Warn("the database holds no filmgraph seed; run `go run . seed` to load it")
@@ -193,13 +185,33 @@ func ensureSeeded(ctx context.Context, log *slog.Logger, cfg config, db *store.S
 }
 
 // ensureSimilar computes the similarity edges of the bundled database on its first start
-// (about a minute and a half); on a user's own database run `go run . similar` after `seed`.
+// (a few minutes), or when the last refresh was cut short; on a user's own database run
+// `go run . similar` after `seed`.
 func ensureSimilar(ctx context.Context, log *slog.Logger, cfg config, db *store.Store) error {
 	if !cfg.bundled {
 		return nil
 	}
-	log.Info("computing the similarity edges of recommendations, if missing (first start only)")
-	return recommend.EnsureSimilar(ctx, db.Driver(), db.Database(), os.Stderr)
+	current, err := recommend.Current(ctx, db.Driver(), db.Database())
+	if err != nil || current {
+		return err
+	}
+	progress := observe.StartProgress(log, terminal, "computing the similarity edges of recommendations (first start only)")
+	err = recommend.Refresh(ctx, db.Driver(), db.Database(), progress)
+	progress.End(err)
+	return err
+}
+
+// terminal is standard error when a person watches it: first-start tasks then draw a
+// progress bar below the log lines. nil otherwise (a log shipper, a file, a test).
+var terminal = observe.OpenTerminal(os.Stderr)
+
+// logOutput is where the process logs: standard error, through terminal when it is one so
+// that log lines and progress bars do not overwrite each other.
+func logOutput() io.Writer {
+	if terminal != nil {
+		return terminal
+	}
+	return os.Stderr
 }
 
 // liveEvents carries the subscriptions' events. It is per process: with several replicas,
@@ -248,7 +260,9 @@ func (s *server) routes() http.Handler {
 	}
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", observe.MetricsHandler())
+	if s.cfg.metricsAddr == "" { // otherwise on its own address only (serveMetrics)
+		mux.Handle("GET /metrics", observe.MetricsHandler())
+	}
 	// gzip for clients that accept it, on responses of 1 KiB and more (GraphQL answers,
 	// GraphiQL's bundle); WebSocket upgrades pass through.
 	return corsFor(s.cfg.corsOrigins).Handler(gzhttp.GzipHandler(mux))
@@ -349,10 +363,17 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, b
 	}
 	// Recommendations follow new ratings without a full refresh (see recommend.Refresher).
 	refresher := &recommend.Refresher{Driver: db.Driver(), Database: db.Database(), Interval: cfg.recommendRefresh,
-		MaxFilms: recommend.RefreshFilmsPerCycle, Log: os.Stderr, Report: observe.SetRecommendationsPending}
+		MaxFilms: recommend.RefreshFilmsPerCycle, Log: logWriter{log}, Report: observe.SetRecommendationsPending}
 	refreshCtx, stopRefresher := context.WithCancel(ctx)
 	defer stopRefresher()
 	go refresher.Run(refreshCtx)
+	if cfg.metricsAddr != "" {
+		metrics, err := serveMetrics(log, cfg.metricsAddr)
+		if err != nil {
+			return fmt.Errorf("FILMGRAPH_METRICS_ADDR: %w", err)
+		}
+		defer metrics.Close() // after the drain: the drain is worth watching
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("filmgraph is serving", "graphql", "http://localhost"+portOf(cfg.addr)+"/graphql", "graphiql", "http://localhost"+portOf(cfg.addr)+"/")
@@ -384,6 +405,22 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, b
 	}
 	log.Info("drained")
 	return nil
+}
+
+// serveMetrics serves /metrics alone on addr (FILMGRAPH_METRICS_ADDR), e.g. on an address
+// that only the monitoring network reaches, so that the public port does not show it.
+func serveMetrics(log *slog.Logger, addr string) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", observe.MetricsHandler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go srv.Serve(ln)
+	log.Info("serving /metrics on its own address", "metrics", "http://"+ln.Addr().String()+"/metrics")
+	return srv, nil
 }
 
 func portOf(addr string) string {

@@ -52,7 +52,7 @@ func prepareDatabase(ctx context.Context, d neo4j.DriverWithContext) error {
 }
 
 func TestMain(m *testing.M) {
-	os.Exit(neo4jtest.Run(m, func(ctx context.Context, d neo4j.DriverWithContext) error {
+	status := neo4jtest.Run(m, func(ctx context.Context, d neo4j.DriverWithContext) error {
 		// Fuzzing runs this binary again as worker processes, which inherit the
 		// environment: pointing them at this Neo4j spares each its own start and seed load.
 		os.Setenv("NEO4J_URI", neo4jtest.URI())
@@ -89,7 +89,9 @@ func TestMain(m *testing.M) {
 		testLog := observe.NewLogger(os.Stderr, false, slog.LevelWarn)
 		testServer = httptest.NewServer((&server{log: testLog, db: testStore, cfg: testConfig, issuer: testIssuer}).routes())
 		return nil
-	}))
+	})
+	removeBuiltBinary()
+	os.Exit(status)
 }
 
 // gqlResponse is a GraphQL response with its data left raw for each test to decode.

@@ -35,7 +35,8 @@ type built struct {
 // same moment, so the build runs under a file lock and is published by
 // renaming a finished directory: nobody ever sees half-built output, and a
 // crash mid-build leaves only a temp dir behind.
-func ensureBuilt(ctx context.Context, log io.Writer) (built, error) {
+// building, when not nil, is called before Maven runs and its result once Maven is done.
+func ensureBuilt(ctx context.Context, log io.Writer, building func() func(error)) (built, error) {
 	root, err := cacheRoot()
 	if err != nil {
 		return built{}, err
@@ -78,9 +79,16 @@ func ensureBuilt(ctx context.Context, log io.Writer) (built, error) {
 	cmd := exec.CommandContext(ctx, "mvn", "-B", "-q", "-Dstyle.color=never",
 		"compile", "dependency:build-classpath", "-Dmdep.outputFile="+classpathFile)
 	cmd.Dir = tmp
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return built{}, fmt.Errorf("building the bundled Neo4j launcher with Maven failed (%v):\n%s", err, mavenErrors(out))
+	done := func(error) {}
+	if building != nil {
+		done = building()
 	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		err = fmt.Errorf("building the bundled Neo4j launcher with Maven failed (%v):\n%s", err, mavenErrors(out))
+		done(err)
+		return built{}, err
+	}
+	done(nil)
 	if err := os.Rename(tmp, final); err != nil {
 		return built{}, fmt.Errorf("publish launcher build: %w", err)
 	}

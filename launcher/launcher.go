@@ -54,6 +54,9 @@ type Options struct {
 	PageCacheMB int
 	// Log receives progress lines and the JVM's stderr; nil discards them.
 	Log io.Writer
+	// Building, when set, is called when the launcher must be compiled with Maven (the
+	// first run only), and the func it returns once that is over: for a progress display.
+	Building func() (done func(error))
 }
 
 // Instance is a running Neo4j started by Start.
@@ -105,7 +108,7 @@ func launch(ctx context.Context, opts Options) (*Instance, error) {
 		log.w = io.Discard
 	}
 
-	b, err := ensureBuilt(ctx, log)
+	b, err := ensureBuilt(ctx, log, opts.Building)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"filmgraph/apperr"
 )
 
 // registry holds filmgraph's metrics plus the Go runtime and process collectors. It is
@@ -20,7 +22,7 @@ var latencyBuckets = []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
 var (
 	requestsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "filmgraph_graphql_requests_total",
-		Help: "GraphQL requests by operation name and outcome (ok, or error when the response carries errors).",
+		Help: "GraphQL requests by operation name and outcome (ok; error when the response carries errors; persisted_query_not_found for the persisted-query handshake).",
 	}, []string{"operation", "outcome"})
 	requestDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "filmgraph_graphql_request_duration_seconds",
@@ -115,11 +117,29 @@ func operationLabel(name string) string {
 	return name
 }
 
-func observeGraphQLRequest(r *Request, d time.Duration) {
+// isHandshake reports whether code answers a normal step of a protocol rather than a
+// failure: PERSISTED_QUERY_NOT_FOUND is how automatic persisted queries ask a client for
+// the query text the first time it sends a hash (and after each restart of the server), so
+// counting it as an error would make every deploy look like an error spike.
+func isHandshake(code string) bool {
+	return code == string(apperr.PersistedQueryNotFound)
+}
+
+// requestOutcome is the outcome label of a request that recorded codes: "ok" without any,
+// "persisted_query_not_found" when the handshake's is the only one, "error" otherwise.
+func requestOutcome(codes []string) string {
 	outcome := "ok"
-	if len(r.ErrorCodes()) > 0 {
-		outcome = "error"
+	for _, code := range codes {
+		if !isHandshake(code) {
+			return "error"
+		}
+		outcome = "persisted_query_not_found"
 	}
+	return outcome
+}
+
+func observeGraphQLRequest(r *Request, d time.Duration) {
+	outcome := requestOutcome(r.ErrorCodes())
 	op := operationLabel(r.Operation())
 	requestsTotal.WithLabelValues(op, outcome).Inc()
 	requestDuration.WithLabelValues(op, outcome).Observe(d.Seconds())

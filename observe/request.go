@@ -116,9 +116,12 @@ func (r *Request) Operation() string {
 	return r.operation
 }
 
-// AddErrorCode records the extensions.code of one error shown to the client and counts it.
+// AddErrorCode records the extensions.code of one error shown to the client and counts it,
+// unless it is a step of the persisted-query handshake (see isHandshake).
 func (r *Request) AddErrorCode(code string) {
-	errorsTotal.WithLabelValues(code).Inc()
+	if !isHandshake(code) {
+		errorsTotal.WithLabelValues(code).Inc()
+	}
 	if r == nil {
 		return
 	}

@@ -296,6 +296,11 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 		}
 	}
 	params["buckets"] = buckets
+	progress, _ := log.(ProgressReporter)
+	var costDone, costTotal int64
+	for _, step := range steps {
+		costTotal += stepCost(step.name)
+	}
 	for _, step := range steps {
 		runs := int64(1)
 		if step.name == "followed" {
@@ -307,9 +312,35 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 				return fmt.Errorf("recommend: similar %s: %w", step.name, err)
 			}
 		}
+		if costDone += stepCost(step.name); progress != nil {
+			progress.Report(costDone, costTotal)
+		}
 		fmt.Fprintf(log, "recommend: similar %-13s (%s)\n", step.name, time.Since(start).Round(time.Millisecond))
 	}
 	return nil
+}
+
+// ProgressReporter is a log writer that also follows the share of a refresh done (a
+// progress bar): refreshes call Report after each step, in units of stepCost.
+type ProgressReporter interface {
+	Report(done, total int64)
+}
+
+// stepCost is the seconds a step of a full refresh took on the bundled seed (README,
+// "Freshness"), so that a progress bar's share and time left follow the time spent.
+func stepCost(step string) int64 {
+	switch step {
+	case "followed":
+		return 25
+	case "collaborative":
+		return 78
+	case "content":
+		return 21
+	case "series":
+		return 2
+	default:
+		return 1
+	}
 }
 
 // followedBuckets is the number of buckets of films a full refresh computes the "rated

@@ -158,10 +158,22 @@ func LoadWith(ctx context.Context, d neo4j.DriverWithContext, database string, l
 	return runSteps(ctx, d, database, b.steps(Version(), opts), log, start)
 }
 
+// ProgressReporter is a log writer that also follows the share of the load done (a
+// progress bar): Load calls Report after each batch with the rows written and the rows of
+// the whole load.
+type ProgressReporter interface {
+	Report(done, total int64)
+}
+
 // runSteps writes each step's rows in batched write transactions, then counts.
 func runSteps(ctx context.Context, d neo4j.DriverWithContext, database string, steps []step, log io.Writer, start time.Time) (Stats, error) {
 	s := d.NewSession(ctx, neo4j.SessionConfig{DatabaseName: database, AccessMode: neo4j.AccessModeWrite})
 	defer s.Close(ctx)
+	progress, _ := log.(ProgressReporter)
+	var rowsDone, rowsTotal int64
+	for _, st := range steps {
+		rowsTotal += int64(len(st.rows))
+	}
 	for _, st := range steps {
 		for lo := 0; lo < len(st.rows); lo += batchSize {
 			batch := st.rows[lo:min(lo+batchSize, len(st.rows))]
@@ -174,6 +186,9 @@ func runSteps(ctx context.Context, d neo4j.DriverWithContext, database string, s
 			})
 			if err != nil {
 				return Stats{}, fmt.Errorf("seed: %s rows %d-%d: %w", st.name, lo, lo+len(batch)-1, err)
+			}
+			if rowsDone += int64(len(batch)); progress != nil {
+				progress.Report(rowsDone, rowsTotal)
 			}
 		}
 		fmt.Fprintf(log, "seed: %-10s %7d rows (%s)\n", st.name, len(st.rows), since(start))

@@ -82,9 +82,15 @@ func TestLoad(t *testing.T) {
 	t.Run("rating summaries", func(t *testing.T) { checkRatingSummaries(t, d, db) })
 
 	totalsBefore := totals(t, d, db)
-	second, err := seed.Load(ctx, d, db, nil)
+	progress := &progressLog{}
+	second, err := seed.Load(ctx, d, db, progress)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if n := len(progress.done); n == 0 || progress.done[n-1] != progress.total || progress.total < int64(want.Ratings) ||
+		!slices.IsSorted(progress.done) {
+		t.Errorf("progress reports: %d, the last %v of %d rows; want rising to all rows, at least the %d ratings",
+			n, progress.done[max(n-1, 0):], progress.total, want.Ratings)
 	}
 	t.Logf("second load: %s", second.Elapsed)
 	if got := withoutElapsed(second); got != want {
@@ -107,6 +113,18 @@ type testLog struct{ t *testing.T }
 func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// progressLog records Load's progress reports (seed.ProgressReporter).
+type progressLog struct {
+	done  []int64
+	total int64
+}
+
+func (p *progressLog) Write(b []byte) (int, error) { return len(b), nil }
+
+func (p *progressLog) Report(done, total int64) {
+	p.done, p.total = append(p.done, done), total
 }
 
 // query runs a read statement and returns its records.
