@@ -4,6 +4,7 @@ package selection
 
 import (
 	"context"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -23,16 +24,33 @@ func Request(ctx context.Context) cypher.Request {
 
 // Of returns field f of operation op as a cypher.Field, its whole selection included.
 func Of(op *graphql.OperationContext, f graphql.CollectedField) cypher.Field {
-	b := builder{op: op}
+	b := &builder{op: op}
 	field := b.field(f.Field, nil)
 	// gqlgen has already merged the selections of the field's repeated occurrences.
-	field.Selections = b.selections(f.Selections, nil)
+	field.Selections = b.selections(f.Selections, nil, b.newSet())
 	return field
 }
 
-type builder struct{ op *graphql.OperationContext }
+type builder struct {
+	op *graphql.OperationContext
+	// spreads holds the fragment spreads taken so far, per selection set (see selections).
+	spreads map[spread]bool
+	sets    int
+}
 
-func (b builder) field(f *ast.Field, on []string) cypher.Field {
+type spread struct {
+	set      int
+	fragment string
+	on       string // the type conditions around the spread
+}
+
+// newSet numbers a selection set, for spreads.
+func (b *builder) newSet() int {
+	b.sets++
+	return b.sets
+}
+
+func (b *builder) field(f *ast.Field, on []string) cypher.Field {
 	field := cypher.Field{Alias: f.Alias, Name: f.Name, On: on}
 	if f.Definition != nil {
 		field.Type = f.Definition.Type.Name()
@@ -61,8 +79,9 @@ func (b builder) given(args ast.ArgumentList) []string {
 // selections flattens a selection set: each field keeps the type conditions of the
 // fragments around it (on), so that the translation can pick the fields of each
 // concrete type of an interface or union. Fields and fragments that @skip or @include
-// leave out are dropped here.
-func (b builder) selections(set ast.SelectionSet, on []string) []cypher.Field {
+// leave out are dropped here. A fragment spread again under the same type conditions in
+// the selection set setID adds nothing, and is skipped.
+func (b *builder) selections(set ast.SelectionSet, on []string, setID int) []cypher.Field {
 	var out []cypher.Field
 	for _, sel := range set {
 		switch sel := sel.(type) {
@@ -71,16 +90,23 @@ func (b builder) selections(set ast.SelectionSet, on []string) []cypher.Field {
 				continue
 			}
 			field := b.field(sel, on)
-			field.Selections = b.selections(sel.SelectionSet, nil)
+			if len(sel.SelectionSet) > 0 {
+				field.Selections = b.selections(sel.SelectionSet, nil, b.newSet())
+			}
 			out = append(out, field)
 		case *ast.InlineFragment:
 			if b.included(sel.Directives) {
-				out = append(out, b.selections(sel.SelectionSet, condition(on, sel.TypeCondition))...)
+				out = append(out, b.selections(sel.SelectionSet, condition(on, sel.TypeCondition), setID)...)
 			}
 		case *ast.FragmentSpread:
 			fragment := b.op.Doc.Fragments.ForName(sel.Name)
-			if fragment != nil && b.included(sel.Directives) {
-				out = append(out, b.selections(fragment.SelectionSet, condition(on, fragment.TypeCondition))...)
+			key := spread{set: setID, fragment: sel.Name, on: strings.Join(on, " ")}
+			if fragment != nil && !b.spreads[key] && b.included(sel.Directives) {
+				if b.spreads == nil {
+					b.spreads = map[spread]bool{}
+				}
+				b.spreads[key] = true
+				out = append(out, b.selections(fragment.SelectionSet, condition(on, fragment.TypeCondition), setID)...)
 			}
 		}
 	}
@@ -96,7 +122,7 @@ func condition(on []string, typeCondition string) []string {
 }
 
 // included applies @skip(if:) and @include(if:); validation has checked their argument.
-func (b builder) included(directives ast.DirectiveList) bool {
+func (b *builder) included(directives ast.DirectiveList) bool {
 	if d := directives.ForName("skip"); d != nil && b.ifArgument(d) {
 		return false
 	}
@@ -106,7 +132,7 @@ func (b builder) included(directives ast.DirectiveList) bool {
 	return true
 }
 
-func (b builder) ifArgument(d *ast.Directive) bool {
+func (b *builder) ifArgument(d *ast.Directive) bool {
 	arg := d.Arguments.ForName("if")
 	if arg == nil {
 		return false

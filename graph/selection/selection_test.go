@@ -107,6 +107,9 @@ func TestSelectionsCollectAsGqlgenDoes(t *testing.T) {
 			fragment people on Movie { directors { ...person } cast(first: 1) { person { ...person } } }
 			fragment person on Person { id name }
 			fragment recs on RecommendationConnection { totalCount edges { node { movie { title } } } }`},
+		"a fragment spread again": {query: `query { movie(id: "x") { ...people ... on Movie { ...people } directors { ...person ...person } ...people @skip(if: true) } }
+			fragment people on Movie { directors { ...person } cast(first: 2) { person { ...person } } }
+			fragment person on Person { id name }`},
 		"type conditions on a union": {query: `{ movie(id: "x") { recommended { edges { node { reasons { kind via {
 			__typename
 			... on Movie { id title }
