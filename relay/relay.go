@@ -185,6 +185,11 @@ func encodeKey(v any) string {
 	case string:
 		return "s:" + v
 	case time.Time:
+		// The database tells an offset ("+01:00") from a named zone, and orders equal
+		// instants by zone: the driver marks offsets by the zone name "Offset".
+		if zone, _ := v.Zone(); zone != "Offset" {
+			return "z:" + v.Location().String() + "|" + v.Format(time.RFC3339Nano)
+		}
 		return "t:" + v.Format(time.RFC3339Nano)
 	case dbtype.LocalDateTime:
 		return "l:" + v.Time().Format("2006-01-02T15:04:05.999999999")
@@ -211,7 +216,17 @@ func decodeKey(key string) (any, error) {
 	case "s":
 		return text, nil
 	case "t":
-		return time.Parse(time.RFC3339Nano, text)
+		t, err := time.Parse(time.RFC3339Nano, text)
+		_, offset := t.Zone()
+		return t.In(time.FixedZone("Offset", offset)), err
+	case "z":
+		name, stamp, _ := strings.Cut(text, "|")
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			return nil, err
+		}
+		t, err := time.Parse(time.RFC3339Nano, stamp)
+		return t.In(loc), err
 	case "l":
 		t, err := time.Parse("2006-01-02T15:04:05.999999999", text)
 		return dbtype.LocalDateTime(t), err
