@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +38,9 @@ type config struct {
 	// recommendRefresh is the interval of the refresher of recommendations' similarity
 	// edges (FILMGRAPH_RECOMMEND_REFRESH_INTERVAL).
 	recommendRefresh time.Duration
+	// natsURL is the NATS server(s) carrying subscriptions' events between replicas
+	// (FILMGRAPH_NATS_URL); "" keeps them within this process.
+	natsURL string
 }
 
 func loadConfig() (config, error) {
@@ -102,6 +107,7 @@ func loadConfig() (config, error) {
 	cfg.login.AccountEvery, cfg.login.AccountBurst = time.Minute/time.Duration(loginPerAccount), loginPerAccount
 	p.int("FILMGRAPH_SIGNUPS_PER_HOUR_PER_ADDRESS", &signUpsPerHour, 1, 1e6, 5)
 	cfg.signUp.Every, cfg.signUp.Burst = time.Hour/time.Duration(signUpsPerHour), signUpsPerHour
+	p.natsURL("FILMGRAPH_NATS_URL", &cfg.natsURL)
 	return cfg, p.err
 }
 
@@ -181,4 +187,21 @@ func (p *parser) durationOrZero(name string, dst *time.Duration, fallback time.D
 		return
 	}
 	*dst = d
+}
+
+// natsURL reads NATS server addresses (comma-separated nats://, tls://, ws:// or wss://
+// URLs with a host), as nats.go takes them.
+func (p *parser) natsURL(name string, dst *string) {
+	v := os.Getenv(name)
+	if v == "" {
+		return
+	}
+	for _, one := range strings.Split(v, ",") {
+		u, err := url.Parse(strings.TrimSpace(one))
+		if err != nil || u.Hostname() == "" || !slices.Contains([]string{"nats", "tls", "ws", "wss"}, u.Scheme) {
+			p.fail(name, v, "NATS server URLs such as nats://nats:4222 (comma-separated)")
+			return
+		}
+	}
+	*dst = v
 }

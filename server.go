@@ -202,8 +202,8 @@ func ensureSimilar(ctx context.Context, log *slog.Logger, cfg config, db *store.
 	return recommend.EnsureSimilar(ctx, db.Driver(), db.Database(), os.Stderr)
 }
 
-// liveEvents carries the subscriptions' events. It is per process: with several replicas,
-// plug an events.Broker over a shared bus instead (see package events).
+// liveEvents carries the subscriptions' events when FILMGRAPH_NATS_URL is unset. It is per
+// process: with several replicas, set FILMGRAPH_NATS_URL (events.NATS) instead.
 var liveEvents = events.NewLocal()
 
 // server is the HTTP side of filmgraph.
@@ -214,6 +214,8 @@ type server struct {
 	issuer *auth.Issuer // signs and checks the Bearer tokens
 	// bundled supervises the bundled Neo4j; nil when NEO4J_URI names the database.
 	bundled *launcher.Supervisor
+	// events carries the subscriptions' events; nil: liveEvents, within this process.
+	events events.Broker
 	// draining is set on SIGTERM: /readyz then says not ready, so that a load balancer
 	// stops sending requests while the in-flight ones finish.
 	draining atomic.Bool
@@ -223,8 +225,12 @@ type server struct {
 // timeout; subscriptions over WebSocket there too), the web pages at / (GraphiQL, the demo
 // movie page and widget), /healthz, /readyz and /metrics.
 func (s *server) routes() http.Handler {
+	broker := s.events
+	if broker == nil {
+		broker = liveEvents
+	}
 	resolver := &graph.Resolver{Store: s.db, Auth: s.issuer, Login: limits.NewLoginLimiter(s.cfg.login),
-		SignUps: limits.NewSignUpLimiter(s.cfg.signUp), Events: liveEvents}
+		SignUps: limits.NewSignUpLimiter(s.cfg.signUp), Events: broker}
 	gql := graph.NewHandler(resolver, s.log, s.cfg.graphql)
 	gql = s.issuer.Middleware(gql)
 	gql = graph.CacheGET(s.cfg.getMaxAge, gql)
@@ -338,6 +344,15 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 // caller then closes the driver and stops the bundled Neo4j.
 func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, bundled *launcher.Supervisor, issuer *auth.Issuer) error {
 	s := &server{log: log, db: db, cfg: cfg, issuer: issuer, bundled: bundled}
+	if cfg.natsURL != "" {
+		bus, err := events.ConnectNATS(cfg.natsURL, log)
+		if err != nil {
+			return err
+		}
+		defer bus.Close()
+		s.events = bus
+		log.Info("live updates go through NATS (shared by the replicas)", "connected", bus.Connected())
+	}
 	srv := &http.Server{
 		Addr:              cfg.addr,
 		Handler:           s.routes(),

@@ -211,6 +211,10 @@ func follow[T any](ctx context.Context, res *Resolver, topic string, scope any, 
 		defer release()
 		defer close(out)
 		for e := range in {
+			if e.Err != nil { // events were lost for this subscriber
+				endWithError(ctx, missedEvents(e.Err))
+				return
+			}
 			v, err := readEvent(e)
 			if err != nil {
 				if ctx.Err() == nil { // not a read cut short by the subscription's end
@@ -229,6 +233,16 @@ func follow[T any](ctx context.Context, res *Resolver, topic string, scope any, 
 		}
 	}()
 	return out, nil
+}
+
+// missedEvents is the error that ends a subscription that missed events (see package
+// events): SERVICE_UNAVAILABLE, since the client should read afresh and subscribe again.
+func missedEvents(cause error) error {
+	msg := "live updates were interrupted (the event bus is unreachable) and events may have been missed: read afresh and subscribe again"
+	if errors.Is(cause, events.ErrOverflow) {
+		msg = "this subscription fell too far behind and missed events: read afresh and subscribe again"
+	}
+	return apperr.Wrap(apperr.ServiceUnavailable, cause, msg)
 }
 
 // endWithError makes the WebSocket transport end the subscription of ctx with err,
