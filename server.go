@@ -232,6 +232,7 @@ func (s *server) routes() http.Handler {
 	resolver := &graph.Resolver{Store: s.db, Auth: s.issuer, Login: limits.NewLoginLimiter(s.cfg.login),
 		SignUps: limits.NewSignUpLimiter(s.cfg.signUp), Events: broker}
 	gql := graph.NewHandler(resolver, s.log, s.cfg.graphql)
+	gql = graph.Bookmarks(gql) // read-your-writes across replicas
 	gql = s.issuer.Middleware(gql)
 	gql = graph.CacheGET(s.cfg.getMaxAge, gql)
 	gql = limits.Body(s.cfg.maxBodyBytes, gql)
@@ -267,8 +268,8 @@ func corsFor(origins []string) *cors.Cors {
 	opts := cors.Options{
 		AllowedOrigins: origins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Content-Type", "Authorization"},
-		ExposedHeaders: []string{"X-Request-Id"},
+		AllowedHeaders: []string{"Content-Type", "Authorization", graph.BookmarkHeader},
+		ExposedHeaders: []string{"X-Request-Id", graph.BookmarkHeader},
 		MaxAge:         600,
 	}
 	opts.AllowCredentials = len(origins) > 0 && !slices.Contains(origins, "*")

@@ -18,6 +18,7 @@ import (
 	"filmgraph/limits"
 	"filmgraph/observe"
 	"filmgraph/relay"
+	"filmgraph/store"
 )
 
 // Subscriptions: the WebSocket transport with the token in connection_init, the resolvers'
@@ -190,7 +191,7 @@ func bearer(p transport.InitPayload) string {
 // is skipped. An event whose read fails ends the subscription with that error (coded and
 // logged by the error presenter), since the client has missed the event and should read
 // afresh and subscribe again.
-func follow[T any](ctx context.Context, res *Resolver, topic string, scope any, readEvent func(events.Event) (*T, error)) (<-chan *T, error) {
+func follow[T any](ctx context.Context, res *Resolver, topic string, scope any, readEvent func(context.Context, events.Event) (*T, error)) (<-chan *T, error) {
 	if res.Events == nil {
 		return nil, apperr.New(apperr.Internal, "subscriptions are not enabled")
 	}
@@ -215,7 +216,8 @@ func follow[T any](ctx context.Context, res *Resolver, topic string, scope any, 
 				endWithError(ctx, missedEvents(e.Err))
 				return
 			}
-			v, err := readEvent(e)
+			// After the event's write, which another replica may have made.
+			v, err := readEvent(store.AfterBookmarks(ctx, e.Bookmarks), e)
 			if err != nil {
 				if ctx.Err() == nil { // not a read cut short by the subscription's end
 					endWithError(ctx, err)
@@ -265,22 +267,26 @@ func publishCommitted(res *Resolver) graphql.FieldMiddleware {
 		if err != nil || res.Events == nil || fc == nil || fc.Object != "Mutation" || isNil(result) {
 			return result, err
 		}
+		publish := func(e events.Event) {
+			e.Bookmarks = store.WrittenBookmarks(ctx) // readers on other replicas wait for the write
+			res.Events.Publish(ctx, e)
+		}
 		switch fc.Field.Name {
 		case "writeReview":
 			if movie, err := relay.ParseIntID(argString(fc, "movieId"), "Movie"); err == nil {
 				if key := keyOf(result); key != "" {
-					res.Events.Publish(ctx, events.Event{Topic: events.ReviewAdded, Scope: movie, Key: key})
+					publish(events.Event{Topic: events.ReviewAdded, Scope: movie, Key: key})
 				}
 			}
 		case "addComment":
 			if review, err := parseKey(argString(fc, "reviewId"), "Review"); err == nil {
 				if key := keyOf(result); key != "" {
-					res.Events.Publish(ctx, events.Event{Topic: events.CommentAdded, Scope: review, Key: key})
+					publish(events.Event{Topic: events.CommentAdded, Scope: review, Key: key})
 				}
 			}
 		case "rateMovie", "clearRating":
 			if movie, err := relay.ParseIntID(argString(fc, "movieId"), "Movie"); err == nil {
-				res.Events.Publish(ctx, events.Event{Topic: events.RatingSummaryChanged, Scope: movie, Key: movie})
+				publish(events.Event{Topic: events.RatingSummaryChanged, Scope: movie, Key: movie})
 			}
 		}
 		return result, err

@@ -19,7 +19,7 @@ func (r *subscriptionResolver) ReviewAdded(ctx context.Context, movieID string) 
 	if err != nil {
 		return nil, err
 	}
-	return follow(ctx, r.Resolver, events.ReviewAdded, id, func(e events.Event) (*model.Review, error) {
+	return follow(ctx, r.Resolver, events.ReviewAdded, id, func(ctx context.Context, e events.Event) (*model.Review, error) {
 		rec, err := read(ctx, r.Store, func(ctx context.Context, key any) (cypher.Statement, error) { return cypher.Entity(ctx, "Review", key) }, e.Key)
 		return model.NewReview(rec), err
 	})
@@ -31,7 +31,7 @@ func (r *subscriptionResolver) CommentAdded(ctx context.Context, reviewID string
 	if err != nil {
 		return nil, err
 	}
-	return follow(ctx, r.Resolver, events.CommentAdded, key, func(e events.Event) (*model.Comment, error) {
+	return follow(ctx, r.Resolver, events.CommentAdded, key, func(ctx context.Context, e events.Event) (*model.Comment, error) {
 		rec, err := read(ctx, r.Store, func(ctx context.Context, key any) (cypher.Statement, error) {
 			return cypher.Entity(ctx, "Comment", key)
 		}, e.Key)
@@ -45,7 +45,7 @@ func (r *subscriptionResolver) RatingSummaryChanged(ctx context.Context, movieID
 	if err != nil {
 		return nil, err
 	}
-	return follow(ctx, r.Resolver, events.RatingSummaryChanged, id, func(events.Event) (*model.Movie, error) {
+	return follow(ctx, r.Resolver, events.RatingSummaryChanged, id, func(ctx context.Context, _ events.Event) (*model.Movie, error) {
 		rec, err := read(ctx, r.Store, cypher.Movie, id)
 		return model.NewMovie(rec), err
 	})
