@@ -34,6 +34,7 @@ import (
 	"filmgraph/events"
 	"filmgraph/graph"
 	"filmgraph/launcher"
+	"filmgraph/lease"
 	"filmgraph/limits"
 	"filmgraph/observe"
 	"filmgraph/recommend"
@@ -366,6 +367,8 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, b
 	// Recommendations follow new ratings without a full refresh (see recommend.Refresher).
 	refresher := &recommend.Refresher{Driver: db.Driver(), Database: db.Database(), Interval: cfg.recommendRefresh,
 		MaxFilms: recommend.RefreshFilmsPerCycle, Log: os.Stderr, Report: observe.SetRecommendationsPending}
+	// One replica of a cluster refreshes at a time (see refresherLease).
+	refresher.Lease = refresherLease(db, cfg.recommendRefresh)
 	refreshCtx, stopRefresher := context.WithCancel(ctx)
 	defer stopRefresher()
 	go refresher.Run(refreshCtx)
@@ -400,6 +403,14 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, b
 	}
 	log.Info("drained")
 	return nil
+}
+
+// refresherLease is the lease that lets one replica of a cluster run the refresher. It
+// lasts two refresh intervals and each cycle renews it, so it stays with a live holder and
+// passes on to another replica within about three intervals of its holder's death.
+func refresherLease(db *store.Store, interval time.Duration) *lease.Lease {
+	return &lease.Lease{Driver: db.Driver(), Database: db.Database(), Name: "recommend.refresher",
+		Holder: lease.HolderID(), TTL: 2 * interval}
 }
 
 func portOf(addr string) string {
