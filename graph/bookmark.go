@@ -114,6 +114,14 @@ func (w *bookmarkWriter) Write(p []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *bookmarkWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// Flush passes on flushes, for transports that stream (server-sent events, @defer).
+func (w *bookmarkWriter) Flush() {
+	if !w.written {
+		w.WriteHeader(http.StatusOK)
+	}
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
 // bookmarkExtension adds `extensions.bookmark` to the response of an operation that
 // wrote, for clients that read the body rather than headers.
 func bookmarkExtension(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {

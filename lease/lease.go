@@ -75,7 +75,7 @@ const Fence = `MATCH (lease:Lease {name: $leaseName})
 SET lease._lock = true
 WITH lease, lease.token = $leaseToken AND lease.expiresAt > datetime() AS held
 REMOVE lease._lock
-WITH lease WHERE held
+WITH lease, held WHERE held
 `
 
 // Params returns the parameters of Fence for token, added to params (a new map).
