@@ -199,7 +199,9 @@ func (p *parser) natsURL(name string, dst *string) {
 	for _, one := range strings.Split(v, ",") {
 		u, err := url.Parse(strings.TrimSpace(one))
 		if err != nil || u.Hostname() == "" || !slices.Contains([]string{"nats", "tls", "ws", "wss"}, u.Scheme) {
-			p.fail(name, v, "NATS server URLs such as nats://nats:4222 (comma-separated)")
+			if p.err == nil { // without the value, which may hold a password
+				p.err = fmt.Errorf("%s is not NATS server URLs such as nats://nats:4222 (comma-separated)", name)
+			}
 			return
 		}
 	}

@@ -380,6 +380,26 @@ func TestOneRefresherPerCluster(t *testing.T) {
 	if fmt.Sprint(rows[0]["by"]) != "[B]" {
 		t.Fatalf("guarded writes that landed: %v, want B's only", rows[0]["by"])
 	}
+
+	// B stops cleanly and releases the lease: a new replica C takes it at its first cycle,
+	// without waiting for it to lapse.
+	b.stop()
+	if err := b.lease.Release(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	released := time.Now()
+	c := start("replica-c")
+	for c.cycles.Load() == 0 {
+		if time.Since(released) > 30*time.Second {
+			t.Fatal("C did not take the released lease within 30 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Logf("C took the released lease %s after B released it", time.Since(released).Round(time.Millisecond))
+	if tokenC, _, _ := c.lease.Acquire(context.Background()); tokenC <= tokenB {
+		t.Errorf("C's token %d, B's %d: want C's larger", tokenC, tokenB)
+	}
+	c.stop()
 	cypherRows(t, `MATCH (x:LeaseTestMark {lease: $n}) DELETE x`, map[string]any{"n": name})
 	cypherRows(t, `MATCH (l:Lease {name: $n}) DELETE l`, map[string]any{"n": name})
 }

@@ -368,10 +368,21 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, b
 	refresher := &recommend.Refresher{Driver: db.Driver(), Database: db.Database(), Interval: cfg.recommendRefresh,
 		MaxFilms: recommend.RefreshFilmsPerCycle, Log: os.Stderr, Report: observe.SetRecommendationsPending}
 	// One replica of a cluster refreshes at a time (see refresherLease).
-	refresher.Lease = refresherLease(db, cfg.recommendRefresh)
+	refreshLease := refresherLease(db, cfg.recommendRefresh)
+	refresher.Lease = refreshLease
 	refreshCtx, stopRefresher := context.WithCancel(ctx)
-	defer stopRefresher()
-	go refresher.Run(refreshCtx)
+	refresherDone := make(chan struct{})
+	defer func() {
+		// Stop, then hand the lease on at once rather than when it lapses.
+		stopRefresher()
+		<-refresherDone
+		releaseCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := refreshLease.Release(releaseCtx); err != nil {
+			log.Warn("releasing the refresher's lease (it lapses by itself)", "error", err)
+		}
+	}()
+	go func() { refresher.Run(refreshCtx); close(refresherDone) }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("filmgraph is serving", "graphql", "http://localhost"+portOf(cfg.addr)+"/graphql", "graphiql", "http://localhost"+portOf(cfg.addr)+"/")

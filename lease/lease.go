@@ -36,6 +36,7 @@ type Lease struct {
 	TTL time.Duration
 
 	constrained atomic.Bool
+	held        atomic.Int64 // the token of the last Acquire that held the lease; 0: none
 }
 
 // HolderID names this process: host, process id and a random part (a restarted process
@@ -106,12 +107,21 @@ func (l *Lease) Acquire(ctx context.Context) (token int64, held bool, err error)
 	}
 	token, _, _ = neo4j.GetRecordValue[int64](res.Records[0], "token")
 	held, _, _ = neo4j.GetRecordValue[bool](res.Records[0], "held")
+	if held {
+		l.held.Store(token)
+	} else {
+		l.held.Store(0)
+	}
 	return token, held, nil
 }
 
-// Release gives the lease up at once when token still holds it, so that another replica
-// need not wait for it to lapse (a clean shutdown).
-func (l *Lease) Release(ctx context.Context, token int64) error {
+// Release gives the lease up at once when this holder's last Acquire held it and its token
+// still does, so that another replica need not wait for it to lapse (a clean shutdown).
+func (l *Lease) Release(ctx context.Context) error {
+	token := l.held.Swap(0)
+	if token == 0 {
+		return nil
+	}
 	_, err := neo4j.ExecuteQuery(ctx, l.Driver, releaseCypher, map[string]any{"name": l.Name, "token": token, "holder": l.Holder},
 		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(l.Database))
 	return err
