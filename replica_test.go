@@ -304,7 +304,7 @@ func extensionsOf(t *testing.T, url, token string) string {
 // the old token is refused.
 func TestOneRefresherPerCluster(t *testing.T) {
 	name := fmt.Sprintf("test.refresher.%d", time.Now().UnixNano()) // fresh whatever ran before
-	const interval, ttl = 200 * time.Millisecond, 2 * time.Second
+	const interval, ttl = 200 * time.Millisecond, 4 * time.Second   // a cycle takes about a second on a loaded machine
 	type runner struct {
 		lease  *lease.Lease
 		cycles atomic.Int64
