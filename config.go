@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +42,9 @@ type config struct {
 	// metricsAddr serves /metrics on an address of its own (FILMGRAPH_METRICS_ADDR), which
 	// then is not on addr; "" serves it on addr.
 	metricsAddr string
+	// natsURL is the NATS server(s) carrying subscriptions' events between replicas
+	// (FILMGRAPH_NATS_URL); "" keeps them within this process.
+	natsURL string
 }
 
 func loadConfig() (config, error) {
@@ -107,6 +112,7 @@ func loadConfig() (config, error) {
 	p.int("FILMGRAPH_SIGNUPS_PER_HOUR_PER_ADDRESS", &signUpsPerHour, 1, 1e6, 5)
 	cfg.signUp.Every, cfg.signUp.Burst = time.Hour/time.Duration(signUpsPerHour), signUpsPerHour
 	p.metricsAddress("FILMGRAPH_METRICS_ADDR", &cfg.metricsAddr, cfg.addr)
+	p.natsURL("FILMGRAPH_NATS_URL", &cfg.natsURL)
 	return cfg, p.err
 }
 
@@ -199,4 +205,23 @@ func (p *parser) durationOrZero(name string, dst *time.Duration, fallback time.D
 		return
 	}
 	*dst = d
+}
+
+// natsURL reads NATS server addresses (comma-separated nats://, tls://, ws:// or wss://
+// URLs with a host), as nats.go takes them.
+func (p *parser) natsURL(name string, dst *string) {
+	v := os.Getenv(name)
+	if v == "" {
+		return
+	}
+	for _, one := range strings.Split(v, ",") {
+		u, err := url.Parse(strings.TrimSpace(one))
+		if err != nil || u.Hostname() == "" || !slices.Contains([]string{"nats", "tls", "ws", "wss"}, u.Scheme) {
+			if p.err == nil { // without the value, which may hold a password
+				p.err = fmt.Errorf("%s is not NATS server URLs such as nats://nats:4222 (comma-separated)", name)
+			}
+			return
+		}
+	}
+	*dst = v
 }

@@ -58,6 +58,7 @@ var settingSamples = map[string]struct {
 	"FILMGRAPH_RECOMMEND_REFRESH_INTERVAL":       {valid: "5m", invalid: []string{"60", "0s"}},
 	"CORS_ALLOWED_ORIGINS":                       {valid: "https://films.example"},
 	"FILMGRAPH_METRICS_ADDR":                     {valid: "127.0.0.1:9090", invalid: []string{"9090", "localhost", ":8080"}},
+	"FILMGRAPH_NATS_URL":                         {valid: "nats://nats:4222,nats://nats-2:4222", invalid: []string{"nats", "http://nats:4222", "nats://:4222"}},
 }
 
 // settingsReadElsewhere are the table's variables that loadConfig does not read, and who does.

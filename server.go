@@ -31,6 +31,7 @@ import (
 	"filmgraph/events"
 	"filmgraph/graph"
 	"filmgraph/launcher"
+	"filmgraph/lease"
 	"filmgraph/limits"
 	"filmgraph/observe"
 	"filmgraph/recommend"
@@ -214,8 +215,8 @@ func logOutput() io.Writer {
 	return os.Stderr
 }
 
-// liveEvents carries the subscriptions' events. It is per process: with several replicas,
-// plug an events.Broker over a shared bus instead (see package events).
+// liveEvents carries the subscriptions' events when FILMGRAPH_NATS_URL is unset. It is per
+// process: with several replicas, set FILMGRAPH_NATS_URL (events.NATS) instead.
 var liveEvents = events.NewLocal()
 
 // server is the HTTP side of filmgraph.
@@ -226,6 +227,8 @@ type server struct {
 	issuer *auth.Issuer // signs and checks the Bearer tokens
 	// bundled supervises the bundled Neo4j; nil when NEO4J_URI names the database.
 	bundled *launcher.Supervisor
+	// events carries the subscriptions' events; nil: liveEvents, within this process.
+	events events.Broker
 	// draining is set on SIGTERM: /readyz then says not ready, so that a load balancer
 	// stops sending requests while the in-flight ones finish.
 	draining atomic.Bool
@@ -235,9 +238,14 @@ type server struct {
 // timeout; subscriptions over WebSocket there too), the web pages at / (GraphiQL, the demo
 // movie page and widget), /healthz, /readyz and /metrics.
 func (s *server) routes() http.Handler {
+	broker := s.events
+	if broker == nil {
+		broker = liveEvents
+	}
 	resolver := &graph.Resolver{Store: s.db, Auth: s.issuer, Login: limits.NewLoginLimiter(s.cfg.login),
-		SignUps: limits.NewSignUpLimiter(s.cfg.signUp), Events: liveEvents}
+		SignUps: limits.NewSignUpLimiter(s.cfg.signUp), Events: broker}
 	gql := graph.NewHandler(resolver, s.log, s.cfg.graphql)
+	gql = graph.Bookmarks(gql) // read-your-writes across replicas
 	gql = s.issuer.Middleware(gql)
 	gql = graph.CacheGET(s.cfg.getMaxAge, gql)
 	gql = limits.Body(s.cfg.maxBodyBytes, gql)
@@ -275,8 +283,8 @@ func corsFor(origins []string) *cors.Cors {
 	opts := cors.Options{
 		AllowedOrigins: origins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Content-Type", "Authorization"},
-		ExposedHeaders: []string{"X-Request-Id"},
+		AllowedHeaders: []string{"Content-Type", "Authorization", graph.BookmarkHeader},
+		ExposedHeaders: []string{"X-Request-Id", graph.BookmarkHeader},
 		MaxAge:         600,
 	}
 	opts.AllowCredentials = len(origins) > 0 && !slices.Contains(origins, "*")
@@ -352,6 +360,15 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 // caller then closes the driver and stops the bundled Neo4j.
 func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, bundled *launcher.Supervisor, issuer *auth.Issuer) error {
 	s := &server{log: log, db: db, cfg: cfg, issuer: issuer, bundled: bundled}
+	if cfg.natsURL != "" {
+		bus, err := events.ConnectNATS(cfg.natsURL, log)
+		if err != nil {
+			return err
+		}
+		defer bus.Close()
+		s.events = bus
+		log.Info("live updates go through NATS (shared by the replicas)", "connected", bus.Connected())
+	}
 	srv := &http.Server{
 		Addr:              cfg.addr,
 		Handler:           s.routes(),
@@ -364,9 +381,22 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, b
 	// Recommendations follow new ratings without a full refresh (see recommend.Refresher).
 	refresher := &recommend.Refresher{Driver: db.Driver(), Database: db.Database(), Interval: cfg.recommendRefresh,
 		MaxFilms: recommend.RefreshFilmsPerCycle, Log: logWriter{log}, Report: observe.SetRecommendationsPending}
+	// One replica of a cluster refreshes at a time (see refresherLease).
+	refreshLease := refresherLease(db, cfg.recommendRefresh)
+	refresher.Lease = refreshLease
 	refreshCtx, stopRefresher := context.WithCancel(ctx)
-	defer stopRefresher()
-	go refresher.Run(refreshCtx)
+	refresherDone := make(chan struct{})
+	defer func() {
+		// Stop, then hand the lease on at once rather than when it lapses.
+		stopRefresher()
+		<-refresherDone
+		releaseCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := refreshLease.Release(releaseCtx); err != nil {
+			log.Warn("releasing the refresher's lease (it lapses by itself)", "error", err)
+		}
+	}()
+	go func() { refresher.Run(refreshCtx); close(refresherDone) }()
 	if cfg.metricsAddr != "" {
 		metrics, err := serveMetrics(log, cfg.metricsAddr)
 		if err != nil {
@@ -421,6 +451,14 @@ func serveMetrics(log *slog.Logger, addr string) (*http.Server, error) {
 	go srv.Serve(ln)
 	log.Info("serving /metrics on its own address", "metrics", "http://"+ln.Addr().String()+"/metrics")
 	return srv, nil
+}
+
+// refresherLease is the lease that lets one replica of a cluster run the refresher. It
+// lasts two refresh intervals and each cycle renews it, so it stays with a live holder and
+// passes on to another replica within about three intervals of its holder's death.
+func refresherLease(db *store.Store, interval time.Duration) *lease.Lease {
+	return &lease.Lease{Driver: db.Driver(), Database: db.Database(), Name: "recommend.refresher",
+		Holder: lease.HolderID(), TTL: 2 * interval}
 }
 
 func portOf(addr string) string {

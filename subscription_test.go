@@ -35,9 +35,15 @@ type wsClient struct {
 // server's first answer (connection_ack, or the error that closed the connection).
 func dialWS(t *testing.T, payload map[string]any) (*wsClient, wsMessage, error) {
 	t.Helper()
+	return dialWSAt(t, testServer.URL, payload)
+}
+
+// dialWSAt is dialWS to the server at baseURL (http://host:port).
+func dialWSAt(t *testing.T, baseURL string, payload map[string]any) (*wsClient, wsMessage, error) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	url := "ws" + strings.TrimPrefix(testServer.URL, "http") + "/graphql"
+	url := "ws" + strings.TrimPrefix(baseURL, "http") + "/graphql"
 	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	if err != nil {
 		t.Fatalf("dial %s: %v", url, err)

@@ -8,14 +8,21 @@
 //
 // Broker is the seam for deployments with several replicas: Local, the built-in broker,
 // delivers events only within one process, so a subscriber connected to replica A does not
-// hear about a review written through replica B. Such a deployment plugs a Broker over a
-// shared message bus (Redis pub/sub, NATS, Neo4j CDC, ...).
+// hear about a review written through replica B; NATS (nats.go) carries them between
+// replicas over a NATS server.
+//
+// A subscriber never misses an event silently: when events were lost for it (it fell
+// Buffer events behind, or the bus was unreachable), its channel carries one last Event
+// whose Err says so, then closes.
 package events
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+
+	"filmgraph/observe"
 )
 
 // Topics of the events; the key names what changed.
@@ -39,7 +46,21 @@ type Event struct {
 	Scope any
 	// Key identifies the changed entity.
 	Key any
+	// Bookmarks are the Neo4j bookmarks of the write that caused the event: the replica
+	// that reads the changed entity reads after them, so that it sees the change even from
+	// a cluster member that had not caught up yet (see store.AfterBookmarks).
+	Bookmarks []string
+	// Err, when set, ends the subscription: this is no event but the news that events
+	// were lost (ErrOverflow, ErrInterrupted). The channel closes after it.
+	Err error
 }
+
+var (
+	// ErrOverflow: the subscriber fell Buffer events behind and missed the next one.
+	ErrOverflow = errors.New("events: the subscriber fell behind and missed events")
+	// ErrInterrupted: the bus was unreachable, so events of other replicas may be lost.
+	ErrInterrupted = errors.New("events: the event bus was unreachable and events may have been missed")
+)
 
 // Broker delivers events to subscribers.
 type Broker interface {
@@ -51,8 +72,8 @@ type Broker interface {
 	Subscribe(ctx context.Context, topic string, scope any) <-chan Event
 }
 
-// Buffer is how many undelivered events a subscriber may lag behind before Local drops
-// events for it (the subscriber then misses them rather than slowing every writer).
+// Buffer is how many undelivered events a subscriber may lag behind. One more ends its
+// subscription with ErrOverflow rather than slowing every writer.
 const Buffer = 64
 
 // Local is the in-process Broker: it delivers to subscribers of this process only.
@@ -68,19 +89,70 @@ func key(topic string, scope any) string { return fmt.Sprintf("%s/%v", topic, sc
 
 // Publish implements Broker.
 func (l *Local) Publish(_ context.Context, e Event) {
+	observe.EventPublished("local", true)
+	l.deliver(e)
+}
+
+// deliver hands e to the subscribers of its topic and scope in this process, and ends
+// the subscription of any that is Buffer events behind.
+func (l *Local) deliver(e Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for ch := range l.subs[key(e.Topic, e.Scope)] {
-		select {
-		case ch <- e:
-		default: // a subscriber this far behind loses the event
+	k := key(e.Topic, e.Scope)
+	delivered, dropped := 0, 0
+	for ch := range l.subs[k] {
+		if len(ch) < Buffer { // only deliver sends, under l.mu: the check holds
+			ch <- e
+			delivered++
+		} else {
+			l.end(k, ch, Event{Topic: e.Topic, Scope: e.Scope, Err: ErrOverflow})
+			dropped++
 		}
 	}
+	observe.EventsDelivered(delivered)
+	if dropped > 0 {
+		observe.EventsDropped("slow_subscriber", dropped)
+	}
+}
+
+// Interrupt ends every subscription of this process with err (ErrInterrupted when the
+// bus carrying events from other replicas went away), and returns how many it ended.
+func (l *Local) Interrupt(err error) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for k, chans := range l.subs {
+		for ch := range chans {
+			l.end(k, ch, Event{Err: err})
+			n++
+		}
+	}
+	return n
+}
+
+// end sends last, which always fits (a channel holds Buffer events and one last word),
+// and unregisters and closes ch. l.mu is held.
+func (l *Local) end(k string, ch chan Event, last Event) {
+	ch <- last
+	l.unregister(k, ch)
+}
+
+// unregister removes ch from the subscribers of k and closes it, unless it is gone
+// already. l.mu is held.
+func (l *Local) unregister(k string, ch chan Event) {
+	if _, ok := l.subs[k][ch]; !ok {
+		return
+	}
+	delete(l.subs[k], ch)
+	if len(l.subs[k]) == 0 {
+		delete(l.subs, k)
+	}
+	close(ch)
 }
 
 // Subscribe implements Broker.
 func (l *Local) Subscribe(ctx context.Context, topic string, scope any) <-chan Event {
-	ch := make(chan Event, Buffer)
+	ch := make(chan Event, Buffer+1)
 	k := key(topic, scope)
 	l.mu.Lock()
 	if l.subs[k] == nil {
@@ -91,11 +163,7 @@ func (l *Local) Subscribe(ctx context.Context, topic string, scope any) <-chan E
 	go func() {
 		<-ctx.Done()
 		l.mu.Lock()
-		delete(l.subs[k], ch)
-		if len(l.subs[k]) == 0 {
-			delete(l.subs, k)
-		}
-		close(ch)
+		l.unregister(k, ch)
 		l.mu.Unlock()
 	}()
 	return ch

@@ -16,6 +16,7 @@ import (
 	"filmgraph/events"
 	"filmgraph/limits"
 	"filmgraph/observe"
+	"filmgraph/store"
 )
 
 // Subscriptions: the WebSocket transport with the token in connection_init, the resolvers'
@@ -188,7 +189,7 @@ func bearer(p transport.InitPayload) string {
 // is skipped. An event whose read fails ends the subscription with that error (coded and
 // logged by the error presenter), since the client has missed the event and should read
 // afresh and subscribe again.
-func follow[T any](ctx context.Context, res *Resolver, topic string, scope any, readEvent func(events.Event) (*T, error)) (<-chan *T, error) {
+func follow[T any](ctx context.Context, res *Resolver, topic string, scope any, readEvent func(context.Context, events.Event) (*T, error)) (<-chan *T, error) {
 	if res.Events == nil {
 		return nil, apperr.New(apperr.Internal, "subscriptions are not enabled")
 	}
@@ -209,7 +210,12 @@ func follow[T any](ctx context.Context, res *Resolver, topic string, scope any, 
 		defer release()
 		defer close(out)
 		for e := range in {
-			v, err := readEvent(e)
+			if e.Err != nil { // events were lost for this subscriber
+				endWithError(ctx, missedEvents(e.Err))
+				return
+			}
+			// After the event's write, which another replica may have made.
+			v, err := readEvent(store.AfterBookmarks(ctx, e.Bookmarks), e)
 			if err != nil {
 				if ctx.Err() == nil { // not a read cut short by the subscription's end
 					endWithError(ctx, err)
@@ -227,6 +233,16 @@ func follow[T any](ctx context.Context, res *Resolver, topic string, scope any, 
 		}
 	}()
 	return out, nil
+}
+
+// missedEvents is the error that ends a subscription that missed events (see package
+// events): SERVICE_UNAVAILABLE, since the client should read afresh and subscribe again.
+func missedEvents(cause error) error {
+	msg := "live updates were interrupted (the event bus is unreachable) and events may have been missed: read afresh and subscribe again"
+	if errors.Is(cause, events.ErrOverflow) {
+		msg = "this subscription fell too far behind and missed events: read afresh and subscribe again"
+	}
+	return apperr.Wrap(apperr.ServiceUnavailable, cause, msg)
 }
 
 // endWithError makes the WebSocket transport end the subscription of ctx with err,

@@ -21,7 +21,7 @@ func (r *subscriptionResolver) ReviewAdded(ctx context.Context, movieID string) 
 		return nil, err
 	}
 	req := selection.Request(ctx)
-	return follow(ctx, r.Resolver, events.ReviewAdded, id, func(e events.Event) (*model.Review, error) {
+	return follow(ctx, r.Resolver, events.ReviewAdded, id, func(ctx context.Context, e events.Event) (*model.Review, error) {
 		rec, err := readStatement(ctx, r.Store, func() (cypher.Statement, error) { return cypher.Entity(req, "Review", e.Key) })
 		return model.NewReview(rec), err
 	})
@@ -34,7 +34,7 @@ func (r *subscriptionResolver) CommentAdded(ctx context.Context, reviewID string
 		return nil, err
 	}
 	req := selection.Request(ctx)
-	return follow(ctx, r.Resolver, events.CommentAdded, key, func(e events.Event) (*model.Comment, error) {
+	return follow(ctx, r.Resolver, events.CommentAdded, key, func(ctx context.Context, e events.Event) (*model.Comment, error) {
 		rec, err := readStatement(ctx, r.Store, func() (cypher.Statement, error) { return cypher.Entity(req, "Comment", e.Key) })
 		return model.NewComment(rec), err
 	})
@@ -47,7 +47,7 @@ func (r *subscriptionResolver) RatingSummaryChanged(ctx context.Context, movieID
 		return nil, err
 	}
 	req := selection.Request(ctx)
-	return follow(ctx, r.Resolver, events.RatingSummaryChanged, id, func(events.Event) (*model.Movie, error) {
+	return follow(ctx, r.Resolver, events.RatingSummaryChanged, id, func(ctx context.Context, _ events.Event) (*model.Movie, error) {
 		rec, err := readStatement(ctx, r.Store, func() (cypher.Statement, error) { return cypher.Movie(req, id) })
 		return model.NewMovie(rec), err
 	})

@@ -15,6 +15,7 @@ import (
 	"filmgraph/graph/model"
 	"filmgraph/graph/selection"
 	"filmgraph/relay"
+	"filmgraph/store"
 )
 
 // Validation happens here, before any write, so a bad value costs no round trip and the
@@ -100,9 +101,11 @@ func (r *mutationResolver) write(ctx context.Context, build func(cypher.Request)
 
 // publishCommitted publishes e for the subscriptions once a mutation's write returned its
 // result (rec, err): the write transaction has committed, so a subscriber that reads the
-// change sees it. A failed or refused write publishes nothing.
+// change sees it. A failed or refused write publishes nothing. The event carries the
+// write's bookmarks, so that readers on other replicas read after it.
 func (r *mutationResolver) publishCommitted(ctx context.Context, rec map[string]any, err error, e events.Event) {
 	if err == nil && rec != nil && r.Events != nil {
+		e.Bookmarks = store.WrittenBookmarks(ctx)
 		r.Events.Publish(ctx, e)
 	}
 }

@@ -119,6 +119,12 @@ type Refresher struct {
 	// Report, when set, receives the age of the oldest pending change at each cycle
 	// (the server exports it as a metric).
 	Report func(oldest time.Duration)
+	// Lease, when set, lets a cycle run only while this replica holds it, so that one
+	// replica of a cluster refreshes (package lease): Hold takes or renews it and returns
+	// the cycle's context, which ends before the lease would lapse.
+	Lease interface {
+		Hold(ctx context.Context) (cycle context.Context, done context.CancelFunc, held bool, err error)
+	}
 
 	oldest  atomic.Int64 // age of the oldest pending change at the last cycle, in ms
 	indexed atomic.Bool  // PendingIndexCypher has run
@@ -141,9 +147,21 @@ func (r *Refresher) Run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if _, err := r.Cycle(ctx); err != nil && ctx.Err() == nil && r.Log != nil {
+		cycle, done := ctx, context.CancelFunc(func() {})
+		if r.Lease != nil {
+			var held bool
+			var err error
+			if cycle, done, held, err = r.Lease.Hold(ctx); !held {
+				if err != nil && ctx.Err() == nil && r.Log != nil {
+					fmt.Fprintf(r.Log, "recommend: refresher: %v\n", err)
+				}
+				continue // another replica refreshes
+			}
+		}
+		if _, err := r.Cycle(cycle); err != nil && ctx.Err() == nil && r.Log != nil {
 			fmt.Fprintf(r.Log, "recommend: refresher: %v\n", err)
 		}
+		done()
 	}
 }
 

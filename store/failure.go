@@ -79,6 +79,9 @@ func classify(ctx, callCtx context.Context, err error, kind failure) error {
 		errors.As(cause, &neoErr) && neoErr.Code == "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
 		errors.As(cause, &neoErr) && neoErr.Code == "Neo.ClientError.Transaction.TransactionTimedOut":
 		return apperr.Wrap(apperr.Timeout, err, "the request took too long and was stopped")
+	case errors.As(cause, &neoErr) && strings.HasPrefix(neoErr.Code, "Neo.ClientError.Transaction.InvalidBookmark"):
+		// a bookmark sent by a client (store.AfterBookmarks) that this database never issued
+		return apperr.Wrap(apperr.BadUserInput, err, "the bookmark is not one this database issued")
 	case errors.Is(ctx.Err(), context.Canceled):
 		return apperr.Wrap(apperr.ServiceUnavailable, err, "the request was cancelled")
 	case errors.Is(context.Cause(callCtx), errSuspect), kind == unreachable:

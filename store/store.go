@@ -172,6 +172,7 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Stat
 		DatabaseName:    s.database,
 		AccessMode:      mode,
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+		Bookmarks:       sessionBookmarks(ctx), // a client's or an event's (bookmark.go)
 	})
 	defer session.Close(context.Background())
 	modeName := "read"
@@ -193,6 +194,9 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Stat
 		rows, err = s.attempt(callCtx, ctx, execute, modeName, stmt, txTimeout(callCtx))
 		if err == nil {
 			s.markUp()
+			if mode == neo4j.AccessModeWrite {
+				recordWrite(ctx, session.LastBookmarks())
+			}
 			return rows, nil
 		}
 		if expired(callCtx) {
