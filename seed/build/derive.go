@@ -25,9 +25,14 @@ type dataset struct {
 // buildReport holds the numbers the build prints and the data README shows.
 type buildReport struct {
 	Join joinStats
+	// Wiki is the join seen from Wikipedia: articles matched to a
+	// MovieLens film and articles loaded as films of their own.
+	Wiki wikiJoinStats
 	// DirectorPhrase counts joined films whose lead paragraph has a
 	// "directed by" phrase; DirectorParsed those that gave at least one name.
 	DirectorPhrase, DirectorParsed int
+	// The same for the films found only on Wikipedia.
+	WikiDirectorPhrase, WikiDirectorParsed int
 	ActedIn, Directed, InGenre     int
 	Genres                         int
 	Notes                          []string
@@ -98,6 +103,40 @@ func derive(ml *movieLens, wiki []*wikiFilm, page pageFacts) (*dataset, error) {
 	}
 	if refIndex < 0 {
 		return nil, fmt.Errorf("reference film %d is not in the catalog", reference.MovieID)
+	}
+
+	// Every Wikipedia film no MovieLens film joined is a film of its own,
+	// without ratings, tags or external ids, so that filmographies are whole.
+	if last := ml.Movies[len(ml.Movies)-1].ID; last >= wikipediaMovieIDBase {
+		return nil, fmt.Errorf("MovieLens movieId %d reaches the ids of Wikipedia-only films (%d+)", last, wikipediaMovieIDBase+1)
+	}
+	alone, wst := wikipediaOnly(wiki, joined)
+	rep.Wiki = wst
+	for i, w := range alone {
+		year := w.Year
+		mv := seedfile.Movie{
+			MovieID:       wikipediaMovieIDBase + 1 + i,
+			Title:         w.Title,
+			Year:          &year,
+			Genres:        canonicalGenres(w.Genres),
+			Plot:          nonEmpty(w.Extract),
+			WikipediaHref: nonEmpty(w.Href),
+			Cast:          []int{},
+		}
+		if w.Thumbnail != "" {
+			mv.PosterURL = &w.Thumbnail
+			mv.PosterWidth, mv.PosterHeight = &w.ThumbnailWidth, &w.ThumbnailHeight
+		}
+		c := credits{cast: w.Cast}
+		if directedBy.MatchString(w.Extract) {
+			rep.WikiDirectorPhrase++
+		}
+		if d := expandSurnames(parseDirectors(w.Extract), w.Cast, w.Extract); len(d) > 0 {
+			rep.WikiDirectorParsed++
+			c.directors = d
+		}
+		names = append(names, c)
+		ds.Movies = append(ds.Movies, mv)
 	}
 
 	// People: every distinct name, ids by name order, so the same inputs

@@ -14,7 +14,9 @@ import (
 func counts(ds *dataset) [][2]any {
 	return [][2]any{
 		{"films", len(ds.Movies)},
-		{"films joined to Wikipedia", ds.Report.Join.Joined},
+		{"MovieLens films", ds.Report.Join.Total},
+		{"MovieLens films joined to Wikipedia", ds.Report.Join.Joined},
+		{"films found only on Wikipedia (no ratings)", ds.Report.Wiki.Alone},
 		{"people", len(ds.People)},
 		{"genres", ds.Report.Genres},
 		{"tags (distinct)", countDistinctTags(ds.Tags)},
@@ -46,6 +48,10 @@ func rates(ds *dataset) []string {
 		fmt.Sprintf("Directors: parsed for %d of %d joined films (%.1f%%); %d of %d lead paragraphs with a \"directed by\" phrase (%.1f%%).",
 			r.DirectorParsed, r.Join.Joined, pct(r.DirectorParsed, r.Join.Joined),
 			r.DirectorParsed, r.DirectorPhrase, pct(r.DirectorParsed, r.DirectorPhrase)),
+		"Wikipedia side of the join: " + r.Wiki.String() + ".",
+		fmt.Sprintf("Directors of the Wikipedia-only films: parsed for %d of %d (%.1f%%); %d of %d lead paragraphs with a \"directed by\" phrase (%.1f%%).",
+			r.WikiDirectorParsed, r.Wiki.Alone, pct(r.WikiDirectorParsed, r.Wiki.Alone),
+			r.WikiDirectorParsed, r.WikiDirectorPhrase, pct(r.WikiDirectorParsed, r.WikiDirectorPhrase)),
 	}
 }
 
@@ -107,18 +113,18 @@ seed/build/reference.go and override the data for MovieLens film 80969.
 
 | field | source |
 | --- | --- |
-| Movie.movieId | MovieLens movies.csv movieId |
-| Movie.imdbId, tmdbId | MovieLens links.csv (strings as written there, imdbId zero-padded; null when empty) |
-| Movie.title | Wikipedia title when joined, else the MovieLens title with its trailing article moved to the front ("Matrix, The" -> "The Matrix") and alternate titles in parentheses dropped; page for 80969 |
-| Movie.year | MovieLens year in the title (first year of a range; null when none); page for 80969 |
+| Movie.movieId | MovieLens movies.csv movieId; for a film found only on Wikipedia, 500001 and up, by year, title and article (MovieLens ids stay below 500000) |
+| Movie.imdbId, tmdbId | MovieLens links.csv (strings as written there, imdbId zero-padded; null when empty); null for Wikipedia-only films |
+| Movie.title | Wikipedia title when joined or Wikipedia-only, else the MovieLens title with its trailing article moved to the front ("Matrix, The" -> "The Matrix") and alternate titles in parentheses dropped; page for 80969 |
+| Movie.year | MovieLens year in the title (first year of a range; null when none); Wikipedia's year for Wikipedia-only films (the earliest, for an article listed under two years); page for 80969 |
 | Movie.plot | Wikipedia lead paragraph (extract), null when not joined |
 | Movie.synopsis | null: no source has one (the page says so); the loader never writes it, so a synopsis added on the site survives a reload |
 | Movie.posterUrl, posterWidth, posterHeight | Wikipedia thumbnail and its size, null when none |
 | Movie.coverCaption | page for 80969 ("DVD Cover (Fox Searchlight)"), null elsewhere |
 | Movie.wikipediaHref | Wikipedia href (page name) when joined |
-| Movie.genres (IN_GENRE) | MovieLens genres as spelt there, "(no genres listed)" = none; page for 80969 |
-| Movie.cast (ACTED_IN.order) | Wikipedia cast in billing order (0 first) when joined; for 80969 the page's five first, then the rest of Wikipedia's |
-| Movie.directors (DIRECTED) | parsed from "directed by ..." in the Wikipedia lead paragraph; page for 80969 |
+| Movie.genres (IN_GENRE) | MovieLens genres as spelt there, "(no genres listed)" = none; page for 80969; for Wikipedia-only films Wikipedia's genres, spelt as MovieLens does where both name one genre ("Science Fiction" = "Sci-Fi", "Animated" = "Animation", "Noir" = "Film-Noir", "Sport" = "Sports") |
+| Movie.cast (ACTED_IN.order) | Wikipedia cast in billing order (0 first) when joined or Wikipedia-only; for 80969 the page's five first, then the rest of Wikipedia's |
+| Movie.directors (DIRECTED) | parsed from "directed by ..." in the Wikipedia lead paragraph (joined and Wikipedia-only films); page for 80969 |
 | Person.personId, name | every distinct cast or director name (same name = same person); ids 1.. by name in byte order |
 | ratings score, ratedAt | MovieLens ratings.csv: score = stars x 2 (1..10), timestamp |
 | users userId, username, joinedAt | MovieLens userId, "ml-<id>", time of the user's first rating; no email or password: they cannot log in |
@@ -128,6 +134,11 @@ seed/build/reference.go and override the data for MovieLens film 80969.
 Films are joined to Wikipedia by normalised title (accents, case, punctuation, "&" = "and",
 leading article) and year: the main title, then alternate titles, then year +/-1, then a
 series name or subtitle alone, each only when exactly one Wikipedia article matches.
+Every Wikipedia article no MovieLens film joined is loaded as a film of its own (no ratings,
+tags or external ids), so that filmographies and paths between people are complete. A
+MovieLens film left unjoined (mostly films that are not American, which the lists do not
+cover) keeps its MovieLens facts only; if it is in the lists under a title the join did not
+recognise, it appears twice, once from each source.
 
 ## This build
 
