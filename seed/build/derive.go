@@ -33,9 +33,9 @@ type buildReport struct {
 	DirectorPhrase, DirectorParsed int
 	// The same for the films found only on Wikipedia.
 	WikiDirectorPhrase, WikiDirectorParsed int
-	ActedIn, Directed, InGenre     int
-	Genres                         int
-	Notes                          []string
+	ActedIn, Directed, InGenre             int
+	Genres                                 int
+	Notes                                  []string
 }
 
 // derive turns the inputs into the seed: it joins the catalog to Wikipedia,
