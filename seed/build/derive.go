@@ -33,9 +33,11 @@ type buildReport struct {
 	DirectorPhrase, DirectorParsed int
 	// The same for the films found only on Wikipedia.
 	WikiDirectorPhrase, WikiDirectorParsed int
-	ActedIn, Directed, InGenre             int
-	Genres                                 int
-	Notes                                  []string
+	// PeopleMerged counts the name spellings folded into another one's person.
+	PeopleMerged               int
+	ActedIn, Directed, InGenre int
+	Genres                     int
+	Notes                      []string
 }
 
 // derive turns the inputs into the seed: it joins the catalog to Wikipedia,
@@ -139,13 +141,20 @@ func derive(ml *movieLens, wiki []*wikiFilm, page pageFacts) (*dataset, error) {
 		ds.Movies = append(ds.Movies, mv)
 	}
 
-	// People: every distinct name, ids by name order, so the same inputs
-	// always give the same ids and a name is always one person.
-	ids := map[string]int{}
+	// People: every distinct person, spelling variants of one name folded
+	// into one (personNames); ids by name order, so the same inputs always
+	// give the same ids.
+	creditCount := map[string]int{}
 	for _, c := range names {
 		for _, n := range append(slices.Clone(c.cast), c.directors...) {
-			ids[n] = 0
+			creditCount[n]++
 		}
+	}
+	canonical, merged := personNames(creditCount)
+	rep.PeopleMerged = merged
+	ids := map[string]int{}
+	for _, n := range canonical {
+		ids[n] = 0
 	}
 	sorted := make([]string, 0, len(ids))
 	for n := range ids {
@@ -156,15 +165,23 @@ func derive(ml *movieLens, wiki []*wikiFilm, page pageFacts) (*dataset, error) {
 		ids[n] = i + 1
 		ds.People = append(ds.People, seedfile.Person{PersonID: i + 1, Name: n})
 	}
+	for n, c := range canonical {
+		ids[n] = ids[c]
+	}
 	genres := map[string]bool{}
 	for i := range ds.Movies {
 		mv := &ds.Movies[i]
+		// Two spellings of one person in one list are one credit.
 		for _, n := range names[i].cast {
-			mv.Cast = append(mv.Cast, ids[n])
+			if !slices.Contains(mv.Cast, ids[n]) {
+				mv.Cast = append(mv.Cast, ids[n])
+			}
 		}
 		mv.Directors = []int{}
 		for _, n := range names[i].directors {
-			mv.Directors = append(mv.Directors, ids[n])
+			if !slices.Contains(mv.Directors, ids[n]) {
+				mv.Directors = append(mv.Directors, ids[n])
+			}
 		}
 		if mv.Genres == nil {
 			mv.Genres = []string{}

@@ -18,6 +18,7 @@ func counts(ds *dataset) [][2]any {
 		{"MovieLens films joined to Wikipedia", ds.Report.Join.Joined},
 		{"films found only on Wikipedia (no ratings)", ds.Report.Wiki.Alone},
 		{"people", len(ds.People)},
+		{"name spellings merged into another's person", ds.Report.PeopleMerged},
 		{"genres", ds.Report.Genres},
 		{"tags (distinct)", countDistinctTags(ds.Tags)},
 		{"MovieLens users", len(ds.Users)},
@@ -125,7 +126,7 @@ seed/build/reference.go and override the data for MovieLens film 80969.
 | Movie.genres (IN_GENRE) | MovieLens genres as spelt there, "(no genres listed)" = none; page for 80969; for Wikipedia-only films Wikipedia's genres, spelt as MovieLens does where both name one genre ("Science Fiction" = "Sci-Fi", "Animated" = "Animation", "Noir" = "Film-Noir", "Sport" = "Sports") |
 | Movie.cast (ACTED_IN.order) | Wikipedia cast in billing order (0 first) when joined or Wikipedia-only; for 80969 the page's five first, then the rest of Wikipedia's |
 | Movie.directors (DIRECTED) | parsed from "directed by ..." in the Wikipedia lead paragraph (joined and Wikipedia-only films); page for 80969 |
-| Person.personId, name | every distinct cast or director name (same name = same person); ids 1.. by name in byte order |
+| Person.personId, name | every distinct cast or director name (same name = same person), with spellings that differ only in accents, case, periods, commas or spaces folded into one person ("Toshiro Mifune" = "Toshirō Mifune", "D.W. Griffith" = "D. W. Griffith") named by the spelling credited most (then the accented one); ids 1.. by name in byte order |
 | ratings score, ratedAt | MovieLens ratings.csv: score = stars x 2 (1..10), timestamp |
 | users userId, username, joinedAt | MovieLens userId, "ml-<id>", time of the user's first rating; no email or password: they cannot log in |
 | tags tag, count | MovieLens tags.csv, lower-cased and trimmed, counted per film |
