@@ -90,6 +90,8 @@ type ComplexityRoot struct {
 		MovieCount func(childComplexity int) int
 		Movies     func(childComplexity int, first *int64, after *string) int
 		Name       func(childComplexity int) int
+		Parent     func(childComplexity int) int
+		Subgenres  func(childComplexity int) int
 	}
 
 	GenreConnection struct {
@@ -617,6 +619,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Genre.Name(childComplexity), true
+	case "Genre.parent":
+		if e.ComplexityRoot.Genre.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Genre.Parent(childComplexity), true
+	case "Genre.subgenres":
+		if e.ComplexityRoot.Genre.Subgenres == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Genre.Subgenres(childComplexity), true
 
 	case "GenreConnection.edges":
 		if e.ComplexityRoot.GenreConnection.Edges == nil {
@@ -2237,10 +2251,17 @@ type Genre implements Node {
   id: ID!
   "Name of the genre."
   name: String!
-  "Number of films in the genre."
+  "Number of films in the genre, its subgenres' films included."
   movieCount: Int!
-  "Films in the genre, ordered by title, then by id. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
+  """
+  Films in the genre, its subgenres' films included (browsing Sci-Fi finds the films of
+  Psychological Sci-Fi), ordered by title, then by id. ` + "`" + `first` + "`" + ` is 1..100 (default 20).
+  """
   movies(first: Int = 20, after: String): MovieConnection!
+  "The genre this one is a kind of (Sci-Fi for \"Psychological Sci-Fi\"); null for a top-level genre."
+  parent: Genre
+  "The genres that are kinds of this one, ordered by name; empty for most."
+  subgenres: [Genre!]!
 }
 
 "A page of genres."
@@ -2325,8 +2346,11 @@ type UserListEdge {
 type Movie implements Node {
   "Opaque global id."
   id: ID!
-  "The MovieLens id of the film, stable across data releases."
-  movieLensId: Int!
+  """
+  The MovieLens id of the film, stable across data releases; null for the films found only
+  on Wikipedia's lists (no MovieLens film, so no ratings from MovieLens).
+  """
+  movieLensId: Int
   "Title as released, e.g. \"Never Let Me Go\"."
   title: String!
   "Release year; null when the data does not give one."
@@ -2339,7 +2363,12 @@ type Movie implements Node {
   synopsis: String
   "Lead paragraph of the film's Wikipedia article, when the data has it (CC BY-SA 4.0)."
   plot: String
-  "Genres, ordered by name."
+  """
+  The genres the film lists, ordered by name: the finest known (for Never Let Me Go its
+  page's "Escape Film", "Psychological Sci-Fi" and "Science Fiction"). The film is also in
+  each one's parent genre (` + "`" + `Genre.parent` + "`" + `), and browsing a genre finds it there, but those
+  are not repeated here.
+  """
   genres: [Genre!]!
   "Directors, ordered by name."
   directors: [Person!]!
@@ -3014,6 +3043,10 @@ func (ec *executionContext) childFields_Genre(ctx context.Context, field graphql
 		return ec.fieldContext_Genre_movieCount(ctx, field)
 	case "movies":
 		return ec.fieldContext_Genre_movies(ctx, field)
+	case "parent":
+		return ec.fieldContext_Genre_parent(ctx, field)
+	case "subgenres":
+		return ec.fieldContext_Genre_subgenres(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Genre", field.Name)
 }
@@ -5611,6 +5644,70 @@ func (ec *executionContext) fieldContext_Genre_movies(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Genre_parent(ctx context.Context, field graphql.CollectedField, obj *model.Genre) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Genre_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parent(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Genre) graphql.Marshaler {
+			return ec.marshalOGenre2ᚖfilmgraphᚋgraphᚋmodelᚐGenre(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Genre_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Genre",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Genre(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Genre_subgenres(ctx context.Context, field graphql.CollectedField, obj *model.Genre) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Genre_subgenres(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subgenres(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Genre) graphql.Marshaler {
+			return ec.marshalNGenre2ᚕᚖfilmgraphᚋgraphᚋmodelᚐGenreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Genre_subgenres(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Genre",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Genre(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GenreConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.GenreConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6157,11 +6254,11 @@ func (ec *executionContext) _Movie_movieLensId(ctx context.Context, field graphq
 			return obj.MovieLensID(ctx), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Movie_movieLensId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13082,6 +13179,16 @@ func (ec *executionContext) _Genre(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "parent":
+			out.Values[i] = ec._Genre_parent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subgenres":
+			out.Values[i] = ec._Genre_subgenres(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13314,7 +13421,7 @@ func (ec *executionContext) _Movie(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "movieLensId":
 			out.Values[i] = ec._Movie_movieLensId(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "title":

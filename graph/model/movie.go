@@ -23,7 +23,7 @@ func NewMovie(r Record) *Movie {
 func (Movie) IsNode()                                   {}
 func (m Movie) GetID() string                           { return relay.ID("Movie", m.key()) }
 func (m Movie) ID() string                              { return m.GetID() }
-func (m Movie) MovieLensID(ctx context.Context) int64   { return m.int(ctx) }
+func (m Movie) MovieLensID(ctx context.Context) *int64  { return m.optInt(ctx) }
 func (m Movie) Title(ctx context.Context) string        { return m.string(ctx) }
 func (m Movie) Year(ctx context.Context) *int64         { return m.optInt(ctx) }
 func (m Movie) Synopsis(ctx context.Context) *string    { return m.optString(ctx) }

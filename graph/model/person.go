@@ -47,6 +47,10 @@ func (g Genre) GetID() string                        { return relay.ID("Genre", 
 func (g Genre) ID() string                           { return g.GetID() }
 func (g Genre) Name(ctx context.Context) string      { return g.string(ctx) }
 func (g Genre) MovieCount(ctx context.Context) int64 { return g.int(ctx) }
+func (g Genre) Parent(ctx context.Context) *Genre    { return NewGenre(g.record(ctx)) }
+func (g Genre) Subgenres(ctx context.Context) []*Genre {
+	return wrapAll(g.records(ctx), NewGenre)
+}
 
 func (g Genre) Movies(ctx context.Context, first *int64, after *string) *MovieConnection {
 	return &MovieConnection{connection{g.record(ctx)}}

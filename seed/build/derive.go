@@ -14,6 +14,7 @@ import (
 // dataset is everything the build writes to seed/data.
 type dataset struct {
 	Movies  []seedfile.Movie // by movieId
+	Genres  []seedfile.Genre // by name
 	People  []seedfile.Person
 	Ratings []seedfile.Rating // by (userId, movieId)
 	Tags    []seedfile.Tag    // by (movieId, tag)
@@ -58,6 +59,7 @@ func derive(ml *movieLens, wiki []*wikiFilm, page pageFacts) (*dataset, error) {
 	type credits struct{ cast, directors []string }
 	names := make([]credits, len(ml.Movies))
 	var refIndex = -1
+	mlGenres := map[int][]string{} // by index: MovieLens genres the page replaced
 	for i, m := range ml.Movies {
 		t := titles[i]
 		mv := seedfile.Movie{
@@ -97,6 +99,9 @@ func derive(ml *movieLens, wiki []*wikiFilm, page pageFacts) (*dataset, error) {
 			year := reference.Year
 			caption := reference.CoverCaption
 			mv.Title, mv.Year, mv.CoverCaption = reference.Title, &year, &caption
+			// The page's genres are the ones listed; the film stays in its
+			// MovieLens genres (impliedGenres).
+			mlGenres[i] = mv.Genres
 			mv.Genres = reference.Genres
 			names[i].directors = reference.Directors
 			names[i].cast = referenceCast(names[i].cast)
@@ -144,6 +149,7 @@ func derive(ml *movieLens, wiki []*wikiFilm, page pageFacts) (*dataset, error) {
 	// People: every distinct person, spelling variants of one name folded
 	// into one (personNames); ids by name order, so the same inputs always
 	// give the same ids.
+	var err error
 	creditCount := map[string]int{}
 	for _, c := range names {
 		for _, n := range append(slices.Clone(c.cast), c.directors...) {
@@ -168,7 +174,16 @@ func derive(ml *movieLens, wiki []*wikiFilm, page pageFacts) (*dataset, error) {
 	for n, c := range canonical {
 		ids[n] = ids[c]
 	}
-	genres := map[string]bool{}
+	for i := range ds.Movies {
+		mv := &ds.Movies[i]
+		if mv.Genres == nil {
+			mv.Genres = []string{}
+		}
+		mv.ImpliedGenres = impliedGenres(mv.Genres, mlGenres[i])
+	}
+	if ds.Genres, err = genreTree(ds.Movies); err != nil {
+		return nil, err
+	}
 	for i := range ds.Movies {
 		mv := &ds.Movies[i]
 		// Two spellings of one person in one list are one credit.
@@ -183,19 +198,12 @@ func derive(ml *movieLens, wiki []*wikiFilm, page pageFacts) (*dataset, error) {
 				mv.Directors = append(mv.Directors, ids[n])
 			}
 		}
-		if mv.Genres == nil {
-			mv.Genres = []string{}
-		}
-		for _, g := range mv.Genres {
-			genres[g] = true
-		}
 		rep.ActedIn += len(mv.Cast)
 		rep.Directed += len(mv.Directors)
-		rep.InGenre += len(mv.Genres)
+		rep.InGenre += len(mv.Genres) + len(mv.ImpliedGenres)
 	}
-	rep.Genres = len(genres)
+	rep.Genres = len(ds.Genres)
 
-	var err error
 	if ds.Ratings, ds.Users, err = convertRatings(ml.Ratings); err != nil {
 		return nil, err
 	}

@@ -97,6 +97,7 @@ The loader (package seed) embeds these files and loads them into Neo4j.
 		seedfile.RatingsFile: "CSV userId,movieId,score,ratedAt (Unix seconds, UTC)",
 		seedfile.TagsFile:    "CSV movieId,tag,count",
 		seedfile.UsersFile:   "CSV userId,username,joinedAt (Unix seconds, UTC): MovieLens raters",
+		seedfile.GenresFile:  "CSV name,parent: every genre and the genre it is a kind of (empty: top-level)",
 		seedfile.SiteFile:    "site users, reviews, lists and the next free userId (from the reference page)",
 		movieLensReadme:      "MovieLens README.txt, its license: shipped beside the data as it requires",
 		wikipediaMIT:         "MIT license of the scripts that collected the Wikipedia lists",
@@ -124,6 +125,8 @@ seed/build/reference.go and override the data for MovieLens film 80969.
 | Movie.coverCaption | page for 80969 ("DVD Cover (Fox Searchlight)"), null elsewhere |
 | Movie.wikipediaHref | Wikipedia href (page name) when joined |
 | Movie.genres (IN_GENRE) | MovieLens genres as spelt there, "(no genres listed)" = none; page for 80969; for Wikipedia-only films Wikipedia's genres, spelt as MovieLens does where both name one genre ("Science Fiction" = "Sci-Fi", "Animated" = "Animation", "Noir" = "Film-Noir", "Sport" = "Sports") |
+| Movie.impliedGenres (IN_GENRE {implied: true}) | the genres a film is in without listing them: the parents of its genres (genres.csv.gz: e.g. Slasher under Horror, the page's three under Sci-Fi), and for 80969 its MovieLens genres (Drama, Romance, Sci-Fi), which the page's replace on the page; browsing a genre finds them, Movie.genres does not show them |
+| Genre.parent (SUBGENRE_OF) | seed/build/genre.go: finer genres under the MovieLens genre they are a kind of; MovieLens genres and forms (Silent, Short, Independent, ...) are top-level |
 | Movie.cast (ACTED_IN.order) | Wikipedia cast in billing order (0 first) when joined or Wikipedia-only; for 80969 the page's five first, then the rest of Wikipedia's |
 | Movie.directors (DIRECTED) | parsed from "directed by ..." in the Wikipedia lead paragraph (joined and Wikipedia-only films); page for 80969 |
 | Person.personId, name | every distinct cast or director name (same name = same person), with spellings that differ only in accents, case, periods, commas or spaces folded into one person ("Toshiro Mifune" = "Toshirō Mifune", "D.W. Griffith" = "D. W. Griffith") named by the spelling credited most (then the accented one); ids 1.. by name in byte order |

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+
+	"filmgraph/seed"
 )
 
 // WikipediaMovieIDBase is where the ids of films found only on Wikipedia
@@ -11,7 +13,7 @@ import (
 // far above MovieLens's ids (ml-latest-small's largest is 193,609; derive
 // refuses a catalogue that reaches it) and below the offsets of the scaled
 // benchmark seeds (seed.LoadScaled adds multiples of 1,000,000).
-const wikipediaMovieIDBase = 500_000
+const wikipediaMovieIDBase = seed.FirstWikipediaOnlyMovieID - 1
 
 // wikiJoinStats counts the Wikipedia side of the join for the report.
 type wikiJoinStats struct {
