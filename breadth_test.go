@@ -118,7 +118,7 @@ func TestWikipediaOnlyFilmWorksLikeAnyFilm(t *testing.T) {
 			MovieLensID   *int64
 			Year          int
 			Plot          *string
-			Poster        *struct{ URL string }
+			Cover         *struct{ URL string }
 			Cast          []struct{ Person struct{ Name string } }
 			RatingSummary struct {
 				Count   int
@@ -136,7 +136,7 @@ func TestWikipediaOnlyFilmWorksLikeAnyFilm(t *testing.T) {
 		Node struct{ Title string }
 	}
 	trips := mustQuery(t, `query($id: ID!) {
-		movie(id: $id) { id title movieLensId year plot poster { url } cast { person { name } } ratingSummary { count average }
+		movie(id: $id) { id title movieLensId year plot cover { url } cast { person { name } } ratingSummary { count average }
 			recommended(first: 5, strategy: CONTENT) { edges { node { movie { id } reasons { kind } } } } }
 		node(id: $id) { ... on Movie { title } } }`, map[string]any{"id": id}, &data)
 	if trips != 2 {
@@ -152,8 +152,8 @@ func TestWikipediaOnlyFilmWorksLikeAnyFilm(t *testing.T) {
 		t.Errorf("film %+v, node %+v; want %q (%d)", m, data.Node, raw.Title, raw.Year)
 	case m.Plot == nil || *m.Plot != strings.TrimSpace(raw.Extract):
 		t.Errorf("plot %v, want the article's lead paragraph", m.Plot)
-	case m.Poster == nil || m.Poster.URL != raw.Thumbnail:
-		t.Errorf("poster %+v, want %s", m.Poster, raw.Thumbnail)
+	case m.Cover == nil || m.Cover.URL != raw.Thumbnail:
+		t.Errorf("cover %+v, want %s", m.Cover, raw.Thumbnail)
 	case m.RatingSummary.Count != 0 || m.RatingSummary.Average != nil:
 		t.Errorf("rating summary %+v, want none", m.RatingSummary)
 	case !slices.Contains(cast, "James Garner") || !slices.Contains(cast, "Toshirō Mifune"):

@@ -13,7 +13,6 @@ import (
 // lists of films, genres and people with their filters and orders.
 
 var (
-	posterType     = &objectType{name: "Image"}
 	tagCountType   = &objectType{name: "TagCount"}
 	coStarType     = &objectType{name: "CoStar"}
 	genreEdgeType  = &objectType{name: "GenreEdge"}
@@ -22,7 +21,6 @@ var (
 
 func init() {
 	define(movieType, map[string]fieldFunc{
-		"poster": poster,
 		"tags": list(relation{
 			pattern: "({p})-[{r}:TAGGED]->({n})",
 			orderBy: "{r}.count DESC, {n}.name",
@@ -30,13 +28,6 @@ func init() {
 	})
 	define(ratingSummaryType, map[string]fieldFunc{
 		"histogram": ratingHistogram,
-	})
-	define(posterType, map[string]fieldFunc{
-		"id":      imageKey("poster"),
-		"url":     property("posterUrl"),
-		"width":   property("posterWidth"),
-		"height":  property("posterHeight"),
-		"caption": constant("null"),
 	})
 	define(tagCountType, map[string]fieldFunc{
 		"name":  property("name"),
@@ -61,19 +52,6 @@ func init() {
 
 // relValue is a value the enclosing statement computed and carries in the rel slot.
 func relValue(_ *builder, s scope, _ graphql.CollectedField) (string, error) { return s.rel, nil }
-
-// constant is a field whose value is the same Cypher literal everywhere.
-func constant(literal string) fieldFunc {
-	return func(*builder, scope, graphql.CollectedField) (string, error) { return literal, nil }
-}
-
-func poster(b *builder, s scope, f graphql.CollectedField) (string, error) {
-	img, err := b.project(posterType, s, f.Selections)
-	if err != nil {
-		return "", err
-	}
-	return "CASE WHEN " + s.node + ".posterUrl IS NULL THEN null ELSE " + img + " END", nil
-}
 
 // ratingHistogram counts the scores bound in scope (see ratingSummary) per value 1..10.
 func ratingHistogram(_ *builder, s scope, _ graphql.CollectedField) (string, error) {

@@ -132,7 +132,6 @@ type ComplexityRoot struct {
 		Lists               func(childComplexity int, first *int64, after *string) int
 		MovieLensID         func(childComplexity int) int
 		Plot                func(childComplexity int) int
-		Poster              func(childComplexity int) int
 		RatingSummary       func(childComplexity int) int
 		Recommended         func(childComplexity int, first *int64, after *string, strategy *model.RecommendationStrategy) int
 		Reviews             func(childComplexity int, first *int64, after *string, orderBy *model.ReviewOrder) int
@@ -816,12 +815,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Movie.Plot(childComplexity), true
-	case "Movie.poster":
-		if e.ComplexityRoot.Movie.Poster == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Movie.Poster(childComplexity), true
 	case "Movie.ratingSummary":
 		if e.ComplexityRoot.Movie.RatingSummary == nil {
 			break
@@ -2355,13 +2348,24 @@ type Movie implements Node {
   title: String!
   "Release year; null when the data does not give one."
   year: Int
-  "Cover art shown on the film's page, with its caption; null when the data has none."
+  """
+  The film's one image: its poster or cover art (the Wikipedia article's thumbnail), with a
+  caption where the data has one ("DVD Cover (Fox Searchlight)"); null when the data has none.
+  (The former ` + "`" + `poster` + "`" + ` field returned this same image and was removed.)
+  """
   cover: Image
-  "Poster image (from Wikipedia); null when the data has none."
-  poster: Image
-  "The site's synopsis; null until one is accepted (clients then invite visitors to send one)."
+  """
+  The film's story told by the site's members: the synopsis a member submitted
+  (` + "`" + `submitSynopsis` + "`" + `) and a moderator accepted; null until one is accepted, when pages invite
+  visitors to send one. Never taken from another source; compare ` + "`" + `plot` + "`" + `.
+  """
   synopsis: String
-  "Lead paragraph of the film's Wikipedia article, when the data has it (CC BY-SA 4.0)."
+  """
+  An encyclopedic introduction to the film, not a story summary: the lead paragraph of its
+  Wikipedia article (release, makers, cast; "Never Let Me Go is a 2010 British dystopian
+  romantic drama film directed by Mark Romanek..."); null when the data has none. Text under
+  CC BY-SA 4.0: credit Wikipedia where it is shown. Compare ` + "`" + `synopsis` + "`" + `.
+  """
   plot: String
   """
   The genres the film lists, ordered by name: the finest known (for Never Let Me Go its
@@ -2837,7 +2841,7 @@ type PageInfo {
 "An image with its address and, where known, its size and caption."
 type Image {
   """
-  Opaque id, one per film and use (its cover, its poster; not a Node id), so that client
+  Opaque id, one per film and use (its cover; not a Node id), so that client
   caches merge the image's fields selected by different operations.
   """
   id: ID!
@@ -3121,8 +3125,6 @@ func (ec *executionContext) childFields_Movie(ctx context.Context, field graphql
 		return ec.fieldContext_Movie_year(ctx, field)
 	case "cover":
 		return ec.fieldContext_Movie_cover(ctx, field)
-	case "poster":
-		return ec.fieldContext_Movie_poster(ctx, field)
 	case "synopsis":
 		return ec.fieldContext_Movie_synopsis(ctx, field)
 	case "plot":
@@ -6331,38 +6333,6 @@ func (ec *executionContext) _Movie_cover(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Movie_cover(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Movie",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Image(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Movie_poster(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Movie_poster(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Poster(ctx), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Image) graphql.Marshaler {
-			return ec.marshalOImage2ᚖfilmgraphᚋgraphᚋmodelᚐImage(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Movie_poster(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Movie",
 		Field:      field,
@@ -13436,11 +13406,6 @@ func (ec *executionContext) _Movie(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "cover":
 			out.Values[i] = ec._Movie_cover(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "poster":
-			out.Values[i] = ec._Movie_poster(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

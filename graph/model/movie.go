@@ -73,8 +73,6 @@ func (s RatingSummary) ID(ctx context.Context) string {
 func (s RatingSummary) Average(ctx context.Context) *float64 { return s.optFloat(ctx) }
 func (s RatingSummary) Count(ctx context.Context) int64      { return s.int(ctx) }
 
-func (m Movie) Poster(ctx context.Context) *Image { return newImage(m.record(ctx)) }
-
 // Tags are the film's most used tags; first was applied by the Cypher statement.
 func (m Movie) Tags(ctx context.Context, first *int64) []*TagCount {
 	return wrapAll(m.records(ctx), func(r Record) *TagCount { return &TagCount{r} })
