@@ -147,8 +147,8 @@ func derive(ml *movieLens, wiki []*wikiFilm, page pageFacts) (*dataset, error) {
 	}
 
 	// People: every distinct person, spelling variants of one name folded
-	// into one (personNames); ids by name order, so the same inputs always
-	// give the same ids.
+	// into one (personNames), with ids that stay put as the catalogue grows
+	// (personIDs).
 	var err error
 	creditCount := map[string]int{}
 	for _, c := range names {
@@ -158,22 +158,18 @@ func derive(ml *movieLens, wiki []*wikiFilm, page pageFacts) (*dataset, error) {
 	}
 	canonical, merged := personNames(creditCount)
 	rep.PeopleMerged = merged
-	ids := map[string]int{}
-	for _, n := range canonical {
-		ids[n] = 0
+	var movieLensNames []string
+	for _, c := range names[:len(ml.Movies)] {
+		movieLensNames = append(movieLensNames, c.cast...)
+		movieLensNames = append(movieLensNames, c.directors...)
 	}
-	sorted := make([]string, 0, len(ids))
-	for n := range ids {
-		sorted = append(sorted, n)
+	ids := personIDs(canonical, movieLensNames)
+	for n, id := range ids {
+		if canonical[n] == n {
+			ds.People = append(ds.People, seedfile.Person{PersonID: id, Name: n})
+		}
 	}
-	slices.Sort(sorted)
-	for i, n := range sorted {
-		ids[n] = i + 1
-		ds.People = append(ds.People, seedfile.Person{PersonID: i + 1, Name: n})
-	}
-	for n, c := range canonical {
-		ids[n] = ids[c]
-	}
+	slices.SortFunc(ds.People, func(a, b seedfile.Person) int { return cmp.Compare(a.PersonID, b.PersonID) })
 	for i := range ds.Movies {
 		mv := &ds.Movies[i]
 		if mv.Genres == nil {

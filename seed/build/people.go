@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -60,4 +61,52 @@ func nonASCII(s string) int {
 		}
 	}
 	return n
+}
+
+// personIDs numbers the people (canonical maps every spelling to its person's
+// name) so that ids stay put as the catalogue grows: the names credited on
+// MovieLens films keep the ids they had before the Wikipedia-only films and the
+// merging of spellings came (1.. by name in byte order, over every spelling
+// credited there); a person merged from several of them takes the id of its
+// own spelling, or else the smallest (the others' ids are left unused); the
+// people credited only on Wikipedia-only films follow, by name. It returns
+// the id of every spelling.
+func personIDs(canonical map[string]string, movieLensNames []string) map[string]int {
+	old := slices.Sorted(maps.Keys(setOf(movieLensNames)))
+	oldID := make(map[string]int, len(old))
+	for i, n := range old {
+		oldID[n] = i + 1
+	}
+	byPerson := map[string]int{}
+	for _, n := range old {
+		c := canonical[n]
+		if id, ok := oldID[c]; ok {
+			byPerson[c] = id
+		} else if _, ok := byPerson[c]; !ok {
+			byPerson[c] = oldID[n] // the first of the sorted spellings: the smallest id
+		}
+	}
+	restSet := map[string]bool{}
+	for _, c := range canonical {
+		if _, ok := byPerson[c]; !ok {
+			restSet[c] = true
+		}
+	}
+	rest := slices.Sorted(maps.Keys(restSet))
+	for i, c := range rest {
+		byPerson[c] = len(old) + 1 + i
+	}
+	ids := make(map[string]int, len(canonical))
+	for n, c := range canonical {
+		ids[n] = byPerson[c]
+	}
+	return ids
+}
+
+func setOf(xs []string) map[string]bool {
+	out := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		out[x] = true
+	}
+	return out
 }
