@@ -178,7 +178,7 @@ CALL (m, tops, rated) {
   }
   WITH c, sum(w) AS w
   WITH collect({c: c, w: w}) AS linked
-  CALL (m, tops, linked) {
+  CALL (m, tops, linked, rated) {
     WITH m WHERE size(linked) < $topK
     MATCH (m)-[:IN_GENRE]->(g:Genre)
     WITH g ORDER BY COUNT { (g)<-[:IN_GENRE]-(:Movie) }, g.name LIMIT 1
