@@ -58,7 +58,8 @@ func ratingHistogram(_ *builder, s scope, _ graphql.CollectedField) (string, err
 	return "[bucket IN range(1, 10) | size([score IN " + s.rel + " WHERE score = bucket])]", nil
 }
 
-// coStars ranks fellow cast members by shared films. It counts with COUNT {} rather than
+// coStars ranks the actors of the person's films (acted in or directed) by shared films;
+// for a director who never acts, the actors they directed most. It counts with COUNT {} rather than
 // count(), since aggregating functions cannot appear inside a projection (see builder).
 // The person's films are collected once and each co-star's films are checked against
 // that list: counting the pattern person->film<-co-star per co-star instead re-expanded
@@ -81,15 +82,16 @@ func coStars(b *builder, s scope, f graphql.CollectedField) (string, error) {
 	// (the baseline's statement: 727).
 	if hoisted, ok := b.hoist(s, func(result string) string {
 		item := b.variable("item")
-		return fmt.Sprintf("MATCH (%[1]s)-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-(%[2]s:Person) WHERE %[2]s <> %[1]s "+
-			"WITH %[2]s, count(*) AS %[3]s ORDER BY %[3]s DESC, %[2]s.name, %[2]s.personId LIMIT %[4]s "+
-			"WITH %[5]s AS %[6]s RETURN collect(%[6]s) AS %[7]s", s.node, other, shared, b.param(first), proj, item, result)
+		film := b.variable("m")
+		return fmt.Sprintf("MATCH (%[1]s)-[:ACTED_IN|DIRECTED]->(%[8]s:Movie)<-[:ACTED_IN]-(%[2]s:Person) WHERE %[2]s <> %[1]s "+
+			"WITH %[2]s, count(DISTINCT %[8]s) AS %[3]s ORDER BY %[3]s DESC, %[2]s.name, %[2]s.personId LIMIT %[4]s "+
+			"WITH %[5]s AS %[6]s RETURN collect(%[6]s) AS %[7]s", s.node, other, shared, b.param(first), proj, item, result, film)
 	}); ok {
 		return hoisted, nil
 	}
 	films, film, common := b.variable("films"), b.variable("m"), b.variable("m")
-	return fmt.Sprintf("COLLECT { WITH COLLECT { MATCH (%[1]s)-[:ACTED_IN]->(%[6]s:Movie) RETURN %[6]s } AS %[7]s "+
-		"MATCH (%[1]s)-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-(%[2]s:Person) WHERE %[2]s <> %[1]s "+
+	return fmt.Sprintf("COLLECT { WITH COLLECT { MATCH (%[1]s)-[:ACTED_IN|DIRECTED]->(%[6]s:Movie) RETURN DISTINCT %[6]s } AS %[7]s "+
+		"MATCH (%[1]s)-[:ACTED_IN|DIRECTED]->(:Movie)<-[:ACTED_IN]-(%[2]s:Person) WHERE %[2]s <> %[1]s "+
 		"WITH DISTINCT %[2]s, %[7]s WITH %[2]s, COUNT { (%[2]s)-[:ACTED_IN]->(%[8]s) WHERE %[8]s IN %[7]s } AS %[3]s "+
 		"ORDER BY %[3]s DESC, %[2]s.name, %[2]s.personId LIMIT %[4]s RETURN %[5]s }",
 		s.node, other, shared, b.param(first), proj, film, films, common), nil

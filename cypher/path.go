@@ -37,10 +37,25 @@ func init() {
 		},
 	})
 	define(personLinkType, map[string]fieldFunc{
-		"from":  pathNode(0, personType),
-		"movie": pathNode(1, movieType),
-		"to":    pathNode(2, personType),
+		"from":      pathNode(0, personType),
+		"fromRoles": pathRoles(0),
+		"movie":     pathNode(1, movieType),
+		"to":        pathNode(2, personType),
+		"toRoles":   pathRoles(2),
 	})
+}
+
+// pathRoles lists how person 2*i+offset of the path worked on the link's film: 'ACTOR',
+// 'DIRECTOR' or both, in that order, read from every credit between the two (the path
+// itself goes through one of them only).
+func pathRoles(offset int) fieldFunc {
+	return func(b *builder, s scope, _ graphql.CollectedField) (string, error) {
+		p, m, r, roles := b.variable("n"), b.variable("m"), b.variable("r"), b.variable("roles")
+		return fmt.Sprintf("head([%[1]s IN [nodes(%[5]s)[2 * %[6]s + %[7]d]] | head([%[2]s IN [nodes(%[5]s)[2 * %[6]s + 1]] | "+
+			"head([%[4]s IN [[(%[1]s)-[%[3]s:ACTED_IN|DIRECTED]->(%[2]s) | type(%[3]s)]] | "+
+			"[role IN ['ACTOR', 'DIRECTOR'] WHERE (role = 'ACTOR' AND 'ACTED_IN' IN %[4]s) OR (role = 'DIRECTOR' AND 'DIRECTED' IN %[4]s)]])])])",
+			p, m, r, roles, s.node, s.rel, offset), nil
+	}
 }
 
 // pathNode projects node 2*i+offset of the path, binding it with a one-element list.

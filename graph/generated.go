@@ -211,9 +211,11 @@ type ComplexityRoot struct {
 	}
 
 	PersonLink struct {
-		From  func(childComplexity int) int
-		Movie func(childComplexity int) int
-		To    func(childComplexity int) int
+		From      func(childComplexity int) int
+		FromRoles func(childComplexity int) int
+		Movie     func(childComplexity int) int
+		To        func(childComplexity int) int
+		ToRoles   func(childComplexity int) int
 	}
 
 	PersonPath struct {
@@ -1324,6 +1326,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PersonLink.From(childComplexity), true
+	case "PersonLink.fromRoles":
+		if e.ComplexityRoot.PersonLink.FromRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonLink.FromRoles(childComplexity), true
 	case "PersonLink.movie":
 		if e.ComplexityRoot.PersonLink.Movie == nil {
 			break
@@ -1336,6 +1344,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PersonLink.To(childComplexity), true
+	case "PersonLink.toRoles":
+		if e.ComplexityRoot.PersonLink.ToRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonLink.ToRoles(childComplexity), true
 
 	case "PersonPath.length":
 		if e.ComplexityRoot.PersonPath.Length == nil {
@@ -2482,17 +2496,19 @@ type Person implements Node {
   "Films this person acted in, newest first (then by title). ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
   actedIn(first: Int = 20, after: String): ActingConnection!
   """
-  The actors who shared the most films with this person as fellow cast members, most
-  shared first (then by name). ` + "`" + `first` + "`" + ` is 1..100 (default 10).
+  The actors this person worked with most, most shared films first (then by name): fellow
+  cast members of the films they acted in and the cast of the films they directed, each
+  shared film counted once. For a director who never acts, the actors they directed most.
+  ` + "`" + `first` + "`" + ` is 1..100 (default 10).
   """
   coStars(first: Int = 10): [CoStar!]!
 }
 
-"An actor who shared films with a person."
+"An actor who worked on films with a person."
 type CoStar {
-  "The fellow actor."
+  "The actor."
   person: Person!
-  "Number of films both acted in."
+  "Number of films the actor acted in that the person acted in or directed."
   sharedMovies: Int!
 }
 
@@ -2548,10 +2564,22 @@ type PersonPath {
 type PersonLink {
   "The person nearer the start of the chain."
   from: Person!
+  "How ` + "`" + `from` + "`" + ` worked on the film: ACTOR, DIRECTOR, or both (in that order)."
+  fromRoles: [CreditRole!]!
   "The film they share."
   movie: Movie!
   "The person nearer the end of the chain."
   to: Person!
+  "How ` + "`" + `to` + "`" + ` worked on the film: ACTOR, DIRECTOR, or both (in that order)."
+  toRoles: [CreditRole!]!
+}
+
+"How a person is credited on a film."
+enum CreditRole {
+  "Acted in it (in its cast)."
+  ACTOR
+  "Directed it."
+  DIRECTOR
 }
 
 "A page of a person's acting credits."
@@ -3233,10 +3261,14 @@ func (ec *executionContext) childFields_PersonLink(ctx context.Context, field gr
 	switch field.Name {
 	case "from":
 		return ec.fieldContext_PersonLink_from(ctx, field)
+	case "fromRoles":
+		return ec.fieldContext_PersonLink_fromRoles(ctx, field)
 	case "movie":
 		return ec.fieldContext_PersonLink_movie(ctx, field)
 	case "to":
 		return ec.fieldContext_PersonLink_to(ctx, field)
+	case "toRoles":
+		return ec.fieldContext_PersonLink_toRoles(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PersonLink", field.Name)
 }
@@ -8545,6 +8577,29 @@ func (ec *executionContext) fieldContext_PersonLink_from(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _PersonLink_fromRoles(ctx context.Context, field graphql.CollectedField, obj *model.PersonLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonLink_fromRoles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromRoles(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CreditRole) graphql.Marshaler {
+			return ec.marshalNCreditRole2ᚕfilmgraphᚋgraphᚋmodelᚐCreditRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonLink_fromRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonLink", field, true, false, "CreditRole")
+}
+
 func (ec *executionContext) _PersonLink_movie(ctx context.Context, field graphql.CollectedField, obj *model.PersonLink) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8607,6 +8662,29 @@ func (ec *executionContext) fieldContext_PersonLink_to(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PersonLink_toRoles(ctx context.Context, field graphql.CollectedField, obj *model.PersonLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonLink_toRoles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToRoles(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CreditRole) graphql.Marshaler {
+			return ec.marshalNCreditRole2ᚕfilmgraphᚋgraphᚋmodelᚐCreditRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonLink_toRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonLink", field, true, false, "CreditRole")
 }
 
 func (ec *executionContext) _PersonPath_length(ctx context.Context, field graphql.CollectedField, obj *model.PersonPath) (ret graphql.Marshaler) {
@@ -13988,6 +14066,11 @@ func (ec *executionContext) _PersonLink(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "fromRoles":
+			out.Values[i] = ec._PersonLink_fromRoles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "movie":
 			out.Values[i] = ec._PersonLink_movie(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -13995,6 +14078,11 @@ func (ec *executionContext) _PersonLink(ctx context.Context, sel ast.SelectionSe
 			}
 		case "to":
 			out.Values[i] = ec._PersonLink_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toRoles":
+			out.Values[i] = ec._PersonLink_toRoles(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15594,6 +15682,46 @@ func (ec *executionContext) marshalNCommentEdge2ᚖfilmgraphᚋgraphᚋmodelᚐC
 		return graphql.Null
 	}
 	return ec._CommentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreditRole2filmgraphᚋgraphᚋmodelᚐCreditRole(ctx context.Context, v any) (model.CreditRole, error) {
+	var res model.CreditRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreditRole2filmgraphᚋgraphᚋmodelᚐCreditRole(ctx context.Context, sel ast.SelectionSet, v model.CreditRole) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCreditRole2ᚕfilmgraphᚋgraphᚋmodelᚐCreditRoleᚄ(ctx context.Context, v any) ([]model.CreditRole, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CreditRole, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCreditRole2filmgraphᚋgraphᚋmodelᚐCreditRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCreditRole2ᚕfilmgraphᚋgraphᚋmodelᚐCreditRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CreditRole) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCreditRole2filmgraphᚋgraphᚋmodelᚐCreditRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {

@@ -91,3 +91,17 @@ type PersonLink struct{ Record }
 func (l PersonLink) From(ctx context.Context) *Person { return NewPerson(l.record(ctx)) }
 func (l PersonLink) Movie(ctx context.Context) *Movie { return NewMovie(l.record(ctx)) }
 func (l PersonLink) To(ctx context.Context) *Person   { return NewPerson(l.record(ctx)) }
+
+// FromRoles and ToRoles are how each person worked on the link's film.
+func (l PersonLink) FromRoles(ctx context.Context) []CreditRole { return creditRoles(l.get(ctx)) }
+func (l PersonLink) ToRoles(ctx context.Context) []CreditRole   { return creditRoles(l.get(ctx)) }
+
+func creditRoles(v any) []CreditRole {
+	items, _ := v.([]any)
+	out := make([]CreditRole, 0, len(items))
+	for _, item := range items {
+		s, _ := item.(string)
+		out = append(out, CreditRole(s))
+	}
+	return out
+}
