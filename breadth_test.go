@@ -288,3 +288,104 @@ func TestGenreHierarchy(t *testing.T) {
 		t.Errorf("%d raw films list Science Fiction; the genre named so holds %v, want only the reference film", sf, rows[0]["ids"])
 	}
 }
+
+// TestPathLinksSayWhoActedAndWhoDirected: Mark Romanek directed Never Let Me Go, in which
+// Carey Mulligan acted; every link of a longer chain carries the roles the graph holds.
+func TestPathLinksSayWhoActedAndWhoDirected(t *testing.T) {
+	ids := cypherRows(t, `MATCH (d:Person {name: 'Mark Romanek'}), (a:Person {name: 'Carey Mulligan'}), (k:Person {name: 'Kevin Bacon'})
+		RETURN d.personId AS d, a.personId AS a, k.personId AS k`, nil)
+	if len(ids) != 1 {
+		t.Fatal("Mark Romanek, Carey Mulligan or Kevin Bacon missing from the seed")
+	}
+	person := func(k string) string { return relay.ID("Person", fmt.Sprint(ids[0][k])) }
+	type link struct {
+		From, To           struct{ ID string }
+		Movie              struct{ ID string }
+		FromRoles, ToRoles []string
+	}
+	var data struct {
+		Direct, Chain *struct{ Links []link }
+	}
+	mustQuery(t, `query($d: ID!, $a: ID!, $k: ID!) {
+		direct: pathBetween(from: $d, to: $a) { links { from { id } fromRoles movie { id } to { id } toRoles } }
+		chain: pathBetween(from: $k, to: $d) { links { from { id } fromRoles movie { id } to { id } toRoles } } }`,
+		map[string]any{"d": person("d"), "a": person("a"), "k": person("k")}, &data)
+	if data.Direct == nil || len(data.Direct.Links) != 1 {
+		t.Fatalf("Romanek to Mulligan: %+v, want one film", data.Direct)
+	}
+	if l := data.Direct.Links[0]; !slices.Equal(l.FromRoles, []string{"DIRECTOR"}) || !slices.Equal(l.ToRoles, []string{"ACTOR"}) {
+		t.Errorf("Romanek to Mulligan: roles %v -> %v, want DIRECTOR -> ACTOR", l.FromRoles, l.ToRoles)
+	}
+	if data.Chain == nil || len(data.Chain.Links) == 0 {
+		t.Fatal("no chain from Kevin Bacon to Mark Romanek")
+	}
+	roles := func(personID, movieID string) []string {
+		p, _ := relay.ParseIntID(personID, "Person")
+		m, _ := relay.ParseIntID(movieID, "Movie")
+		rows := cypherRows(t, `MATCH (:Person {personId: $p})-[r]->(:Movie {movieId: $m}) RETURN type(r) AS type ORDER BY type`, map[string]any{"p": p, "m": m})
+		var out []string
+		for _, r := range rows {
+			out = append(out, map[string]string{"ACTED_IN": "ACTOR", "DIRECTED": "DIRECTOR"}[r["type"].(string)])
+		}
+		return out
+	}
+	for i, l := range data.Chain.Links {
+		if want := roles(l.From.ID, l.Movie.ID); !slices.Equal(l.FromRoles, want) {
+			t.Errorf("link %d: fromRoles %v, want %v", i, l.FromRoles, want)
+		}
+		if want := roles(l.To.ID, l.Movie.ID); !slices.Equal(l.ToRoles, want) {
+			t.Errorf("link %d: toRoles %v, want %v", i, l.ToRoles, want)
+		}
+	}
+	if last := data.Chain.Links[len(data.Chain.Links)-1]; !slices.Contains(last.ToRoles, "DIRECTOR") {
+		t.Errorf("the chain ends at Mark Romanek as %v, want DIRECTOR", last.ToRoles)
+	}
+}
+
+// TestCoStarsOfADirector: Mark Romanek directs and does not act; his co-stars are the
+// actors of the films he directed, counted by an independent union of his films.
+func TestCoStarsOfADirector(t *testing.T) {
+	id := cypherRows(t, `MATCH (p:Person {name: 'Mark Romanek'}) RETURN p.personId AS id`, nil)[0]["id"]
+	want := column(cypherRows(t, `MATCH (p:Person {personId: $id})
+		CALL (p) { MATCH (p)-[:DIRECTED]->(m:Movie) RETURN m UNION MATCH (p)-[:ACTED_IN]->(m:Movie) RETURN m }
+		MATCH (m)<-[:ACTED_IN]-(o:Person) WHERE o <> p
+		WITH o, count(*) AS shared RETURN o.name + ':' + shared AS co ORDER BY shared DESC, o.name, o.personId LIMIT 5`,
+		map[string]any{"id": id}), "co")
+	if len(want) == 0 {
+		t.Fatal("Mark Romanek directed no film with a cast in the seed")
+	}
+	var data struct {
+		Person struct {
+			CoStars []struct {
+				SharedMovies int
+				Person       struct{ Name string }
+			}
+		}
+		People struct {
+			Edges []struct {
+				Node struct {
+					CoStars []struct {
+						SharedMovies int
+						Person       struct{ Name string }
+					}
+				}
+			}
+		}
+	}
+	// A person page (hoisted subquery) and a nested list (projection) are translated apart.
+	mustQuery(t, `query($id: ID!) { person(id: $id) { coStars(first: 5) { sharedMovies person { name } } }
+		people(filter: {nameContains: "Mark Romanek"}, first: 1) { edges { node { coStars(first: 5) { sharedMovies person { name } } } } } }`,
+		map[string]any{"id": relay.ID("Person", fmt.Sprint(id))}, &data)
+	var page, nested []string
+	for _, c := range data.Person.CoStars {
+		page = append(page, fmt.Sprintf("%s:%d", c.Person.Name, c.SharedMovies))
+	}
+	assertEqual(t, "co-stars on the person page", page, want)
+	if len(data.People.Edges) != 1 {
+		t.Fatalf("people named Mark Romanek: %d", len(data.People.Edges))
+	}
+	for _, c := range data.People.Edges[0].Node.CoStars {
+		nested = append(nested, fmt.Sprintf("%s:%d", c.Person.Name, c.SharedMovies))
+	}
+	assertEqual(t, "co-stars in a list of people", nested, want)
+}
