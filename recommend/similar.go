@@ -152,7 +152,8 @@ CALL (m) {
 // rated films of their rarest genre. A film with ratings only gets neighbours with
 // ratings: the films found only on Wikipedia (none) would otherwise crowd the lists of
 // the rated films their casts share, while a film without ratings gets any neighbour
-// (its content picks).
+// (its content picks). The rarest genre is found from each genre's degree (a bare far
+// end): counting its films with a label scanned Drama's 20,000 edges for every film.
 const contentCypher = `MATCH (g:Genre)
 CALL (g) {
   MATCH (g)<-[:IN_GENRE]-(c:Movie)
@@ -181,7 +182,7 @@ CALL (m, tops, rated) {
   CALL (m, tops, linked, rated) {
     WITH m WHERE size(linked) < $topK
     MATCH (m)-[:IN_GENRE]->(g:Genre)
-    WITH g ORDER BY COUNT { (g)<-[:IN_GENRE]-(:Movie) }, g.name LIMIT 1
+    WITH g ORDER BY COUNT { (g)<-[:IN_GENRE]-() }, g.name LIMIT 1
     UNWIND [t IN tops WHERE t.genre = g][0].top AS c
     WITH c WHERE c <> m AND NOT c IN [x IN linked | x.c] AND (NOT rated OR c.ratingCount > 0)
     RETURN collect({c: c, w: 0.0}) AS byGenre
