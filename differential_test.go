@@ -64,9 +64,11 @@ var notCompared = map[string]string{
 }
 
 // nodeCypher reads the scalar fields of each node type, as GraphQL names them, by its key.
+// A film's MovieLens id is its key, below 500001 (seed.FirstWikipediaOnlyMovieID); the films
+// found only on Wikipedia have none.
 var nodeCypher = map[string]string{
 	"Movie": `MATCH (m:Movie {movieId: $key})
-RETURN m.movieId AS movieLensId, m.title AS title, m.year AS year, m.synopsis AS synopsis, m.plot AS plot,
+RETURN CASE WHEN m.movieId < 500001 THEN m.movieId END AS movieLensId, m.title AS title, m.year AS year, m.synopsis AS synopsis, m.plot AS plot,
        {count: COUNT { (m)<-[:RATED]-(:User) }} AS ratingSummary`,
 	"Person": `MATCH (p:Person {personId: $key}) RETURN p.name AS name`,
 	"Genre":  `MATCH (g:Genre {name: $key}) RETURN g.name AS name, COUNT { (g)<-[:IN_GENRE]-(:Movie) } AS movieCount`,

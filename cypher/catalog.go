@@ -10,7 +10,6 @@ import (
 // lists of films, genres and people with their filters and orders.
 
 var (
-	posterType     = &objectType{name: "Image"}
 	tagCountType   = &objectType{name: "TagCount"}
 	coStarType     = &objectType{name: "CoStar"}
 	genreEdgeType  = &objectType{name: "GenreEdge"}
@@ -19,7 +18,6 @@ var (
 
 func init() {
 	define(movieType, map[string]fieldFunc{
-		"poster": poster,
 		"tags": list(relation{
 			pattern: "({p})-[{r}:TAGGED]->({n})",
 			orderBy: "{r}.count DESC, {n}.name",
@@ -27,13 +25,6 @@ func init() {
 	})
 	define(ratingSummaryType, map[string]fieldFunc{
 		"histogram": ratingHistogram,
-	})
-	define(posterType, map[string]fieldFunc{
-		"id":      imageKey("poster"),
-		"url":     property("posterUrl"),
-		"width":   property("posterWidth"),
-		"height":  property("posterHeight"),
-		"caption": constant("null"),
 	})
 	define(tagCountType, map[string]fieldFunc{
 		"name":  property("name"),
@@ -59,25 +50,13 @@ func init() {
 // relValue is a value the enclosing statement computed and carries in the rel slot.
 func relValue(_ *builder, s scope, _ Field) (string, error) { return s.rel, nil }
 
-// constant is a field whose value is the same Cypher literal everywhere.
-func constant(literal string) fieldFunc {
-	return func(*builder, scope, Field) (string, error) { return literal, nil }
-}
-
-func poster(b *builder, s scope, f Field) (string, error) {
-	img, err := b.project(posterType, s, f.Selections)
-	if err != nil {
-		return "", err
-	}
-	return "CASE WHEN " + s.node + ".posterUrl IS NULL THEN null ELSE " + img + " END", nil
-}
-
 // ratingHistogram counts the scores bound in scope (see ratingSummary) per value 1..10.
 func ratingHistogram(_ *builder, s scope, _ Field) (string, error) {
 	return "[bucket IN range(1, 10) | size([score IN " + s.rel + " WHERE score = bucket])]", nil
 }
 
-// coStars ranks fellow cast members by shared films. It counts with COUNT {} rather than
+// coStars ranks the actors of the person's films (acted in or directed) by shared films;
+// for a director who never acts, the actors they directed most. It counts with COUNT {} rather than
 // count(), since aggregating functions cannot appear inside a projection (see builder).
 // The person's films are collected once and each co-star's films are checked against
 // that list: counting the pattern person->film<-co-star per co-star instead re-expanded
@@ -100,16 +79,17 @@ func coStars(b *builder, s scope, f Field) (string, error) {
 	// (the baseline's statement: 727).
 	if hoisted, ok := b.hoist(s, func(result string) string {
 		item := b.variable("item")
-		return fill("MATCH ({person})-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-({other}:Person) WHERE {other} <> {person} "+
-			"WITH {other}, count(*) AS {shared} ORDER BY {shared} DESC, {other}.name, {other}.personId LIMIT {first} "+
+		film := b.variable("m")
+		return fill("MATCH ({person})-[:ACTED_IN|DIRECTED]->({film}:Movie)<-[:ACTED_IN]-({other}:Person) WHERE {other} <> {person} "+
+			"WITH {other}, count(DISTINCT {film}) AS {shared} ORDER BY {shared} DESC, {other}.name, {other}.personId LIMIT {first} "+
 			"WITH {costar} AS {item} RETURN collect({item}) AS {result}",
-			"person", s.node, "other", other, "shared", shared, "first", b.param(first), "costar", proj, "item", item, "result", result)
+			"person", s.node, "other", other, "shared", shared, "first", b.param(first), "costar", proj, "item", item, "result", result, "film", film)
 	}); ok {
 		return hoisted, nil
 	}
 	films, film, common := b.variable("films"), b.variable("m"), b.variable("m")
-	return fill("COLLECT { WITH COLLECT { MATCH ({person})-[:ACTED_IN]->({film}:Movie) RETURN {film} } AS {films} "+
-		"MATCH ({person})-[:ACTED_IN]->(:Movie)<-[:ACTED_IN]-({other}:Person) WHERE {other} <> {person} "+
+	return fill("COLLECT { WITH COLLECT { MATCH ({person})-[:ACTED_IN|DIRECTED]->({film}:Movie) RETURN DISTINCT {film} } AS {films} "+
+		"MATCH ({person})-[:ACTED_IN|DIRECTED]->(:Movie)<-[:ACTED_IN]-({other}:Person) WHERE {other} <> {person} "+
 		"WITH DISTINCT {other}, {films} WITH {other}, COUNT { ({other})-[:ACTED_IN]->({common}) WHERE {common} IN {films} } AS {shared} "+
 		"ORDER BY {shared} DESC, {other}.name, {other}.personId LIMIT {first} RETURN {costar} }",
 		"person", s.node, "other", other, "shared", shared, "first", b.param(first), "costar", proj, "film", film, "films", films, "common", common), nil

@@ -34,10 +34,25 @@ func init() {
 		},
 	})
 	define(personLinkType, map[string]fieldFunc{
-		"from":  pathNode(0, personType),
-		"movie": pathNode(1, movieType),
-		"to":    pathNode(2, personType),
+		"from":      pathNode(0, personType),
+		"fromRoles": pathRoles(0),
+		"movie":     pathNode(1, movieType),
+		"to":        pathNode(2, personType),
+		"toRoles":   pathRoles(2),
 	})
+}
+
+// pathRoles lists how person 2*i+offset of the path worked on the link's film: 'ACTOR',
+// 'DIRECTOR' or both, in that order, read from every credit between the two (the path
+// itself goes through one of them only).
+func pathRoles(offset int) fieldFunc {
+	return func(b *builder, s scope, _ Field) (string, error) {
+		p, m, r, roles := b.variable("n"), b.variable("m"), b.variable("r"), b.variable("roles")
+		return fill("head([{p} IN [nodes({path})[2 * {i} + {offset}]] | head([{m} IN [nodes({path})[2 * {i} + 1]] | "+
+			"head([{roles} IN [[({p})-[{r}:ACTED_IN|DIRECTED]->({m}) | type({r})]] | "+
+			"[role IN ['ACTOR', 'DIRECTOR'] WHERE (role = 'ACTOR' AND 'ACTED_IN' IN {roles}) OR (role = 'DIRECTOR' AND 'DIRECTED' IN {roles})]])])])",
+			"p", p, "m", m, "r", r, "roles", roles, "path", s.node, "i", s.rel, "offset", strconv.Itoa(offset)), nil
+	}
 }
 
 // pathNode projects node 2*i+offset of the path, binding it with a one-element list.

@@ -22,7 +22,7 @@ var (
 func init() {
 	define(movieType, map[string]fieldFunc{
 		"id":          computed,
-		"movieLensId": property("movieId"),
+		"movieLensId": property("movieLensId"), // absent on Wikipedia-only films (seed/doc.go)
 		"title":       property("title"),
 		"year":        property("year"),
 		"synopsis":    property("synopsis"),
@@ -30,6 +30,7 @@ func init() {
 		"cover":       cover,
 		"genres": list(relation{
 			pattern: "({p})-[{r}:IN_GENRE]->({n})",
+			where:   "{r}.implied IS NULL", // implied: a parent of a listed genre (seed/doc.go)
 			orderBy: "{n}.name",
 		}, genreType),
 		"directors": list(relation{
@@ -75,6 +76,8 @@ func init() {
 		"name":       property("name"),
 		"movieCount": movieCount,
 		"movies":     connection(moviesInGenre, movieEdgeType),
+		"parent":     one(relation{pattern: "({p})-[{r}:SUBGENRE_OF]->({n})", orderBy: "{n}.name"}, genreType),
+		"subgenres":  list(relation{pattern: "({p})<-[{r}:SUBGENRE_OF]-({n})", orderBy: "{n}.name"}, genreType),
 	})
 	define(movieEdgeType, map[string]fieldFunc{
 		"cursor": computed,

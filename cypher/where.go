@@ -79,22 +79,22 @@ type GenresFilter struct {
 // CreditFilter is a person credited on a film, in a role.
 type CreditFilter struct {
 	Person string      `json:"person"`
-	As     *CreditRole `json:"as"`
+	As     *CreditedAs `json:"as"`
 }
 
-// CreditRole is how a person is credited on a film.
-type CreditRole string
+// CreditedAs is how a person is credited on a film.
+type CreditedAs string
 
 const (
-	CreditActor    CreditRole = "ACTOR"
-	CreditDirector CreditRole = "DIRECTOR"
-	CreditAny      CreditRole = "ANY"
+	CreditActor    CreditedAs = "ACTOR"
+	CreditDirector CreditedAs = "DIRECTOR"
+	CreditAny      CreditedAs = "ANY"
 )
 
-func (e *CreditRole) UnmarshalGQL(v any) error {
+func (e *CreditedAs) UnmarshalGQL(v any) error {
 	return unmarshalEnum(e, v, CreditActor, CreditDirector, CreditAny)
 }
-func (e CreditRole) MarshalGQL(w io.Writer) { io.WriteString(w, strconv.Quote(string(e))) }
+func (e CreditedAs) MarshalGQL(w io.Writer) { io.WriteString(w, strconv.Quote(string(e))) }
 
 // PersonWhere is the schema's PersonWhere.
 type PersonWhere struct {
@@ -694,7 +694,7 @@ func movieAnchor(b *builder, w *MovieWhere) string {
 	}
 	if c := w.Credit; c != nil && c.As != nil && *c.As != CreditAny {
 		if id, err := relay.ParseIntID(c.Person, "Person"); err == nil {
-			relType := map[CreditRole]string{CreditActor: "ACTED_IN", CreditDirector: "DIRECTED"}[*c.As]
+			relType := map[CreditedAs]string{CreditActor: "ACTED_IN", CreditDirector: "DIRECTED"}[*c.As]
 			return "({n}:Movie)<-[:" + relType + "]-(:Person {personId: " + b.param(id) + "})"
 		}
 	}

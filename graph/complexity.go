@@ -40,6 +40,7 @@ func Complexity() ComplexityRoot {
 	c.Movie.Cast = func(child int, first *int64) int { return listCost(child, first, expectedCast) }
 	c.Movie.Tags = func(child int, first *int64) int { return listCost(child, first, 10) }
 	c.Movie.Genres = func(child int) int { return listCost(child, nil, expectedGenres) }
+	c.Genre.Subgenres = func(child int) int { return listCost(child, nil, expectedGenres) }
 	c.Movie.Directors = func(child int) int { return listCost(child, nil, expectedDirectors) }
 	c.Movie.Reviews = func(child int, first *int64, _ *string, last *int64, _ *string, _ *model.ReviewOrder, where *cypher.ReviewWhere) int {
 		return cypher.WhereCost(where) + listCost(child, pageOf(first, last), defaultPage)

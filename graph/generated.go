@@ -91,6 +91,8 @@ type ComplexityRoot struct {
 		MovieCount func(childComplexity int) int
 		Movies     func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		Name       func(childComplexity int) int
+		Parent     func(childComplexity int) int
+		Subgenres  func(childComplexity int) int
 	}
 
 	GenreConnection struct {
@@ -131,7 +133,6 @@ type ComplexityRoot struct {
 		Lists               func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		MovieLensID         func(childComplexity int) int
 		Plot                func(childComplexity int) int
-		Poster              func(childComplexity int) int
 		RatingSummary       func(childComplexity int) int
 		Recommended         func(childComplexity int, first *int64, after *string, last *int64, before *string, strategy *model.RecommendationStrategy) int
 		Reviews             func(childComplexity int, first *int64, after *string, last *int64, before *string, orderBy *model.ReviewOrder, where *cypher.ReviewWhere) int
@@ -211,9 +212,11 @@ type ComplexityRoot struct {
 	}
 
 	PersonLink struct {
-		From  func(childComplexity int) int
-		Movie func(childComplexity int) int
-		To    func(childComplexity int) int
+		From      func(childComplexity int) int
+		FromRoles func(childComplexity int) int
+		Movie     func(childComplexity int) int
+		To        func(childComplexity int) int
+		ToRoles   func(childComplexity int) int
 	}
 
 	PersonPath struct {
@@ -618,6 +621,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Genre.Name(childComplexity), true
+	case "Genre.parent":
+		if e.ComplexityRoot.Genre.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Genre.Parent(childComplexity), true
+	case "Genre.subgenres":
+		if e.ComplexityRoot.Genre.Subgenres == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Genre.Subgenres(childComplexity), true
 
 	case "GenreConnection.edges":
 		if e.ComplexityRoot.GenreConnection.Edges == nil {
@@ -803,12 +818,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Movie.Plot(childComplexity), true
-	case "Movie.poster":
-		if e.ComplexityRoot.Movie.Poster == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Movie.Poster(childComplexity), true
 	case "Movie.ratingSummary":
 		if e.ComplexityRoot.Movie.RatingSummary == nil {
 			break
@@ -1318,6 +1327,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PersonLink.From(childComplexity), true
+	case "PersonLink.fromRoles":
+		if e.ComplexityRoot.PersonLink.FromRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonLink.FromRoles(childComplexity), true
 	case "PersonLink.movie":
 		if e.ComplexityRoot.PersonLink.Movie == nil {
 			break
@@ -1330,6 +1345,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PersonLink.To(childComplexity), true
+	case "PersonLink.toRoles":
+		if e.ComplexityRoot.PersonLink.ToRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonLink.ToRoles(childComplexity), true
 
 	case "PersonPath.length":
 		if e.ComplexityRoot.PersonPath.Length == nil {
@@ -2247,10 +2268,17 @@ type Genre implements Node {
   id: ID!
   "Name of the genre."
   name: String!
-  "Number of films in the genre."
+  "Number of films in the genre, its subgenres' films included."
   movieCount: Int!
-  "Films in the genre, ordered by title, then by id. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
+  """
+  Films in the genre, its subgenres' films included (browsing Sci-Fi finds the films of
+  Psychological Sci-Fi), ordered by title, then by id. ` + "`" + `first` + "`" + ` is 1..100 (default 20).
+  """
   movies(first: Int = 20, after: String, last: Int, before: String): MovieConnection!
+  "The genre this one is a kind of (Sci-Fi for \"Psychological Sci-Fi\"); null for a top-level genre."
+  parent: Genre
+  "The genres that are kinds of this one, ordered by name; empty for most."
+  subgenres: [Genre!]!
 }
 
 "A page of genres."
@@ -2335,21 +2363,40 @@ type UserListEdge {
 type Movie implements Node {
   "Opaque global id."
   id: ID!
-  "The MovieLens id of the film, stable across data releases."
-  movieLensId: Int!
+  """
+  The MovieLens id of the film, stable across data releases; null for the films found only
+  on Wikipedia's lists (no MovieLens film, so no ratings from MovieLens).
+  """
+  movieLensId: Int
   "Title as released, e.g. \"Never Let Me Go\"."
   title: String!
   "Release year; null when the data does not give one."
   year: Int
-  "Cover art shown on the film's page, with its caption; null when the data has none."
+  """
+  The film's one image: its poster or cover art (the Wikipedia article's thumbnail), with a
+  caption where the data has one ("DVD Cover (Fox Searchlight)"); null when the data has none.
+  (The former ` + "`" + `poster` + "`" + ` field returned this same image and was removed.)
+  """
   cover: Image
-  "Poster image (from Wikipedia); null when the data has none."
-  poster: Image
-  "The site's synopsis; null until one is accepted (clients then invite visitors to send one)."
+  """
+  The film's story told by the site's members: the synopsis a member submitted
+  (` + "`" + `submitSynopsis` + "`" + `) and a moderator accepted; null until one is accepted, when pages invite
+  visitors to send one. Never taken from another source; compare ` + "`" + `plot` + "`" + `.
+  """
   synopsis: String
-  "Lead paragraph of the film's Wikipedia article, when the data has it (CC BY-SA 4.0)."
+  """
+  An encyclopedic introduction to the film, not a story summary: the lead paragraph of its
+  Wikipedia article (release, makers, cast; "Never Let Me Go is a 2010 British dystopian
+  romantic drama film directed by Mark Romanek..."); null when the data has none. Text under
+  CC BY-SA 4.0: credit Wikipedia where it is shown. Compare ` + "`" + `synopsis` + "`" + `.
+  """
   plot: String
-  "Genres, ordered by name."
+  """
+  The genres the film lists, ordered by name: the finest known (for Never Let Me Go its
+  page's "Escape Film", "Psychological Sci-Fi" and "Science Fiction"). The film is also in
+  each one's parent genre (` + "`" + `Genre.parent` + "`" + `), and browsing a genre finds it there, but those
+  are not repeated here.
+  """
   genres: [Genre!]!
   "Directors, ordered by name."
   directors: [Person!]!
@@ -2494,11 +2541,11 @@ input CreditFilter {
   "The person's id."
   person: ID!
   "As what the person is credited (default: either)."
-  as: CreditRole = ANY
+  as: CreditedAs = ANY
 }
 
-"How a person is credited on a film."
-enum CreditRole {
+"As what a person is credited on a film, in a filter."
+enum CreditedAs {
   "In the cast."
   ACTOR
   "As director."
@@ -2518,17 +2565,19 @@ type Person implements Node {
   "Films this person acted in, newest first (then by title). ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
   actedIn(first: Int = 20, after: String, last: Int, before: String): ActingConnection!
   """
-  The actors who shared the most films with this person as fellow cast members, most
-  shared first (then by name). ` + "`" + `first` + "`" + ` is 1..100 (default 10).
+  The actors this person worked with most, most shared films first (then by name): fellow
+  cast members of the films they acted in and the cast of the films they directed, each
+  shared film counted once. For a director who never acts, the actors they directed most.
+  ` + "`" + `first` + "`" + ` is 1..100 (default 10).
   """
   coStars(first: Int = 10): [CoStar!]!
 }
 
-"An actor who shared films with a person."
+"An actor who worked on films with a person."
 type CoStar {
-  "The fellow actor."
+  "The actor."
   person: Person!
-  "Number of films both acted in."
+  "Number of films the actor acted in that the person acted in or directed."
   sharedMovies: Int!
 }
 
@@ -2584,10 +2633,22 @@ type PersonPath {
 type PersonLink {
   "The person nearer the start of the chain."
   from: Person!
+  "How ` + "`" + `from` + "`" + ` worked on the film: ACTOR, DIRECTOR, or both (in that order)."
+  fromRoles: [CreditRole!]!
   "The film they share."
   movie: Movie!
   "The person nearer the end of the chain."
   to: Person!
+  "How ` + "`" + `to` + "`" + ` worked on the film: ACTOR, DIRECTOR, or both (in that order)."
+  toRoles: [CreditRole!]!
+}
+
+"How a person is credited on a film."
+enum CreditRole {
+  "Acted in it (in its cast)."
+  ACTOR
+  "Directed it."
+  DIRECTOR
 }
 
 "A page of a person's acting credits."
@@ -2942,7 +3003,7 @@ type PageInfo {
 "An image with its address and, where known, its size and caption."
 type Image {
   """
-  Opaque id, one per film and use (its cover, its poster; not a Node id), so that client
+  Opaque id, one per film and use (its cover; not a Node id), so that client
   caches merge the image's fields selected by different operations.
   """
   id: ID!
@@ -3207,6 +3268,10 @@ func (ec *executionContext) childFields_Genre(ctx context.Context, field graphql
 		return ec.fieldContext_Genre_movieCount(ctx, field)
 	case "movies":
 		return ec.fieldContext_Genre_movies(ctx, field)
+	case "parent":
+		return ec.fieldContext_Genre_parent(ctx, field)
+	case "subgenres":
+		return ec.fieldContext_Genre_subgenres(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Genre", field.Name)
 }
@@ -3281,8 +3346,6 @@ func (ec *executionContext) childFields_Movie(ctx context.Context, field graphql
 		return ec.fieldContext_Movie_year(ctx, field)
 	case "cover":
 		return ec.fieldContext_Movie_cover(ctx, field)
-	case "poster":
-		return ec.fieldContext_Movie_poster(ctx, field)
 	case "synopsis":
 		return ec.fieldContext_Movie_synopsis(ctx, field)
 	case "plot":
@@ -3391,10 +3454,14 @@ func (ec *executionContext) childFields_PersonLink(ctx context.Context, field gr
 	switch field.Name {
 	case "from":
 		return ec.fieldContext_PersonLink_from(ctx, field)
+	case "fromRoles":
+		return ec.fieldContext_PersonLink_fromRoles(ctx, field)
 	case "movie":
 		return ec.fieldContext_PersonLink_movie(ctx, field)
 	case "to":
 		return ec.fieldContext_PersonLink_to(ctx, field)
+	case "toRoles":
+		return ec.fieldContext_PersonLink_toRoles(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PersonLink", field.Name)
 }
@@ -6116,6 +6183,70 @@ func (ec *executionContext) fieldContext_Genre_movies(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Genre_parent(ctx context.Context, field graphql.CollectedField, obj *model.Genre) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Genre_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parent(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Genre) graphql.Marshaler {
+			return ec.marshalOGenre2ᚖfilmgraphᚋgraphᚋmodelᚐGenre(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Genre_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Genre",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Genre(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Genre_subgenres(ctx context.Context, field graphql.CollectedField, obj *model.Genre) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Genre_subgenres(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subgenres(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Genre) graphql.Marshaler {
+			return ec.marshalNGenre2ᚕᚖfilmgraphᚋgraphᚋmodelᚐGenreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Genre_subgenres(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Genre",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Genre(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GenreConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.GenreConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6659,14 +6790,14 @@ func (ec *executionContext) _Movie_movieLensId(ctx context.Context, field graphq
 			return ec.fieldContext_Movie_movieLensId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.MovieLensID(ctx)
+			return obj.MovieLensID(ctx), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Movie_movieLensId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6739,38 +6870,6 @@ func (ec *executionContext) _Movie_cover(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Movie_cover(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Movie",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Image(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Movie_poster(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Movie_poster(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Poster(ctx), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Image) graphql.Marshaler {
-			return ec.marshalOImage2ᚖfilmgraphᚋgraphᚋmodelᚐImage(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Movie_poster(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Movie",
 		Field:      field,
@@ -8983,6 +9082,29 @@ func (ec *executionContext) fieldContext_PersonLink_from(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _PersonLink_fromRoles(ctx context.Context, field graphql.CollectedField, obj *model.PersonLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonLink_fromRoles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromRoles(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CreditRole) graphql.Marshaler {
+			return ec.marshalNCreditRole2ᚕfilmgraphᚋgraphᚋmodelᚐCreditRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonLink_fromRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonLink", field, true, false, "CreditRole")
+}
+
 func (ec *executionContext) _PersonLink_movie(ctx context.Context, field graphql.CollectedField, obj *model.PersonLink) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9045,6 +9167,29 @@ func (ec *executionContext) fieldContext_PersonLink_to(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PersonLink_toRoles(ctx context.Context, field graphql.CollectedField, obj *model.PersonLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonLink_toRoles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToRoles(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CreditRole) graphql.Marshaler {
+			return ec.marshalNCreditRole2ᚕfilmgraphᚋgraphᚋmodelᚐCreditRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonLink_toRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonLink", field, true, false, "CreditRole")
 }
 
 func (ec *executionContext) _PersonPath_length(ctx context.Context, field graphql.CollectedField, obj *model.PersonPath) (ret graphql.Marshaler) {
@@ -12871,7 +13016,7 @@ func (ec *executionContext) unmarshalInputCreditFilter(ctx context.Context, obj 
 			it.Person = data
 		case "as":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("as"))
-			data, err := ec.unmarshalOCreditRole2ᚖfilmgraphᚋcypherᚐCreditRole(ctx, v)
+			data, err := ec.unmarshalOCreditedAs2ᚖfilmgraphᚋcypherᚐCreditedAs(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14242,6 +14387,16 @@ func (ec *executionContext) _Genre(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "parent":
+			out.Values[i] = ec._Genre_parent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subgenres":
+			out.Values[i] = ec._Genre_subgenres(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14474,7 +14629,7 @@ func (ec *executionContext) _Movie(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "movieLensId":
 			out.Values[i] = ec._Movie_movieLensId(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "title":
@@ -14489,11 +14644,6 @@ func (ec *executionContext) _Movie(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "cover":
 			out.Values[i] = ec._Movie_cover(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "poster":
-			out.Values[i] = ec._Movie_poster(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -15076,6 +15226,11 @@ func (ec *executionContext) _PersonLink(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "fromRoles":
+			out.Values[i] = ec._PersonLink_fromRoles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "movie":
 			out.Values[i] = ec._PersonLink_movie(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -15083,6 +15238,11 @@ func (ec *executionContext) _PersonLink(ctx context.Context, sel ast.SelectionSe
 			}
 		case "to":
 			out.Values[i] = ec._PersonLink_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toRoles":
+			out.Values[i] = ec._PersonLink_toRoles(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16684,6 +16844,46 @@ func (ec *executionContext) marshalNCommentEdge2ᚖfilmgraphᚋgraphᚋmodelᚐC
 	return ec._CommentEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreditRole2filmgraphᚋgraphᚋmodelᚐCreditRole(ctx context.Context, v any) (model.CreditRole, error) {
+	var res model.CreditRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreditRole2filmgraphᚋgraphᚋmodelᚐCreditRole(ctx context.Context, sel ast.SelectionSet, v model.CreditRole) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCreditRole2ᚕfilmgraphᚋgraphᚋmodelᚐCreditRoleᚄ(ctx context.Context, v any) ([]model.CreditRole, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CreditRole, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCreditRole2filmgraphᚋgraphᚋmodelᚐCreditRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCreditRole2ᚕfilmgraphᚋgraphᚋmodelᚐCreditRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CreditRole) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCreditRole2filmgraphᚋgraphᚋmodelᚐCreditRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -17517,16 +17717,16 @@ func (ec *executionContext) unmarshalOCreditFilter2ᚖfilmgraphᚋcypherᚐCredi
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOCreditRole2ᚖfilmgraphᚋcypherᚐCreditRole(ctx context.Context, v any) (*cypher.CreditRole, error) {
+func (ec *executionContext) unmarshalOCreditedAs2ᚖfilmgraphᚋcypherᚐCreditedAs(ctx context.Context, v any) (*cypher.CreditedAs, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(cypher.CreditRole)
+	var res = new(cypher.CreditedAs)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOCreditRole2ᚖfilmgraphᚋcypherᚐCreditRole(ctx context.Context, sel ast.SelectionSet, v *cypher.CreditRole) graphql.Marshaler {
+func (ec *executionContext) marshalOCreditedAs2ᚖfilmgraphᚋcypherᚐCreditedAs(ctx context.Context, sel ast.SelectionSet, v *cypher.CreditedAs) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -171,7 +171,11 @@ CALL (m) {
 // $maxBilling, 0.3 per shared tag, $seriesWeight for one series, plus 0.5 * the Jaccard index of the genre sets (0 when neither film
 // has a genre: MovieLens lists some films with none); the sum x becomes
 // x / (1 + x), in [0, 1). Films with fewer than $topK such neighbours also get the most
-// rated films of their rarest genre.
+// rated films of their rarest genre. A film with ratings only gets neighbours with
+// ratings: the films found only on Wikipedia (none) would otherwise crowd the lists of
+// the rated films their casts share, while a film without ratings gets any neighbour
+// (its content picks). The rarest genre is found from each genre's degree (a bare far
+// end): counting its films with a label scanned Drama's 20,000 edges for every film.
 const contentCypher = `MATCH (g:Genre)
 CALL (g) {
   MATCH (g)<-[:IN_GENRE]-(c:Movie)
@@ -180,28 +184,29 @@ CALL (g) {
 }
 WITH collect({genre: g, top: top}) AS tops
 MATCH (m:Movie) WHERE $only IS NULL OR m.movieId IN $only
-CALL (m, tops) {
-  CALL (m) {
-    MATCH (m)<-[:DIRECTED]-(:Person)-[:DIRECTED]->(c:Movie) WHERE c <> m
+WITH m, tops, coalesce(m.ratingCount, 0) > 0 AS rated
+CALL (m, tops, rated) {
+  CALL (m, rated) {
+    MATCH (m)<-[:DIRECTED]-(:Person)-[:DIRECTED]->(c:Movie) WHERE c <> m AND (NOT rated OR c.ratingCount > 0)
     RETURN c, 1.0 AS w
     UNION ALL
-    MATCH (m)<-[a:ACTED_IN]-(:Person)-[b:ACTED_IN]->(c:Movie) WHERE a.order < $maxBilling AND c <> m
+    MATCH (m)<-[a:ACTED_IN]-(:Person)-[b:ACTED_IN]->(c:Movie) WHERE a.order < $maxBilling AND c <> m AND (NOT rated OR c.ratingCount > 0)
     RETURN c, 1.0 / (1.0 + (a.order + b.order) / 2.0) AS w
     UNION ALL
-    MATCH (m)-[:TAGGED]->(:Tag)<-[:TAGGED]-(c:Movie) WHERE c <> m
+    MATCH (m)-[:TAGGED]->(:Tag)<-[:TAGGED]-(c:Movie) WHERE c <> m AND (NOT rated OR c.ratingCount > 0)
     RETURN c, 0.3 AS w
     UNION ALL
-    MATCH (m)-[:IN_SERIES]->(:Series)<-[:IN_SERIES]-(c:Movie) WHERE c <> m
+    MATCH (m)-[:IN_SERIES]->(:Series)<-[:IN_SERIES]-(c:Movie) WHERE c <> m AND (NOT rated OR c.ratingCount > 0)
     RETURN c, $seriesWeight AS w
   }
   WITH c, sum(w) AS w
   WITH collect({c: c, w: w}) AS linked
-  CALL (m, tops, linked) {
+  CALL (m, tops, linked, rated) {
     WITH m WHERE size(linked) < $topK
     MATCH (m)-[:IN_GENRE]->(g:Genre)
-    WITH g ORDER BY COUNT { (g)<-[:IN_GENRE]-(:Movie) }, g.name LIMIT 1
+    WITH g ORDER BY COUNT { (g)<-[:IN_GENRE]-() }, g.name LIMIT 1
     UNWIND [t IN tops WHERE t.genre = g][0].top AS c
-    WITH c WHERE c <> m AND NOT c IN [x IN linked | x.c]
+    WITH c WHERE c <> m AND NOT c IN [x IN linked | x.c] AND (NOT rated OR c.ratingCount > 0)
     RETURN collect({c: c, w: 0.0}) AS byGenre
   }
   UNWIND linked + byGenre AS x
@@ -226,7 +231,7 @@ CALL (m) { SET m.similarAt = $startedAt } IN TRANSACTIONS OF 10000 ROWS`
 // Method names the way the edges are computed; a database whose last complete refresh used
 // another method (older edges without `followed`, no series) is refreshed by EnsureSimilar.
 // Raise it whenever a change of the Cypher below changes what the edges hold.
-const Method = 2
+const Method = 3
 
 const (
 	startRunCypher = `MERGE (r:SimilarityRun) SET r.complete = false, r.startedAt = $startedAt,

@@ -20,6 +20,7 @@ var dataFS embed.FS
 // bundle is the decoded seed.
 type bundle struct {
 	Movies  []seedfile.Movie
+	Genres  []seedfile.Genre
 	People  []seedfile.Person
 	Ratings []seedfile.Rating
 	Tags    []seedfile.Tag
@@ -78,6 +79,12 @@ func readBundle() (*bundle, error) {
 				return nil
 			})
 		}},
+		{seedfile.GenresFile, func(r *bytes.Reader) error {
+			return seedfile.DecodeCSV(r, seedfile.GenresHeader, func(rec []string) error {
+				b.Genres = append(b.Genres, seedfile.Genre{Name: rec[0], Parent: rec[1]})
+				return nil
+			})
+		}},
 		{seedfile.RatingsFile, func(r *bytes.Reader) error {
 			return seedfile.DecodeCSV(r, seedfile.RatingsHeader, func(rec []string) error {
 				n, err := seedfile.Ints(rec...)
@@ -124,16 +131,6 @@ func readBundle() (*bundle, error) {
 		}
 	}
 	return b, nil
-}
-
-// genres returns the distinct genre names of the movies, sorted.
-func (b *bundle) genres() []string {
-	var out []string
-	for _, m := range b.Movies {
-		out = append(out, m.Genres...)
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // tagNames returns the distinct tag names, sorted.

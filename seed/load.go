@@ -25,6 +25,12 @@ const (
 	mergeGenresCypher = `UNWIND $rows AS name
 MERGE (:Genre {name: name})`
 
+	// A finer genre points at the genre it is a kind of.
+	mergeSubgenresCypher = `UNWIND $rows AS row
+MATCH (g:Genre {name: row.name})
+MATCH (p:Genre {name: row.parent})
+MERGE (g)-[:SUBGENRE_OF]->(p)`
+
 	mergeTagsCypher = `UNWIND $rows AS name
 MERGE (:Tag {name: name})`
 
@@ -34,7 +40,7 @@ SET p.name = row.name`
 
 	mergeMoviesCypher = `UNWIND $rows AS row
 MERGE (m:Movie {movieId: row.movieId})
-SET m.title = row.title, m.year = row.year, m.imdbId = row.imdbId, m.tmdbId = row.tmdbId,
+SET m.movieLensId = row.movieLensId, m.title = row.title, m.year = row.year, m.imdbId = row.imdbId, m.tmdbId = row.tmdbId,
     m.plot = row.plot, m.posterUrl = row.posterUrl, m.posterWidth = row.posterWidth,
     m.posterHeight = row.posterHeight, m.coverCaption = row.coverCaption,
     m.wikipediaHref = row.wikipediaHref`
@@ -42,7 +48,8 @@ SET m.title = row.title, m.year = row.year, m.imdbId = row.imdbId, m.tmdbId = ro
 	mergeInGenreCypher = `UNWIND $rows AS row
 MATCH (m:Movie {movieId: row.movieId})
 MATCH (g:Genre {name: row.genre})
-MERGE (m)-[:IN_GENRE]->(g)`
+MERGE (m)-[r:IN_GENRE]->(g)
+SET r.implied = row.implied`
 
 	mergeActedInCypher = `UNWIND $rows AS row
 MATCH (p:Person {personId: row.personId})
@@ -216,8 +223,12 @@ func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisec
 // between them, then the site's facts, then the SeedInfo marker for version.
 func (b *bundle) steps(version string, opts Options) []step {
 	var movieIDs, genres, tags, people, movies, inGenre, actedIn, directed, tagged, users, ratings []any
-	for _, g := range b.genres() {
-		genres = append(genres, g)
+	var subgenres []any
+	for _, g := range b.Genres {
+		genres = append(genres, g.Name)
+		if g.Parent != "" {
+			subgenres = append(subgenres, map[string]any{"name": g.Name, "parent": g.Parent})
+		}
 	}
 	for _, t := range b.tagNames() {
 		tags = append(tags, t)
@@ -229,7 +240,10 @@ func (b *bundle) steps(version string, opts Options) []step {
 		movies = append(movies, movieRow(m))
 		movieIDs = append(movieIDs, m.MovieID)
 		for _, g := range m.Genres {
-			inGenre = append(inGenre, map[string]any{"movieId": m.MovieID, "genre": g})
+			inGenre = append(inGenre, map[string]any{"movieId": m.MovieID, "genre": g, "implied": nil})
+		}
+		for _, g := range m.ImpliedGenres {
+			inGenre = append(inGenre, map[string]any{"movieId": m.MovieID, "genre": g, "implied": true})
 		}
 		for order, id := range m.Cast {
 			actedIn = append(actedIn, map[string]any{"personId": id, "movieId": m.MovieID, "order": order})
@@ -272,6 +286,7 @@ func (b *bundle) steps(version string, opts Options) []step {
 	}
 	return []step{
 		{"genres", mergeGenresCypher, genres},
+		{"SUBGENRE_OF", mergeSubgenresCypher, subgenres},
 		{"tags", mergeTagsCypher, tags},
 		{"people", mergePeopleCypher, people},
 		{"movies", mergeMoviesCypher, movies},
@@ -295,7 +310,7 @@ func (b *bundle) steps(version string, opts Options) []step {
 // removes the property, so a missing value is simply absent.
 func movieRow(m seedfile.Movie) map[string]any {
 	return map[string]any{
-		"movieId": m.MovieID, "title": m.Title, "year": optInt(m.Year),
+		"movieId": m.MovieID, "movieLensId": movieLensID(m.MovieID), "title": m.Title, "year": optInt(m.Year),
 		"imdbId": optString(m.ImdbID), "tmdbId": optString(m.TmdbID), "plot": optString(m.Plot),
 		"posterUrl": optString(m.PosterURL), "posterWidth": optInt(m.PosterWidth), "posterHeight": optInt(m.PosterHeight),
 		"coverCaption": optString(m.CoverCaption), "wikipediaHref": optString(m.WikipediaHref),
@@ -314,4 +329,12 @@ func optString(p *string) any {
 		return nil
 	}
 	return *p
+}
+
+// movieLensID is the MovieLens id of a film, nil for one found only on Wikipedia.
+func movieLensID(movieID int) any {
+	if movieID >= FirstWikipediaOnlyMovieID {
+		return nil
+	}
+	return movieID
 }

@@ -164,22 +164,26 @@ func countSeedFiles(t *testing.T) seed.Stats {
 	dec := json.NewDecoder(zr)
 	for dec.More() {
 		var m struct {
-			Genres    []string `json:"genres"`
-			Cast      []int    `json:"cast"`
-			Directors []int    `json:"directors"`
+			Genres        []string `json:"genres"`
+			ImpliedGenres []string `json:"impliedGenres"`
+			Cast          []int    `json:"cast"`
+			Directors     []int    `json:"directors"`
 		}
 		if err := dec.Decode(&m); err != nil {
 			t.Fatal(err)
 		}
 		s.Movies++
-		s.InGenre += int64(len(m.Genres))
+		s.InGenre += int64(len(m.Genres) + len(m.ImpliedGenres))
 		s.ActedIn += int64(len(m.Cast))
 		s.Directed += int64(len(m.Directors))
-		for _, g := range m.Genres {
+		for _, g := range append(m.Genres, m.ImpliedGenres...) {
 			genres[g] = true
 		}
 	}
 	s.Genres = int64(len(genres))
+	if n := len(readCSV(t, "genres.csv.gz")); int64(n) != s.Genres {
+		t.Errorf("genres.csv.gz has %d genres, the films %d", n, s.Genres)
+	}
 
 	s.People = int64(len(readCSV(t, "people.csv.gz")))
 	s.Ratings = int64(len(readCSV(t, "ratings.csv.gz")))
@@ -309,9 +313,19 @@ RETURN m.title AS title, m.year AS year, m.synopsis AS synopsis, m.coverCaption 
 		}
 		return out
 	}
-	if got := strs(`MATCH (:Movie {movieId: $id})-[:IN_GENRE]->(g:Genre) RETURN g.name AS v ORDER BY v`); !slices.Equal(got,
+	if got := strs(`MATCH (:Movie {movieId: $id})-[r:IN_GENRE]->(g:Genre) WHERE r.implied IS NULL RETURN g.name AS v ORDER BY v`); !slices.Equal(got,
 		[]string{"Escape Film", "Psychological Sci-Fi", "Science Fiction"}) {
-		t.Errorf("genres %q", got)
+		t.Errorf("listed genres %q", got)
+	}
+	// The film stays in its MovieLens genres (shared movies.csv: Drama|Romance|Sci-Fi),
+	// the parent of the page's three among them.
+	if got := strs(`MATCH (:Movie {movieId: $id})-[r:IN_GENRE {implied: true}]->(g:Genre) RETURN g.name AS v ORDER BY v`); !slices.Equal(got,
+		[]string{"Drama", "Romance", "Sci-Fi"}) {
+		t.Errorf("implied genres %q", got)
+	}
+	if got := strs(`MATCH (:Movie {movieId: $id})-[r:IN_GENRE]->(g:Genre) WHERE r.implied IS NULL
+MATCH (g)-[:SUBGENRE_OF]->(p:Genre) RETURN DISTINCT p.name AS v`); !slices.Equal(got, []string{"Sci-Fi"}) {
+		t.Errorf("parents of the listed genres %q", got)
 	}
 	if got := strs(`MATCH (p:Person)-[:DIRECTED]->(:Movie {movieId: $id}) RETURN p.name AS v`); !slices.Equal(got, []string{"Mark Romanek"}) {
 		t.Errorf("directors %q", got)

@@ -20,3 +20,10 @@ func Ratings() ([]Rating, error) {
 	}
 	return b.Ratings, nil
 }
+
+// FirstWikipediaOnlyMovieID is the movieId of the first film found only on
+// Wikipedia's lists; those films are numbered from it, above every MovieLens
+// id (ml-latest-small's largest is 193,609) and below the offsets of
+// LoadScaled's copies. A film below it is a MovieLens film and has that id
+// as its movieLensId too.
+const FirstWikipediaOnlyMovieID = 500_001

@@ -70,6 +70,64 @@ type Query struct {
 type Subscription struct {
 }
 
+// How a person is credited on a film.
+type CreditRole string
+
+const (
+	// Acted in it (in its cast).
+	CreditRoleActor CreditRole = "ACTOR"
+	// Directed it.
+	CreditRoleDirector CreditRole = "DIRECTOR"
+)
+
+var AllCreditRole = []CreditRole{
+	CreditRoleActor,
+	CreditRoleDirector,
+}
+
+func (e CreditRole) IsValid() bool {
+	switch e {
+	case CreditRoleActor, CreditRoleDirector:
+		return true
+	}
+	return false
+}
+
+func (e CreditRole) String() string {
+	return string(e)
+}
+
+func (e *CreditRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CreditRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CreditRole", str)
+	}
+	return nil
+}
+
+func (e CreditRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CreditRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CreditRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The kinds of reason.
 type RecommendationReasonKind string
 

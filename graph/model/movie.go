@@ -20,17 +20,17 @@ func NewMovie(r Record) *Movie {
 	return &Movie{r}
 }
 
-func (Movie) IsNode()                                          {}
-func (m Movie) GetID() string                                  { return relay.ID("Movie", m.key()) }
-func (m Movie) ID() string                                     { return m.GetID() }
-func (m Movie) MovieLensID(ctx context.Context) (int64, error) { return m.int(ctx) }
-func (m Movie) Title(ctx context.Context) (string, error)      { return m.string(ctx) }
-func (m Movie) Year(ctx context.Context) *int64                { return m.optInt(ctx) }
-func (m Movie) Synopsis(ctx context.Context) *string           { return m.optString(ctx) }
-func (m Movie) Plot(ctx context.Context) *string               { return m.optString(ctx) }
-func (m Movie) Cover(ctx context.Context) *Image               { return newImage(m.record(ctx)) }
-func (m Movie) Genres(ctx context.Context) []*Genre            { return wrapAll(m.records(ctx), NewGenre) }
-func (m Movie) Directors(ctx context.Context) []*Person        { return wrapAll(m.records(ctx), NewPerson) }
+func (Movie) IsNode()                                     {}
+func (m Movie) GetID() string                             { return relay.ID("Movie", m.key()) }
+func (m Movie) ID() string                                { return m.GetID() }
+func (m Movie) MovieLensID(ctx context.Context) *int64    { return m.optInt(ctx) }
+func (m Movie) Title(ctx context.Context) (string, error) { return m.string(ctx) }
+func (m Movie) Year(ctx context.Context) *int64           { return m.optInt(ctx) }
+func (m Movie) Synopsis(ctx context.Context) *string      { return m.optString(ctx) }
+func (m Movie) Plot(ctx context.Context) *string          { return m.optString(ctx) }
+func (m Movie) Cover(ctx context.Context) *Image          { return newImage(m.record(ctx)) }
+func (m Movie) Genres(ctx context.Context) []*Genre       { return wrapAll(m.records(ctx), NewGenre) }
+func (m Movie) Directors(ctx context.Context) []*Person   { return wrapAll(m.records(ctx), NewPerson) }
 func (m Movie) RatingSummary(ctx context.Context) *RatingSummary {
 	return &RatingSummary{m.record(ctx)}
 }
@@ -73,8 +73,6 @@ func (s RatingSummary) ID(ctx context.Context) (string, error) {
 }
 func (s RatingSummary) Average(ctx context.Context) *float64     { return s.optFloat(ctx) }
 func (s RatingSummary) Count(ctx context.Context) (int64, error) { return s.int(ctx) }
-
-func (m Movie) Poster(ctx context.Context) *Image { return newImage(m.record(ctx)) }
 
 // Tags are the film's most used tags; first was applied by the Cypher statement.
 func (m Movie) Tags(ctx context.Context, first *int64) []*TagCount {

@@ -47,6 +47,10 @@ func (g Genre) GetID() string                                 { return relay.ID(
 func (g Genre) ID() string                                    { return g.GetID() }
 func (g Genre) Name(ctx context.Context) (string, error)      { return g.string(ctx) }
 func (g Genre) MovieCount(ctx context.Context) (int64, error) { return g.int(ctx) }
+func (g Genre) Parent(ctx context.Context) *Genre             { return NewGenre(g.record(ctx)) }
+func (g Genre) Subgenres(ctx context.Context) []*Genre {
+	return wrapAll(g.records(ctx), NewGenre)
+}
 
 func (g Genre) Movies(ctx context.Context, first *int64, after *string, last *int64, before *string) *MovieConnection {
 	return &MovieConnection{connection{g.record(ctx)}}
@@ -87,3 +91,17 @@ type PersonLink struct{ Record }
 func (l PersonLink) From(ctx context.Context) *Person { return NewPerson(l.record(ctx)) }
 func (l PersonLink) Movie(ctx context.Context) *Movie { return NewMovie(l.record(ctx)) }
 func (l PersonLink) To(ctx context.Context) *Person   { return NewPerson(l.record(ctx)) }
+
+// FromRoles and ToRoles are how each person worked on the link's film.
+func (l PersonLink) FromRoles(ctx context.Context) []CreditRole { return creditRoles(l.get(ctx)) }
+func (l PersonLink) ToRoles(ctx context.Context) []CreditRole   { return creditRoles(l.get(ctx)) }
+
+func creditRoles(v any) []CreditRole {
+	items, _ := v.([]any)
+	out := make([]CreditRole, 0, len(items))
+	for _, item := range items {
+		s, _ := item.(string)
+		out = append(out, CreditRole(s))
+	}
+	return out
+}

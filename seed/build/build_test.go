@@ -160,3 +160,86 @@ func TestReadReferencePageRejectsDrift(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestBuildMergesNameSpellings: the Wikipedia lists credit Toshiro Mifune
+// under two spellings; every film crediting either, read from the raw
+// files, credits one person in the built data, and the Wikipedia-only films
+// keep ids clear of MovieLens's.
+func TestBuildMergesNameSpellings(t *testing.T) {
+	shared := testenv.SharedDir(t)
+	_, ds, _, err := build(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _, err := readWikipedia(filepath.Join(shared, "data", "wikipedia-movies"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spellings := []string{"Toshiro Mifune", "Toshirō Mifune"}
+	credited := map[string]int{} // Wikipedia href -> spelling index + 1
+	for _, w := range raw {
+		for i, s := range spellings {
+			if slices.Contains(w.Cast, s) {
+				credited[w.Href] = i + 1
+			}
+		}
+	}
+	if len(credited) < 4 {
+		t.Fatalf("raw lists credit Mifune in %d films, want both spellings several times", len(credited))
+	}
+	seen := map[int]bool{}
+	for _, n := range credited {
+		seen[n] = true
+	}
+	if len(seen) != 2 {
+		t.Fatalf("raw lists use spellings %v, want both", seen)
+	}
+	names := map[int]string{}
+	for _, p := range ds.People {
+		names[p.PersonID] = p.Name
+	}
+	people := map[int]bool{}
+	films := 0
+	for _, m := range ds.Movies {
+		if m.WikipediaHref == nil || credited[*m.WikipediaHref] == 0 {
+			continue
+		}
+		films++
+		for _, id := range m.Cast {
+			if personKeyOf(names[id]) == "toshiro mifune" {
+				people[id] = true
+			}
+		}
+	}
+	if films != len(credited) || len(people) != 1 {
+		t.Errorf("%d of %d films found, crediting %d people (want 1)", films, len(credited), len(people))
+	}
+	for id := range people {
+		if names[id] != "Toshirō Mifune" {
+			t.Errorf("person named %q, want the accented spelling", names[id])
+		}
+	}
+	if ds.Report.PeopleMerged < 100 {
+		t.Errorf("%d spellings merged, want the hundreds the lists have", ds.Report.PeopleMerged)
+	}
+
+	mlIDs := map[int]bool{}
+	for _, m := range ds.Movies {
+		if m.MovieID > wikipediaMovieIDBase {
+			if m.ImdbID != nil || m.TmdbID != nil {
+				t.Errorf("Wikipedia-only film %d has MovieLens links", m.MovieID)
+			}
+			continue
+		}
+		mlIDs[m.MovieID] = true
+	}
+	if len(mlIDs) != 9742 { // ml-latest-small's movies.csv
+		t.Errorf("%d MovieLens films, want 9742", len(mlIDs))
+	}
+}
+
+// personKeyOf spells out the expectation without personKey: the name
+// lower-cased with its macron dropped.
+func personKeyOf(name string) string {
+	return strings.ToLower(strings.ReplaceAll(name, "ō", "o"))
+}

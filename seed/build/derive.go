@@ -14,6 +14,7 @@ import (
 // dataset is everything the build writes to seed/data.
 type dataset struct {
 	Movies  []seedfile.Movie // by movieId
+	Genres  []seedfile.Genre // by name
 	People  []seedfile.Person
 	Ratings []seedfile.Rating // by (userId, movieId)
 	Tags    []seedfile.Tag    // by (movieId, tag)
@@ -25,12 +26,19 @@ type dataset struct {
 // buildReport holds the numbers the build prints and the data README shows.
 type buildReport struct {
 	Join joinStats
+	// Wiki is the join seen from Wikipedia: articles matched to a
+	// MovieLens film and articles loaded as films of their own.
+	Wiki wikiJoinStats
 	// DirectorPhrase counts joined films whose lead paragraph has a
 	// "directed by" phrase; DirectorParsed those that gave at least one name.
 	DirectorPhrase, DirectorParsed int
-	ActedIn, Directed, InGenre     int
-	Genres                         int
-	Notes                          []string
+	// The same for the films found only on Wikipedia.
+	WikiDirectorPhrase, WikiDirectorParsed int
+	// PeopleMerged counts the name spellings folded into another one's person.
+	PeopleMerged               int
+	ActedIn, Directed, InGenre int
+	Genres                     int
+	Notes                      []string
 }
 
 // derive turns the inputs into the seed: it joins the catalog to Wikipedia,
@@ -51,6 +59,7 @@ func derive(ml *movieLens, wiki []*wikiFilm, page pageFacts) (*dataset, error) {
 	type credits struct{ cast, directors []string }
 	names := make([]credits, len(ml.Movies))
 	var refIndex = -1
+	mlGenres := map[int][]string{} // by index: MovieLens genres the page replaced
 	for i, m := range ml.Movies {
 		t := titles[i]
 		mv := seedfile.Movie{
@@ -90,6 +99,9 @@ func derive(ml *movieLens, wiki []*wikiFilm, page pageFacts) (*dataset, error) {
 			year := reference.Year
 			caption := reference.CoverCaption
 			mv.Title, mv.Year, mv.CoverCaption = reference.Title, &year, &caption
+			// The page's genres are the ones listed; the film stays in its
+			// MovieLens genres (impliedGenres).
+			mlGenres[i] = mv.Genres
 			mv.Genres = reference.Genres
 			names[i].directors = reference.Directors
 			names[i].cast = referenceCast(names[i].cast)
@@ -100,46 +112,94 @@ func derive(ml *movieLens, wiki []*wikiFilm, page pageFacts) (*dataset, error) {
 		return nil, fmt.Errorf("reference film %d is not in the catalog", reference.MovieID)
 	}
 
-	// People: every distinct name, ids by name order, so the same inputs
-	// always give the same ids and a name is always one person.
-	ids := map[string]int{}
+	// Every Wikipedia film no MovieLens film joined is a film of its own,
+	// without ratings, tags or external ids, so that filmographies are whole.
+	if last := ml.Movies[len(ml.Movies)-1].ID; last >= wikipediaMovieIDBase {
+		return nil, fmt.Errorf("MovieLens movieId %d reaches the ids of Wikipedia-only films (%d+)", last, wikipediaMovieIDBase+1)
+	}
+	alone, wst := wikipediaOnly(wiki, joined)
+	rep.Wiki = wst
+	for i, w := range alone {
+		year := w.Year
+		mv := seedfile.Movie{
+			MovieID:       wikipediaMovieIDBase + 1 + i,
+			Title:         w.Title,
+			Year:          &year,
+			Genres:        canonicalGenres(w.Genres),
+			Plot:          nonEmpty(w.Extract),
+			WikipediaHref: nonEmpty(w.Href),
+			Cast:          []int{},
+		}
+		if w.Thumbnail != "" {
+			mv.PosterURL = &w.Thumbnail
+			mv.PosterWidth, mv.PosterHeight = &w.ThumbnailWidth, &w.ThumbnailHeight
+		}
+		c := credits{cast: w.Cast}
+		if directedBy.MatchString(w.Extract) {
+			rep.WikiDirectorPhrase++
+		}
+		if d := expandSurnames(parseDirectors(w.Extract), w.Cast, w.Extract); len(d) > 0 {
+			rep.WikiDirectorParsed++
+			c.directors = d
+		}
+		names = append(names, c)
+		ds.Movies = append(ds.Movies, mv)
+	}
+
+	// People: every distinct person, spelling variants of one name folded
+	// into one (personNames), with ids that stay put as the catalogue grows
+	// (personIDs).
+	var err error
+	creditCount := map[string]int{}
 	for _, c := range names {
 		for _, n := range append(slices.Clone(c.cast), c.directors...) {
-			ids[n] = 0
+			creditCount[n]++
 		}
 	}
-	sorted := make([]string, 0, len(ids))
-	for n := range ids {
-		sorted = append(sorted, n)
+	canonical, merged := personNames(creditCount)
+	rep.PeopleMerged = merged
+	var movieLensNames []string
+	for _, c := range names[:len(ml.Movies)] {
+		movieLensNames = append(movieLensNames, c.cast...)
+		movieLensNames = append(movieLensNames, c.directors...)
 	}
-	slices.Sort(sorted)
-	for i, n := range sorted {
-		ids[n] = i + 1
-		ds.People = append(ds.People, seedfile.Person{PersonID: i + 1, Name: n})
+	ids := personIDs(canonical, movieLensNames)
+	for n, id := range ids {
+		if canonical[n] == n {
+			ds.People = append(ds.People, seedfile.Person{PersonID: id, Name: n})
+		}
 	}
-	genres := map[string]bool{}
+	slices.SortFunc(ds.People, func(a, b seedfile.Person) int { return cmp.Compare(a.PersonID, b.PersonID) })
 	for i := range ds.Movies {
 		mv := &ds.Movies[i]
-		for _, n := range names[i].cast {
-			mv.Cast = append(mv.Cast, ids[n])
-		}
-		mv.Directors = []int{}
-		for _, n := range names[i].directors {
-			mv.Directors = append(mv.Directors, ids[n])
-		}
 		if mv.Genres == nil {
 			mv.Genres = []string{}
 		}
-		for _, g := range mv.Genres {
-			genres[g] = true
+		mv.ImpliedGenres = impliedGenres(mv.Genres, mlGenres[i])
+	}
+	if ds.Genres, err = genreTree(ds.Movies); err != nil {
+		return nil, err
+	}
+	for i := range ds.Movies {
+		mv := &ds.Movies[i]
+		// Two spellings of one person in one list are one credit.
+		for _, n := range names[i].cast {
+			if !slices.Contains(mv.Cast, ids[n]) {
+				mv.Cast = append(mv.Cast, ids[n])
+			}
+		}
+		mv.Directors = []int{}
+		for _, n := range names[i].directors {
+			if !slices.Contains(mv.Directors, ids[n]) {
+				mv.Directors = append(mv.Directors, ids[n])
+			}
 		}
 		rep.ActedIn += len(mv.Cast)
 		rep.Directed += len(mv.Directors)
-		rep.InGenre += len(mv.Genres)
+		rep.InGenre += len(mv.Genres) + len(mv.ImpliedGenres)
 	}
-	rep.Genres = len(genres)
+	rep.Genres = len(ds.Genres)
 
-	var err error
 	if ds.Ratings, ds.Users, err = convertRatings(ml.Ratings); err != nil {
 		return nil, err
 	}

@@ -14,8 +14,11 @@ import (
 func counts(ds *dataset) [][2]any {
 	return [][2]any{
 		{"films", len(ds.Movies)},
-		{"films joined to Wikipedia", ds.Report.Join.Joined},
+		{"MovieLens films", ds.Report.Join.Total},
+		{"MovieLens films joined to Wikipedia", ds.Report.Join.Joined},
+		{"films found only on Wikipedia (no ratings)", ds.Report.Wiki.Alone},
 		{"people", len(ds.People)},
+		{"name spellings merged into another's person", ds.Report.PeopleMerged},
 		{"genres", ds.Report.Genres},
 		{"tags (distinct)", countDistinctTags(ds.Tags)},
 		{"MovieLens users", len(ds.Users)},
@@ -46,6 +49,10 @@ func rates(ds *dataset) []string {
 		fmt.Sprintf("Directors: parsed for %d of %d joined films (%.1f%%); %d of %d lead paragraphs with a \"directed by\" phrase (%.1f%%).",
 			r.DirectorParsed, r.Join.Joined, pct(r.DirectorParsed, r.Join.Joined),
 			r.DirectorParsed, r.DirectorPhrase, pct(r.DirectorParsed, r.DirectorPhrase)),
+		"Wikipedia side of the join: " + r.Wiki.String() + ".",
+		fmt.Sprintf("Directors of the Wikipedia-only films: parsed for %d of %d (%.1f%%); %d of %d lead paragraphs with a \"directed by\" phrase (%.1f%%).",
+			r.WikiDirectorParsed, r.Wiki.Alone, pct(r.WikiDirectorParsed, r.Wiki.Alone),
+			r.WikiDirectorParsed, r.WikiDirectorPhrase, pct(r.WikiDirectorParsed, r.WikiDirectorPhrase)),
 	}
 }
 
@@ -90,6 +97,7 @@ The loader (package seed) embeds these files and loads them into Neo4j.
 		seedfile.RatingsFile: "CSV userId,movieId,score,ratedAt (Unix seconds, UTC)",
 		seedfile.TagsFile:    "CSV movieId,tag,count",
 		seedfile.UsersFile:   "CSV userId,username,joinedAt (Unix seconds, UTC): MovieLens raters",
+		seedfile.GenresFile:  "CSV name,parent: every genre and the genre it is a kind of (empty: top-level)",
 		seedfile.SiteFile:    "site users, reviews, lists and the next free userId (from the reference page)",
 		movieLensReadme:      "MovieLens README.txt, its license: shipped beside the data as it requires",
 		wikipediaMIT:         "MIT license of the scripts that collected the Wikipedia lists",
@@ -107,19 +115,21 @@ seed/build/reference.go and override the data for MovieLens film 80969.
 
 | field | source |
 | --- | --- |
-| Movie.movieId | MovieLens movies.csv movieId |
-| Movie.imdbId, tmdbId | MovieLens links.csv (strings as written there, imdbId zero-padded; null when empty) |
-| Movie.title | Wikipedia title when joined, else the MovieLens title with its trailing article moved to the front ("Matrix, The" -> "The Matrix") and alternate titles in parentheses dropped; page for 80969 |
-| Movie.year | MovieLens year in the title (first year of a range; null when none); page for 80969 |
+| Movie.movieId | MovieLens movies.csv movieId; for a film found only on Wikipedia, 500001 and up, by year, title and article (MovieLens ids stay below 500000) |
+| Movie.imdbId, tmdbId | MovieLens links.csv (strings as written there, imdbId zero-padded; null when empty); null for Wikipedia-only films |
+| Movie.title | Wikipedia title when joined or Wikipedia-only, else the MovieLens title with its trailing article moved to the front ("Matrix, The" -> "The Matrix") and alternate titles in parentheses dropped; page for 80969 |
+| Movie.year | MovieLens year in the title (first year of a range; null when none); Wikipedia's year for Wikipedia-only films (the earliest, for an article listed under two years); page for 80969 |
 | Movie.plot | Wikipedia lead paragraph (extract), null when not joined |
 | Movie.synopsis | null: no source has one (the page says so); the loader never writes it, so a synopsis added on the site survives a reload |
 | Movie.posterUrl, posterWidth, posterHeight | Wikipedia thumbnail and its size, null when none |
 | Movie.coverCaption | page for 80969 ("DVD Cover (Fox Searchlight)"), null elsewhere |
 | Movie.wikipediaHref | Wikipedia href (page name) when joined |
-| Movie.genres (IN_GENRE) | MovieLens genres as spelt there, "(no genres listed)" = none; page for 80969 |
-| Movie.cast (ACTED_IN.order) | Wikipedia cast in billing order (0 first) when joined; for 80969 the page's five first, then the rest of Wikipedia's |
-| Movie.directors (DIRECTED) | parsed from "directed by ..." in the Wikipedia lead paragraph; page for 80969 |
-| Person.personId, name | every distinct cast or director name (same name = same person); ids 1.. by name in byte order |
+| Movie.genres (IN_GENRE) | MovieLens genres as spelt there, "(no genres listed)" = none; page for 80969; for Wikipedia-only films Wikipedia's genres, spelt as MovieLens does where both name one genre ("Science Fiction" = "Sci-Fi", "Animated" = "Animation", "Noir" = "Film-Noir", "Sport" = "Sports") |
+| Movie.impliedGenres (IN_GENRE {implied: true}) | the genres a film is in without listing them: the parents of its genres (genres.csv.gz: e.g. Slasher under Horror, the page's three under Sci-Fi), and for 80969 its MovieLens genres (Drama, Romance, Sci-Fi), which the page's replace on the page; browsing a genre finds them, Movie.genres does not show them |
+| Genre.parent (SUBGENRE_OF) | seed/build/genre.go: finer genres under the MovieLens genre they are a kind of; MovieLens genres and forms (Silent, Short, Independent, ...) are top-level |
+| Movie.cast (ACTED_IN.order) | Wikipedia cast in billing order (0 first) when joined or Wikipedia-only; for 80969 the page's five first, then the rest of Wikipedia's |
+| Movie.directors (DIRECTED) | parsed from "directed by ..." in the Wikipedia lead paragraph (joined and Wikipedia-only films); page for 80969 |
+| Person.personId, name | every distinct cast or director name (same name = same person), with spellings that differ only in accents, case, periods, commas or spaces folded into one person ("Toshiro Mifune" = "Toshirō Mifune", "D.W. Griffith" = "D. W. Griffith") named by the spelling credited most (then the accented one); ids: the names credited on MovieLens films keep the ids they had before (1.. by name in byte order over every spelling credited there; a merged person takes its own spelling's id, else the smallest), the people of Wikipedia-only films follow by name |
 | ratings score, ratedAt | MovieLens ratings.csv: score = stars x 2 (1..10), timestamp |
 | users userId, username, joinedAt | MovieLens userId, "ml-<id>", time of the user's first rating; no email or password: they cannot log in |
 | tags tag, count | MovieLens tags.csv, lower-cased and trimmed, counted per film |
@@ -128,6 +138,11 @@ seed/build/reference.go and override the data for MovieLens film 80969.
 Films are joined to Wikipedia by normalised title (accents, case, punctuation, "&" = "and",
 leading article) and year: the main title, then alternate titles, then year +/-1, then a
 series name or subtitle alone, each only when exactly one Wikipedia article matches.
+Every Wikipedia article no MovieLens film joined is loaded as a film of its own (no ratings,
+tags or external ids), so that filmographies and paths between people are complete. A
+MovieLens film left unjoined (mostly films that are not American, which the lists do not
+cover) keeps its MovieLens facts only; if it is in the lists under a title the join did not
+recognise, it appears twice, once from each source.
 
 ## This build
 

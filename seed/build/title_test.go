@@ -114,3 +114,29 @@ func TestCleanCast(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestPersonNames(t *testing.T) {
+	credits := map[string]int{
+		"Toshiro Mifune": 2, "Toshirō Mifune": 2, // a tie: the accented spelling
+		"D.W. Griffith": 1, "D. W. Griffith": 5, // the one credited most
+		"Alan Hale Jr.": 1, "Alan Hale, Jr.": 1,
+		"Adam DeVine": 1, "Adam Devine": 1,
+		"Mark Romanek": 1, "Mark Romano": 1, // different people
+	}
+	got, merged := personNames(credits)
+	want := map[string]string{
+		"Toshiro Mifune": "Toshirō Mifune", "Toshirō Mifune": "Toshirō Mifune",
+		"D.W. Griffith": "D. W. Griffith", "D. W. Griffith": "D. W. Griffith",
+		"Alan Hale Jr.": "Alan Hale Jr.", "Alan Hale, Jr.": "Alan Hale Jr.",
+		"Adam DeVine": "Adam DeVine", "Adam Devine": "Adam DeVine",
+		"Mark Romanek": "Mark Romanek", "Mark Romano": "Mark Romano",
+	}
+	for n, w := range want {
+		if got[n] != w {
+			t.Errorf("%q -> %q, want %q", n, got[n], w)
+		}
+	}
+	if merged != 4 {
+		t.Errorf("merged %d, want 4", merged)
+	}
+}

@@ -53,6 +53,13 @@ func encodeDataset(ds *dataset) (map[string][]byte, error) {
 	if files[seedfile.UsersFile], err = seedfile.EncodeCSV(seedfile.UsersHeader, rows); err != nil {
 		return nil, err
 	}
+	rows = rows[:0]
+	for _, g := range ds.Genres {
+		rows = append(rows, []string{g.Name, g.Parent})
+	}
+	if files[seedfile.GenresFile], err = seedfile.EncodeCSV(seedfile.GenresHeader, rows); err != nil {
+		return nil, err
+	}
 	var site bytes.Buffer
 	enc := json.NewEncoder(&site)
 	enc.SetEscapeHTML(false)

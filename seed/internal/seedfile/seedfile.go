@@ -15,6 +15,7 @@ const (
 	TagsFile    = "tags.csv.gz"
 	UsersFile   = "users.csv.gz"
 	SiteFile    = "site.json"
+	GenresFile  = "genres.csv.gz"
 )
 
 // Column headers of the CSV files, in order. Readers check them so a file
@@ -24,17 +25,23 @@ var (
 	RatingsHeader = []string{"userId", "movieId", "score", "ratedAt"}
 	TagsHeader    = []string{"movieId", "tag", "count"}
 	UsersHeader   = []string{"userId", "username", "joinedAt"}
+	GenresHeader  = []string{"name", "parent"}
 )
 
 // Movie is one line of movies.jsonl.gz. Pointer fields are null when the
 // source has no value (no year, not joined to Wikipedia, no thumbnail).
 type Movie struct {
-	MovieID       int      `json:"movieId"`
-	Title         string   `json:"title"`
-	Year          *int     `json:"year"`
-	ImdbID        *string  `json:"imdbId"`
-	TmdbID        *string  `json:"tmdbId"`
+	MovieID int     `json:"movieId"`
+	Title   string  `json:"title"`
+	Year    *int    `json:"year"`
+	ImdbID  *string `json:"imdbId"`
+	TmdbID  *string `json:"tmdbId"`
+	// Genres are the genres the film lists (its page shows them);
+	// ImpliedGenres those it is in without listing them: the parents of its
+	// genres, and for the reference film its MovieLens genres, which the
+	// page's replace. Browsing a genre finds both.
 	Genres        []string `json:"genres"`
+	ImpliedGenres []string `json:"impliedGenres,omitempty"`
 	Plot          *string  `json:"plot"`
 	Synopsis      *string  `json:"synopsis"`
 	PosterURL     *string  `json:"posterUrl"`
@@ -45,6 +52,11 @@ type Movie struct {
 	// Cast holds personIds in billing order; the index is ACTED_IN.order.
 	Cast      []int `json:"cast"`
 	Directors []int `json:"directors"`
+}
+
+// Genre is one row of genres.csv.gz: Parent is "" for a top-level genre.
+type Genre struct {
+	Name, Parent string
 }
 
 // Person is one row of people.csv.gz.
