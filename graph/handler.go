@@ -56,6 +56,9 @@ type Options struct {
 	// PersistedQueries is how many automatic persisted queries are kept, least recently
 	// used dropped first (FILMGRAPH_APQ_CACHE_SIZE); 0 turns APQ off.
 	PersistedQueries int
+	// TrustedDocuments, when set, are the only operations the server runs
+	// (FILMGRAPH_TRUSTED_DOCUMENTS, trusted.go); APQ is off then.
+	TrustedDocuments *TrustedDocuments
 
 	// WebSockets (live.go). WebsocketInitTimeout is how long a socket may wait before its
 	// connection_init (FILMGRAPH_WS_INIT_TIMEOUT); WebsocketPingInterval how often the
@@ -116,7 +119,9 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	if opts.MaxTokens > 0 {
 		srv.SetParserTokenLimit(opts.MaxTokens)
 	}
-	if opts.PersistedQueries > 0 {
+	if opts.TrustedDocuments != nil {
+		srv.Use(trustedOnly{opts.TrustedDocuments})
+	} else if opts.PersistedQueries > 0 {
 		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.PersistedQueries)})
 	}
 	// After APQ, which fills in the query of a known hash.

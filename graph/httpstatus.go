@@ -61,6 +61,7 @@ var documentCodes = func() map[string]bool {
 	for _, code := range limits.RejectionCodes {
 		codes[string(code)] = true
 	}
+	codes[string(apperr.OperationNotTrusted)] = true // trusted.go
 	return codes
 }()
 
