@@ -200,7 +200,11 @@ func TestDeferWithRealClients(t *testing.T) {
 	var plain struct {
 		Movie struct {
 			Title       string
-			Recommended struct{ Edges []struct{ Node struct{ Movie struct{ ID string } } } }
+			Recommended struct {
+				Edges []struct {
+					Node struct{ Movie struct{ ID string } }
+				}
+			}
 		}
 	}
 	mustQuery(t, strings.Replace(deferredPage, `... @defer(label: "picks")`, "...", 1), map[string]any{"id": movieID(referenceMovieLensID)}, &plain)

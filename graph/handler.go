@@ -144,6 +144,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	srv.Use(observe.GraphQL{})
 	srv.Use(limits.Deadline{})
 	srv.AroundFields(publishCommitted(res))
+	srv.AroundRootFields(checkRepresentations) // federation (entities.go)
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, panicked any) error {
 		log.ErrorContext(ctx, "panic while resolving", "panic", panicked)
