@@ -31,7 +31,9 @@ func TestFederationEntities(t *testing.T) {
 		{"__typename": "Movie", "id": movieID(999999999)},
 		{"__typename": "Movie", "id": movieID(2571), "extra": "ignored"},
 	}
-	var got struct{ Entities []map[string]any `json:"_entities"` }
+	var got struct {
+		Entities []map[string]any `json:"_entities"`
+	}
 	trips := mustQuery(t, entitiesQuery, map[string]any{"reps": reps}, &got)
 	if len(got.Entities) != 4 {
 		t.Fatalf("%d entities for 4 representations: %+v", len(got.Entities), got.Entities)
@@ -85,7 +87,9 @@ func TestFederationBadRepresentations(t *testing.T) {
 // id, and Apollo's composition library composes it with another subgraph that extends
 // both (compose.mjs).
 func TestFederationComposes(t *testing.T) {
-	var service struct{ Service struct{ SDL string } `json:"_service"` }
+	var service struct {
+		Service struct{ SDL string } `json:"_service"`
+	}
 	mustQuery(t, `{ _service { sdl } }`, nil, &service)
 	for _, want := range []string{`extend type Movie @key(fields: "id")`, `extend type Person @key(fields: "id")`, `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3"`} {
 		if !strings.Contains(strings.Join(strings.Fields(service.Service.SDL), " "), want) {
