@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"flag"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -149,6 +150,21 @@ func TestTrustedDocuments(t *testing.T) {
 		if status, resp, _ := request(t, srv.URL, "application/graphql-response+json", c.body); status < 400 || status > 499 || !slices.Equal(resp.codes(), []string{"OPERATION_NOT_TRUSTED"}) {
 			t.Errorf("%s with application/graphql-response+json: status %d, codes %v; want a 4xx", c.name, status, resp.codes())
 		}
+	}
+
+	// The streaming transports check the same: a subscription not in the manifest, over SSE.
+	body, _ := json.Marshal(map[string]any{"query": `subscription { ratingSummaryChanged(movieId: "TW92aWU6MjU3Mg") { id } }`})
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, _ := io.ReadAll(res.Body) // the refusal, then complete: the stream ends
+	res.Body.Close()
+	if !bytes.Contains(stream, []byte(`"code":"OPERATION_NOT_TRUSTED"`)) || !bytes.Contains(stream, []byte("event: complete")) {
+		t.Errorf("an unlisted subscription over SSE: %s", stream)
 	}
 }
 
