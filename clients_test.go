@@ -39,7 +39,10 @@ func nodeClients(t *testing.T) {
 		}
 	}
 	installClients.Do(func() {
-		if _, err := os.Stat(filepath.Join(clientsDir, "node_modules", ".package-lock.json")); err == nil {
+		// Installed, and not older than the lockfile (which a pull may have changed).
+		installed, err := os.Stat(filepath.Join(clientsDir, "node_modules", ".package-lock.json"))
+		lock, lockErr := os.Stat(filepath.Join(clientsDir, "package-lock.json"))
+		if err == nil && lockErr == nil && !installed.ModTime().Before(lock.ModTime()) {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

@@ -96,6 +96,7 @@ func loadConfig() (config, error) {
 	p.int("FILMGRAPH_WS_MAX_SOCKETS_PER_ADDRESS", &cfg.graphql.MaxSocketsPerAddress, 1, 1e6, cfg.graphql.MaxSocketsPerAddress)
 	p.int("FILMGRAPH_WS_MAX_SUBSCRIPTIONS", &cfg.graphql.MaxSubscriptions, 1, 1e7, cfg.graphql.MaxSubscriptions)
 	p.int("FILMGRAPH_WS_MAX_SUBSCRIPTIONS_PER_ADDRESS", &cfg.graphql.MaxSubscriptionsPerAddress, 1, 1e7, cfg.graphql.MaxSubscriptionsPerAddress)
+	p.trustedDocuments("FILMGRAPH_TRUSTED_DOCUMENTS", &cfg.graphql.TrustedDocuments)
 	p.int64("FILMGRAPH_MAX_BODY_BYTES", &cfg.maxBodyBytes, 1, 1<<30, 1<<20)
 	p.duration("FILMGRAPH_REQUEST_TIMEOUT", &cfg.requestTimeout, store.DefaultRequestTimeout)
 	p.int("NEO4J_MAX_CONNECTIONS", &cfg.neo4j.MaxConnections, 1, 10000, store.DefaultMaxConnections)
@@ -224,4 +225,18 @@ func (p *parser) natsURL(name string, dst *string) {
 		}
 	}
 	*dst = v
+}
+
+// trustedDocuments loads the manifest of trusted documents named by the variable, if set.
+func (p *parser) trustedDocuments(name string, dst **graph.TrustedDocuments) {
+	path := os.Getenv(name)
+	if path == "" {
+		return
+	}
+	docs, err := graph.LoadTrustedDocuments(path)
+	if err != nil {
+		p.fail(name, path, "a persisted query manifest ("+err.Error()+")")
+		return
+	}
+	*dst = docs
 }

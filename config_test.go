@@ -36,6 +36,7 @@ var settingSamples = map[string]struct {
 	"FILMGRAPH_REQUEST_TIMEOUT":                  {valid: "3s", invalid: []string{"10", "soon", "-1s", "0s"}},
 	"FILMGRAPH_INTROSPECTION":                    {valid: "false", invalid: []string{"maybe"}},
 	"FILMGRAPH_APQ_CACHE_SIZE":                   {valid: "10", invalid: []string{"big", "-1"}},
+	"FILMGRAPH_TRUSTED_DOCUMENTS":                {valid: "docs/queries/manifest.json", invalid: []string{"docs/queries/missing.json", "README.md", "go.mod"}},
 	"FILMGRAPH_LOGIN_PER_MINUTE_PER_ADDRESS":     {valid: "20", invalid: []string{"ten", "0"}},
 	"FILMGRAPH_LOGIN_PER_MINUTE_PER_ACCOUNT":     {valid: "3", invalid: []string{"five", "0"}},
 	"FILMGRAPH_SHUTDOWN_TIMEOUT":                 {valid: "5s", invalid: []string{"20", "0s"}},

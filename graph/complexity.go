@@ -25,6 +25,8 @@ func Complexity() ComplexityRoot {
 	c.Query.Genres = connectionCost
 	c.Query.Search = func(child int, _ string, first *int64) int { return listCost(child, first, 10) }
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
+	// Federation's _entities (entities.go) reads each representation as nodes reads an id.
+	c.Query.__resolve_entities = func(child int, reps []map[string]any) int { return 1 + len(reps)*child }
 	c.Query.PathBetween = func(child int, _, _ string, maxHops *int64) int {
 		hops := int64(6)
 		if maxHops != nil {

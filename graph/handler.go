@@ -56,6 +56,9 @@ type Options struct {
 	// PersistedQueries is how many automatic persisted queries are kept, least recently
 	// used dropped first (FILMGRAPH_APQ_CACHE_SIZE); 0 turns APQ off.
 	PersistedQueries int
+	// TrustedDocuments, when set, are the only operations the server runs
+	// (FILMGRAPH_TRUSTED_DOCUMENTS, trusted.go); APQ is off then.
+	TrustedDocuments *TrustedDocuments
 
 	// WebSockets (live.go). WebsocketInitTimeout is how long a socket may wait before its
 	// connection_init (FILMGRAPH_WS_INIT_TIMEOUT); WebsocketPingInterval how often the
@@ -103,8 +106,11 @@ func DefaultOptions() Options {
 // the limit's code (package apperr). Wrap it in observe.Middleware to record requests.
 func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: res, Complexity: Complexity()}))
-	srv.AddTransport(websocketTransport(res, opts)) // subscriptions (live.go)
+	live := websocketTransport(res, opts)
+	srv.AddTransport(live)                     // subscriptions (live.go)
+	srv.AddTransport(sseTransport(live, opts)) // before POST: subscriptions over SSE (sse.go)
 	srv.AddTransport(transport.Options{})
+	srv.AddTransport(overHTTP{deferTransport()}) // before POST: @defer over multipart/mixed (stream.go)
 	srv.AddTransport(overHTTP{transport.GET{}})
 	srv.AddTransport(overHTTP{transport.POST{}})
 	srv.AddTransport(unsupportedRequest{}) // last: what no transport above takes
@@ -113,7 +119,9 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	if opts.MaxTokens > 0 {
 		srv.SetParserTokenLimit(opts.MaxTokens)
 	}
-	if opts.PersistedQueries > 0 {
+	if opts.TrustedDocuments != nil {
+		srv.Use(trustedOnly{opts.TrustedDocuments})
+	} else if opts.PersistedQueries > 0 {
 		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.PersistedQueries)})
 	}
 	// After APQ, which fills in the query of a known hash.
@@ -136,6 +144,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	srv.Use(observe.GraphQL{})
 	srv.Use(limits.Deadline{})
 	srv.AroundResponses(bookmarkExtension) // bookmark.go
+	srv.AroundRootFields(checkRepresentations) // federation (entities.go)
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, panicked any) error {
 		log.ErrorContext(ctx, "panic while resolving", "panic", panicked)
@@ -173,6 +182,8 @@ type carrier struct {
 	method string
 	status int    // when set, the status of the response
 	allow  string // with status 405, the Allow header
+	// incremental: the transport delivers @defer's parts (multipart/mixed, stream.go).
+	incremental bool
 }
 
 type carrierKey struct{}
@@ -192,6 +203,7 @@ func (t overHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 		}
 	}
 	c := &carrier{method: r.Method}
+	_, c.incremental = t.Transport.(incremental)
 	t.Transport.Do(&carrierWriter{ResponseWriter: w, c: c}, r.WithContext(context.WithValue(r.Context(), carrierKey{}, c)), exec)
 }
 
@@ -214,11 +226,14 @@ func (w *carrierWriter) WriteHeader(status int) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *carrierWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// Flush passes a streaming transport's flushes on (gqlgen asks for an http.Flusher).
+func (w *carrierWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }
+
 // checkTransport refuses, before they run, the operations an HTTP request cannot carry:
 // subscriptions, which are served over WebSocket only (over HTTP they would wait for an
 // event until the request timed out), with 400; and mutations sent with GET, with 405 as
-// the GraphQL-over-HTTP spec asks. Both are UNSUPPORTED_TRANSPORT. A WebSocket carries
-// every operation.
+// the GraphQL-over-HTTP spec asks; and @defer over a transport that answers with one JSON
+// body, with 400. All are UNSUPPORTED_TRANSPORT. A WebSocket carries every operation.
 type checkTransport struct{}
 
 var _ interface {
@@ -242,10 +257,13 @@ func (checkTransport) MutateOperationContext(ctx context.Context, oc *graphql.Op
 	switch {
 	case oc.Operation.Operation == ast.Subscription:
 		c.status = http.StatusBadRequest
-		err = gqlerror.Errorf("subscriptions are served over WebSocket (graphql-transport-ws) at /graphql, not over HTTP %s", c.method)
+		err = gqlerror.Errorf("subscriptions are served over WebSocket (graphql-transport-ws) and SSE (graphql-sse) at /graphql, not over HTTP %s", c.method)
 	case oc.Operation.Operation == ast.Mutation && c.method == http.MethodGet:
 		c.status, c.allow = http.StatusMethodNotAllowed, http.MethodPost
 		err = gqlerror.Errorf("mutations must be sent with POST, not GET")
+	case !c.incremental && defers(oc):
+		c.status = http.StatusBadRequest
+		err = gqlerror.Errorf("@defer is delivered as multipart/mixed: send the operation with POST and `Accept: multipart/mixed` (without it gqlgen would drop the deferred parts)")
 	default:
 		return nil
 	}

@@ -61,6 +61,7 @@ var documentCodes = func() map[string]bool {
 	for _, code := range limits.RejectionCodes {
 		codes[string(code)] = true
 	}
+	codes[string(apperr.OperationNotTrusted)] = true // trusted.go
 	return codes
 }()
 
@@ -115,6 +116,14 @@ func (w *heldStatusWriter) Write(p []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *heldStatusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush passes a streaming transport's flushes on, except while a 4xx status is held back
+// (a flush would send the status 200 before it).
+func (w *heldStatusWriter) Flush() {
+	if w.held == 0 {
+		_ = http.NewResponseController(w.ResponseWriter).Flush()
+	}
+}
 
 func (w *heldStatusWriter) release() {
 	if w.held == 0 {

@@ -114,10 +114,11 @@ func (t liveTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	t.Websocket.Do(w, r.WithContext(ctx), exec)
 }
 
-// socket is what the operations of one WebSocket know of it.
+// socket is what the operations of one WebSocket (or one SSE stream, sse.go) know of it.
 type socket struct {
 	addr          string
-	subscriptions *limits.Slots // shared by all sockets
+	subscriptions *limits.Slots  // shared by all sockets
+	failure       *streamFailure // an SSE stream's; nil on a WebSocket
 }
 
 type socketKey struct{}
@@ -195,7 +196,7 @@ func follow[T any](ctx context.Context, res *Resolver, topic string, scope any, 
 	}
 	sock, _ := ctx.Value(socketKey{}).(*socket)
 	if sock == nil {
-		return nil, apperr.New(apperr.UnsupportedTransport, "subscriptions are served over WebSocket only")
+		return nil, apperr.New(apperr.UnsupportedTransport, "subscriptions are served over WebSocket and SSE only")
 	}
 	release, err := sock.subscriptions.Acquire(sock.addr)
 	switch {
@@ -245,12 +246,16 @@ func missedEvents(cause error) error {
 	return apperr.Wrap(apperr.ServiceUnavailable, cause, msg)
 }
 
-// endWithError makes the WebSocket transport end the subscription of ctx with err,
+// endWithError makes the transport end the subscription of ctx with err,
 // presented (coded, and logged when the server is at fault) like any resolver error,
 // once the subscription's channel closes.
 func endWithError(ctx context.Context, err error) {
 	presented := graphql.WithFreshResponseContext(ctx)
 	graphql.AddError(presented, err)
+	if sock, _ := ctx.Value(socketKey{}).(*socket); sock != nil && sock.failure != nil {
+		sock.failure.add(graphql.GetErrors(presented)) // an SSE stream (sse.go)
+		return
+	}
 	for _, e := range graphql.GetErrors(presented) {
 		transport.AddSubscriptionError(ctx, e)
 	}

@@ -27,6 +27,25 @@ var SDL = sync.OnceValue(func() string {
 		}
 	}
 	sort.Slice(extra, func(i, j int) bool { return extra[i].Name < extra[j].Name })
-	formatter.NewFormatter(&b, formatter.WithBuiltin()).FormatSchemaDocument(&ast.SchemaDocument{Directives: extra})
+	// So are the types of Apollo Federation's additions (_Any, _Entity, FieldSet, ...).
+	var federation ast.DefinitionList
+	for _, t := range schema.Types {
+		if t.BuiltIn && t.Position != nil && t.Position.Src != nil && strings.Contains(t.Position.Src.Name, "federation/") {
+			federation = append(federation, t)
+		}
+	}
+	sort.Slice(federation, func(i, j int) bool { return federation[i].Name < federation[j].Name })
+	doc := &ast.SchemaDocument{Directives: extra, Definitions: federation}
+	// And its Query fields (_entities, _service), which the formatter leaves out as built in.
+	var queryFields ast.FieldList
+	for _, f := range schema.Query.Fields {
+		if f.Position != nil && f.Position.Src != nil && f.Position.Src.BuiltIn && !strings.HasPrefix(f.Name, "__") {
+			queryFields = append(queryFields, f)
+		}
+	}
+	if len(queryFields) > 0 {
+		doc.Extensions = ast.DefinitionList{{Kind: ast.Object, Name: schema.Query.Name, Fields: queryFields}}
+	}
+	formatter.NewFormatter(&b, formatter.WithBuiltin()).FormatSchemaDocument(doc)
 	return b.String()
 })

@@ -51,9 +51,9 @@ func Body(maxBytes int64, next http.Handler) http.Handler {
 // Neo4j as the transaction timeout, and a request past it fails with TIMEOUT.
 func Timeout(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
-			// A subscription lives as long as its client wants; each event it runs is
-			// bounded by the store's own checks instead.
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") || isEventStream(r) {
+			// A subscription (over WebSocket or SSE) lives as long as its client wants;
+			// each event it runs is bounded by the store's own checks instead.
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -71,4 +71,12 @@ func WriteError(w http.ResponseWriter, r *http.Request, status int, code apperr.
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}},
 	})
+}
+
+// isEventStream reports whether r asks for a Server-Sent Events stream (graphql-sse) and
+// no JSON answer, as graph's SSE transport does.
+func isEventStream(r *http.Request) bool {
+	accept := r.Header.Get("Accept")
+	return r.Method == http.MethodPost && strings.Contains(accept, "text/event-stream") &&
+		!strings.Contains(accept, "application/json") && !strings.Contains(accept, "application/graphql-response+json")
 }

@@ -8,6 +8,11 @@
 // gqlgen does for any method that takes a context, buys no parallelism and costs a
 // goroutine, a stack growth and a wait group per field (58 goroutines per movie page).
 // The root fields of Query, which run their statements, stay concurrent.
+//
+// gqlgen defers (@defer) only fields it resolves concurrently, so the fields listed in
+// deferrable stay concurrent: the long parts of the film and person pages, which a client
+// may want after the rest. They cost a goroutine only when two of them are selected on
+// one object without @defer (gqlgen runs a lone concurrent field inline).
 package main
 
 import (
@@ -41,9 +46,30 @@ func (sequentialFields) Name() string { return "sequentialFields" }
 // the code, so the change shows in the generated executor.
 func (sequentialFields) GenerateCode(data *codegen.Data) error {
 	for _, o := range data.Objects {
-		if !o.Root {
-			o.DisableConcurrency = true
+		if o.Root {
+			continue
+		}
+		// A field is concurrent when its object is: the deferrable ones get a copy of
+		// their object that still is.
+		concurrent := *o
+		o.DisableConcurrency = true
+		for _, f := range o.Fields {
+			if !deferrable[o.Name+"."+f.Name] {
+				continue
+			}
+			f.Object = &concurrent
+			if !f.IsConcurrent() {
+				return fmt.Errorf("%s.%s is listed as deferrable but its method takes no context", o.Name, f.Name)
+			}
 		}
 	}
 	return nil
+}
+
+// deferrable are the fields of non-root objects that @defer can defer.
+var deferrable = map[string]bool{
+	"Movie.recommended": true,
+	"Movie.reviews":     true,
+	"Movie.lists":       true,
+	"Person.coStars":    true,
 }

@@ -26,6 +26,10 @@ type SearchItem interface {
 	IsSearchItem()
 }
 
+type MovieByIDsInput struct {
+	ID string `json:"ID"`
+}
+
 // Which films `Query.movies` returns. Every condition given must hold.
 type MovieFilter struct {
 	// Films in at least one of these genres (exact names).
@@ -47,6 +51,10 @@ type MovieFilter struct {
 // The entry points that change the graph. Each mutation is one write transaction that also
 // returns the changed object, so client caches update by id.
 type Mutation struct {
+}
+
+type PersonByIDsInput struct {
+	ID string `json:"ID"`
 }
 
 // Which people `Query.people` returns.

@@ -18,7 +18,7 @@ const fromSDL = buildSchema(sdl);
 const introspection = await (await fetch(`${base}/graphql`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ query: getIntrospectionQuery({ descriptions: true }) }),
+  body: JSON.stringify({ query: getIntrospectionQuery({ descriptions: true, directiveIsRepeatable: true }) }),
 })).json();
 const fromIntrospection = buildClientSchema(introspection.data);
 const printed = (s) => printSchema(lexicographicSortSchema(s));
