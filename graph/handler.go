@@ -143,7 +143,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	}
 	srv.Use(observe.GraphQL{})
 	srv.Use(limits.Deadline{})
-	srv.AroundResponses(bookmarkExtension) // bookmark.go
+	srv.AroundResponses(bookmarkExtension)     // bookmark.go
 	srv.AroundRootFields(checkRepresentations) // federation (entities.go)
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, panicked any) error {
