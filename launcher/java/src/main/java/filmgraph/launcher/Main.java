@@ -117,15 +117,29 @@ public final class Main {
         }
     }
 
-    /** Reads the real port back, which is the only way to learn it when the caller asked for port 0. */
-    private static int boltPort(DatabaseManagementService dbms) {
+    /** How long the Bolt connector may take to register its port once the DBMS is up. */
+    private static final long BOLT_PORT_WAIT_MILLIS = 120_000;
+
+    /**
+     * Reads the real port back, which is the only way to learn it when the caller asked for port 0.
+     * The connector registers its port as it binds, which on a loaded machine can come a little after
+     * the DBMS reports started: wait for it rather than fail the start.
+     */
+    private static int boltPort(DatabaseManagementService dbms) throws InterruptedException {
         var db = (GraphDatabaseAPI) dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
         var register = db.getDependencyResolver().resolveDependency(ConnectorPortRegister.class);
-        var address = register.getLocalAddress(ConnectorType.BOLT);
-        if (address == null) {
-            throw new IllegalStateException("the Bolt connector did not report a port");
+        long deadline = System.nanoTime() + BOLT_PORT_WAIT_MILLIS * 1_000_000L;
+        while (true) {
+            var address = register.getLocalAddress(ConnectorType.BOLT);
+            if (address != null) {
+                return address.getPort();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the Bolt connector did not report a port within "
+                        + BOLT_PORT_WAIT_MILLIS / 1000 + " s");
+            }
+            Thread.sleep(50);
         }
-        return address.getPort();
     }
 
     /** Ends the JVM when the parent closes our stdin (or dies), so Neo4j never outlives it. */
