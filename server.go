@@ -176,6 +176,10 @@ func ensureSeeded(ctx context.Context, log *slog.Logger, cfg config, db *store.S
 	}
 	switch {
 	case seeded:
+		// A database seeded by an older filmgraph may lack newer indexes (idempotent).
+		if err := seed.EnsureSchema(ctx, db.Driver(), db.Database()); err != nil {
+			return err
+		}
 		// A database seeded by an older filmgraph lacks the case-insensitive account keys.
 		unkeyed, err := seed.EnsureAccountKeys(ctx, db.Driver(), db.Database())
 		if len(unkeyed) > 0 {

@@ -103,6 +103,8 @@ func translateField(ctx context.Context, field graphql.CollectedField, vars map[
 			return cypher.Statement{}, err
 		}
 		return cypher.PathBetween(ctx, from, to, args["maxHops"].(int64))
+	case "movieByExternalId":
+		return cypher.MovieByExternalID(ctx, args["source"].(string), args["id"].(string))
 	case "nodes":
 		var refs []cypher.NodeRef
 		for _, id := range args["ids"].([]any) {

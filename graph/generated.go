@@ -127,6 +127,7 @@ type ComplexityRoot struct {
 		Directors           func(childComplexity int) int
 		Genres              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		ImdbID              func(childComplexity int) int
 		Lists               func(childComplexity int, first *int64, after *string) int
 		MovieLensID         func(childComplexity int) int
 		Plot                func(childComplexity int) int
@@ -139,6 +140,7 @@ type ComplexityRoot struct {
 		SynopsisSubmissions func(childComplexity int, first *int64) int
 		Tags                func(childComplexity int, first *int64) int
 		Title               func(childComplexity int) int
+		TmdbID              func(childComplexity int) int
 		ViewerState         func(childComplexity int) int
 		Year                func(childComplexity int) int
 	}
@@ -225,6 +227,7 @@ type ComplexityRoot struct {
 		Genres               func(childComplexity int, first *int64, after *string) int
 		Me                   func(childComplexity int) int
 		Movie                func(childComplexity int, id string) int
+		MovieByExternalID    func(childComplexity int, source model.ExternalIDSource, id string) int
 		Movies               func(childComplexity int, filter *model.MovieFilter, orderBy *model.MovieOrder, first *int64, after *string) int
 		Node                 func(childComplexity int, id string) int
 		Nodes                func(childComplexity int, ids []string) int
@@ -416,6 +419,7 @@ type QueryResolver interface {
 	PathBetween(ctx context.Context, from string, to string, maxHops *int64) (*model.PersonPath, error)
 	User(ctx context.Context, username string) (*model.User, error)
 	Me(ctx context.Context) (*model.Me, error)
+	MovieByExternalID(ctx context.Context, source model.ExternalIDSource, id string) (*model.Movie, error)
 	RecommendationsForMe(ctx context.Context, first *int64, after *string) (*model.RecommendationConnection, error)
 }
 type SubscriptionResolver interface {
@@ -779,6 +783,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Movie.ID(childComplexity), true
+	case "Movie.imdbId":
+		if e.ComplexityRoot.Movie.ImdbID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Movie.ImdbID(childComplexity), true
 	case "Movie.lists":
 		if e.ComplexityRoot.Movie.Lists == nil {
 			break
@@ -876,6 +886,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Movie.Title(childComplexity), true
+	case "Movie.tmdbId":
+		if e.ComplexityRoot.Movie.TmdbID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Movie.TmdbID(childComplexity), true
 	case "Movie.viewerState":
 		if e.ComplexityRoot.Movie.ViewerState == nil {
 			break
@@ -1383,6 +1399,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Movie(childComplexity, args["id"].(string)), true
+	case "Query.movieByExternalId":
+		if e.ComplexityRoot.Query.MovieByExternalID == nil {
+			break
+		}
+
+		args, err := ec.field_Query_movieByExternalId_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MovieByExternalID(childComplexity, args["source"].(model.ExternalIDSource), args["id"].(string)), true
 	case "Query.movies":
 		if e.ComplexityRoot.Query.Movies == nil {
 			break
@@ -2229,6 +2256,36 @@ type ViewerState {
 extend type Movie {
   "What the logged-in viewer did with this film; null for an anonymous request."
   viewerState: ViewerState
+}
+`, BuiltIn: false},
+	{Name: "../schema/external.graphqls", Input: `extend type Movie {
+  "The film's IMDb id, e.g. \"tt0114709\"; null when the data has none."
+  imdbId: String
+  """
+  The film's TMDB (The Movie Database) id, e.g. 862; null when the data has none. A few
+  MovieLens films share one TMDB id (MovieLens lists some films twice).
+  """
+  tmdbId: Int
+}
+
+"A catalogue whose film ids ` + "`" + `Query.movieByExternalId` + "`" + ` accepts."
+enum ExternalIdSource {
+  "MovieLens, e.g. \"80969\" (the same as ` + "`" + `Movie.movieLensId` + "`" + `)."
+  MOVIELENS
+  "IMDb, e.g. \"tt1334260\" (the ` + "`" + `tt` + "`" + ` may be left out)."
+  IMDB
+  "TMDB (The Movie Database), e.g. \"42188\"."
+  TMDB
+}
+
+extend type Query {
+  """
+  A film by its id in another catalogue; null when no film has that id. When several films
+  share the id (a few TMDB ids), the one with the lowest MovieLens id. Errors:
+  BAD_USER_INPUT when ` + "`" + `id` + "`" + ` is not an id of that catalogue (a positive number, with ` + "`" + `tt` + "`" + `
+  in front for IMDb).
+  """
+  movieByExternalId(source: ExternalIdSource!, id: String!): Movie
 }
 `, BuiltIn: false},
 	{Name: "../schema/genre.graphqls", Input: `"A film genre, e.g. \"Science Fiction\"."
@@ -3106,6 +3163,10 @@ func (ec *executionContext) childFields_Movie(ctx context.Context, field graphql
 		return ec.fieldContext_Movie_tags(ctx, field)
 	case "viewerState":
 		return ec.fieldContext_Movie_viewerState(ctx, field)
+	case "imdbId":
+		return ec.fieldContext_Movie_imdbId(ctx, field)
+	case "tmdbId":
+		return ec.fieldContext_Movie_tmdbId(ctx, field)
 	case "lists":
 		return ec.fieldContext_Movie_lists(ctx, field)
 	case "recommended":
@@ -4443,6 +4504,28 @@ func (ec *executionContext) field_Query_genres_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_movieByExternalId_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (model.ExternalIDSource, error) {
+			return ec.unmarshalNExternalIdSource2filmgraphᚋgraphᚋmodelᚐExternalIDSource(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg1
 	return args, nil
 }
 
@@ -6538,6 +6621,52 @@ func (ec *executionContext) fieldContext_Movie_viewerState(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Movie_imdbId(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Movie_imdbId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImdbID(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Movie_imdbId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Movie", field, true, false, "String")
+}
+
+func (ec *executionContext) _Movie_tmdbId(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Movie_tmdbId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TmdbID(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Movie_tmdbId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Movie", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Movie_lists(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
@@ -9109,6 +9238,50 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Me(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_movieByExternalId(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_movieByExternalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MovieByExternalID(ctx, fc.Args["source"].(model.ExternalIDSource), fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Movie) graphql.Marshaler {
+			return ec.marshalOMovie2ᚖfilmgraphᚋgraphᚋmodelᚐMovie(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_movieByExternalId(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Movie(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_movieByExternalId_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13377,6 +13550,16 @@ func (ec *executionContext) _Movie(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "imdbId":
+			out.Values[i] = ec._Movie_imdbId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tmdbId":
+			out.Values[i] = ec._Movie_tmdbId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "lists":
 			out.Values[i] = ec._Movie_lists(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14071,6 +14254,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
+				})
+		case "movieByExternalId":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_movieByExternalId(ctx, field)
 				})
 		case "recommendationsForMe":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -15522,6 +15711,16 @@ func (ec *executionContext) marshalNCommentEdge2ᚖfilmgraphᚋgraphᚋmodelᚐC
 		return graphql.Null
 	}
 	return ec._CommentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNExternalIdSource2filmgraphᚋgraphᚋmodelᚐExternalIDSource(ctx context.Context, v any) (model.ExternalIDSource, error) {
+	var res model.ExternalIDSource
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExternalIdSource2filmgraphᚋgraphᚋmodelᚐExternalIDSource(ctx context.Context, sel ast.SelectionSet, v model.ExternalIDSource) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {

@@ -35,6 +35,9 @@ var schemaStatements = []string{
 	// Browsing filters and orders films by their cached rating summary.
 	`CREATE INDEX movie_ratingAverage IF NOT EXISTS FOR (n:Movie) ON (n.ratingAverage)`,
 	`CREATE INDEX movie_ratingCount IF NOT EXISTS FOR (n:Movie) ON (n.ratingCount)`,
+	// Query.movieByExternalId; not unique: a few MovieLens films share a TMDB id.
+	`CREATE INDEX movie_imdbId IF NOT EXISTS FOR (n:Movie) ON (n.imdbId)`,
+	`CREATE INDEX movie_tmdbId IF NOT EXISTS FOR (n:Movie) ON (n.tmdbId)`,
 	// Full-text search. The analyzer keeps stop words so "The" and "It"
 	// can be searched for and prefix queries ("matr*") and fuzzy ones
 	// ("matrx~") work on every word.

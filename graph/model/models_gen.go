@@ -86,6 +86,67 @@ type Query struct {
 type Subscription struct {
 }
 
+// A catalogue whose film ids `Query.movieByExternalId` accepts.
+type ExternalIDSource string
+
+const (
+	// MovieLens, e.g. "80969" (the same as `Movie.movieLensId`).
+	ExternalIDSourceMovielens ExternalIDSource = "MOVIELENS"
+	// IMDb, e.g. "tt1334260" (the `tt` may be left out).
+	ExternalIDSourceImdb ExternalIDSource = "IMDB"
+	// TMDB (The Movie Database), e.g. "42188".
+	ExternalIDSourceTmdb ExternalIDSource = "TMDB"
+)
+
+var AllExternalIDSource = []ExternalIDSource{
+	ExternalIDSourceMovielens,
+	ExternalIDSourceImdb,
+	ExternalIDSourceTmdb,
+}
+
+func (e ExternalIDSource) IsValid() bool {
+	switch e {
+	case ExternalIDSourceMovielens, ExternalIDSourceImdb, ExternalIDSourceTmdb:
+		return true
+	}
+	return false
+}
+
+func (e ExternalIDSource) String() string {
+	return string(e)
+}
+
+func (e *ExternalIDSource) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ExternalIDSource(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ExternalIdSource", str)
+	}
+	return nil
+}
+
+func (e ExternalIDSource) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ExternalIDSource) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ExternalIDSource) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Sort keys of films.
 type MovieOrderField string
 
