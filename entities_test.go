@@ -14,6 +14,7 @@ import (
 	"filmgraph/cypher"
 	"filmgraph/graph"
 	"filmgraph/internal/neo4jtest"
+	"filmgraph/relay"
 )
 
 // Tests of the catalogue's entities and feeds: external ids, tags, site-wide feeds, search
@@ -141,4 +142,66 @@ func TestMovieByExternalIDSeeksAnIndex(t *testing.T) {
 		})
 		assertIndexSeek(t, stmt)
 	}
+}
+
+func TestTagsAreEntities(t *testing.T) {
+	// The tag with the most films, and its films in the documented order.
+	top := cypherRows(t, `MATCH (t:Tag)<-[:TAGGED]-(m:Movie) WITH t, count(m) AS films ORDER BY films DESC, t.name LIMIT 1
+		RETURN t.name AS name, films`, nil)[0]
+	name, films := top["name"].(string), top["films"].(int64)
+	if films <= 20 {
+		t.Fatalf("the most used tag has only %d films: paging goes unchecked", films)
+	}
+	want := column(cypherRows(t, `MATCH (:Tag {name: $name})<-[r:TAGGED]-(m:Movie) RETURN m.title AS title ORDER BY r.count DESC, m.title, m.movieId`,
+		map[string]any{"name": name}), "title")
+
+	const page = `query($name: String!, $after: String) { tag(name: $name) { id name movieCount
+		movies(first: 7, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { title } } } } }`
+	var got []string
+	var id any
+	var after any
+	for i := 0; i < 100; i++ {
+		d := mustDo(t, "", page, map[string]any{"name": strings.ToUpper(name), "after": after}, 1)
+		if at(d, "tag.name") != name || at(d, "tag.movieCount") != float64(films) || at(d, "tag.movies.totalCount") != float64(films) {
+			t.Fatalf("tag %q: %v (want %d films)", name, d, films)
+		}
+		id = at(d, "tag.id")
+		for _, e := range at(d, "tag.movies.edges").([]any) {
+			got = append(got, at(e, "node.title").(string))
+		}
+		if at(d, "tag.movies.pageInfo.hasNextPage") != true {
+			break
+		}
+		after = at(d, "tag.movies.pageInfo.endCursor")
+	}
+	assertEqual(t, "films of "+name, got, want)
+
+	// From a film's tags to the tag, and back through node() and nodes().
+	film := cypherRows(t, `MATCH (m:Movie)-[r:TAGGED]->(t:Tag {name: $name}) RETURN m.movieId AS id ORDER BY r.count DESC, m.movieId LIMIT 1`,
+		map[string]any{"name": name})[0]["id"].(int64)
+	d := mustDo(t, "", `query($m: ID!) { movie(id: $m) { tags(first: 100) { name count tag { id name movieCount } } } }`,
+		map[string]any{"m": movieID(int(film))}, 1)
+	found := false
+	for _, tc := range at(d, "movie.tags").([]any) {
+		if at(tc, "name") == name {
+			found = at(tc, "tag.id") == id && at(tc, "tag.movieCount") == float64(films)
+		}
+	}
+	if !found {
+		t.Errorf("film %d's tags do not lead to %q (%v): %v", film, name, id, d)
+	}
+	n := mustDo(t, "", `query($id: ID!) { node(id: $id) { __typename id ... on Tag { name movies(first: 1) { edges { node { title } } } } }
+		nodes(ids: [$id]) { id ... on Tag { movieCount } } }`, map[string]any{"id": id}, 2)
+	if at(n, "node.__typename") != "Tag" || at(n, "node.name") != name || at(n, "node.movies.edges.0.node.title") != want[0] ||
+		at(n, "nodes.0.id") != id || at(n, "nodes.0.movieCount") != float64(films) {
+		t.Errorf("node(%v): %v", id, n)
+	}
+	if d := mustDo(t, "", `{ tag(name: "no such tag, surely") { id } }`, nil, 1); at(d, "tag") != nil {
+		t.Errorf("unknown tag: %v", d)
+	}
+	unknown := relay.ID("Tag", "no such tag, surely")
+	if d := mustDo(t, "", `query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`, map[string]any{"id": unknown}, 0); at(d, "node") != nil || at(d, "nodes.0") != nil {
+		t.Errorf("unknown tag id: %v", d)
+	}
+	wantError(t, "", `{ tag(name: "drama") { movies(first: 101) { totalCount } } }`, nil, "BAD_USER_INPUT")
 }

@@ -103,6 +103,8 @@ func translateField(ctx context.Context, field graphql.CollectedField, vars map[
 			return cypher.Statement{}, err
 		}
 		return cypher.PathBetween(ctx, from, to, args["maxHops"].(int64))
+	case "tag":
+		return cypher.Tag(ctx, args["name"].(string))
 	case "movieByExternalId":
 		return cypher.MovieByExternalID(ctx, args["source"].(string), args["id"].(string))
 	case "nodes":

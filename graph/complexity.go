@@ -34,6 +34,7 @@ func Complexity() ComplexityRoot {
 		return int(hops) * (pathHopCost + child)
 	}
 	c.Genre.Movies = connectionCost
+	c.Tag.Movies = connectionCost
 	c.Person.Directed = connectionCost
 	c.Person.ActedIn = connectionCost
 	c.Person.CoStars = func(child int, first *int64) int { return listCost(child, first, 10) }

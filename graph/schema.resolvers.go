@@ -14,7 +14,7 @@ import (
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	typeName, _, err := relay.ParseID(id)
+	typeName, key, err := relay.ParseID(id)
 	if err != nil {
 		return nil, err
 	}
@@ -30,6 +30,10 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	case "Genre":
 		if g, err := r.genreByID(ctx, id); g != nil || err != nil {
 			return g, err
+		}
+	case "Tag":
+		if tag, err := r.Tag(ctx, key); tag != nil || err != nil {
+			return tag, err
 		}
 	case "User", "Review", "Comment", "UserList", "SynopsisSubmission":
 		return r.accountNode(ctx, typeName, id)

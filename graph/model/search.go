@@ -47,6 +47,8 @@ func NodeOf(r Record) Node {
 		return NewUserList(r)
 	case "SynopsisSubmission":
 		return NewSynopsisSubmission(r)
+	case "Tag":
+		return NewTag(r)
 	}
 	return nil
 }
