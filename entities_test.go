@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -19,6 +22,10 @@ import (
 
 // Tests of the catalogue's entities and feeds: external ids, tags, site-wide feeds, search
 // as a connection. Expected values come from plain Cypher written without package cypher.
+
+// runTag keeps this file's member names apart from an earlier run's on a reused database
+// (NEO4J_URI).
+var runTag = strconv.FormatInt(time.Now().UnixNano()%(36*36*36*36), 36)
 
 // statementFor translates the first top-level field of query (no variables) with translate,
 // as gqlgen would call it, so a test can EXPLAIN the statement the API runs.
@@ -71,10 +78,25 @@ func planOperators(t *testing.T, stmt cypher.Statement) []string {
 // assertIndexSeek fails unless the plan of stmt seeks an index (and scans no label).
 func assertIndexSeek(t *testing.T, stmt cypher.Statement) {
 	t.Helper()
+	assertPlanUses(t, stmt, "IndexSeek")
+}
+
+// assertPlanUses fails unless the plan of stmt has each of operators (a prefix of the
+// operator's name will do) and scans no whole label or relationship type.
+func assertPlanUses(t *testing.T, stmt cypher.Statement, operators ...string) {
+	t.Helper()
 	ops := planOperators(t, stmt)
-	joined := strings.Join(ops, " ")
-	if !strings.Contains(joined, "IndexSeek") || strings.Contains(joined, "NodeByLabelScan") || strings.Contains(joined, "AllNodesScan") {
-		t.Errorf("plan does not seek an index: %v", ops)
+	t.Logf("plan: %v", ops)
+	joined := " " + strings.Join(ops, " ")
+	for _, op := range operators {
+		if !strings.Contains(joined, " "+op) {
+			t.Errorf("the plan has no %s: %v", op, ops)
+		}
+	}
+	for _, scan := range []string{"NodeByLabelScan", "AllNodesScan", "DirectedRelationshipTypeScan", "UndirectedRelationshipTypeScan", "DirectedAllRelationshipsScan"} {
+		if strings.Contains(joined, " "+scan) {
+			t.Errorf("the plan scans (%s): %v", scan, ops)
+		}
 	}
 }
 
@@ -204,4 +226,91 @@ func TestTagsAreEntities(t *testing.T) {
 		t.Errorf("unknown tag id: %v", d)
 	}
 	wantError(t, "", `{ tag(name: "drama") { movies(first: 101) { totalCount } } }`, nil, "BAD_USER_INPUT")
+}
+
+func TestRecentReviews(t *testing.T) {
+	older, newer := signUp(t, "feed"+runTag), signUp(t, "feed"+runTag)
+	const write = `mutation($m: ID!, $t: String!) { writeReview(movieId: $m, text: $t, score: 7) { id } }`
+	first := at(mustDo(t, older.Token, write, map[string]any{"m": movieID(2), "t": "older"}, 1), "writeReview.id")
+	second := at(mustDo(t, newer.Token, write, map[string]any{"m": movieID(3), "t": "newer"}, 1), "writeReview.id")
+
+	want := column(cypherRows(t, `MATCH (r:Review) RETURN r.reviewId AS id ORDER BY r.addedAt DESC, r.reviewId`, nil), "id")
+	const page = `query($after: String) { recentReviews(first: 2, after: $after) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+		edges { node { id text author { username } movie { movieLensId } } } } }`
+	var got []string
+	var after any
+	for i := 0; i < 200; i++ {
+		d := mustDo(t, "", page, map[string]any{"after": after}, 1)
+		if at(d, "recentReviews.totalCount") != float64(len(want)) || at(d, "recentReviews.pageInfo.hasPreviousPage") != (i > 0) {
+			t.Fatalf("page %d: %v (want %d reviews)", i, d, len(want))
+		}
+		if i == 0 && (at(d, "recentReviews.edges.0.node.id") != second || at(d, "recentReviews.edges.0.node.author.username") != newer.Username ||
+			at(d, "recentReviews.edges.1.node.id") != first || at(d, "recentReviews.edges.1.node.movie.movieLensId") != float64(2)) {
+			t.Errorf("the two newest reviews: %v", d)
+		}
+		for _, e := range at(d, "recentReviews.edges").([]any) {
+			got = append(got, mustKey(at(e, "node.id").(string)))
+		}
+		if at(d, "recentReviews.pageInfo.hasNextPage") != true {
+			break
+		}
+		after = at(d, "recentReviews.pageInfo.endCursor")
+	}
+	assertEqual(t, "reviews", got, want)
+	wantError(t, "", `{ recentReviews(first: 0) { totalCount } }`, nil, "BAD_USER_INPUT")
+	wantError(t, "", `{ recentReviews(after: "bm9wZQ") { totalCount } }`, nil, "BAD_USER_INPUT")
+	assertPlanUses(t, statementFor(t, `{ recentReviews(first: 5) { edges { node { text } } } }`, cypher.RecentReviews), "NodeIndexScan")
+}
+
+func TestTrending(t *testing.T) {
+	// Two members rate one film and one of them another, so the newest ratings are theirs.
+	a, b := signUp(t, "trend"+runTag), signUp(t, "trend"+runTag)
+	const rate = `mutation($m: ID!) { rateMovie(movieId: $m, score: 8) { id } }`
+	mustDo(t, a.Token, rate, map[string]any{"m": movieID(5)}, 1)
+	mustDo(t, b.Token, rate, map[string]any{"m": movieID(5)}, 1)
+	mustDo(t, b.Token, rate, map[string]any{"m": movieID(6)}, 1)
+
+	for _, days := range []int{1, 365} {
+		newest := cypherRows(t, `MATCH ()-[r:RATED]->() RETURN max(r.ratedAt) AS newest`, nil)[0]["newest"]
+		want := cypherRows(t, `MATCH ()-[r:RATED]->() WITH max(r.ratedAt) AS newest
+			MATCH (:User)-[r:RATED]->(m:Movie) WHERE newest - duration({days: $days}) < r.ratedAt <= newest
+			RETURN m.movieId AS id, count(r) AS n ORDER BY n DESC, id`, map[string]any{"days": days})
+		const page = `query($days: Int, $after: String) { trending(days: $days, first: 3, after: $after) { totalCount windowStart windowEnd
+			pageInfo { hasNextPage endCursor } edges { ratingCount node { movieLensId } } } }`
+		var got []string
+		var after any
+		for i := 0; i < 200; i++ {
+			d := mustDo(t, "", page, map[string]any{"days": days, "after": after}, 1)
+			if at(d, "trending.totalCount") != float64(len(want)) {
+				t.Fatalf("days %d: totalCount %v, want %d", days, at(d, "trending.totalCount"), len(want))
+			}
+			end, _ := time.Parse(time.RFC3339Nano, at(d, "trending.windowEnd").(string))
+			start, _ := time.Parse(time.RFC3339Nano, at(d, "trending.windowStart").(string))
+			if !end.Equal(newest.(time.Time)) || end.Sub(start) != time.Duration(days)*24*time.Hour {
+				t.Errorf("days %d: window %v .. %v, want %d days up to %v", days, start, end, days, newest)
+			}
+			for _, e := range at(d, "trending.edges").([]any) {
+				got = append(got, fmt.Sprintf("%v:%v", at(e, "node.movieLensId"), at(e, "ratingCount")))
+			}
+			if at(d, "trending.pageInfo.hasNextPage") != true {
+				break
+			}
+			after = at(d, "trending.pageInfo.endCursor")
+		}
+		wantRows := make([]string, len(want))
+		for i, r := range want {
+			wantRows[i] = fmt.Sprintf("%v:%v", r["id"], r["n"])
+		}
+		assertEqual(t, fmt.Sprintf("trending over %d days", days), got, wantRows)
+		if !slices.Contains(got, "5:"+fmt.Sprint(want[slices.IndexFunc(want, func(r map[string]any) bool { return r["id"] == int64(5) })]["n"])) {
+			t.Errorf("days %d: film 5, rated just now, is not trending: %v", days, got)
+		}
+	}
+	for _, days := range []int{0, -1, 366} {
+		wantError(t, "", `query($d: Int) { trending(days: $d) { totalCount } }`, map[string]any{"d": days}, "BAD_USER_INPUT")
+	}
+	wantError(t, "", `{ trending(first: 101) { totalCount } }`, nil, "BAD_USER_INPUT")
+	// The newest rating is the last entry of the ratedAt index, and the window a range seek.
+	assertPlanUses(t, statementFor(t, `{ trending(days: 30) { edges { node { title } } } }`, cypher.Trending),
+		"DirectedRelationshipIndexScan", "DirectedRelationshipIndexSeekByRange")
 }

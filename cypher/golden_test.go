@@ -103,6 +103,10 @@ func translateField(ctx context.Context, field graphql.CollectedField, vars map[
 			return cypher.Statement{}, err
 		}
 		return cypher.PathBetween(ctx, from, to, args["maxHops"].(int64))
+	case "recentReviews":
+		return cypher.RecentReviews(ctx)
+	case "trending":
+		return cypher.Trending(ctx)
 	case "tag":
 		return cypher.Tag(ctx, args["name"].(string))
 	case "movieByExternalId":

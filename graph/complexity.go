@@ -35,6 +35,10 @@ func Complexity() ComplexityRoot {
 	}
 	c.Genre.Movies = connectionCost
 	c.Tag.Movies = connectionCost
+	c.Query.RecentReviews = connectionCost
+	c.Query.Trending = func(child int, _ *int64, first *int64, _ *string) int {
+		return trendingCost + listCost(child, first, defaultPage)
+	}
 	c.Person.Directed = connectionCost
 	c.Person.ActedIn = connectionCost
 	c.Person.CoStars = func(child int, first *int64) int { return listCost(child, first, 10) }
@@ -76,6 +80,10 @@ const (
 	expectedGenres     = 5
 	expectedDirectors  = 2
 )
+
+// trendingCost charges the ratings of the window counted before a page of trending films
+// is ranked (a month of MovieLens holds a few hundred to a few thousand).
+const trendingCost = 500
 
 func connectionCost(child int, first *int64, _ *string) int {
 	return listCost(child, first, defaultPage)

@@ -234,9 +234,11 @@ type ComplexityRoot struct {
 		PathBetween          func(childComplexity int, from string, to string, maxHops *int64) int
 		People               func(childComplexity int, filter *model.PersonFilter, orderBy *model.PersonOrder, first *int64, after *string) int
 		Person               func(childComplexity int, id string) int
+		RecentReviews        func(childComplexity int, first *int64, after *string) int
 		RecommendationsForMe func(childComplexity int, first *int64, after *string) int
 		Search               func(childComplexity int, text string, first *int64) int
 		Tag                  func(childComplexity int, name string) int
+		Trending             func(childComplexity int, days *int64, first *int64, after *string) int
 		User                 func(childComplexity int, username string) int
 	}
 
@@ -339,6 +341,20 @@ type ComplexityRoot struct {
 		Tag   func(childComplexity int) int
 	}
 
+	TrendingConnection struct {
+		Edges       func(childComplexity int) int
+		PageInfo    func(childComplexity int) int
+		TotalCount  func(childComplexity int) int
+		WindowEnd   func(childComplexity int) int
+		WindowStart func(childComplexity int) int
+	}
+
+	TrendingEdge struct {
+		Cursor      func(childComplexity int) int
+		Node        func(childComplexity int) int
+		RatingCount func(childComplexity int) int
+	}
+
 	User struct {
 		ID           func(childComplexity int) int
 		JoinedAt     func(childComplexity int) int
@@ -425,6 +441,8 @@ type QueryResolver interface {
 	User(ctx context.Context, username string) (*model.User, error)
 	Me(ctx context.Context) (*model.Me, error)
 	MovieByExternalID(ctx context.Context, source model.ExternalIDSource, id string) (*model.Movie, error)
+	RecentReviews(ctx context.Context, first *int64, after *string) (*model.ReviewConnection, error)
+	Trending(ctx context.Context, days *int64, first *int64, after *string) (*model.TrendingConnection, error)
 	RecommendationsForMe(ctx context.Context, first *int64, after *string) (*model.RecommendationConnection, error)
 	Tag(ctx context.Context, name string) (*model.Tag, error)
 }
@@ -1482,6 +1500,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Person(childComplexity, args["id"].(string)), true
+	case "Query.recentReviews":
+		if e.ComplexityRoot.Query.RecentReviews == nil {
+			break
+		}
+
+		args, err := ec.field_Query_recentReviews_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RecentReviews(childComplexity, args["first"].(*int64), args["after"].(*string)), true
 	case "Query.recommendationsForMe":
 		if e.ComplexityRoot.Query.RecommendationsForMe == nil {
 			break
@@ -1515,6 +1544,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Tag(childComplexity, args["name"].(string)), true
+	case "Query.trending":
+		if e.ComplexityRoot.Query.Trending == nil {
+			break
+		}
+
+		args, err := ec.field_Query_trending_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Trending(childComplexity, args["days"].(*int64), args["first"].(*int64), args["after"].(*string)), true
 	case "Query.user":
 		if e.ComplexityRoot.Query.User == nil {
 			break
@@ -1890,6 +1930,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TagCount.Tag(childComplexity), true
+
+	case "TrendingConnection.edges":
+		if e.ComplexityRoot.TrendingConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingConnection.Edges(childComplexity), true
+	case "TrendingConnection.pageInfo":
+		if e.ComplexityRoot.TrendingConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingConnection.PageInfo(childComplexity), true
+	case "TrendingConnection.totalCount":
+		if e.ComplexityRoot.TrendingConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingConnection.TotalCount(childComplexity), true
+	case "TrendingConnection.windowEnd":
+		if e.ComplexityRoot.TrendingConnection.WindowEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingConnection.WindowEnd(childComplexity), true
+	case "TrendingConnection.windowStart":
+		if e.ComplexityRoot.TrendingConnection.WindowStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingConnection.WindowStart(childComplexity), true
+
+	case "TrendingEdge.cursor":
+		if e.ComplexityRoot.TrendingEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingEdge.Cursor(childComplexity), true
+	case "TrendingEdge.node":
+		if e.ComplexityRoot.TrendingEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingEdge.Node(childComplexity), true
+	case "TrendingEdge.ratingCount":
+		if e.ComplexityRoot.TrendingEdge.RatingCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingEdge.RatingCount(childComplexity), true
 
 	case "User.id":
 		if e.ComplexityRoot.User.ID == nil {
@@ -2332,6 +2422,43 @@ extend type Query {
   in front for IMDb).
   """
   movieByExternalId(source: ExternalIdSource!, id: String!): Movie
+}
+`, BuiltIn: false},
+	{Name: "../schema/feed.graphqls", Input: `extend type Query {
+  "The latest reviews of all films, newest first (then by id). ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
+  recentReviews(first: Int = 20, after: String): ReviewConnection!
+  """
+  The films rated most often in the ` + "`" + `days` + "`" + ` days up to the newest rating in the data (not up
+  to today: the MovieLens ratings end in September 2018, so a window ending today would be
+  empty until members rate), most ratings first, then by MovieLens id. ` + "`" + `windowStart` + "`" + ` and
+  ` + "`" + `windowEnd` + "`" + ` say which days were counted. ` + "`" + `days` + "`" + ` is 1..365 (default 30); ` + "`" + `first` + "`" + ` is
+  1..100 (default 20).
+  """
+  trending(days: Int = 30, first: Int = 20, after: String): TrendingConnection!
+}
+
+"A page of the films rated most often in a window of time."
+type TrendingConnection {
+  "The films of this page, most ratings in the window first."
+  edges: [TrendingEdge!]!
+  "Paging state."
+  pageInfo: PageInfo!
+  "Number of films rated in the window."
+  totalCount: Int!
+  "Start of the window (exclusive): ` + "`" + `windowEnd` + "`" + ` minus ` + "`" + `days` + "`" + `; null when nobody rated anything."
+  windowStart: Time
+  "End of the window (inclusive): the time of the newest rating in the data; null when nobody rated anything."
+  windowEnd: Time
+}
+
+"A film in the trending list, with its ratings in the window."
+type TrendingEdge {
+  "Opaque position of this edge; pass it as ` + "`" + `after` + "`" + ` to read on."
+  cursor: String!
+  "Number of ratings the film received in the window."
+  ratingCount: Int!
+  "The film."
+  node: Movie!
 }
 `, BuiltIn: false},
 	{Name: "../schema/genre.graphqls", Input: `"A film genre, e.g. \"Science Fiction\"."
@@ -3529,6 +3656,34 @@ func (ec *executionContext) childFields_TagCount(ctx context.Context, field grap
 		return ec.fieldContext_TagCount_tag(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TagCount", field.Name)
+}
+
+func (ec *executionContext) childFields_TrendingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TrendingConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TrendingConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TrendingConnection_totalCount(ctx, field)
+	case "windowStart":
+		return ec.fieldContext_TrendingConnection_windowStart(ctx, field)
+	case "windowEnd":
+		return ec.fieldContext_TrendingConnection_windowEnd(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrendingConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TrendingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TrendingEdge_cursor(ctx, field)
+	case "ratingCount":
+		return ec.fieldContext_TrendingEdge_ratingCount(ctx, field)
+	case "node":
+		return ec.fieldContext_TrendingEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrendingEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4775,6 +4930,28 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_recentReviews_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_recommendationsForMe_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4830,6 +5007,36 @@ func (ec *executionContext) field_Query_tag_args(ctx context.Context, rawArgs ma
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_trending_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "days",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["days"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -9406,6 +9613,94 @@ func (ec *executionContext) fieldContext_Query_movieByExternalId(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_recentReviews(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_recentReviews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RecentReviews(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReviewConnection) graphql.Marshaler {
+			return ec.marshalNReviewConnection2ᚖfilmgraphᚋgraphᚋmodelᚐReviewConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_recentReviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_recentReviews_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_trending(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_trending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Trending(ctx, fc.Args["days"].(*int64), fc.Args["first"].(*int64), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TrendingConnection) graphql.Marshaler {
+			return ec.marshalNTrendingConnection2ᚖfilmgraphᚋgraphᚋmodelᚐTrendingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_trending(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrendingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_trending_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_recommendationsForMe(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11056,6 +11351,217 @@ func (ec *executionContext) fieldContext_TagCount_tag(_ context.Context, field g
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Tag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrendingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TrendingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TrendingEdge) graphql.Marshaler {
+			return ec.marshalNTrendingEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐTrendingEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrendingConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrendingEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrendingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TrendingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖfilmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrendingConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrendingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TrendingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendingConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _TrendingConnection_windowStart(ctx context.Context, field graphql.CollectedField, obj *model.TrendingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingConnection_windowStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WindowStart(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingConnection_windowStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendingConnection", field, true, false, "Time")
+}
+
+func (ec *executionContext) _TrendingConnection_windowEnd(ctx context.Context, field graphql.CollectedField, obj *model.TrendingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingConnection_windowEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WindowEnd(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingConnection_windowEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendingConnection", field, true, false, "Time")
+}
+
+func (ec *executionContext) _TrendingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TrendingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendingEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrendingEdge_ratingCount(ctx context.Context, field graphql.CollectedField, obj *model.TrendingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingEdge_ratingCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RatingCount(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingEdge_ratingCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendingEdge", field, true, false, "Int")
+}
+
+func (ec *executionContext) _TrendingEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TrendingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Movie) graphql.Marshaler {
+			return ec.marshalNMovie2ᚖfilmgraphᚋgraphᚋmodelᚐMovie(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrendingEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Movie(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14554,6 +15060,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_movieByExternalId(ctx, field)
 				})
+		case "recentReviews":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_recentReviews(ctx, field)
+				})
+		case "trending":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_trending(ctx, field)
+				})
 		case "recommendationsForMe":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -15248,6 +15766,102 @@ func (ec *executionContext) _TagCount(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "tag":
 			out.Values[i] = ec._TagCount_tag(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trendingConnectionImplementors = []string{"TrendingConnection"}
+
+func (ec *executionContext) _TrendingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TrendingConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trendingConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrendingConnection")
+		case "edges":
+			out.Values[i] = ec._TrendingConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TrendingConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TrendingConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "windowStart":
+			out.Values[i] = ec._TrendingConnection_windowStart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "windowEnd":
+			out.Values[i] = ec._TrendingConnection_windowEnd(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trendingEdgeImplementors = []string{"TrendingEdge"}
+
+func (ec *executionContext) _TrendingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TrendingEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trendingEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrendingEdge")
+		case "cursor":
+			out.Values[i] = ec._TrendingEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratingCount":
+			out.Values[i] = ec._TrendingEdge_ratingCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._TrendingEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16628,6 +17242,38 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTrendingConnection2ᚖfilmgraphᚋgraphᚋmodelᚐTrendingConnection(ctx context.Context, sel ast.SelectionSet, v *model.TrendingConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrendingConnection!")
+		return graphql.Null
+	}
+	return ec._TrendingConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTrendingEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐTrendingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrendingEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrendingEdge2ᚖfilmgraphᚋgraphᚋmodelᚐTrendingEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrendingEdge2ᚖfilmgraphᚋgraphᚋmodelᚐTrendingEdge(ctx context.Context, sel ast.SelectionSet, v *model.TrendingEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrendingEdge!")
+		return graphql.Null
+	}
+	return ec._TrendingEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUser2ᚖfilmgraphᚋgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {

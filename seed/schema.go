@@ -38,6 +38,9 @@ var schemaStatements = []string{
 	// Query.movieByExternalId; not unique: a few MovieLens films share a TMDB id.
 	`CREATE INDEX movie_imdbId IF NOT EXISTS FOR (n:Movie) ON (n.imdbId)`,
 	`CREATE INDEX movie_tmdbId IF NOT EXISTS FOR (n:Movie) ON (n.tmdbId)`,
+	// Site-wide feeds: Query.recentReviews (newest first) and Query.trending (a time window).
+	`CREATE INDEX review_addedAt IF NOT EXISTS FOR (n:Review) ON (n.addedAt)`,
+	`CREATE INDEX rated_ratedAt IF NOT EXISTS FOR ()-[r:RATED]-() ON (r.ratedAt)`,
 	// Full-text search. The analyzer keeps stop words so "The" and "It"
 	// can be searched for and prefix queries ("matr*") and fuzzy ones
 	// ("matrx~") work on every word.
