@@ -314,3 +314,87 @@ func TestTrending(t *testing.T) {
 	assertPlanUses(t, statementFor(t, `{ trending(days: 30) { edges { node { title } } } }`, cypher.Trending),
 		"DirectedRelationshipIndexScan", "DirectedRelationshipIndexSeekByRange")
 }
+
+// searchPages walks Query.search through every page and returns the keys of its hits
+// ("Movie:1", "Person:2") and the reported totalCount.
+func searchPages(t *testing.T, text string, types []string, pageSize int) ([]string, int) {
+	t.Helper()
+	const query = `query($text: String!, $types: [SearchType!], $first: Int, $after: String) {
+		search(text: $text, types: $types, first: $first, after: $after) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+			edges { cursor score node { __typename ... on Movie { id } ... on Person { id } } } } }`
+	var keys []string
+	total := -1
+	var after any
+	lastScore := 1e300
+	for page := 0; page < 200; page++ {
+		d := mustDo(t, "", query, map[string]any{"text": text, "types": types, "first": pageSize, "after": after}, 1)
+		total = int(at(d, "search.totalCount").(float64))
+		if at(d, "search.pageInfo.hasPreviousPage") != (page > 0) {
+			t.Errorf("page %d: hasPreviousPage %v", page, at(d, "search.pageInfo.hasPreviousPage"))
+		}
+		for _, e := range at(d, "search.edges").([]any) {
+			typ, key, _ := relay.ParseID(at(e, "node.id").(string))
+			if typ != at(e, "node.__typename") {
+				t.Errorf("hit %v is typed %v", at(e, "node.id"), at(e, "node.__typename"))
+			}
+			if score := at(e, "score").(float64); score > lastScore {
+				t.Errorf("scores rise from %v to %v", lastScore, score)
+			} else {
+				lastScore = score
+			}
+			keys = append(keys, typ+":"+key)
+		}
+		if at(d, "search.pageInfo.hasNextPage") != true {
+			break
+		}
+		after = at(d, "search.pageInfo.endCursor")
+	}
+	return keys, total
+}
+
+func TestSearchIsAPagedConnection(t *testing.T) {
+	// "love" as the translator writes it: the word, a prefix, one typo.
+	const lucene = "+(love^2 love* love~1)"
+	want := func(indexes ...string) []string {
+		var keys []string
+		for _, r := range cypherRows(t, `CALL () {
+			CALL db.index.fulltext.queryNodes('movieTitleSearch', $q, {limit: 1000}) YIELD node, score WHERE 'movies' IN $indexes RETURN node, score
+			UNION ALL
+			CALL db.index.fulltext.queryNodes('personNameSearch', $q, {limit: 1000}) YIELD node, score WHERE 'people' IN $indexes RETURN node, score }
+			RETURN CASE WHEN node:Movie THEN 'Movie:' + node.movieId ELSE 'Person:' + node.personId END AS key
+			ORDER BY score DESC, coalesce(node.movieId, -1), coalesce(node.personId, -1) LIMIT 1000`,
+			map[string]any{"q": lucene, "indexes": indexes}) {
+			keys = append(keys, r["key"].(string))
+		}
+		return keys
+	}
+	films, people, both := want("movies"), want("people"), want("movies", "people")
+	if len(films) <= 100 || len(people) < 5 {
+		t.Fatalf("%d films and %d people: pick a word with more hits", len(films), len(people))
+	}
+	for _, tc := range []struct {
+		name  string
+		types []string
+		want  []string
+	}{
+		{"films", []string{"MOVIE"}, films},
+		{"people", []string{"PERSON"}, people},
+		{"both, by default", nil, both},
+		{"both, named", []string{"PERSON", "MOVIE"}, both},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, total := searchPages(t, "love", tc.types, 100)
+			if total != len(tc.want) {
+				t.Errorf("totalCount %d, want %d", total, len(tc.want))
+			}
+			assertEqual(t, "hits", got, tc.want)
+		})
+	}
+	// A one-letter prefix matches far more than 1,000: the best 1,000 are ranked and paged.
+	if got, total := searchPages(t, "a", []string{"MOVIE"}, 100); total != 1000 || len(got) != 1000 {
+		t.Errorf(`"a": totalCount %d, %d hits walked; want 1000 of each`, total, len(got))
+	}
+	wantError(t, "", `{ search(text: "love", types: []) { totalCount } }`, nil, "BAD_USER_INPUT")
+	wantError(t, "", `{ search(text: "love", after: "garbage!") { totalCount } }`, nil, "BAD_USER_INPUT")
+	wantError(t, "", `{ search(text: "love", types: [FILM]) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED")
+}

@@ -92,7 +92,7 @@ func translateField(ctx context.Context, field graphql.CollectedField, vars map[
 	case "people":
 		return cypher.People(ctx)
 	case "search":
-		return cypher.Search(ctx, args["text"].(string), args["first"].(int64))
+		return cypher.Search(ctx)
 	case "pathBetween":
 		from, err := relay.ParseIntID(args["from"].(string), "Person")
 		if err != nil {
@@ -188,8 +188,9 @@ func TestArgumentErrors(t *testing.T) {
 		`{ movies(filter: {minAverageRating: 11}) { totalCount } }`:                      "between 0 and 10",
 		`{ movies(filter: {minRatingCount: -1}) { totalCount } }`:                        "0 or more",
 		`{ movies(filter: {titleContains: ""}) { totalCount } }`:                         "1 to 200 characters",
-		`{ search(text: "  ") { score } }`:                                               "must hold a word",
-		`{ search(text: "x", first: 101) { score } }`:                                    "between 1 and 100",
+		`{ search(text: "  ") { totalCount } }`:                                          "must hold a word",
+		`{ search(text: "x", first: 101) { totalCount } }`:                               "between 1 and 100",
+		`{ search(text: "x", types: []) { totalCount } }`:                                "must name MOVIE, PERSON or both",
 		`{ pathBetween(from: "UGVyc29uOjE", to: "UGVyc29uOjI", maxHops: 7) { length } }`: "between 1 and 6",
 		`{ pathBetween(from: "UGVyc29uOjE", to: "UGVyc29uOjE") { length } }`:             "two different people",
 	}

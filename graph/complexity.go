@@ -23,7 +23,9 @@ func Complexity() ComplexityRoot {
 		return listCost(child, first, defaultPage)
 	}
 	c.Query.Genres = connectionCost
-	c.Query.Search = func(child int, _ string, first *int64) int { return listCost(child, first, 10) }
+	c.Query.Search = func(child int, _ string, _ []model.SearchType, first *int64, _ *string) int {
+		return listCost(child, first, 10)
+	}
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
 	c.Query.PathBetween = func(child int, _, _ string, maxHops *int64) int {
 		hops := int64(6)

@@ -236,7 +236,7 @@ type ComplexityRoot struct {
 		Person               func(childComplexity int, id string) int
 		RecentReviews        func(childComplexity int, first *int64, after *string) int
 		RecommendationsForMe func(childComplexity int, first *int64, after *string) int
-		Search               func(childComplexity int, text string, first *int64) int
+		Search               func(childComplexity int, text string, types []model.SearchType, first *int64, after *string) int
 		Tag                  func(childComplexity int, name string) int
 		Trending             func(childComplexity int, days *int64, first *int64, after *string) int
 		User                 func(childComplexity int, username string) int
@@ -307,9 +307,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
-	SearchResult struct {
-		Item  func(childComplexity int) int
-		Score func(childComplexity int) int
+	SearchConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SearchEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Score  func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -436,7 +443,7 @@ type QueryResolver interface {
 	Movies(ctx context.Context, filter *model.MovieFilter, orderBy *model.MovieOrder, first *int64, after *string) (*model.MovieConnection, error)
 	Genres(ctx context.Context, first *int64, after *string) (*model.GenreConnection, error)
 	People(ctx context.Context, filter *model.PersonFilter, orderBy *model.PersonOrder, first *int64, after *string) (*model.PersonConnection, error)
-	Search(ctx context.Context, text string, first *int64) ([]*model.SearchResult, error)
+	Search(ctx context.Context, text string, types []model.SearchType, first *int64, after *string) (*model.SearchConnection, error)
 	PathBetween(ctx context.Context, from string, to string, maxHops *int64) (*model.PersonPath, error)
 	User(ctx context.Context, username string) (*model.User, error)
 	Me(ctx context.Context) (*model.Me, error)
@@ -1532,7 +1539,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int64)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["types"].([]model.SearchType), args["first"].(*int64), args["after"].(*string)), true
 	case "Query.tag":
 		if e.ComplexityRoot.Query.Tag == nil {
 			break
@@ -1792,18 +1799,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReviewEdge.Node(childComplexity), true
 
-	case "SearchResult.item":
-		if e.ComplexityRoot.SearchResult.Item == nil {
+	case "SearchConnection.edges":
+		if e.ComplexityRoot.SearchConnection.Edges == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SearchResult.Item(childComplexity), true
-	case "SearchResult.score":
-		if e.ComplexityRoot.SearchResult.Score == nil {
+		return e.ComplexityRoot.SearchConnection.Edges(childComplexity), true
+	case "SearchConnection.pageInfo":
+		if e.ComplexityRoot.SearchConnection.PageInfo == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SearchResult.Score(childComplexity), true
+		return e.ComplexityRoot.SearchConnection.PageInfo(childComplexity), true
+	case "SearchConnection.totalCount":
+		if e.ComplexityRoot.SearchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
+
+	case "SearchEdge.cursor":
+		if e.ComplexityRoot.SearchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Cursor(childComplexity), true
+	case "SearchEdge.node":
+		if e.ComplexityRoot.SearchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Node(childComplexity), true
+	case "SearchEdge.score":
+		if e.ComplexityRoot.SearchEdge.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Score(childComplexity), true
 
 	case "Subscription.commentAdded":
 		if e.ComplexityRoot.Subscription.CommentAdded == nil {
@@ -3004,11 +3036,13 @@ type Query {
   """
   people(filter: PersonFilter, orderBy: PersonOrder = {field: NAME, direction: ASC}, first: Int = 20, after: String): PersonConnection!
   """
-  Films and people whose title or name matches ` + "`" + `text` + "`" + `, best match first. Matching forgives
-  a typo per word and completes the last word ("romanik", "never let"). ` + "`" + `text` + "`" + ` is 1..200
-  characters; ` + "`" + `first` + "`" + ` is 1..100 (default 10).
+  Films and people whose title or name matches ` + "`" + `text` + "`" + `, best match first (ties in a stable
+  order). Matching forgives a typo per word and completes the last word
+  ("romanik", "never let"). ` + "`" + `types` + "`" + ` keeps films or people only (default: both; not empty).
+  ` + "`" + `text` + "`" + ` is 1..200 characters; ` + "`" + `first` + "`" + ` is 1..100 (default 10). The 1,000 best hits are
+  ranked and paged.
   """
-  search(text: String!, first: Int = 10): [SearchResult!]!
+  search(text: String!, types: [SearchType!], first: Int = 10, after: String): SearchConnection!
   """
   The shortest chain of shared films between two people ("degrees of separation"): each
   link is a film both people worked on, as actor or director. Null when the two are not
@@ -3063,12 +3097,32 @@ enum OrderDirection {
 	{Name: "../schema/search.graphqls", Input: `"A film or a person found by ` + "`" + `Query.search` + "`" + `."
 union SearchItem = Movie | Person
 
+"What ` + "`" + `Query.search` + "`" + ` looks for."
+enum SearchType {
+  "Films, by title."
+  MOVIE
+  "People, by name."
+  PERSON
+}
+
+"A page of search hits, best first."
+type SearchConnection {
+  "The hits of this page."
+  edges: [SearchEdge!]!
+  "Paging state."
+  pageInfo: PageInfo!
+  "Number of hits, all pages together; at most 1,000 hits are ranked (narrow the search for more)."
+  totalCount: Int!
+}
+
 "One search hit with its relevance."
-type SearchResult {
+type SearchEdge {
+  "Opaque position of this edge; pass it as ` + "`" + `after` + "`" + ` to read on."
+  cursor: String!
   "Relevance as the full-text index scores it; higher is better. Only comparable within one search."
   score: Float!
   "The film or person found."
-  item: SearchItem!
+  node: SearchItem!
 }
 `, BuiltIn: false},
 	{Name: "../schema/subscription.graphqls", Input: `"""
@@ -3602,14 +3656,28 @@ func (ec *executionContext) childFields_ReviewEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type ReviewEdge", field.Name)
 }
 
-func (ec *executionContext) childFields_SearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "score":
-		return ec.fieldContext_SearchResult_score(ctx, field)
-	case "item":
-		return ec.fieldContext_SearchResult_item(ctx, field)
+	case "edges":
+		return ec.fieldContext_SearchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type SearchResult", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SearchEdge_cursor(ctx, field)
+	case "score":
+		return ec.fieldContext_SearchEdge_score(ctx, field)
+	case "node":
+		return ec.fieldContext_SearchEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_SynopsisSubmission(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4985,14 +5053,30 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["text"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]model.SearchType, error) {
+			return ec.unmarshalOSearchType2ᚕfilmgraphᚋgraphᚋmodelᚐSearchTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int64, error) {
 			return ec.unmarshalOInt2ᚖint64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -9415,11 +9499,11 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["first"].(*int64))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["types"].([]model.SearchType), fc.Args["first"].(*int64), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchResult) graphql.Marshaler {
-			return ec.marshalNSearchResult2ᚕᚖfilmgraphᚋgraphᚋmodelᚐSearchResultᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
+			return ec.marshalNSearchConnection2ᚖfilmgraphᚋgraphᚋmodelᚐSearchConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9432,7 +9516,7 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SearchResult(ctx, field)
+			return ec.childFields_SearchConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -10808,13 +10892,123 @@ func (ec *executionContext) fieldContext_ReviewEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _SearchResult_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchResult_score(ctx, field)
+			return ec.fieldContext_SearchConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
+			return ec.marshalNSearchEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖfilmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_score(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Score(ctx), nil
@@ -10827,20 +11021,20 @@ func (ec *executionContext) _SearchResult_score(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SearchResult_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SearchResult", field, true, false, "Float")
+func (ec *executionContext) fieldContext_SearchEdge_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, true, false, "Float")
 }
 
-func (ec *executionContext) _SearchResult_item(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchResult_item(ctx, field)
+			return ec.fieldContext_SearchEdge_node(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Item(ctx), nil
+			return obj.Node(ctx), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.SearchItem) graphql.Marshaler {
@@ -10850,8 +11044,8 @@ func (ec *executionContext) _SearchResult_item(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SearchResult_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SearchResult", field, true, false, "SearchItem")
+func (ec *executionContext) fieldContext_SearchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, true, false, "SearchItem")
 }
 
 func (ec *executionContext) _Subscription_reviewAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -15570,24 +15764,72 @@ func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
-var searchResultImplementors = []string{"SearchResult"}
+var searchConnectionImplementors = []string{"SearchConnection"}
 
-func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.SelectionSet, obj *model.SearchResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, searchResultImplementors)
+func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SearchResult")
-		case "score":
-			out.Values[i] = ec._SearchResult_score(ctx, field, obj)
+			out.Values[i] = graphql.MarshalString("SearchConnection")
+		case "edges":
+			out.Values[i] = ec._SearchConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "item":
-			out.Values[i] = ec._SearchResult_item(ctx, field, obj)
+		case "pageInfo":
+			out.Values[i] = ec._SearchConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SearchConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchEdgeImplementors = []string{"SearchEdge"}
+
+func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchEdge")
+		case "cursor":
+			out.Values[i] = ec._SearchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._SearchEdge_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SearchEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17134,19 +17376,19 @@ func (ec *executionContext) marshalNRole2filmgraphᚋgraphᚋmodelᚐRole(ctx co
 	return v
 }
 
-func (ec *executionContext) marshalNSearchItem2filmgraphᚋgraphᚋmodelᚐSearchItem(ctx context.Context, sel ast.SelectionSet, v model.SearchItem) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchConnection2ᚖfilmgraphᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SearchItem!")
+		graphql.AddInvalidNullError(ctx, "SearchConnection!")
 		return graphql.Null
 	}
-	return ec._SearchItem(ctx, sel, v)
+	return ec._SearchConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSearchResult2ᚕᚖfilmgraphᚋgraphᚋmodelᚐSearchResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchResult) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSearchResult2ᚖfilmgraphᚋgraphᚋmodelᚐSearchResult(ctx, sel, v[i])
+		return ec.marshalNSearchEdge2ᚖfilmgraphᚋgraphᚋmodelᚐSearchEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -17158,12 +17400,30 @@ func (ec *executionContext) marshalNSearchResult2ᚕᚖfilmgraphᚋgraphᚋmodel
 	return ret
 }
 
-func (ec *executionContext) marshalNSearchResult2ᚖfilmgraphᚋgraphᚋmodelᚐSearchResult(ctx context.Context, sel ast.SelectionSet, v *model.SearchResult) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchEdge2ᚖfilmgraphᚋgraphᚋmodelᚐSearchEdge(ctx context.Context, sel ast.SelectionSet, v *model.SearchEdge) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SearchResult!")
+		graphql.AddInvalidNullError(ctx, "SearchEdge!")
 		return graphql.Null
 	}
-	return ec._SearchResult(ctx, sel, v)
+	return ec._SearchEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchItem2filmgraphᚋgraphᚋmodelᚐSearchItem(ctx context.Context, sel ast.SelectionSet, v model.SearchItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchItem!")
+		return graphql.Null
+	}
+	return ec._SearchItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSearchType2filmgraphᚋgraphᚋmodelᚐSearchType(ctx context.Context, v any) (model.SearchType, error) {
+	var res model.SearchType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSearchType2filmgraphᚋgraphᚋmodelᚐSearchType(ctx context.Context, sel ast.SelectionSet, v model.SearchType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -17672,6 +17932,42 @@ func (ec *executionContext) marshalOReviewOrder2ᚖfilmgraphᚋgraphᚋmodelᚐR
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOSearchType2ᚕfilmgraphᚋgraphᚋmodelᚐSearchTypeᚄ(ctx context.Context, v any) ([]model.SearchType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SearchType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSearchType2filmgraphᚋgraphᚋmodelᚐSearchType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOSearchType2ᚕfilmgraphᚋgraphᚋmodelᚐSearchTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SearchType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchType2filmgraphᚋgraphᚋmodelᚐSearchType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

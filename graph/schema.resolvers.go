@@ -112,17 +112,9 @@ func (r *queryResolver) People(ctx context.Context, filter *model.PersonFilter, 
 }
 
 // Search is the resolver for the search field.
-func (r *queryResolver) Search(ctx context.Context, text string, first *int64) ([]*model.SearchResult, error) {
-	stmt, err := cypher.Search(ctx, text, *first)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := r.Store.ReadAll(ctx, stmt)
-	results := make([]*model.SearchResult, len(rows))
-	for i, row := range rows {
-		results[i] = &model.SearchResult{Record: model.AsRecord(row)}
-	}
-	return results, err
+func (r *queryResolver) Search(ctx context.Context, text string, types []model.SearchType, first *int64, after *string) (*model.SearchConnection, error) {
+	rec, err := readTop(ctx, r.Store, cypher.Search)
+	return model.NewSearchConnection(rec), err
 }
 
 // PathBetween is the resolver for the pathBetween field.
