@@ -103,6 +103,8 @@ func translateField(ctx context.Context, field graphql.CollectedField, vars map[
 			return cypher.Statement{}, err
 		}
 		return cypher.PathBetween(ctx, from, to, args["maxHops"].(int64))
+	case "pendingSynopsisSubmissions":
+		return cypher.PendingSynopsisSubmissions(ctx, 42)
 	case "recentReviews":
 		return cypher.RecentReviews(ctx)
 	case "trending":

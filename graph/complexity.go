@@ -38,6 +38,7 @@ func Complexity() ComplexityRoot {
 	c.Genre.Movies = connectionCost
 	c.Tag.Movies = connectionCost
 	c.Query.RecentReviews = connectionCost
+	c.Query.PendingSynopsisSubmissions = connectionCost
 	c.Query.Trending = func(child int, _ *int64, first *int64, _ *string) int {
 		return trendingCost + listCost(child, first, defaultPage)
 	}

@@ -223,23 +223,24 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Genre                func(childComplexity int, name string) int
-		Genres               func(childComplexity int, first *int64, after *string) int
-		Me                   func(childComplexity int) int
-		Movie                func(childComplexity int, id string) int
-		MovieByExternalID    func(childComplexity int, source model.ExternalIDSource, id string) int
-		Movies               func(childComplexity int, filter *model.MovieFilter, orderBy *model.MovieOrder, first *int64, after *string) int
-		Node                 func(childComplexity int, id string) int
-		Nodes                func(childComplexity int, ids []string) int
-		PathBetween          func(childComplexity int, from string, to string, maxHops *int64) int
-		People               func(childComplexity int, filter *model.PersonFilter, orderBy *model.PersonOrder, first *int64, after *string) int
-		Person               func(childComplexity int, id string) int
-		RecentReviews        func(childComplexity int, first *int64, after *string) int
-		RecommendationsForMe func(childComplexity int, first *int64, after *string) int
-		Search               func(childComplexity int, text string, types []model.SearchType, first *int64, after *string) int
-		Tag                  func(childComplexity int, name string) int
-		Trending             func(childComplexity int, days *int64, first *int64, after *string) int
-		User                 func(childComplexity int, username string) int
+		Genre                      func(childComplexity int, name string) int
+		Genres                     func(childComplexity int, first *int64, after *string) int
+		Me                         func(childComplexity int) int
+		Movie                      func(childComplexity int, id string) int
+		MovieByExternalID          func(childComplexity int, source model.ExternalIDSource, id string) int
+		Movies                     func(childComplexity int, filter *model.MovieFilter, orderBy *model.MovieOrder, first *int64, after *string) int
+		Node                       func(childComplexity int, id string) int
+		Nodes                      func(childComplexity int, ids []string) int
+		PathBetween                func(childComplexity int, from string, to string, maxHops *int64) int
+		PendingSynopsisSubmissions func(childComplexity int, first *int64, after *string) int
+		People                     func(childComplexity int, filter *model.PersonFilter, orderBy *model.PersonOrder, first *int64, after *string) int
+		Person                     func(childComplexity int, id string) int
+		RecentReviews              func(childComplexity int, first *int64, after *string) int
+		RecommendationsForMe       func(childComplexity int, first *int64, after *string) int
+		Search                     func(childComplexity int, text string, types []model.SearchType, first *int64, after *string) int
+		Tag                        func(childComplexity int, name string) int
+		Trending                   func(childComplexity int, days *int64, first *int64, after *string) int
+		User                       func(childComplexity int, username string) int
 	}
 
 	RatingConnection struct {
@@ -328,11 +329,23 @@ type ComplexityRoot struct {
 	SynopsisSubmission struct {
 		Author      func(childComplexity int) int
 		DecidedAt   func(childComplexity int) int
+		DecidedBy   func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Movie       func(childComplexity int) int
 		Status      func(childComplexity int) int
 		SubmittedAt func(childComplexity int) int
 		Text        func(childComplexity int) int
+	}
+
+	SynopsisSubmissionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SynopsisSubmissionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Tag struct {
@@ -450,6 +463,7 @@ type QueryResolver interface {
 	MovieByExternalID(ctx context.Context, source model.ExternalIDSource, id string) (*model.Movie, error)
 	RecentReviews(ctx context.Context, first *int64, after *string) (*model.ReviewConnection, error)
 	Trending(ctx context.Context, days *int64, first *int64, after *string) (*model.TrendingConnection, error)
+	PendingSynopsisSubmissions(ctx context.Context, first *int64, after *string) (*model.SynopsisSubmissionConnection, error)
 	RecommendationsForMe(ctx context.Context, first *int64, after *string) (*model.RecommendationConnection, error)
 	Tag(ctx context.Context, name string) (*model.Tag, error)
 }
@@ -1485,6 +1499,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PathBetween(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int64)), true
+	case "Query.pendingSynopsisSubmissions":
+		if e.ComplexityRoot.Query.PendingSynopsisSubmissions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pendingSynopsisSubmissions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PendingSynopsisSubmissions(childComplexity, args["first"].(*int64), args["after"].(*string)), true
 	case "Query.people":
 		if e.ComplexityRoot.Query.People == nil {
 			break
@@ -1883,6 +1908,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SynopsisSubmission.DecidedAt(childComplexity), true
+	case "SynopsisSubmission.decidedBy":
+		if e.ComplexityRoot.SynopsisSubmission.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopsisSubmission.DecidedBy(childComplexity), true
 	case "SynopsisSubmission.id":
 		if e.ComplexityRoot.SynopsisSubmission.ID == nil {
 			break
@@ -1913,6 +1944,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SynopsisSubmission.Text(childComplexity), true
+
+	case "SynopsisSubmissionConnection.edges":
+		if e.ComplexityRoot.SynopsisSubmissionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopsisSubmissionConnection.Edges(childComplexity), true
+	case "SynopsisSubmissionConnection.pageInfo":
+		if e.ComplexityRoot.SynopsisSubmissionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopsisSubmissionConnection.PageInfo(childComplexity), true
+	case "SynopsisSubmissionConnection.totalCount":
+		if e.ComplexityRoot.SynopsisSubmissionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopsisSubmissionConnection.TotalCount(childComplexity), true
+
+	case "SynopsisSubmissionEdge.cursor":
+		if e.ComplexityRoot.SynopsisSubmissionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopsisSubmissionEdge.Cursor(childComplexity), true
+	case "SynopsisSubmissionEdge.node":
+		if e.ComplexityRoot.SynopsisSubmissionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopsisSubmissionEdge.Node(childComplexity), true
 
 	case "Tag.id":
 		if e.ComplexityRoot.Tag.ID == nil {
@@ -2583,6 +2646,39 @@ type UserListEdge {
   node: UserList!
 }
 `, BuiltIn: false},
+	{Name: "../schema/moderation.graphqls", Input: `extend type Query {
+  """
+  The moderators' queue: synopsis submissions waiting for a decision, oldest first (then by
+  id). ` + "`" + `first` + "`" + ` is 1..100 (default 20). Errors: UNAUTHENTICATED (no token), FORBIDDEN (not
+  a moderator; the role is read from the database on every request, so a promotion or a
+  demotion applies at once).
+  """
+  pendingSynopsisSubmissions(first: Int = 20, after: String): SynopsisSubmissionConnection!
+}
+
+extend type SynopsisSubmission {
+  "The moderator who accepted or rejected it; null while pending, and for viewers who are not moderators."
+  decidedBy: User
+}
+
+"A page of synopsis submissions."
+type SynopsisSubmissionConnection {
+  "The submissions of this page."
+  edges: [SynopsisSubmissionEdge!]!
+  "Paging state."
+  pageInfo: PageInfo!
+  "Number of submissions in the whole list."
+  totalCount: Int!
+}
+
+"A synopsis submission in a connection."
+type SynopsisSubmissionEdge {
+  "Opaque position of this edge; pass it as ` + "`" + `after` + "`" + ` to read on."
+  cursor: String!
+  "The submission."
+  node: SynopsisSubmission!
+}
+`, BuiltIn: false},
 	{Name: "../schema/movie.graphqls", Input: `"A film of the catalogue."
 type Movie implements Node {
   "Opaque global id."
@@ -3155,7 +3251,7 @@ type Subscription {
 extend type Movie {
   "The member whose submission became the synopsis; null when none or not from a member."
   synopsisAuthor: User
-  "Synopsis submissions for the film, newest first; null unless the viewer is a moderator. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
+  "Synopsis submissions for the film, newest first; null unless the viewer is a moderator (the role is read from the database). ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
   synopsisSubmissions(first: Int = 20): [SynopsisSubmission!]
 }
 
@@ -3169,7 +3265,10 @@ enum SubmissionStatus {
   REJECTED
 }
 
-"A synopsis a member sent for a film."
+"""
+A synopsis a member sent for a film. Until it is accepted (pending or rejected) only its
+author and moderators can read it: to anyone else ` + "`" + `node(id)` + "`" + ` is null.
+"""
 type SynopsisSubmission implements Node {
   "Opaque global id."
   id: ID!
@@ -3696,8 +3795,32 @@ func (ec *executionContext) childFields_SynopsisSubmission(ctx context.Context, 
 		return ec.fieldContext_SynopsisSubmission_author(ctx, field)
 	case "movie":
 		return ec.fieldContext_SynopsisSubmission_movie(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_SynopsisSubmission_decidedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SynopsisSubmission", field.Name)
+}
+
+func (ec *executionContext) childFields_SynopsisSubmissionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SynopsisSubmissionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SynopsisSubmissionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SynopsisSubmissionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SynopsisSubmissionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SynopsisSubmissionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SynopsisSubmissionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SynopsisSubmissionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SynopsisSubmissionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Tag(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4943,6 +5066,28 @@ func (ec *executionContext) field_Query_pathBetween_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["maxHops"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_pendingSynopsisSubmissions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -9785,6 +9930,50 @@ func (ec *executionContext) fieldContext_Query_trending(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_pendingSynopsisSubmissions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pendingSynopsisSubmissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PendingSynopsisSubmissions(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SynopsisSubmissionConnection) graphql.Marshaler {
+			return ec.marshalNSynopsisSubmissionConnection2ᚖfilmgraphᚋgraphᚋmodelᚐSynopsisSubmissionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pendingSynopsisSubmissions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SynopsisSubmissionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pendingSynopsisSubmissions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_recommendationsForMe(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11354,6 +11543,180 @@ func (ec *executionContext) fieldContext_SynopsisSubmission_movie(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Movie(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopsisSubmission_decidedBy(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopsisSubmission_decidedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedBy(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖfilmgraphᚋgraphᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopsisSubmission_decidedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopsisSubmission",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopsisSubmissionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopsisSubmissionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SynopsisSubmissionEdge) graphql.Marshaler {
+			return ec.marshalNSynopsisSubmissionEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐSynopsisSubmissionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopsisSubmissionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopsisSubmissionConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SynopsisSubmissionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopsisSubmissionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopsisSubmissionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖfilmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopsisSubmissionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopsisSubmissionConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopsisSubmissionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopsisSubmissionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopsisSubmissionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SynopsisSubmissionConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _SynopsisSubmissionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopsisSubmissionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopsisSubmissionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SynopsisSubmissionEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SynopsisSubmissionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopsisSubmissionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SynopsisSubmission) graphql.Marshaler {
+			return ec.marshalNSynopsisSubmission2ᚖfilmgraphᚋgraphᚋmodelᚐSynopsisSubmission(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopsisSubmissionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopsisSubmissionEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SynopsisSubmission(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15266,6 +15629,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_trending(ctx, field)
 				})
+		case "pendingSynopsisSubmissions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pendingSynopsisSubmissions(ctx, field)
+				})
 		case "recommendationsForMe":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -15917,6 +16286,92 @@ func (ec *executionContext) _SynopsisSubmission(ctx context.Context, sel ast.Sel
 			}
 		case "movie":
 			out.Values[i] = ec._SynopsisSubmission_movie(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decidedBy":
+			out.Values[i] = ec._SynopsisSubmission_decidedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var synopsisSubmissionConnectionImplementors = []string{"SynopsisSubmissionConnection"}
+
+func (ec *executionContext) _SynopsisSubmissionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SynopsisSubmissionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, synopsisSubmissionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SynopsisSubmissionConnection")
+		case "edges":
+			out.Values[i] = ec._SynopsisSubmissionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SynopsisSubmissionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SynopsisSubmissionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var synopsisSubmissionEdgeImplementors = []string{"SynopsisSubmissionEdge"}
+
+func (ec *executionContext) _SynopsisSubmissionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SynopsisSubmissionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, synopsisSubmissionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SynopsisSubmissionEdge")
+		case "cursor":
+			out.Values[i] = ec._SynopsisSubmissionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SynopsisSubmissionEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17456,6 +17911,38 @@ func (ec *executionContext) marshalNSynopsisSubmission2ᚖfilmgraphᚋgraphᚋmo
 		return graphql.Null
 	}
 	return ec._SynopsisSubmission(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSynopsisSubmissionConnection2ᚖfilmgraphᚋgraphᚋmodelᚐSynopsisSubmissionConnection(ctx context.Context, sel ast.SelectionSet, v *model.SynopsisSubmissionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SynopsisSubmissionConnection!")
+		return graphql.Null
+	}
+	return ec._SynopsisSubmissionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSynopsisSubmissionEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐSynopsisSubmissionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SynopsisSubmissionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSynopsisSubmissionEdge2ᚖfilmgraphᚋgraphᚋmodelᚐSynopsisSubmissionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSynopsisSubmissionEdge2ᚖfilmgraphᚋgraphᚋmodelᚐSynopsisSubmissionEdge(ctx context.Context, sel ast.SelectionSet, v *model.SynopsisSubmissionEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SynopsisSubmissionEdge!")
+		return graphql.Null
+	}
+	return ec._SynopsisSubmissionEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTag2ᚖfilmgraphᚋgraphᚋmodelᚐTag(ctx context.Context, sel ast.SelectionSet, v *model.Tag) graphql.Marshaler {

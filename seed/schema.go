@@ -41,6 +41,8 @@ var schemaStatements = []string{
 	// Site-wide feeds: Query.recentReviews (newest first) and Query.trending (a time window).
 	`CREATE INDEX review_addedAt IF NOT EXISTS FOR (n:Review) ON (n.addedAt)`,
 	`CREATE INDEX rated_ratedAt IF NOT EXISTS FOR ()-[r:RATED]-() ON (r.ratedAt)`,
+	// The moderators' queue: pending submissions, oldest first.
+	`CREATE INDEX synopsisSubmission_status_submittedAt IF NOT EXISTS FOR (n:SynopsisSubmission) ON (n.status, n.submittedAt)`,
 	// Full-text search. The analyzer keeps stop words so "The" and "It"
 	// can be searched for and prefix queries ("matr*") and fuzzy ones
 	// ("matrx~") work on every word.
