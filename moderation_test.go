@@ -3,10 +3,21 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"filmgraph/apperr"
 	"filmgraph/cypher"
+	"filmgraph/launcher"
+	"filmgraph/observe"
 )
 
 // The moderation flow with three members: an author, another member and a moderator whose
@@ -123,3 +134,74 @@ func TestModerationFlow(t *testing.T) {
 func indexOf(items []string, item string) int { return slices.Index(items, item) }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// TestModeratorWhileServing runs `moderator` while a bundled Neo4j is supervised on the data
+// directory, as `go run .` does: the command connects to that Neo4j (whose password is
+// random) through the connection file instead of failing to start a second one.
+func TestModeratorWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	sup, err := launcher.Supervise(ctx, launcher.SupervisorOptions{Options: launcher.Options{DataDir: dir, HeapMB: 512, PageCacheMB: 64}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sup.Stop()
+	info, err := os.Stat(filepath.Join(dir, launcher.ConnectionFile))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("connection file: %v, %v", info, err)
+	}
+	driver, err := neo4j.NewDriverWithContext(sup.URI, neo4j.BasicAuth(sup.Username, sup.Password, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer driver.Close(context.Background())
+	if _, err := neo4j.ExecuteQuery(ctx, driver, `CREATE (:User {userId: 1, username: 'Operator-Test', usernameKey: 'operator-test', role: 'USER'})`,
+		nil, neo4j.EagerResultTransformer); err != nil {
+		t.Fatal(err)
+	}
+	role := func() any {
+		res, err := neo4j.ExecuteQuery(ctx, driver, `MATCH (u:User {userId: 1}) RETURN u.role AS role`, nil, neo4j.EagerResultTransformer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := res.Records[0].Get("role")
+		return r
+	}
+
+	t.Setenv("NEO4J_URI", "") // the bundled Neo4j, as `go run .` uses it
+	t.Setenv("NEO4J_PASSWORD", "")
+	t.Setenv("NEO4J_DATA_DIR", dir)
+	cfg, err := loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	log := observe.NewLogger(io.Discard, false, slog.LevelWarn)
+	if err := runModerator(ctx, log, cfg, "operator-test", &out); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.Contains(got, "operator-test is now a moderator (was USER; in the bundled Neo4j of the running filmgraph") ||
+		!strings.Contains(got, sup.URI) {
+		t.Errorf("it says: %q", got)
+	}
+	if r := role(); r != "MODERATOR" {
+		t.Errorf("role %v", r)
+	}
+	out.Reset()
+	if err := runModerator(ctx, log, cfg, "OPERATOR-TEST", &out); err != nil || !strings.Contains(out.String(), "already a moderator") {
+		t.Errorf("a second time: %v, %q", err, out.String())
+	}
+	if err := run([]string{"moderator", "operator-test"}); err != nil { // the command line itself
+		t.Errorf("run: %v", err)
+	}
+	if err := run([]string{"moderator", "nobody-here"}); apperr.CodeOf(err) != apperr.NotFound {
+		t.Errorf("an unknown member: %v", err)
+	}
+	if err := sup.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, launcher.ConnectionFile)); !os.IsNotExist(err) {
+		t.Errorf("the connection file outlives the Neo4j it names: %v", err)
+	}
+}

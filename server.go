@@ -5,7 +5,7 @@
 //	go run . similar  recompute the similarity edges recommendations read
 //	go run . eval     offline evaluation of the recommendations (see recommend/eval)
 //	go run . profile  print Neo4j db hits of the example operations in docs/queries
-//	go run . moderator <username>   give a member the MODERATOR role
+//	go run . moderator <username>   give a member the MODERATOR role (also while serving)
 //	go run . schema   print the GraphQL schema as one SDL document (for codegen)
 //
 // See README.md for the settings.
@@ -85,6 +85,9 @@ func run(args []string) error {
 		log.Info("exporting traces over OTLP/HTTP")
 	}
 
+	if command == "moderator" { // also while `go run .` serves the bundled database (moderator.go)
+		return runModerator(ctx, log, cfg, args[1], os.Stdout)
+	}
 	db, bundled, closeDB, err := openDatabase(ctx, log, cfg)
 	if err != nil {
 		return err
@@ -99,12 +102,6 @@ func run(args []string) error {
 		return recommend.Refresh(ctx, db.Driver(), db.Database(), os.Stderr)
 	case "similar":
 		return recommend.Refresh(ctx, db.Driver(), db.Database(), os.Stderr)
-	case "moderator":
-		if err := db.MakeModerator(ctx, args[1]); err != nil {
-			return err
-		}
-		log.Info("made a moderator (effective for moderation at once; in tokens at the next log-in)", "username", args[1])
-		return nil
 	case "profile":
 		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
 			return err
