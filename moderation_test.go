@@ -205,3 +205,54 @@ func TestModeratorWhileServing(t *testing.T) {
 		t.Errorf("the connection file outlives the Neo4j it names: %v", err)
 	}
 }
+
+// A member's review score and rating of a film are one value.
+func TestReviewScoreIsTheRating(t *testing.T) {
+	const film = 13
+	a := signUp(t, "scorer"+runTag)
+	scores := func() (rating, review any) {
+		t.Helper()
+		rows := cypherRows(t, `MATCH (u:User {userId: $u}), (m:Movie {movieId: $m})
+			RETURN head(COLLECT { MATCH (u)-[r:RATED]->(m) RETURN r.score }) AS rating,
+			       head(COLLECT { MATCH (u)-[:WROTE]->(x:Review)-[:ABOUT]->(m) RETURN x.score }) AS review`, map[string]any{"u": a.UserID, "m": film})
+		return rows[0]["rating"], rows[0]["review"]
+	}
+	before := cypherRows(t, `RETURN COUNT { (:Movie {movieId: $m})<-[:RATED]-() } AS n`, map[string]any{"m": film})[0]["n"].(int64)
+	d := mustDo(t, a.Token, `mutation($m: ID!) { writeReview(movieId: $m, text: "fine", score: 8) { id score movie { ratingSummary { count } viewerState { rating review { score } } } } }`,
+		map[string]any{"m": movieID(film)}, 1)
+	review := at(d, "writeReview.id")
+	if at(d, "writeReview.movie.viewerState.rating") != float64(8) || at(d, "writeReview.movie.viewerState.review.score") != float64(8) ||
+		at(d, "writeReview.movie.ratingSummary.count") != float64(before+1) {
+		t.Errorf("after writeReview: %v (rated by %d before)", d, before)
+	}
+	if rating, score := scores(); rating != int64(8) || score != int64(8) {
+		t.Errorf("after writeReview: rating %v, review %v", rating, score)
+	}
+	assertCacheMatchesEdges(t, film)
+	mustDo(t, a.Token, `mutation($m: ID!) { rateMovie(movieId: $m, score: 5) { id } }`, map[string]any{"m": movieID(film)}, 1)
+	if rating, score := scores(); rating != int64(5) || score != int64(5) {
+		t.Errorf("after rateMovie: rating %v, review %v", rating, score)
+	}
+	mustDo(t, a.Token, `mutation($r: ID!) { editReview(reviewId: $r, score: 9) { score } }`, map[string]any{"r": review}, 1)
+	if rating, score := scores(); rating != int64(9) || score != int64(9) {
+		t.Errorf("after editReview: rating %v, review %v", rating, score)
+	}
+	mustDo(t, a.Token, `mutation($r: ID!) { editReview(reviewId: $r, text: "better") { score } }`, map[string]any{"r": review}, 1)
+	if rating, score := scores(); rating != int64(9) || score != int64(9) {
+		t.Errorf("after editing the text: rating %v, review %v", rating, score)
+	}
+	assertCacheMatchesEdges(t, film)
+	if n := cypherRows(t, `RETURN COUNT { (:Movie {movieId: $m})<-[:RATED]-() } AS n`, map[string]any{"m": film})[0]["n"]; n != before+1 {
+		t.Errorf("%v ratings, want %d", n, before+1)
+	}
+	wantError(t, a.Token, `mutation($m: ID!) { writeReview(movieId: $m, text: "again", score: 2) { id } }`, map[string]any{"m": movieID(film)}, "CONFLICT")
+	if rating, _ := scores(); rating != int64(9) {
+		t.Errorf("a refused review changed the rating to %v", rating)
+	}
+	// Clearing the rating leaves the review its score (documented on Review.score).
+	mustDo(t, a.Token, `mutation($m: ID!) { clearRating(movieId: $m) { id } }`, map[string]any{"m": movieID(film)}, 1)
+	if rating, score := scores(); rating != nil || score != int64(9) {
+		t.Errorf("after clearRating: rating %v, review %v", rating, score)
+	}
+	assertCacheMatchesEdges(t, film)
+}

@@ -2367,9 +2367,9 @@ extend type Mutation {
   "Log in with a username or email, in any case. Errors: UNAUTHENTICATED (one message for any wrong credential), RATE_LIMITED."
   logIn(usernameOrEmail: String!, password: String!): AuthPayload!
 
-  "Rate a film 1..10 (five stars in half steps); replaces the viewer's earlier rating. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND."
+  "Rate a film 1..10 (five stars in half steps); replaces the viewer's earlier rating, and the score of their review of the film if they wrote one. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND."
   rateMovie(movieId: ID!, score: Int!): Movie!
-  "Remove the viewer's rating of a film (no-op without one). Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND."
+  "Remove the viewer's rating of a film (no-op without one); their review of it, if any, keeps its score. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND."
   clearRating(movieId: ID!): Movie!
   "Put a film in the viewer's collection (idempotent). Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND."
   addToCollection(movieId: ID!): Movie!
@@ -3005,9 +3005,9 @@ extend type Mutation {
 }
 `, BuiltIn: false},
 	{Name: "../schema/review.graphqls", Input: `extend type Mutation {
-  "Review a film (one review per member per film). text: 1..20000 characters; score: 1..10. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND, CONFLICT (already reviewed)."
+  "Review a film (one review per member per film). text: 1..20000 characters; score: 1..10, which is also the member's rating of the film (as rateMovie). Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND, CONFLICT (already reviewed)."
   writeReview(movieId: ID!, text: String!, score: Int!): Review!
-  "Change the viewer's review; omitted arguments keep their value. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND, FORBIDDEN (not the author)."
+  "Change the viewer's review; omitted arguments keep their value; a new score is also their rating of the film. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND, FORBIDDEN (not the author)."
   editReview(reviewId: ID!, text: String, score: Int): Review!
   "Delete a review and its comments (author or moderator); returns the film. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND, FORBIDDEN."
   deleteReview(reviewId: ID!): Movie!
@@ -3044,7 +3044,11 @@ type Review implements Node {
   movie: Movie!
   "Text as written (stored verbatim)."
   text: String!
-  "Score 1..10."
+  """
+  Score 1..10: the author's rating of the film, one value. Writing or editing the review's
+  score rates the film, and rating the film changes the score; clearing the rating leaves
+  the review its last score (a review needs one).
+  """
   score: Int!
   "When it was written."
   addedAt: Time!

@@ -256,6 +256,8 @@ func publishCommitted(res *Resolver) graphql.FieldMiddleware {
 			if movie, err := relay.ParseIntID(argString(fc, "movieId"), "Movie"); err == nil {
 				if key := keyOf(result); key != "" {
 					res.Events.Publish(ctx, events.Event{Topic: events.ReviewAdded, Scope: movie, Key: key})
+					// The review's score is the author's rating: the film's summary changed too.
+					res.Events.Publish(ctx, events.Event{Topic: events.RatingSummaryChanged, Scope: movie, Key: movie})
 				}
 			}
 		case "addComment":
