@@ -81,15 +81,16 @@ func assertIndexSeek(t *testing.T, stmt cypher.Statement) {
 	assertPlanUses(t, stmt, "IndexSeek")
 }
 
-// assertPlanUses fails unless the plan of stmt has each of operators (a prefix of the
-// operator's name will do) and scans no whole label or relationship type.
+// assertPlanUses fails unless the plan of stmt has, for each of operators, an operator whose
+// name contains it ("IndexSeek": NodeIndexSeek, NodeUniqueIndexSeek, ...), and scans no
+// whole label or relationship type.
 func assertPlanUses(t *testing.T, stmt cypher.Statement, operators ...string) {
 	t.Helper()
 	ops := planOperators(t, stmt)
 	t.Logf("plan: %v", ops)
 	joined := " " + strings.Join(ops, " ")
 	for _, op := range operators {
-		if !strings.Contains(joined, " "+op) {
+		if !strings.Contains(joined, op) {
 			t.Errorf("the plan has no %s: %v", op, ops)
 		}
 	}
