@@ -316,16 +316,16 @@ func TestSearch(t *testing.T) {
 			Typename string `json:"__typename"`
 			Title    string
 			Name     string
-		}
+		} `json:"node"`
 	}
 	search := func(t *testing.T, text string) []hit {
-		var data struct{ Search []hit }
-		trips := mustQuery(t, `query($text: String!) { search(text: $text, first: 10) { score item { __typename
-			... on Movie { title } ... on Person { name } } } }`, map[string]any{"text": text}, &data)
+		var data struct{ Search struct{ Edges []hit } }
+		trips := mustQuery(t, `query($text: String!) { search(text: $text, first: 10) { edges { score node { __typename
+			... on Movie { title } ... on Person { name } } } } }`, map[string]any{"text": text}, &data)
 		if trips != 1 {
 			t.Errorf("%q: %d round trips", text, trips)
 		}
-		return data.Search
+		return data.Search.Edges
 	}
 	cases := []struct{ text, wantFirst string }{
 		{"romanik", "Mark Romanek"},          // a typo in a surname
@@ -352,13 +352,13 @@ func TestSearch(t *testing.T) {
 	// Lucene's syntax in user text is escaped, never a syntax error.
 	for _, text := range []string{`title:(x) OR "**`, `AND ~ [a TO z]`, `C++ \ && || !`, `"unbalanced`, `*`, `/regex/`} {
 		t.Run("escapes "+text, func(t *testing.T) {
-			status, resp, _ := post(t, `query($text: String!) { search(text: $text) { score } }`, map[string]any{"text": text})
+			status, resp, _ := post(t, `query($text: String!) { search(text: $text) { totalCount } }`, map[string]any{"text": text})
 			if status != 200 || len(resp.Errors) != 0 {
 				t.Errorf("status %d, errors %+v", status, resp.Errors)
 			}
 		})
 	}
-	status, resp, _ := post(t, `{ search(text: "`+strings.Repeat("a", 201)+`") { score } }`, nil)
+	status, resp, _ := post(t, `{ search(text: "`+strings.Repeat("a", 201)+`") { totalCount } }`, nil)
 	if status != 200 || len(resp.Errors) != 1 || resp.codes()[0] != "BAD_USER_INPUT" {
 		t.Errorf("201 characters: status %d, errors %+v", status, resp.Errors)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,6 +48,24 @@ RETURN g.name AS key ORDER BY g.name SKIP $skip LIMIT $first`, "Genre")
 		return page(t, a, `MATCH (p:Person) RETURN count(p) AS total`, `MATCH (p:Person)
 RETURN p.personId AS key ORDER BY p.name, p.personId SKIP $skip LIMIT $first`, "Person")
 	},
+	"tag": func(t *testing.T, a map[string]any) any { return node(t, "Tag", strings.ToLower(a["name"].(string))) },
+	"recentReviews": func(t *testing.T, a map[string]any) any {
+		return page(t, a, `MATCH (r:Review) RETURN count(r) AS total`, `MATCH (r:Review)
+RETURN r.reviewId AS key ORDER BY r.addedAt DESC, r.reviewId SKIP $skip LIMIT $first`, "Review")
+	},
+	"movieByExternalId": func(t *testing.T, a map[string]any) any {
+		// The generator's ids: a MovieLens id, an IMDb id, a TMDB id, tt0 (malformed), an unknown one.
+		key := map[string]string{"80969": "movieId", "tt1334260": "imdbId", "862": "tmdbId"}[a["id"].(string)]
+		if key == "" || key != map[string]string{"MOVIELENS": "movieId", "IMDB": "imdbId", "TMDB": "tmdbId"}[a["source"].(string)] {
+			return nil
+		}
+		row := one(t, `MATCH (m:Movie) WHERE m.movieId = 80969 AND $key = 'movieId' OR m.imdbId = '1334260' AND $key = 'imdbId'
+			OR m.tmdbId = '862' AND $key = 'tmdbId' RETURN m.movieId AS key`, map[string]any{"key": key})
+		if row == nil {
+			return nil
+		}
+		return node(t, "Movie", fmt.Sprint(row.(map[string]any)["key"]))
+	},
 	"user": func(t *testing.T, a map[string]any) any {
 		return one(t, `MATCH (u:User {username: $username})
 RETURN u.username AS username, u.joinedAt AS joinedAt, COUNT { (u)-[:RATED]->(:Movie) } AS ratingsCount`,
@@ -59,6 +78,7 @@ RETURN u.username AS username, u.joinedAt AS joinedAt, COUNT { (u)-[:RATED]->(:M
 // round trips are still checked.
 var notCompared = map[string]string{
 	"search":               "ranked by a full-text score",
+	"trending":             "TestTrending walks whole lists against Cypher",
 	"pathBetween":          "any of several shortest chains is right",
 	"recommendationsForMe": "anonymous: UNAUTHENTICATED",
 }
@@ -72,6 +92,8 @@ RETURN CASE WHEN m.movieId < 500001 THEN m.movieId END AS movieLensId, m.title A
        {count: COUNT { (m)<-[:RATED]-(:User) }} AS ratingSummary`,
 	"Person": `MATCH (p:Person {personId: $key}) RETURN p.name AS name`,
 	"Genre":  `MATCH (g:Genre {name: $key}) RETURN g.name AS name, COUNT { (g)<-[:IN_GENRE]-(:Movie) } AS movieCount`,
+	"Tag":    `MATCH (t:Tag {name: $key}) RETURN t.name AS name, COUNT { (t)<-[:TAGGED]-(:Movie) } AS movieCount`,
+	"Review": `MATCH (r:Review {reviewId: $key}) RETURN r.text AS text, r.score AS score`,
 }
 
 // nodeOfType reads the node of a global id; want is the type the field returns ("" for
@@ -87,7 +109,7 @@ func nodeOfType(t *testing.T, want string, id any) any {
 // node reads one node by type and key (a string; numeric for films and people).
 func node(t *testing.T, typeName, key string) any {
 	var param any = key
-	if typeName != "Genre" {
+	if typeName == "Movie" || typeName == "Person" { // the others have string keys
 		n, err := strconv.ParseInt(key, 10, 64)
 		if err != nil {
 			return nil

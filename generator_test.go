@@ -87,6 +87,10 @@ func (g *queryGenerator) arguments(f *ast.FieldDefinition) string {
 	var args []string
 	for _, a := range f.Arguments {
 		switch {
+		case f.Name == "movieByExternalId" && a.Name == "id":
+			args = append(args, fmt.Sprintf("id: %q", []string{"80969", "tt1334260", "862", "tt0", "999999999"}[g.rnd.IntN(5)]))
+		case a.Name == "source":
+			args = append(args, "source: "+[]string{"MOVIELENS", "IMDB", "TMDB"}[g.rnd.IntN(3)])
 		case a.Name == "id":
 			args = append(args, fmt.Sprintf("id: %q", generatorIDs[g.rnd.IntN(len(generatorIDs))]))
 		case a.Name == "name":

@@ -60,6 +60,9 @@ func runCommand(command string, args []string) error {
 		log.Info("exporting traces over OTLP/HTTP")
 	}
 
+	if command == "moderator" { // also while `go run .` serves the bundled database (moderator.go)
+		return runModerator(ctx, log, cfg, args[0], os.Stdout)
+	}
 	db, bundled, closeDB, err := openDatabase(ctx, log, cfg)
 	if err != nil {
 		return err
@@ -87,12 +90,6 @@ func runCommand(command string, args []string) error {
 		err := recommend.Refresh(ctx, db.Driver(), db.Database(), progress)
 		progress.End(err)
 		return err
-	case "moderator":
-		if err := db.MakeModerator(ctx, args[0]); err != nil {
-			return err
-		}
-		log.Info("made a moderator (effective for moderation at once; in tokens at the next log-in)", "username", args[0])
-		return nil
 	case "profile":
 		if err := ensureSeeded(ctx, log, cfg, db); err != nil {
 			return err
@@ -168,6 +165,10 @@ func ensureSeeded(ctx context.Context, log *slog.Logger, cfg config, db *store.S
 	}
 	switch {
 	case seeded:
+		// A database seeded by an older filmgraph may lack newer indexes (idempotent).
+		if err := seed.EnsureSchema(ctx, db.Driver(), db.Database()); err != nil {
+			return err
+		}
 		// A database seeded by an older filmgraph lacks the case-insensitive account keys.
 		unkeyed, err := seed.EnsureAccountKeys(ctx, db.Driver(), db.Database())
 		if len(unkeyed) > 0 {

@@ -45,6 +45,9 @@ func prepareDatabase(ctx context.Context, d neo4j.DriverWithContext) error {
 			return err
 		}
 	}
+	if err := seed.EnsureSchema(ctx, d, neo4jtest.Database()); err != nil { // as the server's start does
+		return err
+	}
 	if _, err := seed.EnsureAccountKeys(ctx, d, neo4jtest.Database()); err != nil {
 		return err
 	}

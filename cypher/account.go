@@ -28,7 +28,7 @@ var (
 func init() {
 	nodeTypes = append(nodeTypes,
 		nodeType{t: userType, intKey: true}, nodeType{t: reviewType}, nodeType{t: commentType},
-		nodeType{t: userListType, visible: visibleList}, nodeType{t: submissionType})
+		nodeType{t: userListType, visible: visibleList}, nodeType{t: submissionType, visible: visibleSubmission})
 	for _, t := range []*objectType{movieType, userType, authPayloadType, reviewType, commentType, userListType, submissionType} {
 		writableTypesByGQ[t.name] = t
 	}
@@ -46,15 +46,10 @@ func init() {
 			pattern: "({p})-[{r}:SYNOPSIS_FROM]->(:SynopsisSubmission)<-[:SUBMITTED]-({n}:User)",
 			orderBy: "{n}.userId",
 		}, userType),
-		"synopsisSubmissions": func(b *builder, s scope, f Field) (string, error) {
-			if b.viewer == nil || !b.viewer.IsModerator() {
-				return "null", nil
-			}
-			return list(relation{
-				pattern: "({p})<-[{r}:FOR]-({n}:SynopsisSubmission)",
-				orderBy: "{n}.submittedAt DESC, {n}.submissionId",
-			}, submissionType)(b, s, f)
-		},
+		"synopsisSubmissions": forModerators(list(relation{
+			pattern: "({p})<-[{r}:FOR]-({n}:SynopsisSubmission)",
+			orderBy: "{n}.submittedAt DESC, {n}.submissionId",
+		}, submissionType)),
 	})
 	define(userType, map[string]fieldFunc{
 		"id":           computed,
@@ -262,17 +257,19 @@ func User(req Request, username string) (Statement, error) {
 
 // Entity returns the statement for req's field of the entity of GraphQL type
 // typeName (User, Review, Comment, UserList, SynopsisSubmission) with key. Private lists
-// of other members yield no row, like unknown ones.
+// of other members, and submissions the viewer may not read (visibleSubmission), yield no
+// row, like unknown ones.
 func Entity(req Request, typeName string, key any) (Statement, error) {
 	t, ok := writableTypesByGQ[typeName]
 	if !ok || t.label == "" || t == movieType {
 		return Statement{}, fmt.Errorf("cypher: no entity type %q", typeName)
 	}
-	if t != userListType {
+	visible := map[*objectType]func(*builder, string) string{userListType: visibleList, submissionType: visibleSubmission}[t]
+	if visible == nil {
 		return entity(req, t, key)
 	}
 	b := newBuilder(req)
-	match := "MATCH (this:UserList {listId: " + b.param(key) + "}) WHERE " + visibleList(b, "this")
+	match := "MATCH (this:" + t.label + " {" + t.key + ": " + b.param(key) + "}) WHERE " + visible(b, "this")
 	proj, err := b.project(t, scope{node: "this"}, req.Field.Selections)
 	if err != nil {
 		return Statement{}, err

@@ -38,29 +38,40 @@ func SignUp(req Request, username, email, passwordHash string) (Write, error) {
 	}, Outcomes{})
 }
 
-// rateMovieCypher replaces the viewer's rating and keeps the film's rating cache
-// (ratingCount, ratingTotal, ratingAverage) equal to its RATED edges: incrementally when
-// the cache is there, recomputed from the edges when it is not. The film is locked first.
-// It marks the film as changed for the similarity refresher (recommend.MarkChangedCypher).
+// rateMovieCypher replaces the viewer's rating (setScoreCypher). The film is locked first.
 const rateMovieCypher = `MATCH (viewer:User {userId: $viewerId})
 MATCH (m:Movie {movieId: $movieId})
 SET m._LOCK_ = true
 REMOVE m._LOCK_
 WITH viewer, m
-OPTIONAL MATCH (viewer)-[old:RATED]->(m)
+` + setScoreCypher + `
+WITH m AS this, 'OK' AS status`
+
+// setScoreCypher sets the viewer's score $score of the locked film m: their rating, and the
+// score of their review of it when they wrote one, so that a member never shows two scores
+// for one film. It keeps the film's rating cache (ratingCount, ratingTotal, ratingAverage)
+// equal to its RATED edges: incrementally when the cache is there, recomputed from the
+// edges when it is not, and marks the film as changed for the similarity refresher
+// (recommend.MarkChangedCypher). viewer and m stay bound.
+const setScoreCypher = `OPTIONAL MATCH (viewer)-[old:RATED]->(m)
 WITH viewer, m, old.score AS oldScore
 MERGE (viewer)-[r:RATED]->(m)
 SET r.score = $score, r.ratedAt = datetime()
 SET m.similarPendingSince = coalesce(m.similarPendingSince, datetime()), m.similarChanges = coalesce(m.similarChanges, 0) + 1
-WITH m, oldScore
+WITH viewer, m, oldScore
+CALL (viewer, m) {
+  MATCH (viewer)-[:WROTE]->(review:Review)-[:ABOUT]->(m)
+  SET review.score = $score
+}
 CALL (m, oldScore) {
   WITH m, oldScore WHERE m.ratingCount IS NOT NULL AND m.ratingTotal IS NOT NULL
   SET m.ratingCount = m.ratingCount + CASE WHEN oldScore IS NULL THEN 1 ELSE 0 END,
       m.ratingTotal = m.ratingTotal - coalesce(oldScore, 0) + $score
 }
-` + recomputeRatingCacheCypher
+` + fillRatingCacheCypher
 
 // clearRatingCypher deletes the viewer's rating, if any, and updates the cache likewise.
+// Their review, if any, keeps its score: a review needs one.
 // A rating removed marks the film as changed for the similarity refresher, and records
 // the viewer's 10 films rated just before it, whose "rated soon after" neighbours it
 // changed (similarAlso, up to 500 films; beyond, the next full refresh takes them in).
@@ -84,16 +95,16 @@ CALL (m, oldScore) {
   WITH m, oldScore WHERE oldScore IS NOT NULL AND m.ratingCount IS NOT NULL AND m.ratingTotal IS NOT NULL
   SET m.ratingCount = m.ratingCount - 1, m.ratingTotal = m.ratingTotal - oldScore
 }
-` + recomputeRatingCacheCypher
+` + fillRatingCacheCypher + `
+WITH m AS this, 'OK' AS status`
 
-// recomputeRatingCacheCypher fills a missing cache from the edges, then sets the average.
-const recomputeRatingCacheCypher = `CALL (m) {
+// fillRatingCacheCypher fills a missing cache of film m from the edges, then sets the average.
+const fillRatingCacheCypher = `CALL (m) {
   WITH m WHERE m.ratingCount IS NULL OR m.ratingTotal IS NULL
   SET m.ratingCount = COUNT { (m)<-[:RATED]-(:User) },
       m.ratingTotal = reduce(total = 0, score IN COLLECT { MATCH (m)<-[x:RATED]-(:User) RETURN x.score } | total + score)
 }
-SET m.ratingAverage = CASE m.ratingCount WHEN 0 THEN null ELSE toFloat(m.ratingTotal) / m.ratingCount END
-WITH m AS this, 'OK' AS status`
+SET m.ratingAverage = CASE m.ratingCount WHEN 0 THEN null ELSE toFloat(m.ratingTotal) / m.ratingCount END`
 
 // RateMovie sets the viewer's score (1..10, validated by the caller) for a film and
 // projects req's field (a Movie). NOT_FOUND for an unknown film.

@@ -97,7 +97,7 @@ func translateField(req cypher.Request) (cypher.Statement, error) {
 	case "people":
 		return cypher.People(req)
 	case "search":
-		return cypher.Search(req, args["text"].(string), args["first"].(int64))
+		return cypher.Search(req)
 	case "pathBetween":
 		from, err := relay.ParseIntID(args["from"].(string), "Person")
 		if err != nil {
@@ -110,6 +110,16 @@ func translateField(req cypher.Request) (cypher.Statement, error) {
 		return cypher.PathBetween(req, from, to, args["maxHops"].(int64))
 	case "recommendationsForMe":
 		return cypher.RecommendationsFor(req, 1) // the viewer: MovieLens user 1
+	case "pendingSynopsisSubmissions":
+		return cypher.PendingSynopsisSubmissions(req, 42)
+	case "recentReviews":
+		return cypher.RecentReviews(req)
+	case "trending":
+		return cypher.Trending(req)
+	case "tag":
+		return cypher.Tag(req, args["name"].(string))
+	case "movieByExternalId":
+		return cypher.MovieByExternalID(req, args["source"].(string), args["id"].(string))
 	case "nodes":
 		var refs []cypher.NodeRef
 		for _, id := range args["ids"].([]any) {
@@ -199,8 +209,6 @@ func TestArgumentErrors(t *testing.T) {
 		`{ movies(filter: {minAverageRating: 11}) { totalCount } }`:                                   "between 0 and 10",
 		`{ movies(filter: {minRatingCount: -1}) { totalCount } }`:                                     "0 or more",
 		`{ movies(filter: {titleContains: ""}) { totalCount } }`:                                      "1 to 200 characters",
-		`{ search(text: "  ") { score } }`:                                                            "must hold a word",
-		`{ search(text: "x", first: 101) { score } }`:                                                 "between 1 and 100",
 		`{ pathBetween(from: "UGVyc29uOjE", to: "UGVyc29uOjI", maxHops: 7) { length } }`:              "between 1 and 6",
 		`{ pathBetween(from: "UGVyc29uOjE", to: "UGVyc29uOjE") { length } }`:                          "two different people",
 		`{ movies(where: {title: {contains: ""}}) { totalCount } }`:                                   "1 to 200 characters",
@@ -210,6 +218,9 @@ func TestArgumentErrors(t *testing.T) {
 		`{ movies(orderBy: [{field: YEAR}, {field: YEAR}]) { totalCount } }`:                          "names YEAR twice",
 		`{ people(where: {genre: ""}) { totalCount } }`:                                               "1 to 200 characters",
 		`{ movie(id: "TW92aWU6MQ") { reviews(where: {addedAt: {gt: "yesterday"}}) { totalCount } } }`: "RFC 3339",
+		`{ search(text: "  ") { totalCount } }`:                                                       "must hold a word",
+		`{ search(text: "x", first: 101) { totalCount } }`:                                            "between 1 and 100",
+		`{ search(text: "x", types: []) { totalCount } }`:                                             "must name MOVIE, PERSON or both",
 	}
 	for query, want := range cases {
 		_, err := translate(t, schema, query)

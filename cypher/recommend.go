@@ -103,7 +103,7 @@ var (
 	recommendationEdgeType = &objectType{name: "RecommendationEdge"}
 	recommendationType     = &objectType{name: "Recommendation"}
 	reasonType             = &objectType{name: "RecommendationReason"}
-	tagType                = &objectType{name: "Tag", label: "Tag", key: "name"}
+	tagType                = &objectType{name: "Tag", label: "Tag", interfaces: []string{"Node"}, key: "name"}
 )
 
 func init() {

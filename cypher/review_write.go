@@ -10,7 +10,8 @@ var (
 )
 
 // writeReviewCypher creates the viewer's review unless they already reviewed the film;
-// the viewer is locked so two concurrent writes cannot both see "no review yet".
+// the viewer is locked so two concurrent writes cannot both see "no review yet". The
+// review's score is the viewer's rating of the film too (setScoreCypher).
 const writeReviewCypher = `MATCH (viewer:User {userId: $viewerId})
 MATCH (m:Movie {movieId: $movieId})
 SET viewer._LOCK_ = true
@@ -19,6 +20,10 @@ WITH viewer, m, EXISTS { (viewer)-[:WROTE]->(:Review)-[:ABOUT]->(m) } AS taken
 CALL (viewer, m, taken) {
   WITH viewer, m WHERE NOT taken
   CREATE (viewer)-[:WROTE]->(:Review {reviewId: $reviewId, text: $text, score: $score, addedAt: datetime()})-[:ABOUT]->(m)
+  SET m._LOCK_ = true
+  REMOVE m._LOCK_
+  WITH viewer, m
+  ` + setScoreCypher + `
 }
 OPTIONAL MATCH (this:Review {reviewId: $reviewId})
 WITH this, CASE WHEN taken THEN 'CONFLICT' ELSE 'OK' END AS status`
@@ -34,12 +39,22 @@ func WriteReview(req Request, viewerID, movieID int64, reviewID, text string, sc
 		}})
 }
 
+// editReviewCypher changes the viewer's review; a new score is their rating too
+// (setScoreCypher).
 const editReviewCypher = `MATCH (viewer:User {userId: $viewerId})
 MATCH (this:Review {reviewId: $reviewId})
-WITH this, EXISTS { (viewer)-[:WROTE]->(this) } AS mine
+WITH viewer, this, EXISTS { (viewer)-[:WROTE]->(this) } AS mine
 CALL (this, mine) {
   WITH this WHERE mine
   SET this.text = coalesce($text, this.text), this.score = coalesce($score, this.score), this.editedAt = datetime()
+}
+CALL (viewer, this, mine) {
+  WITH viewer, this WHERE mine AND $score IS NOT NULL
+  MATCH (this)-[:ABOUT]->(m:Movie)
+  SET m._LOCK_ = true
+  REMOVE m._LOCK_
+  WITH viewer, m
+  ` + setScoreCypher + `
 }
 WITH this, CASE WHEN mine THEN 'OK' ELSE 'FORBIDDEN' END AS status`
 

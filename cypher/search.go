@@ -1,6 +1,8 @@
 package cypher
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -10,61 +12,119 @@ import (
 // KeyType names the concrete GraphQL type of an item of a union or interface result.
 const KeyType = "#type"
 
-// searchCypher looks the query up in both full-text indexes and keeps the best hits.
-// Scores of the two indexes are both Lucene scores of the same query, so they rank together.
-const searchCypher = `CALL {
-  CALL db.index.fulltext.queryNodes('movieTitleSearch', $query, {limit: $first}) YIELD node, score
-  RETURN node, score
-  UNION ALL
-  CALL db.index.fulltext.queryNodes('personNameSearch', $query, {limit: $first}) YIELD node, score
-  RETURN node, score
+// MaxSearchHits bounds the hits a search ranks, and so pages through: full-text matching
+// with prefixes and typos can match thousands of films and people.
+const MaxSearchHits = 1000
+
+// searchIndexes are the full-text index of each SearchType value.
+var searchIndexes = []struct{ searchType, index string }{
+	{"MOVIE", "movieTitleSearch"},
+	{"PERSON", "personNameSearch"},
+}
+
+// searchCypher looks the query up in the full-text indexes of the types asked for (%[1]s:
+// one CALL per index, joined by UNION ALL) and keeps the best hits as %[2]s, a list of
+// {node, score}. Scores of both indexes are Lucene scores of the same query, so they rank
+// together.
+const searchCypher = `CALL () {
+  %[1]s
 }
 WITH node, score
 ORDER BY score DESC, coalesce(node.movieId, -1), coalesce(node.personId, -1)
-LIMIT $first
+LIMIT $limit
+WITH collect({node: node, score: score}) AS %[2]s
 `
 
-// Search returns the statement for req's field, Query.search: one row per hit,
-// best first, each a SearchResult projection.
-func Search(req Request, text string, first int64) (Statement, error) {
+const searchIndexCypher = `CALL db.index.fulltext.queryNodes('%s', $query, {limit: $limit}) YIELD node, score
+  RETURN node, score`
+
+// Search returns the statement for the current field, Query.search: a SearchConnection
+// over the hits of its `text` among its `types`, best first.
+func Search(req Request) (Statement, error) {
+	b := newBuilder(req)
 	f := req.Field
-	if first < 1 || first > MaxPageSize {
-		return Statement{}, apperr.New(apperr.BadUserInput, "argument `first` of field `search` must be between 1 and %d, got %d", MaxPageSize, first)
-	}
+	args := f.Args
+	text, _ := args["text"].(string)
 	query, err := LuceneQuery(text)
 	if err != nil {
 		return Statement{}, err
 	}
-	b := newBuilder(req)
-	b.params["query"], b.params["first"] = query, first
-	var parts []string
-	for _, cf := range Collect(f.Selections, []string{"SearchResult"}) {
-		var expr string
+	var lookups []string
+	raw, filtered := args["types"].([]any)
+	for _, idx := range searchIndexes {
+		if !filtered || slices.Contains(raw, any(idx.searchType)) {
+			lookups = append(lookups, fmt.Sprintf(searchIndexCypher, idx.index))
+		}
+	}
+	if len(lookups) == 0 {
+		return Statement{}, apperr.New(apperr.BadUserInput, "argument `types` of field `search` must name MOVIE, PERSON or both")
+	}
+	offset, limit, err := b.page(f, args)
+	if err != nil {
+		return Statement{}, err
+	}
+	b.params["query"], b.params["limit"] = query, int64(MaxSearchHits)
+	hits := b.variable("hits")
+	parts := []string{
+		"`" + KeyTotal + "`: size(" + hits + ")",
+		"`" + KeyOffset + "`: " + offset,
+		"`" + KeyFirst + "`: " + limit,
+	}
+	for _, cf := range Collect(f.Selections, []string{"SearchConnection"}) {
 		switch cf.Name {
-		case "__typename":
-			continue
-		case "score":
-			expr = "score"
-		case "item":
-			movie, err := b.project(movieType, scope{node: "node"}, cf.Selections)
-			if err != nil {
-				return Statement{}, err
-			}
-			person, err := b.project(personType, scope{node: "node"}, cf.Selections)
-			if err != nil {
-				return Statement{}, err
-			}
-			expr = "CASE WHEN node:Movie THEN " + typed(movie, "Movie") + " ELSE " + typed(person, "Person") + " END"
+		case "totalCount", "pageInfo", "__typename":
+			continue // derived in Go from the values above
+		case "edges":
 		default:
-			return Statement{}, apperr.New(apperr.Internal, "cypher: no translation for SearchResult.%s", cf.Name)
+			return Statement{}, fmt.Errorf("cypher: no translation for SearchConnection.%s", cf.Name)
+		}
+		hit, n, score := b.variable("hit"), b.variable("n"), b.variable("score")
+		edge, err := searchEdge(b, n, score, cf)
+		if err != nil {
+			return Statement{}, err
 		}
 		key, err := mapKey(cf.Alias)
 		if err != nil {
 			return Statement{}, err
 		}
+		parts = append(parts, fmt.Sprintf("%[1]s: COLLECT { UNWIND %[2]s[%[3]s..%[3]s + %[4]s] AS %[5]s "+
+			"WITH %[5]s.node AS %[6]s, %[5]s.score AS %[7]s ORDER BY %[7]s DESC, coalesce(%[6]s.movieId, -1), coalesce(%[6]s.personId, -1) "+
+			"RETURN %[8]s }", key, hits, offset, limit, hit, n, score, edge))
+	}
+	return b.statement(fmt.Sprintf(searchCypher, strings.Join(lookups, "\n  UNION ALL\n  "), hits) +
+		"RETURN {" + strings.Join(parts, ", ") + "} AS this"), nil
+}
+
+// searchEdge projects a SearchEdge of the node n (a film or a person) with its score.
+func searchEdge(b *builder, n, score string, edges Field) (string, error) {
+	var parts []string
+	for _, cf := range Collect(edges.Selections, []string{"SearchEdge"}) {
+		var expr string
+		switch cf.Name {
+		case "__typename", "cursor":
+			continue // the cursor is derived in Go from the page's offset
+		case "score":
+			expr = score
+		case "node":
+			movie, err := b.project(movieType, scope{node: n}, cf.Selections)
+			if err != nil {
+				return "", err
+			}
+			person, err := b.project(personType, scope{node: n}, cf.Selections)
+			if err != nil {
+				return "", err
+			}
+			expr = "CASE WHEN " + n + ":Movie THEN " + typed(movie, "Movie") + " ELSE " + typed(person, "Person") + " END"
+		default:
+			return "", fmt.Errorf("cypher: no translation for SearchEdge.%s", cf.Name)
+		}
+		key, err := mapKey(cf.Alias)
+		if err != nil {
+			return "", err
+		}
 		parts = append(parts, key+": "+expr)
 	}
-	return b.statement(searchCypher + "RETURN {" + strings.Join(parts, ", ") + "} AS this"), nil
+	return "{" + strings.Join(parts, ", ") + "}", nil
 }
 
 // typed adds the type name to a projected map literal, for unions and interfaces.

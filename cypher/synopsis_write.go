@@ -19,16 +19,18 @@ func SubmitSynopsis(req Request, viewerID, movieID int64, submissionID, text str
 }
 
 // decideSynopsisCypher accepts or rejects a pending submission. The role is read from the
-// database, not the token, so a demotion takes effect at once. An accepted text becomes
-// the film's synopsis and (m)-[:SYNOPSIS_FROM]->(submission) credits its author.
+// database, not the token, so a demotion takes effect at once. The decision is kept:
+// (moderator)-[:DECIDED]->(submission) with the status and decidedAt. An accepted text
+// becomes the film's synopsis and (m)-[:SYNOPSIS_FROM]->(submission) credits its author.
 const decideSynopsisCypher = `MATCH (viewer:User {userId: $viewerId})
 MATCH (this:SynopsisSubmission {submissionId: $submissionId})-[:FOR]->(m:Movie)
 SET this._LOCK_ = true
 REMOVE this._LOCK_
-WITH this, m, viewer.role = 'MODERATOR' AS moderator, this.status = 'PENDING' AS pending
-CALL (this, m, moderator, pending) {
-  WITH this, m WHERE moderator AND pending
+WITH viewer, this, m, viewer.role = 'MODERATOR' AS moderator, this.status = 'PENDING' AS pending
+CALL (viewer, this, m, moderator, pending) {
+  WITH viewer, this, m WHERE moderator AND pending
   SET this.status = $decision, this.decidedAt = datetime()
+  CREATE (viewer)-[:DECIDED]->(this)
   WITH this, m WHERE $decision = 'ACCEPTED'
   SET m.synopsis = this.text
   WITH this, m

@@ -23,7 +23,9 @@ func Complexity() ComplexityRoot {
 		return cypher.WhereCost(where) + listCost(child, pageOf(first, last), defaultPage)
 	}
 	c.Query.Genres = connectionCost
-	c.Query.Search = func(child int, _ string, first *int64) int { return listCost(child, first, 10) }
+	c.Query.Search = func(child int, _ string, _ []model.SearchType, first *int64, _ *string, last *int64, _ *string) int {
+		return listCost(child, pageOf(first, last), 10)
+	}
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
 	// Federation's _entities (entities.go) reads each representation as nodes reads an id.
 	c.Query.__resolve_entities = func(child int, reps []map[string]any) int { return 1 + len(reps)*child }
@@ -36,6 +38,12 @@ func Complexity() ComplexityRoot {
 		return int(hops) * (pathHopCost + child)
 	}
 	c.Genre.Movies = connectionCost
+	c.Tag.Movies = connectionCost
+	c.Query.RecentReviews = connectionCost
+	c.Query.PendingSynopsisSubmissions = connectionCost
+	c.Query.Trending = func(child int, _ *int64, first *int64, _ *string, last *int64, _ *string) int {
+		return trendingCost + listCost(child, pageOf(first, last), defaultPage)
+	}
 	c.Person.Directed = connectionCost
 	c.Person.ActedIn = connectionCost
 	c.Person.CoStars = func(child int, first *int64) int { return listCost(child, first, 10) }
@@ -78,6 +86,10 @@ const (
 	expectedGenres     = 5
 	expectedDirectors  = 2
 )
+
+// trendingCost charges the ratings of the window counted before a page of trending films
+// is ranked (a month of MovieLens holds a few hundred to a few thousand).
+const trendingCost = 500
 
 func connectionCost(child int, first *int64, _ *string, last *int64, _ *string) int {
 	return listCost(child, pageOf(first, last), defaultPage)

@@ -137,6 +137,7 @@ type ComplexityRoot struct {
 		Directors           func(childComplexity int) int
 		Genres              func(childComplexity int) int
 		ID                  func(childComplexity int) int
+		ImdbID              func(childComplexity int) int
 		Lists               func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		MovieLensID         func(childComplexity int) int
 		Plot                func(childComplexity int) int
@@ -148,6 +149,7 @@ type ComplexityRoot struct {
 		SynopsisSubmissions func(childComplexity int, first *int64) int
 		Tags                func(childComplexity int, first *int64) int
 		Title               func(childComplexity int) int
+		TmdbID              func(childComplexity int) int
 		ViewerState         func(childComplexity int) int
 		Year                func(childComplexity int) int
 	}
@@ -232,21 +234,26 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Genre                func(childComplexity int, name string) int
-		Genres               func(childComplexity int, first *int64, after *string, last *int64, before *string) int
-		Me                   func(childComplexity int) int
-		Movie                func(childComplexity int, id string) int
-		Movies               func(childComplexity int, filter *model.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string, last *int64, before *string) int
-		Node                 func(childComplexity int, id string) int
-		Nodes                func(childComplexity int, ids []string) int
-		PathBetween          func(childComplexity int, from string, to string, maxHops *int64) int
-		People               func(childComplexity int, filter *model.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string, last *int64, before *string) int
-		Person               func(childComplexity int, id string) int
-		RecommendationsForMe func(childComplexity int, first *int64, after *string, last *int64, before *string) int
-		Search               func(childComplexity int, text string, first *int64) int
-		User                 func(childComplexity int, username string) int
-		__resolve__service   func(childComplexity int) int
-		__resolve_entities   func(childComplexity int, representations []map[string]any) int
+		Genre                      func(childComplexity int, name string) int
+		Genres                     func(childComplexity int, first *int64, after *string, last *int64, before *string) int
+		Me                         func(childComplexity int) int
+		Movie                      func(childComplexity int, id string) int
+		MovieByExternalID          func(childComplexity int, source model.ExternalIDSource, id string) int
+		Movies                     func(childComplexity int, filter *model.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string, last *int64, before *string) int
+		Node                       func(childComplexity int, id string) int
+		Nodes                      func(childComplexity int, ids []string) int
+		PathBetween                func(childComplexity int, from string, to string, maxHops *int64) int
+		PendingSynopsisSubmissions func(childComplexity int, first *int64, after *string, last *int64, before *string) int
+		People                     func(childComplexity int, filter *model.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string, last *int64, before *string) int
+		Person                     func(childComplexity int, id string) int
+		RecentReviews              func(childComplexity int, first *int64, after *string, last *int64, before *string) int
+		RecommendationsForMe       func(childComplexity int, first *int64, after *string, last *int64, before *string) int
+		Search                     func(childComplexity int, text string, types []model.SearchType, first *int64, after *string, last *int64, before *string) int
+		Tag                        func(childComplexity int, name string) int
+		Trending                   func(childComplexity int, days *int64, first *int64, after *string, last *int64, before *string) int
+		User                       func(childComplexity int, username string) int
+		__resolve__service         func(childComplexity int) int
+		__resolve_entities         func(childComplexity int, representations []map[string]any) int
 	}
 
 	RatingConnection struct {
@@ -314,9 +321,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
-	SearchResult struct {
-		Item  func(childComplexity int) int
-		Score func(childComplexity int) int
+	SearchConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SearchEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Score  func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -328,6 +342,7 @@ type ComplexityRoot struct {
 	SynopsisSubmission struct {
 		Author      func(childComplexity int) int
 		DecidedAt   func(childComplexity int) int
+		DecidedBy   func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Movie       func(childComplexity int) int
 		Status      func(childComplexity int) int
@@ -335,13 +350,42 @@ type ComplexityRoot struct {
 		Text        func(childComplexity int) int
 	}
 
+	SynopsisSubmissionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SynopsisSubmissionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Tag struct {
-		Name func(childComplexity int) int
+		ID         func(childComplexity int) int
+		MovieCount func(childComplexity int) int
+		Movies     func(childComplexity int, first *int64, after *string, last *int64, before *string) int
+		Name       func(childComplexity int) int
 	}
 
 	TagCount struct {
 		Count func(childComplexity int) int
 		Name  func(childComplexity int) int
+		Tag   func(childComplexity int) int
+	}
+
+	TrendingConnection struct {
+		Edges       func(childComplexity int) int
+		PageInfo    func(childComplexity int) int
+		TotalCount  func(childComplexity int) int
+		WindowEnd   func(childComplexity int) int
+		WindowStart func(childComplexity int) int
+	}
+
+	TrendingEdge struct {
+		Cursor      func(childComplexity int) int
+		Node        func(childComplexity int) int
+		RatingCount func(childComplexity int) int
 	}
 
 	User struct {
@@ -433,11 +477,16 @@ type QueryResolver interface {
 	Movies(ctx context.Context, filter *model.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string, last *int64, before *string) (*model.MovieConnection, error)
 	Genres(ctx context.Context, first *int64, after *string, last *int64, before *string) (*model.GenreConnection, error)
 	People(ctx context.Context, filter *model.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string, last *int64, before *string) (*model.PersonConnection, error)
-	Search(ctx context.Context, text string, first *int64) ([]*model.SearchResult, error)
+	Search(ctx context.Context, text string, types []model.SearchType, first *int64, after *string, last *int64, before *string) (*model.SearchConnection, error)
 	PathBetween(ctx context.Context, from string, to string, maxHops *int64) (*model.PersonPath, error)
 	User(ctx context.Context, username string) (*model.User, error)
 	Me(ctx context.Context) (*model.Me, error)
+	MovieByExternalID(ctx context.Context, source model.ExternalIDSource, id string) (*model.Movie, error)
+	RecentReviews(ctx context.Context, first *int64, after *string, last *int64, before *string) (*model.ReviewConnection, error)
+	Trending(ctx context.Context, days *int64, first *int64, after *string, last *int64, before *string) (*model.TrendingConnection, error)
+	PendingSynopsisSubmissions(ctx context.Context, first *int64, after *string, last *int64, before *string) (*model.SynopsisSubmissionConnection, error)
 	RecommendationsForMe(ctx context.Context, first *int64, after *string, last *int64, before *string) (*model.RecommendationConnection, error)
+	Tag(ctx context.Context, name string) (*model.Tag, error)
 }
 type SubscriptionResolver interface {
 	ReviewAdded(ctx context.Context, movieID string) (<-chan *model.Review, error)
@@ -835,6 +884,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Movie.ID(childComplexity), true
+	case "Movie.imdbId":
+		if e.ComplexityRoot.Movie.ImdbID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Movie.ImdbID(childComplexity), true
 	case "Movie.lists":
 		if e.ComplexityRoot.Movie.Lists == nil {
 			break
@@ -926,6 +981,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Movie.Title(childComplexity), true
+	case "Movie.tmdbId":
+		if e.ComplexityRoot.Movie.TmdbID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Movie.TmdbID(childComplexity), true
 	case "Movie.viewerState":
 		if e.ComplexityRoot.Movie.ViewerState == nil {
 			break
@@ -1445,6 +1506,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Movie(childComplexity, args["id"].(string)), true
+	case "Query.movieByExternalId":
+		if e.ComplexityRoot.Query.MovieByExternalID == nil {
+			break
+		}
+
+		args, err := ec.field_Query_movieByExternalId_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MovieByExternalID(childComplexity, args["source"].(model.ExternalIDSource), args["id"].(string)), true
 	case "Query.movies":
 		if e.ComplexityRoot.Query.Movies == nil {
 			break
@@ -1489,6 +1561,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PathBetween(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int64)), true
+	case "Query.pendingSynopsisSubmissions":
+		if e.ComplexityRoot.Query.PendingSynopsisSubmissions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pendingSynopsisSubmissions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PendingSynopsisSubmissions(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Query.people":
 		if e.ComplexityRoot.Query.People == nil {
 			break
@@ -1511,6 +1594,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Person(childComplexity, args["id"].(string)), true
+	case "Query.recentReviews":
+		if e.ComplexityRoot.Query.RecentReviews == nil {
+			break
+		}
+
+		args, err := ec.field_Query_recentReviews_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RecentReviews(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Query.recommendationsForMe":
 		if e.ComplexityRoot.Query.RecommendationsForMe == nil {
 			break
@@ -1532,7 +1626,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int64)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["types"].([]model.SearchType), args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
+	case "Query.tag":
+		if e.ComplexityRoot.Query.Tag == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tag_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Tag(childComplexity, args["name"].(string)), true
+	case "Query.trending":
+		if e.ComplexityRoot.Query.Trending == nil {
+			break
+		}
+
+		args, err := ec.field_Query_trending_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Trending(childComplexity, args["days"].(*int64), args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Query.user":
 		if e.ComplexityRoot.Query.User == nil {
 			break
@@ -1787,18 +1903,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReviewEdge.Node(childComplexity), true
 
-	case "SearchResult.item":
-		if e.ComplexityRoot.SearchResult.Item == nil {
+	case "SearchConnection.edges":
+		if e.ComplexityRoot.SearchConnection.Edges == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SearchResult.Item(childComplexity), true
-	case "SearchResult.score":
-		if e.ComplexityRoot.SearchResult.Score == nil {
+		return e.ComplexityRoot.SearchConnection.Edges(childComplexity), true
+	case "SearchConnection.pageInfo":
+		if e.ComplexityRoot.SearchConnection.PageInfo == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SearchResult.Score(childComplexity), true
+		return e.ComplexityRoot.SearchConnection.PageInfo(childComplexity), true
+	case "SearchConnection.totalCount":
+		if e.ComplexityRoot.SearchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
+
+	case "SearchEdge.cursor":
+		if e.ComplexityRoot.SearchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Cursor(childComplexity), true
+	case "SearchEdge.node":
+		if e.ComplexityRoot.SearchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Node(childComplexity), true
+	case "SearchEdge.score":
+		if e.ComplexityRoot.SearchEdge.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Score(childComplexity), true
 
 	case "Subscription.commentAdded":
 		if e.ComplexityRoot.Subscription.CommentAdded == nil {
@@ -1846,6 +1987,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SynopsisSubmission.DecidedAt(childComplexity), true
+	case "SynopsisSubmission.decidedBy":
+		if e.ComplexityRoot.SynopsisSubmission.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopsisSubmission.DecidedBy(childComplexity), true
 	case "SynopsisSubmission.id":
 		if e.ComplexityRoot.SynopsisSubmission.ID == nil {
 			break
@@ -1877,6 +2024,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SynopsisSubmission.Text(childComplexity), true
 
+	case "SynopsisSubmissionConnection.edges":
+		if e.ComplexityRoot.SynopsisSubmissionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopsisSubmissionConnection.Edges(childComplexity), true
+	case "SynopsisSubmissionConnection.pageInfo":
+		if e.ComplexityRoot.SynopsisSubmissionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopsisSubmissionConnection.PageInfo(childComplexity), true
+	case "SynopsisSubmissionConnection.totalCount":
+		if e.ComplexityRoot.SynopsisSubmissionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopsisSubmissionConnection.TotalCount(childComplexity), true
+
+	case "SynopsisSubmissionEdge.cursor":
+		if e.ComplexityRoot.SynopsisSubmissionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopsisSubmissionEdge.Cursor(childComplexity), true
+	case "SynopsisSubmissionEdge.node":
+		if e.ComplexityRoot.SynopsisSubmissionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SynopsisSubmissionEdge.Node(childComplexity), true
+
+	case "Tag.id":
+		if e.ComplexityRoot.Tag.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tag.ID(childComplexity), true
+	case "Tag.movieCount":
+		if e.ComplexityRoot.Tag.MovieCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tag.MovieCount(childComplexity), true
+	case "Tag.movies":
+		if e.ComplexityRoot.Tag.Movies == nil {
+			break
+		}
+
+		args, err := ec.field_Tag_movies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Tag.Movies(childComplexity, args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Tag.name":
 		if e.ComplexityRoot.Tag.Name == nil {
 			break
@@ -1896,6 +2098,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TagCount.Name(childComplexity), true
+	case "TagCount.tag":
+		if e.ComplexityRoot.TagCount.Tag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TagCount.Tag(childComplexity), true
+
+	case "TrendingConnection.edges":
+		if e.ComplexityRoot.TrendingConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingConnection.Edges(childComplexity), true
+	case "TrendingConnection.pageInfo":
+		if e.ComplexityRoot.TrendingConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingConnection.PageInfo(childComplexity), true
+	case "TrendingConnection.totalCount":
+		if e.ComplexityRoot.TrendingConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingConnection.TotalCount(childComplexity), true
+	case "TrendingConnection.windowEnd":
+		if e.ComplexityRoot.TrendingConnection.WindowEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingConnection.WindowEnd(childComplexity), true
+	case "TrendingConnection.windowStart":
+		if e.ComplexityRoot.TrendingConnection.WindowStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingConnection.WindowStart(childComplexity), true
+
+	case "TrendingEdge.cursor":
+		if e.ComplexityRoot.TrendingEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingEdge.Cursor(childComplexity), true
+	case "TrendingEdge.node":
+		if e.ComplexityRoot.TrendingEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingEdge.Node(childComplexity), true
+	case "TrendingEdge.ratingCount":
+		if e.ComplexityRoot.TrendingEdge.RatingCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingEdge.RatingCount(childComplexity), true
 
 	case "User.id":
 		if e.ComplexityRoot.User.ID == nil {
@@ -2206,9 +2464,9 @@ extend type Mutation {
   "Log in with a username or email, in any case. Errors: UNAUTHENTICATED (one message for any wrong credential), RATE_LIMITED."
   logIn(usernameOrEmail: String!, password: String!): AuthPayload!
 
-  "Rate a film 1..10 (five stars in half steps); replaces the viewer's earlier rating. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND."
+  "Rate a film 1..10 (five stars in half steps); replaces the viewer's earlier rating, and the score of their review of the film if they wrote one. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND."
   rateMovie(movieId: ID!, score: Int!): Movie!
-  "Remove the viewer's rating of a film (no-op without one). Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND."
+  "Remove the viewer's rating of a film (no-op without one); their review of it, if any, keeps its score. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND."
   clearRating(movieId: ID!): Movie!
   "Put a film in the viewer's collection (idempotent). Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND."
   addToCollection(movieId: ID!): Movie!
@@ -2328,12 +2586,79 @@ extend type Movie {
   viewerState: ViewerState
 }
 `, BuiltIn: false},
+	{Name: "../schema/external.graphqls", Input: `extend type Movie {
+  "The film's IMDb id, e.g. \"tt0114709\"; null when the data has none."
+  imdbId: String
+  """
+  The film's TMDB (The Movie Database) id, e.g. 862; null when the data has none. A few
+  MovieLens films share one TMDB id (MovieLens lists some films twice).
+  """
+  tmdbId: Int
+}
+
+"A catalogue whose film ids ` + "`" + `Query.movieByExternalId` + "`" + ` accepts."
+enum ExternalIdSource {
+  "MovieLens, e.g. \"80969\" (the same as ` + "`" + `Movie.movieLensId` + "`" + `)."
+  MOVIELENS
+  "IMDb, e.g. \"tt1334260\" (the ` + "`" + `tt` + "`" + ` may be left out)."
+  IMDB
+  "TMDB (The Movie Database), e.g. \"42188\"."
+  TMDB
+}
+
+extend type Query {
+  """
+  A film by its id in another catalogue; null when no film has that id. When several films
+  share the id (a few TMDB ids), the one with the lowest MovieLens id. Errors:
+  BAD_USER_INPUT when ` + "`" + `id` + "`" + ` is not an id of that catalogue (a positive number, with ` + "`" + `tt` + "`" + `
+  in front for IMDb).
+  """
+  movieByExternalId(source: ExternalIdSource!, id: String!): Movie
+}
+`, BuiltIn: false},
 	{Name: "../schema/federation.graphqls", Input: `# Apollo Federation 2: filmgraph as a subgraph. A gateway or router resolves Movie and
 # Person from other subgraphs' references by their global id.
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
 
 extend type Movie @key(fields: "id")
 extend type Person @key(fields: "id")
+`, BuiltIn: false},
+	{Name: "../schema/feed.graphqls", Input: `extend type Query {
+  "The latest reviews of all films, newest first (then by id). ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
+  recentReviews(first: Int = 20, after: String, last: Int, before: String): ReviewConnection!
+  """
+  The films rated most often in the ` + "`" + `days` + "`" + ` days up to the newest rating in the data (not up
+  to today: the MovieLens ratings end in September 2018, so a window ending today would be
+  empty until members rate), most ratings first, then by MovieLens id. ` + "`" + `windowStart` + "`" + ` and
+  ` + "`" + `windowEnd` + "`" + ` say which days were counted. ` + "`" + `days` + "`" + ` is 1..365 (default 30); ` + "`" + `first` + "`" + ` is
+  1..100 (default 20).
+  """
+  trending(days: Int = 30, first: Int = 20, after: String, last: Int, before: String): TrendingConnection!
+}
+
+"A page of the films rated most often in a window of time."
+type TrendingConnection {
+  "The films of this page, most ratings in the window first."
+  edges: [TrendingEdge!]!
+  "Paging state."
+  pageInfo: PageInfo!
+  "Number of films rated in the window."
+  totalCount: Int!
+  "Start of the window (exclusive): ` + "`" + `windowEnd` + "`" + ` minus ` + "`" + `days` + "`" + `; null when nobody rated anything."
+  windowStart: Time
+  "End of the window (inclusive): the time of the newest rating in the data; null when nobody rated anything."
+  windowEnd: Time
+}
+
+"A film in the trending list, with its ratings in the window."
+type TrendingEdge {
+  "Opaque position of this edge; pass it as ` + "`" + `after` + "`" + ` to read on."
+  cursor: String!
+  "Number of ratings the film received in the window."
+  ratingCount: Int!
+  "The film."
+  node: Movie!
+}
 `, BuiltIn: false},
 	{Name: "../schema/genre.graphqls", Input: `"A film genre, e.g. \"Science Fiction\"."
 type Genre implements Node {
@@ -2430,6 +2755,39 @@ type UserListEdge {
   cursor: String!
   "The list."
   node: UserList!
+}
+`, BuiltIn: false},
+	{Name: "../schema/moderation.graphqls", Input: `extend type Query {
+  """
+  The moderators' queue: synopsis submissions waiting for a decision, oldest first (then by
+  id). ` + "`" + `first` + "`" + ` is 1..100 (default 20). Errors: UNAUTHENTICATED (no token), FORBIDDEN (not
+  a moderator; the role is read from the database on every request, so a promotion or a
+  demotion applies at once).
+  """
+  pendingSynopsisSubmissions(first: Int = 20, after: String, last: Int, before: String): SynopsisSubmissionConnection!
+}
+
+extend type SynopsisSubmission {
+  "The moderator who accepted or rejected it; null while pending, and for viewers who are not moderators."
+  decidedBy: User
+}
+
+"A page of synopsis submissions."
+type SynopsisSubmissionConnection {
+  "The submissions of this page."
+  edges: [SynopsisSubmissionEdge!]!
+  "Paging state."
+  pageInfo: PageInfo!
+  "Number of submissions in the whole list."
+  totalCount: Int!
+}
+
+"A synopsis submission in a connection."
+type SynopsisSubmissionEdge {
+  "Opaque position of this edge; pass it as ` + "`" + `after` + "`" + ` to read on."
+  cursor: String!
+  "The submission."
+  node: SynopsisSubmission!
 }
 `, BuiltIn: false},
 	{Name: "../schema/movie.graphqls", Input: `"A film of the catalogue."
@@ -2871,9 +3229,9 @@ extend type Mutation {
 }
 `, BuiltIn: false},
 	{Name: "../schema/review.graphqls", Input: `extend type Mutation {
-  "Review a film (one review per member per film). text: 1..20000 characters; score: 1..10. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND, CONFLICT (already reviewed)."
+  "Review a film (one review per member per film). text: 1..20000 characters; score: 1..10, which is also the member's rating of the film (as rateMovie). Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND, CONFLICT (already reviewed)."
   writeReview(movieId: ID!, text: String!, score: Int!): Review!
-  "Change the viewer's review; omitted arguments keep their value. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND, FORBIDDEN (not the author)."
+  "Change the viewer's review; omitted arguments keep their value; a new score is also their rating of the film. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND, FORBIDDEN (not the author)."
   editReview(reviewId: ID!, text: String, score: Int): Review!
   "Delete a review and its comments (author or moderator); returns the film. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND, FORBIDDEN."
   deleteReview(reviewId: ID!): Movie!
@@ -2910,7 +3268,11 @@ type Review implements Node {
   movie: Movie!
   "Text as written (stored verbatim)."
   text: String!
-  "Score 1..10."
+  """
+  Score 1..10: the author's rating of the film, one value. Writing or editing the review's
+  score rates the film, and rating the film changes the score; clearing the rating leaves
+  the review its last score (a review needs one).
+  """
   score: Int!
   "When it was written."
   addedAt: Time!
@@ -3034,11 +3396,13 @@ type Query {
     before: String
   ): PersonConnection!
   """
-  Films and people whose title or name matches ` + "`" + `text` + "`" + `, best match first. Matching forgives
-  a typo per word and completes the last word ("romanik", "never let"). ` + "`" + `text` + "`" + ` is 1..200
-  characters; ` + "`" + `first` + "`" + ` is 1..100 (default 10).
+  Films and people whose title or name matches ` + "`" + `text` + "`" + `, best match first (ties in a stable
+  order). Matching forgives a typo per word and completes the last word
+  ("romanik", "never let"). ` + "`" + `types` + "`" + ` keeps films or people only (default: both; not empty).
+  ` + "`" + `text` + "`" + ` is 1..200 characters; ` + "`" + `first` + "`" + ` is 1..100 (default 10). The 1,000 best hits are
+  ranked and paged.
   """
-  search(text: String!, first: Int = 10): [SearchResult!]!
+  search(text: String!, types: [SearchType!], first: Int = 10, after: String, last: Int, before: String): SearchConnection!
   """
   The shortest chain of shared films between two people ("degrees of separation"): each
   link is a film both people worked on, as actor or director. Null when the two are not
@@ -3160,12 +3524,32 @@ input TimeFilter {
 	{Name: "../schema/search.graphqls", Input: `"A film or a person found by ` + "`" + `Query.search` + "`" + `."
 union SearchItem = Movie | Person
 
+"What ` + "`" + `Query.search` + "`" + ` looks for."
+enum SearchType {
+  "Films, by title."
+  MOVIE
+  "People, by name."
+  PERSON
+}
+
+"A page of search hits, best first."
+type SearchConnection {
+  "The hits of this page."
+  edges: [SearchEdge!]!
+  "Paging state."
+  pageInfo: PageInfo!
+  "Number of hits, all pages together; at most 1,000 hits are ranked (narrow the search for more)."
+  totalCount: Int!
+}
+
 "One search hit with its relevance."
-type SearchResult {
+type SearchEdge {
+  "Opaque position of this edge; pass it as ` + "`" + `after` + "`" + ` to read on."
+  cursor: String!
   "Relevance as the full-text index scores it; higher is better. Only comparable within one search."
   score: Float!
   "The film or person found."
-  item: SearchItem!
+  node: SearchItem!
 }
 `, BuiltIn: false},
 	{Name: "../schema/subscription.graphqls", Input: `"""
@@ -3198,7 +3582,7 @@ type Subscription {
 extend type Movie {
   "The member whose submission became the synopsis; null when none or not from a member."
   synopsisAuthor: User
-  "Synopsis submissions for the film, newest first; null unless the viewer is a moderator. ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
+  "Synopsis submissions for the film, newest first; null unless the viewer is a moderator (the role is read from the database). ` + "`" + `first` + "`" + ` is 1..100 (default 20)."
   synopsisSubmissions(first: Int = 20): [SynopsisSubmission!]
 }
 
@@ -3212,7 +3596,10 @@ enum SubmissionStatus {
   REJECTED
 }
 
-"A synopsis a member sent for a film."
+"""
+A synopsis a member sent for a film. Until it is accepted (pending or rejected) only its
+author and moderators can read it: to anyone else ` + "`" + `node(id)` + "`" + ` is null.
+"""
 type SynopsisSubmission implements Node {
   "Opaque global id."
   id: ID!
@@ -3228,6 +3615,28 @@ type SynopsisSubmission implements Node {
   author: User!
   "The film it is for."
   movie: Movie!
+}
+`, BuiltIn: false},
+	{Name: "../schema/tag.graphqls", Input: `extend type Tag implements Node {
+  "Opaque global id."
+  id: ID!
+  "Number of films users gave the tag."
+  movieCount: Int!
+  """
+  The films users gave the tag, most tagged first (then by title, then by id). ` + "`" + `first` + "`" + ` is
+  1..100 (default 20).
+  """
+  movies(first: Int = 20, after: String, last: Int, before: String): MovieConnection!
+}
+
+extend type TagCount {
+  "The tag, to browse its other films."
+  tag: Tag!
+}
+
+extend type Query {
+  "A tag by name, in any case (tags are lower-cased); null when no film has it."
+  tag(name: String!): Tag
 }
 `, BuiltIn: false},
 	{Name: "../federation/directives.graphql", Input: `
@@ -3514,6 +3923,10 @@ func (ec *executionContext) childFields_Movie(ctx context.Context, field graphql
 		return ec.fieldContext_Movie_tags(ctx, field)
 	case "viewerState":
 		return ec.fieldContext_Movie_viewerState(ctx, field)
+	case "imdbId":
+		return ec.fieldContext_Movie_imdbId(ctx, field)
+	case "tmdbId":
+		return ec.fieldContext_Movie_tmdbId(ctx, field)
 	case "lists":
 		return ec.fieldContext_Movie_lists(ctx, field)
 	case "recommended":
@@ -3758,14 +4171,28 @@ func (ec *executionContext) childFields_ReviewEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type ReviewEdge", field.Name)
 }
 
-func (ec *executionContext) childFields_SearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "score":
-		return ec.fieldContext_SearchResult_score(ctx, field)
-	case "item":
-		return ec.fieldContext_SearchResult_item(ctx, field)
+	case "edges":
+		return ec.fieldContext_SearchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type SearchResult", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SearchEdge_cursor(ctx, field)
+	case "score":
+		return ec.fieldContext_SearchEdge_score(ctx, field)
+	case "node":
+		return ec.fieldContext_SearchEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_SynopsisSubmission(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3784,8 +4211,46 @@ func (ec *executionContext) childFields_SynopsisSubmission(ctx context.Context, 
 		return ec.fieldContext_SynopsisSubmission_author(ctx, field)
 	case "movie":
 		return ec.fieldContext_SynopsisSubmission_movie(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_SynopsisSubmission_decidedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SynopsisSubmission", field.Name)
+}
+
+func (ec *executionContext) childFields_SynopsisSubmissionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SynopsisSubmissionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SynopsisSubmissionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SynopsisSubmissionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SynopsisSubmissionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SynopsisSubmissionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SynopsisSubmissionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SynopsisSubmissionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SynopsisSubmissionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Tag(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Tag_name(ctx, field)
+	case "id":
+		return ec.fieldContext_Tag_id(ctx, field)
+	case "movieCount":
+		return ec.fieldContext_Tag_movieCount(ctx, field)
+	case "movies":
+		return ec.fieldContext_Tag_movies(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Tag", field.Name)
 }
 
 func (ec *executionContext) childFields_TagCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3794,8 +4259,38 @@ func (ec *executionContext) childFields_TagCount(ctx context.Context, field grap
 		return ec.fieldContext_TagCount_name(ctx, field)
 	case "count":
 		return ec.fieldContext_TagCount_count(ctx, field)
+	case "tag":
+		return ec.fieldContext_TagCount_tag(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TagCount", field.Name)
+}
+
+func (ec *executionContext) childFields_TrendingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TrendingConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TrendingConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TrendingConnection_totalCount(ctx, field)
+	case "windowStart":
+		return ec.fieldContext_TrendingConnection_windowStart(ctx, field)
+	case "windowEnd":
+		return ec.fieldContext_TrendingConnection_windowEnd(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrendingConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TrendingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TrendingEdge_cursor(ctx, field)
+	case "ratingCount":
+		return ec.fieldContext_TrendingEdge_ratingCount(ctx, field)
+	case "node":
+		return ec.fieldContext_TrendingEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrendingEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5092,6 +5587,28 @@ func (ec *executionContext) field_Query_genres_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_movieByExternalId_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (model.ExternalIDSource, error) {
+			return ec.unmarshalNExternalIdSource2filmgraphᚋgraphᚋmodelᚐExternalIDSource(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_movie_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5226,6 +5743,44 @@ func (ec *executionContext) field_Query_pathBetween_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_pendingSynopsisSubmissions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5302,6 +5857,44 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_recentReviews_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_recommendationsForMe_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5351,6 +5944,74 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]model.SearchType, error) {
+			return ec.unmarshalOSearchType2ᚕfilmgraphᚋgraphᚋmodelᚐSearchTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_tag_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_trending_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "days",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["days"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int64, error) {
 			return ec.unmarshalOInt2ᚖint64(ctx, v)
@@ -5359,6 +6020,30 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -5453,6 +6138,44 @@ func (ec *executionContext) field_Subscription_reviewAdded_args(ctx context.Cont
 		return nil, err
 	}
 	args["movieId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Tag_movies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -7432,6 +8155,52 @@ func (ec *executionContext) fieldContext_Movie_viewerState(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Movie_imdbId(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Movie_imdbId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImdbID(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Movie_imdbId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Movie", field, true, false, "String")
+}
+
+func (ec *executionContext) _Movie_tmdbId(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Movie_tmdbId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TmdbID(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Movie_tmdbId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Movie", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Movie_lists(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
@@ -9899,11 +10668,11 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["first"].(*int64))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["types"].([]model.SearchType), fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchResult) graphql.Marshaler {
-			return ec.marshalNSearchResult2ᚕᚖfilmgraphᚋgraphᚋmodelᚐSearchResultᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
+			return ec.marshalNSearchConnection2ᚖfilmgraphᚋgraphᚋmodelᚐSearchConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9916,7 +10685,7 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SearchResult(ctx, field)
+			return ec.childFields_SearchConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -10053,6 +10822,182 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_movieByExternalId(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_movieByExternalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MovieByExternalID(ctx, fc.Args["source"].(model.ExternalIDSource), fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Movie) graphql.Marshaler {
+			return ec.marshalOMovie2ᚖfilmgraphᚋgraphᚋmodelᚐMovie(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_movieByExternalId(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Movie(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_movieByExternalId_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_recentReviews(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_recentReviews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RecentReviews(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReviewConnection) graphql.Marshaler {
+			return ec.marshalNReviewConnection2ᚖfilmgraphᚋgraphᚋmodelᚐReviewConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_recentReviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_recentReviews_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_trending(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_trending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Trending(ctx, fc.Args["days"].(*int64), fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TrendingConnection) graphql.Marshaler {
+			return ec.marshalNTrendingConnection2ᚖfilmgraphᚋgraphᚋmodelᚐTrendingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_trending(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrendingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_trending_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pendingSynopsisSubmissions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pendingSynopsisSubmissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PendingSynopsisSubmissions(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SynopsisSubmissionConnection) graphql.Marshaler {
+			return ec.marshalNSynopsisSubmissionConnection2ᚖfilmgraphᚋgraphᚋmodelᚐSynopsisSubmissionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pendingSynopsisSubmissions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SynopsisSubmissionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pendingSynopsisSubmissions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_recommendationsForMe(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10091,6 +11036,50 @@ func (ec *executionContext) fieldContext_Query_recommendationsForMe(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_recommendationsForMe_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_tag(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Tag(ctx, fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tag) graphql.Marshaler {
+			return ec.marshalOTag2ᚖfilmgraphᚋgraphᚋmodelᚐTag(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tag(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tag(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tag_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11192,13 +12181,123 @@ func (ec *executionContext) fieldContext_ReviewEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _SearchResult_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchResult_score(ctx, field)
+			return ec.fieldContext_SearchConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
+			return ec.marshalNSearchEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖfilmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_score(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Score(ctx), nil
@@ -11211,20 +12310,20 @@ func (ec *executionContext) _SearchResult_score(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SearchResult_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SearchResult", field, true, false, "Float")
+func (ec *executionContext) fieldContext_SearchEdge_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, true, false, "Float")
 }
 
-func (ec *executionContext) _SearchResult_item(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchResult_item(ctx, field)
+			return ec.fieldContext_SearchEdge_node(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Item(ctx), nil
+			return obj.Node(ctx), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.SearchItem) graphql.Marshaler {
@@ -11234,8 +12333,8 @@ func (ec *executionContext) _SearchResult_item(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SearchResult_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SearchResult", field, true, false, "SearchItem")
+func (ec *executionContext) fieldContext_SearchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, true, false, "SearchItem")
 }
 
 func (ec *executionContext) _Subscription_reviewAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -11549,6 +12648,180 @@ func (ec *executionContext) fieldContext_SynopsisSubmission_movie(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _SynopsisSubmission_decidedBy(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopsisSubmission_decidedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedBy(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖfilmgraphᚋgraphᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SynopsisSubmission_decidedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopsisSubmission",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopsisSubmissionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopsisSubmissionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SynopsisSubmissionEdge) graphql.Marshaler {
+			return ec.marshalNSynopsisSubmissionEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐSynopsisSubmissionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopsisSubmissionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopsisSubmissionConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SynopsisSubmissionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopsisSubmissionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopsisSubmissionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖfilmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopsisSubmissionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopsisSubmissionConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SynopsisSubmissionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopsisSubmissionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopsisSubmissionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SynopsisSubmissionConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _SynopsisSubmissionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopsisSubmissionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopsisSubmissionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SynopsisSubmissionEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SynopsisSubmissionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SynopsisSubmissionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SynopsisSubmission) graphql.Marshaler {
+			return ec.marshalNSynopsisSubmission2ᚖfilmgraphᚋgraphᚋmodelᚐSynopsisSubmission(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SynopsisSubmissionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SynopsisSubmissionEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SynopsisSubmission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Tag_name(ctx context.Context, field graphql.CollectedField, obj *model.Tag) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11570,6 +12843,96 @@ func (ec *executionContext) _Tag_name(ctx context.Context, field graphql.Collect
 }
 func (ec *executionContext) fieldContext_Tag_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tag", field, true, false, "String")
+}
+
+func (ec *executionContext) _Tag_id(ctx context.Context, field graphql.CollectedField, obj *model.Tag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tag_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tag_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tag", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Tag_movieCount(ctx context.Context, field graphql.CollectedField, obj *model.Tag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tag_movieCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MovieCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tag_movieCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tag", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Tag_movies(ctx context.Context, field graphql.CollectedField, obj *model.Tag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tag_movies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Movies(ctx, fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
+			return ec.marshalNMovieConnection2ᚖfilmgraphᚋgraphᚋmodelᚐMovieConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tag_movies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tag",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MovieConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Tag_movies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TagCount_name(ctx context.Context, field graphql.CollectedField, obj *model.TagCount) (ret graphql.Marshaler) {
@@ -11616,6 +12979,249 @@ func (ec *executionContext) _TagCount_count(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_TagCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TagCount", field, true, false, "Int")
+}
+
+func (ec *executionContext) _TagCount_tag(ctx context.Context, field graphql.CollectedField, obj *model.TagCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TagCount_tag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tag(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tag) graphql.Marshaler {
+			return ec.marshalNTag2ᚖfilmgraphᚋgraphᚋmodelᚐTag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TagCount_tag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TagCount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrendingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TrendingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TrendingEdge) graphql.Marshaler {
+			return ec.marshalNTrendingEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐTrendingEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrendingConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrendingEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrendingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TrendingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖfilmgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrendingConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrendingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TrendingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendingConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _TrendingConnection_windowStart(ctx context.Context, field graphql.CollectedField, obj *model.TrendingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingConnection_windowStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WindowStart(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingConnection_windowStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendingConnection", field, true, false, "Time")
+}
+
+func (ec *executionContext) _TrendingConnection_windowEnd(ctx context.Context, field graphql.CollectedField, obj *model.TrendingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingConnection_windowEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WindowEnd(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingConnection_windowEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendingConnection", field, true, false, "Time")
+}
+
+func (ec *executionContext) _TrendingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TrendingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendingEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrendingEdge_ratingCount(ctx context.Context, field graphql.CollectedField, obj *model.TrendingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingEdge_ratingCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RatingCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingEdge_ratingCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendingEdge", field, true, false, "Int")
+}
+
+func (ec *executionContext) _TrendingEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TrendingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Movie) graphql.Marshaler {
+			return ec.marshalNMovie2ᚖfilmgraphᚋgraphᚋmodelᚐMovie(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrendingEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Movie(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -14367,6 +15973,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._User(ctx, sel, obj)
+	case model.Tag:
+		return ec._Tag(ctx, sel, &obj)
+	case *model.Tag:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Tag(ctx, sel, obj)
 	case model.SynopsisSubmission:
 		return ec._SynopsisSubmission(ctx, sel, &obj)
 	case *model.SynopsisSubmission:
@@ -14422,6 +16035,13 @@ func (ec *executionContext) _RecommendationVia(ctx context.Context, sel ast.Sele
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case model.Tag:
+		return ec._Tag(ctx, sel, &obj)
+	case *model.Tag:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Tag(ctx, sel, obj)
 	case model.Person:
 		return ec._Person(ctx, sel, &obj)
 	case *model.Person:
@@ -14443,13 +16063,6 @@ func (ec *executionContext) _RecommendationVia(ctx context.Context, sel ast.Sele
 			return graphql.Null
 		}
 		return ec._Genre(ctx, sel, obj)
-	case model.Tag:
-		return ec._Tag(ctx, sel, &obj)
-	case *model.Tag:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Tag(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -15235,6 +16848,16 @@ func (ec *executionContext) _Movie(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "imdbId":
+			out.Values[i] = ec._Movie_imdbId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tmdbId":
+			out.Values[i] = ec._Movie_tmdbId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "lists":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -15944,11 +17567,41 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
 				})
+		case "movieByExternalId":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_movieByExternalId(ctx, field)
+				})
+		case "recentReviews":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_recentReviews(ctx, field)
+				})
+		case "trending":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_trending(ctx, field)
+				})
+		case "pendingSynopsisSubmissions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pendingSynopsisSubmissions(ctx, field)
+				})
 		case "recommendationsForMe":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_recommendationsForMe(ctx, field)
+				})
+		case "tag":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tag(ctx, field)
 				})
 		case "_entities":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -16448,24 +18101,72 @@ func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
-var searchResultImplementors = []string{"SearchResult"}
+var searchConnectionImplementors = []string{"SearchConnection"}
 
-func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.SelectionSet, obj *model.SearchResult) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, searchResultImplementors)
+func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SearchResult")
-		case "score":
-			out.Values[i] = ec._SearchResult_score(ctx, field, obj)
+			out.Values[i] = graphql.MarshalString("SearchConnection")
+		case "edges":
+			out.Values[i] = ec._SearchConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "item":
-			out.Values[i] = ec._SearchResult_item(ctx, field, obj)
+		case "pageInfo":
+			out.Values[i] = ec._SearchConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SearchConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchEdgeImplementors = []string{"SearchEdge"}
+
+func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchEdge")
+		case "cursor":
+			out.Values[i] = ec._SearchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._SearchEdge_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SearchEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16556,6 +18257,11 @@ func (ec *executionContext) _SynopsisSubmission(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "decidedBy":
+			out.Values[i] = ec._SynopsisSubmission_decidedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16573,7 +18279,88 @@ func (ec *executionContext) _SynopsisSubmission(ctx context.Context, sel ast.Sel
 	return out
 }
 
-var tagImplementors = []string{"Tag", "RecommendationVia"}
+var synopsisSubmissionConnectionImplementors = []string{"SynopsisSubmissionConnection"}
+
+func (ec *executionContext) _SynopsisSubmissionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SynopsisSubmissionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, synopsisSubmissionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SynopsisSubmissionConnection")
+		case "edges":
+			out.Values[i] = ec._SynopsisSubmissionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SynopsisSubmissionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SynopsisSubmissionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var synopsisSubmissionEdgeImplementors = []string{"SynopsisSubmissionEdge"}
+
+func (ec *executionContext) _SynopsisSubmissionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SynopsisSubmissionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, synopsisSubmissionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SynopsisSubmissionEdge")
+		case "cursor":
+			out.Values[i] = ec._SynopsisSubmissionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SynopsisSubmissionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tagImplementors = []string{"Tag", "RecommendationVia", "Node"}
 
 func (ec *executionContext) _Tag(ctx context.Context, sel ast.SelectionSet, obj *model.Tag) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, tagImplementors)
@@ -16586,6 +18373,21 @@ func (ec *executionContext) _Tag(ctx context.Context, sel ast.SelectionSet, obj 
 			out.Values[i] = graphql.MarshalString("Tag")
 		case "name":
 			out.Values[i] = ec._Tag_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._Tag_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "movieCount":
+			out.Values[i] = ec._Tag_movieCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "movies":
+			out.Values[i] = ec._Tag_movies(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16624,6 +18426,107 @@ func (ec *executionContext) _TagCount(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "count":
 			out.Values[i] = ec._TagCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tag":
+			out.Values[i] = ec._TagCount_tag(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trendingConnectionImplementors = []string{"TrendingConnection"}
+
+func (ec *executionContext) _TrendingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TrendingConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trendingConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrendingConnection")
+		case "edges":
+			out.Values[i] = ec._TrendingConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TrendingConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TrendingConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "windowStart":
+			out.Values[i] = ec._TrendingConnection_windowStart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "windowEnd":
+			out.Values[i] = ec._TrendingConnection_windowEnd(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trendingEdgeImplementors = []string{"TrendingEdge"}
+
+func (ec *executionContext) _TrendingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TrendingEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trendingEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrendingEdge")
+		case "cursor":
+			out.Values[i] = ec._TrendingEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratingCount":
+			out.Values[i] = ec._TrendingEdge_ratingCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._TrendingEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17481,6 +19384,16 @@ func (ec *executionContext) marshalNCreditRole2ᚕfilmgraphᚋgraphᚋmodelᚐCr
 	return ret
 }
 
+func (ec *executionContext) unmarshalNExternalIdSource2filmgraphᚋgraphᚋmodelᚐExternalIDSource(ctx context.Context, v any) (model.ExternalIDSource, error) {
+	var res model.ExternalIDSource
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExternalIdSource2filmgraphᚋgraphᚋmodelᚐExternalIDSource(ctx context.Context, sel ast.SelectionSet, v model.ExternalIDSource) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNFieldSet2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18026,19 +19939,19 @@ func (ec *executionContext) marshalNRole2filmgraphᚋgraphᚋmodelᚐRole(ctx co
 	return v
 }
 
-func (ec *executionContext) marshalNSearchItem2filmgraphᚋgraphᚋmodelᚐSearchItem(ctx context.Context, sel ast.SelectionSet, v model.SearchItem) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchConnection2ᚖfilmgraphᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SearchItem!")
+		graphql.AddInvalidNullError(ctx, "SearchConnection!")
 		return graphql.Null
 	}
-	return ec._SearchItem(ctx, sel, v)
+	return ec._SearchConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSearchResult2ᚕᚖfilmgraphᚋgraphᚋmodelᚐSearchResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchResult) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSearchResult2ᚖfilmgraphᚋgraphᚋmodelᚐSearchResult(ctx, sel, v[i])
+		return ec.marshalNSearchEdge2ᚖfilmgraphᚋgraphᚋmodelᚐSearchEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -18050,12 +19963,30 @@ func (ec *executionContext) marshalNSearchResult2ᚕᚖfilmgraphᚋgraphᚋmodel
 	return ret
 }
 
-func (ec *executionContext) marshalNSearchResult2ᚖfilmgraphᚋgraphᚋmodelᚐSearchResult(ctx context.Context, sel ast.SelectionSet, v *model.SearchResult) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchEdge2ᚖfilmgraphᚋgraphᚋmodelᚐSearchEdge(ctx context.Context, sel ast.SelectionSet, v *model.SearchEdge) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SearchResult!")
+		graphql.AddInvalidNullError(ctx, "SearchEdge!")
 		return graphql.Null
 	}
-	return ec._SearchResult(ctx, sel, v)
+	return ec._SearchEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchItem2filmgraphᚋgraphᚋmodelᚐSearchItem(ctx context.Context, sel ast.SelectionSet, v model.SearchItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchItem!")
+		return graphql.Null
+	}
+	return ec._SearchItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSearchType2filmgraphᚋgraphᚋmodelᚐSearchType(ctx context.Context, v any) (model.SearchType, error) {
+	var res model.SearchType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSearchType2filmgraphᚋgraphᚋmodelᚐSearchType(ctx context.Context, sel ast.SelectionSet, v model.SearchType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -18088,6 +20019,46 @@ func (ec *executionContext) marshalNSynopsisSubmission2ᚖfilmgraphᚋgraphᚋmo
 		return graphql.Null
 	}
 	return ec._SynopsisSubmission(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSynopsisSubmissionConnection2ᚖfilmgraphᚋgraphᚋmodelᚐSynopsisSubmissionConnection(ctx context.Context, sel ast.SelectionSet, v *model.SynopsisSubmissionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SynopsisSubmissionConnection!")
+		return graphql.Null
+	}
+	return ec._SynopsisSubmissionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSynopsisSubmissionEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐSynopsisSubmissionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SynopsisSubmissionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSynopsisSubmissionEdge2ᚖfilmgraphᚋgraphᚋmodelᚐSynopsisSubmissionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSynopsisSubmissionEdge2ᚖfilmgraphᚋgraphᚋmodelᚐSynopsisSubmissionEdge(ctx context.Context, sel ast.SelectionSet, v *model.SynopsisSubmissionEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SynopsisSubmissionEdge!")
+		return graphql.Null
+	}
+	return ec._SynopsisSubmissionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTag2ᚖfilmgraphᚋgraphᚋmodelᚐTag(ctx context.Context, sel ast.SelectionSet, v *model.Tag) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Tag!")
+		return graphql.Null
+	}
+	return ec._Tag(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTagCount2ᚕᚖfilmgraphᚋgraphᚋmodelᚐTagCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TagCount) graphql.Marshaler {
@@ -18126,6 +20097,38 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTrendingConnection2ᚖfilmgraphᚋgraphᚋmodelᚐTrendingConnection(ctx context.Context, sel ast.SelectionSet, v *model.TrendingConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrendingConnection!")
+		return graphql.Null
+	}
+	return ec._TrendingConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTrendingEdge2ᚕᚖfilmgraphᚋgraphᚋmodelᚐTrendingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrendingEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrendingEdge2ᚖfilmgraphᚋgraphᚋmodelᚐTrendingEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrendingEdge2ᚖfilmgraphᚋgraphᚋmodelᚐTrendingEdge(ctx context.Context, sel ast.SelectionSet, v *model.TrendingEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrendingEdge!")
+		return graphql.Null
+	}
+	return ec._TrendingEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUser2ᚖfilmgraphᚋgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {
@@ -19002,6 +21005,42 @@ func (ec *executionContext) unmarshalOReviewWhere2ᚖfilmgraphᚋcypherᚐReview
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOSearchType2ᚕfilmgraphᚋgraphᚋmodelᚐSearchTypeᚄ(ctx context.Context, v any) ([]model.SearchType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SearchType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSearchType2filmgraphᚋgraphᚋmodelᚐSearchType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOSearchType2ᚕfilmgraphᚋgraphᚋmodelᚐSearchTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SearchType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchType2filmgraphᚋgraphᚋmodelᚐSearchType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19092,6 +21131,13 @@ func (ec *executionContext) marshalOSynopsisSubmission2ᚕᚖfilmgraphᚋgraph�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOTag2ᚖfilmgraphᚋgraphᚋmodelᚐTag(ctx context.Context, sel ast.SelectionSet, v *model.Tag) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Tag(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

@@ -70,17 +70,18 @@ func serve(t *testing.T, movie model.Record, query string) (data map[string]any,
 // asks for: a non-null field reports an internal error (and the film, nullable, is null)
 // instead of answering "" or 0, while a missing nullable value is null.
 func TestMissingNonNullValuesAreErrors(t *testing.T) {
-	const page = `{ movie(id: "TW92aWU6MQ") { title year movieLensId } }`
-	good := model.Record{cypher.KeyID: int64(1), "title": "Toy Story", "movieLensId": int64(1)}
+	const page = `{ movie(id: "TW92aWU6MQ") { title year ratingSummary { count } } }`
+	summary := map[string]any{"count": int64(3)}
+	good := model.Record{cypher.KeyID: int64(1), "title": "Toy Story", "ratingSummary": summary}
 	data, codes := serve(t, good, page)
 	if len(codes) != 0 || data["movie"].(map[string]any)["title"] != "Toy Story" || data["movie"].(map[string]any)["year"] != nil {
 		t.Fatalf("a right projection: %v, errors %v", data, codes)
 	}
 	for name, wrong := range map[string]model.Record{
-		"no title":        {cypher.KeyID: int64(1), "movieLensId": int64(1)},
-		"a title of 0":    {cypher.KeyID: int64(1), "title": int64(0), "movieLensId": int64(1)},
-		"no movieLensId":  {cypher.KeyID: int64(1), "title": "Toy Story"},
-		"an aliased name": {cypher.KeyID: int64(1), "name": "Toy Story", "movieLensId": int64(1)},
+		"no title":        {cypher.KeyID: int64(1), "ratingSummary": summary},
+		"a title of 0":    {cypher.KeyID: int64(1), "title": int64(0), "ratingSummary": summary},
+		"no count":        {cypher.KeyID: int64(1), "title": "Toy Story", "ratingSummary": map[string]any{}},
+		"an aliased name": {cypher.KeyID: int64(1), "name": "Toy Story", "ratingSummary": summary},
 	} {
 		data, codes := serve(t, wrong, page)
 		if data["movie"] != nil || len(codes) != 1 || codes[0] != "INTERNAL_SERVER_ERROR" {

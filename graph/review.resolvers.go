@@ -35,6 +35,8 @@ func (r *mutationResolver) WriteReview(ctx context.Context, movieID string, text
 		return cypher.WriteReview(req, v.UserID, id, key, text, score)
 	})
 	r.publishCommitted(ctx, rec, err, events.Event{Topic: events.ReviewAdded, Scope: id, Key: key})
+	// The review's score is the author's rating: the film's summary changed too.
+	r.publishCommitted(ctx, rec, err, events.Event{Topic: events.RatingSummaryChanged, Scope: id, Key: id})
 	return model.NewReview(rec), err
 }
 

@@ -15,7 +15,7 @@ import (
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	typeName, _, err := relay.ParseID(id)
+	typeName, key, err := relay.ParseID(id)
 	if err != nil {
 		return nil, err
 	}
@@ -31,6 +31,10 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	case "Genre":
 		if g, err := r.genreByID(ctx, id); g != nil || err != nil {
 			return g, err
+		}
+	case "Tag":
+		if tag, err := r.Tag(ctx, key); tag != nil || err != nil {
+			return tag, err
 		}
 	case "User", "Review", "Comment", "UserList", "SynopsisSubmission":
 		return r.accountNode(ctx, typeName, id)
@@ -109,17 +113,9 @@ func (r *queryResolver) People(ctx context.Context, filter *model.PersonFilter, 
 }
 
 // Search is the resolver for the search field.
-func (r *queryResolver) Search(ctx context.Context, text string, first *int64) ([]*model.SearchResult, error) {
-	stmt, err := cypher.Search(selection.Request(ctx), text, *first)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := r.Store.ReadAll(ctx, stmt)
-	results := make([]*model.SearchResult, len(rows))
-	for i, row := range rows {
-		results[i] = &model.SearchResult{Record: model.AsRecord(row)}
-	}
-	return results, err
+func (r *queryResolver) Search(ctx context.Context, text string, types []model.SearchType, first *int64, after *string, last *int64, before *string) (*model.SearchConnection, error) {
+	rec, err := readTop(ctx, r.Store, cypher.Search)
+	return model.NewSearchConnection(rec), err
 }
 
 // PathBetween is the resolver for the pathBetween field.

@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
@@ -112,6 +114,9 @@ func Supervise(ctx context.Context, opts SupervisorOptions) (*Supervisor, error)
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	go s.supervise(inst)
+	if err := writeConnection(opts.DataDir, Connection{URI: s.URI, Username: s.Username, Password: s.Password, PID: os.Getpid()}); err != nil {
+		log.Warn("cannot write the bundled Neo4j's connection file: other commands cannot reach it while it runs", "error", err.Error())
+	}
 	return s, nil
 }
 
@@ -127,6 +132,7 @@ func (s *Supervisor) Status() Status {
 func (s *Supervisor) Stop() error {
 	s.cancel()
 	<-s.done
+	os.Remove(filepath.Join(s.opts.DataDir, ConnectionFile)) // nothing to connect to any more
 	return s.stopErr
 }
 

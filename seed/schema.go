@@ -35,6 +35,15 @@ var schemaStatements = []string{
 	// Browsing filters and orders films by their cached rating summary.
 	`CREATE INDEX movie_ratingAverage IF NOT EXISTS FOR (n:Movie) ON (n.ratingAverage)`,
 	`CREATE INDEX movie_ratingCount IF NOT EXISTS FOR (n:Movie) ON (n.ratingCount)`,
+	// Query.movieByExternalId; not unique: a few MovieLens films share a TMDB id.
+	`CREATE INDEX movie_movieLensId IF NOT EXISTS FOR (n:Movie) ON (n.movieLensId)`,
+	`CREATE INDEX movie_imdbId IF NOT EXISTS FOR (n:Movie) ON (n.imdbId)`,
+	`CREATE INDEX movie_tmdbId IF NOT EXISTS FOR (n:Movie) ON (n.tmdbId)`,
+	// Site-wide feeds: Query.recentReviews (newest first) and Query.trending (a time window).
+	`CREATE INDEX review_addedAt IF NOT EXISTS FOR (n:Review) ON (n.addedAt)`,
+	`CREATE INDEX rated_ratedAt IF NOT EXISTS FOR ()-[r:RATED]-() ON (r.ratedAt)`,
+	// The moderators' queue: pending submissions, oldest first.
+	`CREATE INDEX synopsisSubmission_status_submittedAt IF NOT EXISTS FOR (n:SynopsisSubmission) ON (n.status, n.submittedAt)`,
 	// Full-text search. The analyzer keeps stop words so "The" and "It"
 	// can be searched for and prefix queries ("matr*") and fuzzy ones
 	// ("matrx~") work on every word.

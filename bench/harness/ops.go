@@ -122,18 +122,24 @@ RETURN {genres: genres, totalCount: totalCount, movies: movies} AS data`,
 		},
 		{
 			Name:   "search",
-			Params: map[string]any{"query": lucene, "first": int64(10)},
+			Params: map[string]any{"query": lucene, "first": int64(10), "cap": int64(cypher.MaxSearchHits)},
 			Baseline: `CALL () {
-  CALL db.index.fulltext.queryNodes('movieTitleSearch', $query, {limit: $first}) YIELD node, score
+  CALL db.index.fulltext.queryNodes('movieTitleSearch', $query, {limit: $cap}) YIELD node, score
   RETURN node, score
   UNION ALL
-  CALL db.index.fulltext.queryNodes('personNameSearch', $query, {limit: $first}) YIELD node, score
+  CALL db.index.fulltext.queryNodes('personNameSearch', $query, {limit: $cap}) YIELD node, score
   RETURN node, score
 }
-WITH node, score ORDER BY score DESC, coalesce(node.movieId, -1), coalesce(node.personId, -1) LIMIT $first
-RETURN collect({score: score, item: CASE WHEN node:Movie
-  THEN node {type: 'Movie', .movieId, .title, .year, coverUrl: node.posterUrl}
-  ELSE node {type: 'Person', .personId, .name} END}) AS data`,
+WITH node, score ORDER BY score DESC, coalesce(node.movieId, -1), coalesce(node.personId, -1) LIMIT $cap
+WITH collect({score: score, node: node}) AS hits
+CALL (hits) {
+  UNWIND hits[..$first] AS hit
+  WITH hit.node AS node, hit.score AS score
+  RETURN collect({score: score, node: CASE WHEN node:Movie
+    THEN node {type: 'Movie', .movieId, .title, .year, coverUrl: node.posterUrl}
+    ELSE node {type: 'Person', .personId, .name} END}) AS edges
+}
+RETURN {totalCount: size(hits), edges: edges} AS data`,
 		},
 		{
 			Name:   "degreesOfSeparation",

@@ -6,7 +6,8 @@ RETURN [entry IN $p0 | CASE entry.type WHEN 'Movie' THEN head(
   COLLECT { MATCH (n5:Review {reviewId: entry.key}) RETURN {`#type`: 'Review', `#key`: n5.reviewId} }) WHEN 'Comment' THEN head(
   COLLECT { MATCH (n6:Comment {commentId: entry.key}) RETURN {`#type`: 'Comment', `#key`: n6.commentId} }) WHEN 'UserList' THEN head(
   COLLECT { MATCH (n7:UserList {listId: entry.key}) WHERE n7.public RETURN {`#type`: 'UserList', `#key`: n7.listId} }) WHEN 'SynopsisSubmission' THEN head(
-  COLLECT { MATCH (n8:SynopsisSubmission {submissionId: entry.key}) RETURN {`#type`: 'SynopsisSubmission', `#key`: n8.submissionId} }) END] AS this
+  COLLECT { MATCH (n8:SynopsisSubmission {submissionId: entry.key}) WHERE n8.status = 'ACCEPTED' RETURN {`#type`: 'SynopsisSubmission', `#key`: n8.submissionId} }) WHEN 'Tag' THEN head(
+  COLLECT { MATCH (n9:Tag {name: entry.key}) RETURN {`#type`: 'Tag', `#key`: n9.name} }) END] AS this
 
 // params
 {

@@ -1,17 +1,21 @@
-CALL {
-  CALL db.index.fulltext.queryNodes('movieTitleSearch', $query, {limit: $first}) YIELD node, score
+CALL () {
+  CALL db.index.fulltext.queryNodes('movieTitleSearch', $query, {limit: $limit}) YIELD node, score
   RETURN node, score
   UNION ALL
-  CALL db.index.fulltext.queryNodes('personNameSearch', $query, {limit: $first}) YIELD node, score
+  CALL db.index.fulltext.queryNodes('personNameSearch', $query, {limit: $limit}) YIELD node, score
   RETURN node, score
 }
 WITH node, score
 ORDER BY score DESC, coalesce(node.movieId, -1), coalesce(node.personId, -1)
-LIMIT $first
-RETURN {`score`: score, `item`: CASE WHEN node:Movie THEN {`#type`: 'Movie', `#key`: node.movieId, `title`: node.title, `year`: node.year} ELSE {`#type`: 'Person', `#key`: node.personId, `name`: node.name} END} AS this
+LIMIT $limit
+WITH collect({node: node, score: score}) AS hits1
+RETURN {`#total`: size(hits1), `#offset`: $p0, `#first`: $p1, `edges`: 
+  COLLECT { UNWIND hits1[$p0..$p0 + $p1] AS hit2 WITH hit2.node AS n3, hit2.score AS score4 ORDER BY score4 DESC, coalesce(n3.movieId, -1), coalesce(n3.personId, -1) RETURN {`score`: score4, `node`: CASE WHEN n3:Movie THEN {`#type`: 'Movie', `#key`: n3.movieId, `title`: n3.title, `year`: n3.year} ELSE {`#type`: 'Person', `#key`: n3.personId, `name`: n3.name} END} }} AS this
 
 // params
 {
-  "first": 5,
+  "limit": 1000,
+  "p0": 0,
+  "p1": 5,
   "query": "+(romanik^2 romanik* romanik~1)"
 }

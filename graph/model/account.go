@@ -145,7 +145,7 @@ func (m Movie) Lists(ctx context.Context, first *int64, after *string, last *int
 
 func (m Movie) SynopsisAuthor(ctx context.Context) *User { return NewUser(m.record(ctx)) }
 
-// SynopsisSubmissions is null unless the viewer is a moderator.
+// SynopsisSubmissions is null unless the viewer is a moderator (its role read from the database).
 func (m Movie) SynopsisSubmissions(ctx context.Context, first *int64) []*SynopsisSubmission {
 	if m.get(ctx) == nil {
 		return nil

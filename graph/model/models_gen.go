@@ -136,6 +136,67 @@ func (e CreditRole) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A catalogue whose film ids `Query.movieByExternalId` accepts.
+type ExternalIDSource string
+
+const (
+	// MovieLens, e.g. "80969" (the same as `Movie.movieLensId`).
+	ExternalIDSourceMovielens ExternalIDSource = "MOVIELENS"
+	// IMDb, e.g. "tt1334260" (the `tt` may be left out).
+	ExternalIDSourceImdb ExternalIDSource = "IMDB"
+	// TMDB (The Movie Database), e.g. "42188".
+	ExternalIDSourceTmdb ExternalIDSource = "TMDB"
+)
+
+var AllExternalIDSource = []ExternalIDSource{
+	ExternalIDSourceMovielens,
+	ExternalIDSourceImdb,
+	ExternalIDSourceTmdb,
+}
+
+func (e ExternalIDSource) IsValid() bool {
+	switch e {
+	case ExternalIDSourceMovielens, ExternalIDSourceImdb, ExternalIDSourceTmdb:
+		return true
+	}
+	return false
+}
+
+func (e ExternalIDSource) String() string {
+	return string(e)
+}
+
+func (e *ExternalIDSource) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ExternalIDSource(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ExternalIdSource", str)
+	}
+	return nil
+}
+
+func (e ExternalIDSource) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ExternalIDSource) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ExternalIDSource) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The kinds of reason.
 type RecommendationReasonKind string
 
@@ -390,6 +451,64 @@ func (e *Role) UnmarshalJSON(b []byte) error {
 }
 
 func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What `Query.search` looks for.
+type SearchType string
+
+const (
+	// Films, by title.
+	SearchTypeMovie SearchType = "MOVIE"
+	// People, by name.
+	SearchTypePerson SearchType = "PERSON"
+)
+
+var AllSearchType = []SearchType{
+	SearchTypeMovie,
+	SearchTypePerson,
+}
+
+func (e SearchType) IsValid() bool {
+	switch e {
+	case SearchTypeMovie, SearchTypePerson:
+		return true
+	}
+	return false
+}
+
+func (e SearchType) String() string {
+	return string(e)
+}
+
+func (e *SearchType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SearchType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SearchType", str)
+	}
+	return nil
+}
+
+func (e SearchType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SearchType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SearchType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

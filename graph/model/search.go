@@ -6,19 +6,32 @@ import (
 	"filmgraph/cypher"
 )
 
-// SearchResult is one hit of Query.search.
-type SearchResult struct{ Record }
+// SearchConnection is a page of Query.search's hits.
+type SearchConnection struct{ connection }
 
-func (s SearchResult) Score(ctx context.Context) float64 {
-	f := s.optFloat(ctx)
+// NewSearchConnection wraps a projected search connection.
+func NewSearchConnection(r Record) *SearchConnection { return &SearchConnection{connection{r}} }
+
+func (c SearchConnection) Edges(ctx context.Context) []*SearchEdge {
+	return edgesOf[SearchEdge](ctx, c.connection)
+}
+
+// SearchEdge is one hit with its relevance.
+type SearchEdge struct {
+	Record
+	Cursor string
+}
+
+func (e SearchEdge) Score(ctx context.Context) float64 {
+	f := e.optFloat(ctx)
 	if f == nil {
 		return 0
 	}
 	return *f
 }
 
-func (s SearchResult) Item(ctx context.Context) SearchItem {
-	switch item := s.record(ctx); item[cypher.KeyType] {
+func (e SearchEdge) Node(ctx context.Context) SearchItem {
+	switch item := e.record(ctx); item[cypher.KeyType] {
 	case "Movie":
 		return NewMovie(item)
 	case "Person":
@@ -47,6 +60,8 @@ func NodeOf(r Record) Node {
 		return NewUserList(r)
 	case "SynopsisSubmission":
 		return NewSynopsisSubmission(r)
+	case "Tag":
+		return NewTag(r)
 	}
 	return nil
 }

@@ -2,8 +2,6 @@ package selection_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -13,25 +11,14 @@ import (
 	"github.com/vektah/gqlparser/v2/validator"
 
 	"filmgraph/cypher"
+	"filmgraph/graph"
 	"filmgraph/graph/selection"
 )
 
+// loadSchema is the served schema, federation's additions included.
 func loadSchema(t *testing.T) *ast.Schema {
 	t.Helper()
-	files, _ := filepath.Glob("../../schema/*.graphqls")
-	var sources []*ast.Source
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sources = append(sources, &ast.Source{Name: f, Input: string(b)})
-	}
-	schema, err := gqlparser.LoadSchema(sources...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return schema
+	return graph.NewExecutableSchema(graph.Config{}).Schema()
 }
 
 // build validates query with variables and returns its operation and first top-level
