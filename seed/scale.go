@@ -79,7 +79,7 @@ func mixed(a, b int) bool {
 
 // scale returns factor copies of b (see LoadScaled).
 func (b *bundle) scale(factor int) *bundle {
-	out := &bundle{Site: b.Site}
+	out := &bundle{Site: b.Site, Genres: b.Genres} // the copies share the genres
 	for k := range factor {
 		suffix := ""
 		if k > 0 {
