@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"filmgraph/lease"
 )
 
 // A film whose similarity edges are out of date carries a change marker, so the Refresher
@@ -121,9 +123,12 @@ type Refresher struct {
 	Report func(oldest time.Duration)
 	// Lease, when set, lets a cycle run only while this replica holds it, so that one
 	// replica of a cluster refreshes (package lease): Hold takes or renews it and returns
-	// the cycle's context, which ends before the lease would lapse.
+	// the cycle's context, which ends before the lease would lapse; Write runs the cycle's
+	// settling write behind the lease's fence (lease.Fence), so a replica that lost the
+	// lease mid-cycle, e.g. stalled past its expiry, settles nothing.
 	Lease interface {
 		Hold(ctx context.Context) (cycle context.Context, done context.CancelFunc, held bool, err error)
+		Write(ctx context.Context, token int64, stmt string, params map[string]any) error
 	}
 
 	oldest  atomic.Int64 // age of the oldest pending change at the last cycle, in ms
@@ -163,6 +168,21 @@ func (r *Refresher) Run(ctx context.Context) {
 		}
 		done()
 	}
+}
+
+// settle clears the marks of the films refreshed (settleCypher). Under a lease it is
+// fenced by the cycle's token: the similarity edges a stale holder recomputed are correct
+// for the data it read, but its marks must not clear changes another holder now owns.
+func (r *Refresher) settle(ctx context.Context, params map[string]any) error {
+	if done, _ := params["done"].([]map[string]any); len(done) == 0 {
+		return nil
+	}
+	if token, fenced := lease.Token(ctx); fenced && r.Lease != nil {
+		return r.Lease.Write(ctx, token, settleCypher, params)
+	}
+	_, err := neo4j.ExecuteQuery(ctx, r.Driver, settleCypher, params,
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(r.Database))
+	return err
 }
 
 // pendingFilm is a row of pendingCypher.
@@ -235,8 +255,7 @@ func (r *Refresher) Cycle(ctx context.Context) ([]int64, error) {
 			newFilms = append(newFilms, p.id)
 		}
 	}
-	if _, err := neo4j.ExecuteQuery(ctx, r.Driver, settleCypher, map[string]any{"done": settle, "readAt": readAt},
-		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(r.Database)); err != nil {
+	if err := r.settle(ctx, map[string]any{"done": settle, "readAt": readAt}); err != nil {
 		return nil, fmt.Errorf("settle: %w", err)
 	}
 	if err := r.mark(ctx, markNeighboursCypher, newFilms); err != nil {
