@@ -90,7 +90,7 @@ func TestFilmWithoutRatingsGetsContentPicks(t *testing.T) {
 }
 
 const forMeWithReasons = `{ recommendationsForMe(first: 10) { edges { node {
-  movie { movieLensId } reasons { kind text via { __typename ... on Movie { movieLensId } } } } } } }`
+  movie { id } reasons { kind text via { __typename ... on Movie { movieLensId } } } } } } }`
 
 // personalPick is a pick of recommendationsForMe with its reasons.
 type personalPick struct {
@@ -103,7 +103,12 @@ func picksOf(t *testing.T, token string) []personalPick {
 	data := mustDo(t, token, forMeWithReasons, nil, 1)
 	var picks []personalPick
 	for _, e := range at(data, "recommendationsForMe.edges").([]any) {
-		p := personalPick{movie: int64(at(e, "node.movie.movieLensId").(float64))}
+		_, key, err := relay.ParseID(at(e, "node.movie.id").(string)) // movieId: Wikipedia-only films have no movieLensId
+		if err != nil {
+			t.Fatal(err)
+		}
+		movie, _ := strconv.ParseInt(key, 10, 64)
+		p := personalPick{movie: movie}
 		for _, r := range at(e, "node.reasons").([]any) {
 			p.reasons = append(p.reasons, r.(map[string]any))
 		}
