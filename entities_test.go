@@ -102,7 +102,7 @@ func assertPlanUses(t *testing.T, stmt cypher.Statement, operators ...string) {
 
 func TestMovieByExternalID(t *testing.T) {
 	// Every 500th film by MovieLens id, and the films that share a TMDB id.
-	films := cypherRows(t, `MATCH (m:Movie) WHERE m.movieId % 500 = 1 OR COUNT { MATCH (o:Movie) WHERE o.tmdbId = m.tmdbId } > 1
+	films := cypherRows(t, `MATCH (m:Movie) WHERE m.movieLensId IS NOT NULL AND (m.movieId % 500 = 1 OR COUNT { MATCH (o:Movie) WHERE o.tmdbId = m.tmdbId } > 1)
 		RETURN m.movieId AS movieId, m.imdbId AS imdb, m.tmdbId AS tmdb,
 		       COLLECT { MATCH (o:Movie) WHERE o.tmdbId = m.tmdbId RETURN o.movieId ORDER BY o.movieId LIMIT 1 }[0] AS tmdbFirst`, nil)
 	if len(films) < 15 {

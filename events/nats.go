@@ -73,12 +73,12 @@ func ConnectNATS(url string, log *slog.Logger) (*NATS, error) {
 		// A silent server (a cut network) is noticed within about 30 s.
 		nats.PingInterval(10*time.Second),
 		nats.MaxPingsOutstanding(2),
-		nats.ConnectHandler(func(*nats.Conn) { b.up("connected") }),
-		nats.ReconnectHandler(func(*nats.Conn) { b.up("reconnected") }),
-		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { b.interrupt("disconnected", err) }),
-		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+		nats.ConnectHandler(func(c *nats.Conn) { b.up("connected", c) }),
+		nats.ReconnectHandler(func(c *nats.Conn) { b.up("reconnected", c) }),
+		nats.DisconnectErrHandler(func(c *nats.Conn, err error) { b.interrupt("disconnected", c, err) }),
+		nats.ErrorHandler(func(c *nats.Conn, _ *nats.Subscription, err error) {
 			if errors.Is(err, nats.ErrSlowConsumer) { // NATS dropped messages for us
-				b.interrupt("slow consumer", err)
+				b.interrupt("slow consumer", c, err)
 			}
 		}),
 	)
@@ -96,17 +96,19 @@ func (b *NATS) Connected() bool { return b.conn.IsConnected() }
 // Close ends the connection; running subscriptions end with ErrInterrupted.
 func (b *NATS) Close() {
 	b.conn.Close()
-	b.interrupt("closed", nil)
+	b.interrupt("closed", b.conn, nil)
 }
 
-func (b *NATS) up(what string) {
+// up and interrupt read the connection they are given: NATS may call them from its own
+// goroutine before ConnectNATS has stored b.conn.
+func (b *NATS) up(what string, conn *nats.Conn) {
 	observe.SetEventBusUp(true)
-	b.log.Info("event bus "+what, "bus", "nats", "server", b.conn.ConnectedUrlRedacted())
+	b.log.Info("event bus "+what, "bus", "nats", "server", conn.ConnectedUrlRedacted())
 }
 
 // interrupt ends every running subscription with ErrInterrupted.
-func (b *NATS) interrupt(what string, err error) {
-	observe.SetEventBusUp(b.conn != nil && b.conn.IsConnected())
+func (b *NATS) interrupt(what string, conn *nats.Conn, err error) {
+	observe.SetEventBusUp(conn != nil && conn.IsConnected())
 	b.mu.Lock()
 	n := b.local.Interrupt(ErrInterrupted)
 	b.mu.Unlock()
