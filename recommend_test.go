@@ -493,9 +493,9 @@ func TestPersonalPicksColdStart(t *testing.T) {
 }
 
 const forMeQuery = `{ recommendationsForMe(first: 10) { totalCount edges { node {
-  movie { movieLensId } reasons { kind text via { __typename ... on Movie { movieLensId } } } } } } }`
+  movie { id } reasons { kind text via { __typename ... on Movie { movieLensId } } } } } } }`
 
-// forMe returns the movieLensIds recommended to the member and the reasons' kinds.
+// forMe returns the movieIds recommended to the member and the reasons' kinds.
 func forMe(t *testing.T, token string) ([]int64, []string) {
 	t.Helper()
 	data := mustDo(t, token, forMeQuery, nil, 1)
@@ -503,7 +503,13 @@ func forMe(t *testing.T, token string) ([]int64, []string) {
 	var kinds []string
 	for _, e := range data["recommendationsForMe"].(map[string]any)["edges"].([]any) {
 		node := e.(map[string]any)["node"].(map[string]any)
-		ids = append(ids, int64(node["movie"].(map[string]any)["movieLensId"].(float64)))
+		// movieId, from the global id: a content pick may be a Wikipedia-only film.
+		_, key, err := relay.ParseID(node["movie"].(map[string]any)["id"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _ := strconv.ParseInt(key, 10, 64)
+		ids = append(ids, id)
 		for _, r := range node["reasons"].([]any) {
 			kinds = append(kinds, r.(map[string]any)["kind"].(string))
 		}
