@@ -212,7 +212,9 @@ func follow[T any](ctx context.Context, res *Resolver, topic string, scope any, 
 		defer close(out)
 		for e := range in {
 			if e.Err != nil { // events were lost for this subscriber
-				endWithError(ctx, missedEvents(e.Err))
+				if ctx.Err() == nil { // the transport reads the error once the subscription ends
+					endWithError(ctx, missedEvents(e.Err))
+				}
 				return
 			}
 			// After the event's write, which another replica may have made.
