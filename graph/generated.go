@@ -3371,7 +3371,8 @@ type Query {
   are given, both must hold.
   """
   movies(
-    filter: MovieFilter @deprecated(reason: "Use ` + "`" + `where` + "`" + `, which composes with AND / OR / NOT.")
+    "Deprecated: use ` + "`" + `where` + "`" + `, which composes with AND / OR / NOT."
+    filter: MovieFilter
     where: MovieWhere
     orderBy: [MovieOrder!] = [{field: TITLE, direction: ASC}]
     first: Int = 20
@@ -3387,7 +3388,8 @@ type Query {
   the older form of ` + "`" + `where` + "`" + `; when both are given, both must hold.
   """
   people(
-    filter: PersonFilter @deprecated(reason: "Use ` + "`" + `where` + "`" + `, which composes with AND / OR / NOT.")
+    "Deprecated: use ` + "`" + `where` + "`" + `, which composes with AND / OR / NOT."
+    filter: PersonFilter
     where: PersonWhere
     orderBy: [PersonOrder!] = [{field: NAME, direction: ASC}]
     first: Int = 20
