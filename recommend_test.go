@@ -850,8 +850,10 @@ func forgetOtherChanges(t *testing.T) {
 
 // TestRefresherSeesNewFilms: films created with plain Cypher, one that nobody rated and one
 // that three members rated right after "Never Let Me Go", get their neighbours from the
-// Refresher, and show in the lists of the films they are close to: the first in Toy
-// Story's (content), the second in Never Let Me Go's ("rated soon after").
+// Refresher, and show in the lists of the films they are close to: the first in the list
+// of an earlier film by its director (content), the second in Never Let Me Go's ("rated
+// soon after"). The films are genreless and their director made nothing else, so the
+// refresher recomputes no film that other tests read (the franchise golden file).
 func TestRefresherSeesNewFilms(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -865,9 +867,27 @@ func TestRefresherSeesNewFilms(t *testing.T) {
 	next := cypherRows(t, `OPTIONAL MATCH (run:SimilarityRun)
 		RETURN max(coalesce(run.maxMovieId, 0)) AS run, COLLECT { MATCH (m:Movie) RETURN max(m.movieId) }[0] AS film`, nil)[0]
 	id := max(next["run"].(int64), next["film"].(int64)) + 1
+	earlier, unrated, rated, director := id, id+1, id+2, int64(3_000_000)+id%1000
+	cypherRows(t, `CREATE (p:Person {personId: $director, name: 'New Film Director'})-[:DIRECTED]->(:Movie {movieId: $earlier, title: 'An Earlier Film', year: 2020})`,
+		map[string]any{"director": director, "earlier": earlier})
+	t.Cleanup(func() {
+		cypherRows(t, `MATCH (n) WHERE (n:Movie AND n.movieId IN [$earlier, $unrated]) OR (n:Person AND n.personId = $director) DETACH DELETE n`,
+			map[string]any{"earlier": earlier, "unrated": unrated, "director": director})
+	})
+	// The earlier film is refreshed (a cycle notices it as new) before the new one exists.
+	for {
+		if films, err := r.Cycle(ctx); err != nil {
+			t.Fatal(err)
+		} else if len(films) == 0 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("films still pending after 2 minutes")
+		}
+	}
 	created := time.Now()
-	unrated := newToyStoryFilm(t, id, "Toy Story 6")
-	rated := id + 1
+	cypherRows(t, `MATCH (p:Person {personId: $director}) CREATE (p)-[:DIRECTED]->(:Movie {movieId: $unrated, title: 'A New Film', year: 2031})`,
+		map[string]any{"director": director, "unrated": unrated})
 	users := []int64{2_100_001 + id%1000*10, 2_100_002 + id%1000*10, 2_100_003 + id%1000*10}
 	cypherRows(t, `MATCH (nlmg:Movie {movieId: $first})
 		CREATE (m:Movie {movieId: $rated, title: 'A Film Rated After Never Let Me Go', year: 2031})
@@ -884,7 +904,7 @@ func TestRefresherSeesNewFilms(t *testing.T) {
 		return cypherRows(t, `RETURN EXISTS { (:Movie {movieId: $from})-[s:SIMILAR]->(:Movie {movieId: $to}) WHERE s[$score] > 0 } AS ok`,
 			map[string]any{"from": from, "to": to, "score": score})[0]["ok"] == true
 	}
-	if neighbour(1, unrated, "content") || neighbour(referenceMovieLensID, rated, "followed") {
+	if neighbour(earlier, unrated, "content") || neighbour(referenceMovieLensID, rated, "followed") {
 		t.Fatal("the new films are neighbours before any refresh: the test would prove nothing")
 	}
 	// The first cycle notices both films and refreshes them.
@@ -899,18 +919,18 @@ func TestRefresherSeesNewFilms(t *testing.T) {
 		t.Error("no pending change reported for new films")
 	}
 	go r.Run(ctx)
-	for !(neighbour(1, unrated, "content") && neighbour(referenceMovieLensID, rated, "followed")) {
+	for !(neighbour(earlier, unrated, "content") && neighbour(referenceMovieLensID, rated, "followed")) {
 		if ctx.Err() != nil {
-			t.Fatalf("after 2 minutes: Toy Story -> new film %v, Never Let Me Go -> new rated film %v",
-				neighbour(1, unrated, "content"), neighbour(referenceMovieLensID, rated, "followed"))
+			t.Fatalf("after 2 minutes: earlier film -> new film %v, Never Let Me Go -> new rated film %v",
+				neighbour(earlier, unrated, "content"), neighbour(referenceMovieLensID, rated, "followed"))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Logf("new films in their neighbours' lists %s after they were created (refresher interval %s)",
 		time.Since(created).Round(time.Millisecond), r.Interval)
-	// Their own lists, through the API: content picks for the film nobody rated.
-	if page, _ := recommended(t, unrated, map[string]any{"first": 5}); len(page.Edges) == 0 {
-		t.Error("the new film nobody rated has no recommendation")
+	// Its own list, through the API: the earlier film, by its director.
+	if page, _ := recommended(t, unrated, map[string]any{"first": 5}); len(page.Edges) != 1 || page.Edges[0].Node.Movie.MovieLensID != earlier {
+		t.Errorf("the new film nobody rated recommends %+v, want the earlier film by its director", page.Edges)
 	}
 }
 
