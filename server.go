@@ -129,7 +129,7 @@ func openDatabase(ctx context.Context, log *slog.Logger, cfg config) (*store.Sto
 			return observe.StartProgress(log, terminal, "building the bundled Neo4j launcher with Maven (first run only)").End
 		}
 		bundled, err = launcher.Supervise(ctx, launcher.SupervisorOptions{
-			Options: launcher.Options{DataDir: dir, Port: cfg.bundledPort, Password: cfg.neo4j.Password, Log: logWriter{log},
+			Options: launcher.Options{DataDir: dir, Port: cfg.bundledPort, Password: cfg.neo4j.Password, Log: logWriter{log: log, prefix: "neo4j: "},
 				Building: building},
 			Logger: log,
 		})
@@ -381,7 +381,7 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, b
 	}
 	// Recommendations follow new ratings without a full refresh (see recommend.Refresher).
 	refresher := &recommend.Refresher{Driver: db.Driver(), Database: db.Database(), Interval: cfg.recommendRefresh,
-		MaxFilms: recommend.RefreshFilmsPerCycle, Log: logWriter{log}, Report: observe.SetRecommendationsPending}
+		MaxFilms: recommend.RefreshFilmsPerCycle, Log: logWriter{log: log}, Report: observe.SetRecommendationsPending}
 	// One replica of a cluster refreshes at a time (see refresherLease).
 	refreshLease := refresherLease(db, cfg.recommendRefresh)
 	refresher.Lease = refreshLease
@@ -471,11 +471,15 @@ func portOf(addr string) string {
 	return ""
 }
 
-// logWriter sends the launcher's progress lines to the structured log.
-type logWriter struct{ log *slog.Logger }
+// logWriter sends a component's progress lines (the launcher's, the refresher's) to the
+// structured log, each after prefix.
+type logWriter struct {
+	log    *slog.Logger
+	prefix string
+}
 
 func (w logWriter) Write(p []byte) (int, error) {
-	w.log.Info("neo4j: " + string(trimNewline(p)))
+	w.log.Info(w.prefix + string(trimNewline(p)))
 	return len(p), nil
 }
 
