@@ -32,13 +32,19 @@ var runTag = strconv.FormatInt(time.Now().UnixNano()%(36*36*36*36), 36)
 // as gqlgen would call it, so a test can EXPLAIN the statement the API runs.
 func statementFor(t *testing.T, query string, translate func(cypher.Request) (cypher.Statement, error)) cypher.Statement {
 	t.Helper()
+	return statementWithVars(t, query, nil, translate)
+}
+
+// statementWithVars is statementFor with the operation's variables.
+func statementWithVars(t *testing.T, query string, variables map[string]any, translate func(cypher.Request) (cypher.Statement, error)) cypher.Statement {
+	t.Helper()
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
 	doc, errs := gqlparser.LoadQuery(schema, query)
 	if errs != nil {
 		t.Fatalf("invalid query: %v", errs)
 	}
 	op := doc.Operations[0]
-	vars, err := validator.VariableValues(schema, op, nil)
+	vars, err := validator.VariableValues(schema, op, variables)
 	if err != nil {
 		t.Fatal(err)
 	}
