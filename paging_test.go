@@ -11,8 +11,9 @@ import (
 // Tests of paging both ways with keyset cursors. Expected lists come from plain Cypher.
 
 // walk reads the whole connection at path page by page, forwards (first/after) or
-// backwards (last/before), checks each page's hasNextPage / hasPreviousPage, and returns
-// the keys of the nodes in list order. query must take $first, $after, $last, $before
+// backwards (last/before), checks each page's size, hasNextPage / hasPreviousPage and
+// start / end cursors, and returns the keys of the nodes in list order. Every test that
+// pages through a connection uses it. query must take $first, $after, $last, $before
 // and select pageInfo { hasNextPage hasPreviousPage startCursor endCursor } and
 // edges { cursor node { <key> } }. between, when set, runs after each page.
 func walk(t *testing.T, token, query string, vars map[string]any, path, key string, size int, forward bool, between func()) []string {
@@ -104,6 +105,15 @@ func TestConnectionsWalkBothWays(t *testing.T) {
 			path: "movies", key: "id", size: 17,
 			cypher: `MATCH (m:Movie)-[:IN_GENRE]->(g:Genre) WHERE g.name IN ['Film-Noir', 'Musical'] WITH DISTINCT m
 				RETURN m.movieId AS id ORDER BY m.year IS NULL, m.year DESC, m.ratingAverage IS NULL, m.ratingAverage, m.movieId`,
+		},
+		{
+			// A whole label in an indexed property's order: forwards, the pages are read
+			// from the index, and the films without a rating follow the others.
+			name: "films of a year by rating down, unrated last",
+			query: `query(` + pageVars + `) { movies(where: {year: {eq: 1994}}, orderBy: [{field: AVERAGE_RATING, direction: DESC}], ` +
+				pageArgs + `) { ` + fmt.Sprintf(pageInfoAndEdges, "id") + ` } }`,
+			path: "movies", key: "id", size: 40,
+			cypher: `MATCH (m:Movie) WHERE m.year = 1994 RETURN m.movieId AS id ORDER BY m.ratingAverage IS NULL, m.ratingAverage DESC, m.movieId`,
 		},
 		{
 			name:  "people by name",

@@ -210,6 +210,14 @@ func browsePeople(b *builder, args map[string]any) (relation, error) {
 	if err != nil {
 		return relation{}, err
 	}
+	// A genre at the top level: start from it and reach its people through its films
+	// (each once), rather than testing every person's films (2.3 M db hits for Drama,
+	// 4.8 M for Film-Noir, against 0.4 M and 22,000). The condition still holds as
+	// written; the anchor only narrows where the search starts.
+	if w != nil && w.Genre != nil {
+		rel.pattern = "(:Genre {name: " + b.param(*w.Genre) + "})<-[:IN_GENRE]-(:Movie)<-[:ACTED_IN|DIRECTED]-({n}:Person)"
+		rel.distinct = true
+	}
 	if where, err = addWhere(b, where, CompilePersonWhere, w); err != nil {
 		return relation{}, err
 	}

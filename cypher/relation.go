@@ -19,6 +19,31 @@ type relation struct {
 	pattern string // e.g. "({p})<-[{r}:DIRECTED]-({n}:Person)"
 	orderBy string // stable: always ends with a unique key, e.g. "{n}.name, {n}.personId"
 	where   string // optional condition on the items, with values as parameters
+	// distinct is set when the pattern can reach an item more than once (it starts from
+	// a neighbour, e.g. a genre, and reaches people through their films): the item rows
+	// and counts are made distinct.
+	distinct bool
+}
+
+// carried is what the clause after rel's MATCH carries: the item, its relationship when
+// the pattern names one, each item once when rel is distinct.
+func (rel relation) carried(r, n string) string {
+	carried := n
+	if strings.Contains(rel.pattern, "{r}") {
+		carried += ", " + r
+	}
+	if rel.distinct {
+		carried = "DISTINCT " + carried
+	}
+	return carried
+}
+
+// count is a COUNT subquery of rel's items below parent.
+func (rel relation) count(parent, r, n string) string {
+	if rel.distinct {
+		return "COUNT { " + rel.match(parent, r, n) + " RETURN DISTINCT " + n + " }"
+	}
+	return "COUNT { " + rel.match(parent, r, n) + " }"
 }
 
 // match returns the MATCH clause (with its WHERE) of rel for these variables.
@@ -43,10 +68,6 @@ func fixed(rel relation) relationFunc {
 // skip and limit are parameter placeholders or empty.
 func (b *builder) collectPage(rel relation, parent string, item *objectType, f Field, skip, limit string) (string, error) {
 	r, n := b.variable("r"), b.variable("n")
-	carried := n
-	if strings.Contains(rel.pattern, "{r}") {
-		carried += ", " + r
-	}
 	proj, err := b.project(item, scope{node: n, rel: r}, f.Selections)
 	if err != nil {
 		return "", err
@@ -59,7 +80,7 @@ func (b *builder) collectPage(rel relation, parent string, item *objectType, f F
 		page += " LIMIT " + limit
 	}
 	return fmt.Sprintf("COLLECT { %s WITH %s ORDER BY %s%s RETURN %s }",
-		rel.match(parent, r, n), carried, expand(rel.orderBy, parent, r, n), page, proj), nil
+		rel.match(parent, r, n), rel.carried(r, n), expand(rel.orderBy, parent, r, n), page, proj), nil
 }
 
 // list translates a plain list field with an optional `first` argument.

@@ -1,11 +1,12 @@
-RETURN {`#first`: $p1, `#backward`: false, `#order`: $p2, `#outside`: false, `#keys`: 
-  COLLECT { MATCH (n2:Movie) WITH n2 ORDER BY n2.title IS NULL ASC, n2.title ASC, n2.movieId ASC LIMIT $p0 RETURN [n2.title IS NULL, n2.title, n2.movieId] }, `edges`: 
-  COLLECT { MATCH (n4:Movie) WITH n4 ORDER BY n4.title IS NULL ASC, n4.title ASC, n4.movieId ASC LIMIT $p3 RETURN {`#cursor`: [n4.title IS NULL, n4.title, n4.movieId], `node`: {`#key`: n4.movieId, `title`: n4.title}} }} AS this
+RETURN {`#first`: $p0, `#backward`: false, `#order`: $p1, `#outside`: false, `#keys`: null, `#pageEdges`: $p2, `edges`: 
+  COLLECT { WITH 
+  COLLECT { MATCH (n5:Movie) WHERE n5.title IS NOT NULL WITH n5 ORDER BY n5.title ASC, n5.movieId ASC LIMIT $p3 RETURN n5 } AS head3 UNWIND head3 + 
+  COLLECT { UNWIND CASE WHEN size(head3) < $p3 THEN [true] ELSE [] END AS more4 MATCH (n6:Movie) WHERE n6.title IS NULL WITH n6 ORDER BY n6.title IS NULL ASC, n6.title ASC, n6.movieId ASC LIMIT $p3 RETURN n6 } AS n2 WITH n2 ORDER BY n2.title IS NULL ASC, n2.title ASC, n2.movieId ASC LIMIT $p3 RETURN {`#cursor`: [n2.title IS NULL, n2.title, n2.movieId], `node`: {`#key`: n2.movieId, `title`: n2.title}} }} AS this
 
 // params
 {
-  "p0": 11,
-  "p1": 10,
-  "p2": "9awucb",
-  "p3": 10
+  "p0": 10,
+  "p1": "9awucb",
+  "p2": "edges",
+  "p3": 11
 }

@@ -1,13 +1,12 @@
-RETURN {`#total`: COUNT { MATCH (n4:Review) WHERE n4.addedAt IS NOT NULL }, `#first`: $p1, `#backward`: false, `#order`: $p2, `#outside`: false, `#keys`: 
-  COLLECT { MATCH (n2:Review) WHERE n2.addedAt IS NOT NULL WITH n2 ORDER BY n2.addedAt DESC, n2.reviewId ASC LIMIT $p0 RETURN [n2.addedAt, n2.reviewId] }, `edges`: 
-  COLLECT { MATCH (n6:Review) WHERE n6.addedAt IS NOT NULL WITH n6 ORDER BY n6.addedAt DESC, n6.reviewId ASC LIMIT $p3 RETURN {`#cursor`: [n6.addedAt, n6.reviewId], `node`: {`#key`: n6.reviewId, `text`: n6.text, `score`: n6.score, `addedAt`: n6.addedAt, `author`: head(
-  COLLECT { MATCH (n6)<-[r7:WROTE]-(n8:User) WITH n8, r7 ORDER BY n8.userId LIMIT 1 RETURN {`#key`: n8.userId, `username`: n8.username} }), `movie`: head(
-  COLLECT { MATCH (n6)-[r9:ABOUT]->(n10:Movie) WITH n10, r9 ORDER BY n10.movieId LIMIT 1 RETURN {`#key`: n10.movieId, `title`: n10.title} })}} }} AS this
+RETURN {`#total`: COUNT { MATCH (n2:Review) WHERE n2.addedAt IS NOT NULL }, `#first`: $p0, `#backward`: false, `#order`: $p1, `#outside`: false, `#keys`: null, `#pageEdges`: $p2, `edges`: 
+  COLLECT { MATCH (n4:Review) WHERE n4.addedAt IS NOT NULL WITH n4 ORDER BY n4.addedAt DESC, n4.reviewId ASC LIMIT $p3 RETURN {`#cursor`: [n4.addedAt, n4.reviewId], `node`: {`#key`: n4.reviewId, `text`: n4.text, `score`: n4.score, `addedAt`: n4.addedAt, `author`: head(
+  COLLECT { MATCH (n4)<-[r5:WROTE]-(n6:User) WITH n6, r5 ORDER BY n6.userId LIMIT 1 RETURN {`#key`: n6.userId, `username`: n6.username} }), `movie`: head(
+  COLLECT { MATCH (n4)-[r7:ABOUT]->(n8:Movie) WITH n8, r7 ORDER BY n8.movieId LIMIT 1 RETURN {`#key`: n8.movieId, `title`: n8.title} })}} }} AS this
 
 // params
 {
-  "p0": 6,
-  "p1": 5,
-  "p2": "1mg5rit",
-  "p3": 5
+  "p0": 5,
+  "p1": "1mg5rit",
+  "p2": "edges",
+  "p3": 6
 }

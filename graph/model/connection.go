@@ -68,30 +68,52 @@ func (c connection) PageInfo(ctx context.Context) (*PageInfo, error) {
 	return info, nil
 }
 
-// keysetPageInfo reads the keys of the page's items and of the one read past it (in
-// reading order: backwards for last/before), and whether items lie beyond the cursor the
-// page started from.
+// keysetPageInfo reads the keys of the page's items and of the one read past it, and
+// whether items lie beyond the cursor the page started from. The keys come from the
+// edges when the page's edges were read with that one more item (cypher.KeyPageEdges),
+// otherwise from a list of keys in reading order (backwards for last/before).
 func (c connection) keysetPageInfo() *PageInfo {
-	keys, _ := c.Record[cypher.KeyPageKeys].([]any)
 	backward, _ := c.Record[cypher.KeyBackward].(bool)
 	outside, _ := c.Record[cypher.KeyOutside].(bool)
-	more := int64(len(keys)) > c.first()
-	if more {
-		keys = keys[:c.first()]
+	var first, last any
+	var more bool
+	if keys, ok := c.Record[cypher.KeyPageKeys].([]any); ok {
+		keys, more = keysetPage(keys, c.first(), false)
+		if len(keys) > 0 {
+			first, last = keys[0], keys[len(keys)-1]
+			if backward {
+				first, last = last, first
+			}
+		}
+	} else if name, ok := c.Record[cypher.KeyPageEdges].(string); ok {
+		edges, _ := c.Record[name].([]any)
+		edges, more = keysetPage(edges, c.first(), backward)
+		if len(edges) > 0 {
+			first, last = AsRecord(edges[0])[cypher.KeyCursor], AsRecord(edges[len(edges)-1])[cypher.KeyCursor]
+		}
 	}
 	info := &PageInfo{HasNextPage: more, HasPreviousPage: outside}
 	if backward {
 		info.HasNextPage, info.HasPreviousPage = outside, more
 	}
-	if len(keys) > 0 {
-		first, last := keys[0], keys[len(keys)-1]
-		if backward {
-			first, last = last, first
-		}
+	if first != nil {
 		start, end := c.cursor(first), c.cursor(last)
 		info.StartCursor, info.EndCursor = &start, &end
 	}
 	return info
+}
+
+// keysetPage trims items, read with one more than size to tell whether more follow, to
+// size, and reports whether there were more. The item read last is the list's last, or
+// its first when the list was reversed (a backward page in list order).
+func keysetPage[T any](items []T, size int64, reversed bool) ([]T, bool) {
+	if int64(len(items)) <= size {
+		return items, false
+	}
+	if reversed {
+		return items[int64(len(items))-size:], true
+	}
+	return items[:size], true
 }
 
 // cursor is the keyset cursor of the item whose order keys are keys.
@@ -109,6 +131,10 @@ func edgesOf[E ~struct {
 }](ctx context.Context, c connection) []*E {
 	records := c.records(ctx)
 	_, keyset := c.Record[cypher.KeyPageKeys]
+	if keyset {
+		backward, _ := c.Record[cypher.KeyBackward].(bool)
+		records, _ = keysetPage(records, c.first(), backward)
+	}
 	out := make([]*E, len(records))
 	for i, r := range records {
 		cursor := ""
