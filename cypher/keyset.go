@@ -208,13 +208,21 @@ func (b *builder) keysetConnection(rel relation, parent string, f Field, edge *o
 		}
 	}
 	// Items beyond the cursor the page starts from: for hasPreviousPage (forwards) or
-	// hasNextPage (backwards).
-	if from := map[bool][]any{false: p.after, true: p.before}[p.backward]; from != nil && withInfo {
+	// hasNextPage (backwards), only when selected. Read forwards from an index (see
+	// pageRows), they are the items up to the cursor's value in that index: a scan of the
+	// label for them read up to 20,000 films before finding one (films by year).
+	beyond := map[bool]string{false: "hasPreviousPage", true: "hasNextPage"}[p.backward]
+	if from := map[bool][]any{false: p.after, true: p.before}[p.backward]; from != nil && withInfo && selectsPageInfo(f, beyond) {
 		other := rel
-		other.where = "NOT " + b.afterKeys(p.keys, from, p.backward)
-		if rel.where != "" {
-			other.where = rel.where + " AND " + other.where
+		conditions := nonEmpty(rel.where, "NOT "+b.afterKeys(p.keys, from, p.backward))
+		if prop, ok := indexedFirstKey(rel, p); ok {
+			op := "<="
+			if p.keys[1].desc {
+				op = ">="
+			}
+			conditions = append(conditions, prop+" "+op+" "+b.param(from[1]))
 		}
+		other.where = strings.Join(conditions, " AND ")
 		r, n := b.variable("r"), b.variable("n")
 		outside = "EXISTS { " + other.match(parent, r, n) + " }"
 	}
@@ -254,6 +262,16 @@ func (b *builder) keysetConnection(rel relation, parent string, f Field, edge *o
 		}
 	}
 	return "{" + strings.Join(parts, ", ") + "}", nil
+}
+
+// selectsPageInfo reports whether the connection f selects name in its pageInfo.
+func selectsPageInfo(f Field, name string) bool {
+	for _, cf := range Collect(f.Selections, []string{f.Type}) {
+		if cf.Name == "pageInfo" && selectsName(Collect(cf.Selections, []string{"PageInfo"}), name) {
+			return true
+		}
+	}
+	return false
 }
 
 // selectsName reports whether fields hold one named name.

@@ -1,19 +1,16 @@
-RETURN {`#total`: COUNT { MATCH (n4:Movie) }, `#first`: $p6, `#backward`: false, `#order`: $p7, `#outside`: EXISTS { MATCH (n2:Movie) WHERE NOT coalesce(((n2.title IS NULL) > $p3 OR (n2.title IS NULL) IS NULL) OR (n2.title IS NULL) = $p3 AND (n2.title > $p4 OR n2.title IS NULL) OR (n2.title IS NULL) = $p3 AND n2.title = $p4 AND (n2.movieId > $p5 OR n2.movieId IS NULL), false) }, `#keys`: null, `#pageEdges`: $p8, `edges`: 
+RETURN {`#total`: COUNT { MATCH (n2:Movie) }, `#first`: $p3, `#backward`: false, `#order`: $p4, `#outside`: false, `#keys`: null, `#pageEdges`: $p5, `edges`: 
   COLLECT { WITH 
-  COLLECT { MATCH (n9:Movie) WHERE coalesce(((n9.title IS NULL) > $p0 OR (n9.title IS NULL) IS NULL) OR (n9.title IS NULL) = $p0 AND (n9.title > $p1 OR n9.title IS NULL) OR (n9.title IS NULL) = $p0 AND n9.title = $p1 AND (n9.movieId > $p2 OR n9.movieId IS NULL), false) AND n9.title >= $p10 WITH n9 ORDER BY n9.title ASC, n9.movieId ASC LIMIT $p9 RETURN n9 } AS head7 UNWIND head7 + 
-  COLLECT { UNWIND CASE WHEN size(head7) < $p9 THEN [true] ELSE [] END AS more8 MATCH (n10:Movie) WHERE coalesce(((n10.title IS NULL) > $p0 OR (n10.title IS NULL) IS NULL) OR (n10.title IS NULL) = $p0 AND (n10.title > $p1 OR n10.title IS NULL) OR (n10.title IS NULL) = $p0 AND n10.title = $p1 AND (n10.movieId > $p2 OR n10.movieId IS NULL), false) AND n10.title IS NULL WITH n10 ORDER BY n10.title IS NULL ASC, n10.title ASC, n10.movieId ASC LIMIT $p9 RETURN n10 } AS n6 WITH n6 ORDER BY n6.title IS NULL ASC, n6.title ASC, n6.movieId ASC LIMIT $p9 RETURN {`#cursor`: [n6.title IS NULL, n6.title, n6.movieId], `node`: {`#key`: n6.movieId, `title`: n6.title, `year`: n6.year}} }} AS this
+  COLLECT { MATCH (n7:Movie) WHERE coalesce(((n7.title IS NULL) > $p0 OR (n7.title IS NULL) IS NULL) OR (n7.title IS NULL) = $p0 AND (n7.title > $p1 OR n7.title IS NULL) OR (n7.title IS NULL) = $p0 AND n7.title = $p1 AND (n7.movieId > $p2 OR n7.movieId IS NULL), false) AND n7.title >= $p7 WITH n7 ORDER BY n7.title ASC, n7.movieId ASC LIMIT $p6 RETURN n7 } AS head5 UNWIND head5 + 
+  COLLECT { UNWIND CASE WHEN size(head5) < $p6 THEN [true] ELSE [] END AS more6 MATCH (n8:Movie) WHERE coalesce(((n8.title IS NULL) > $p0 OR (n8.title IS NULL) IS NULL) OR (n8.title IS NULL) = $p0 AND (n8.title > $p1 OR n8.title IS NULL) OR (n8.title IS NULL) = $p0 AND n8.title = $p1 AND (n8.movieId > $p2 OR n8.movieId IS NULL), false) AND n8.title IS NULL WITH n8 ORDER BY n8.title IS NULL ASC, n8.title ASC, n8.movieId ASC LIMIT $p6 RETURN n8 } AS n4 WITH n4 ORDER BY n4.title IS NULL ASC, n4.title ASC, n4.movieId ASC LIMIT $p6 RETURN {`#cursor`: [n4.title IS NULL, n4.title, n4.movieId], `node`: {`#key`: n4.movieId, `title`: n4.title, `year`: n4.year}} }} AS this
 
 // params
 {
   "p0": false,
   "p1": "Heat",
-  "p10": "Heat",
   "p2": 6,
-  "p3": false,
-  "p4": "Heat",
-  "p5": 6,
-  "p6": 3,
-  "p7": "9awucb",
-  "p8": "edges",
-  "p9": 4
+  "p3": 3,
+  "p4": "9awucb",
+  "p5": "edges",
+  "p6": 4,
+  "p7": "Heat"
 }
