@@ -59,9 +59,9 @@ func TestKeysetPageInfoReadsThePageOnce(t *testing.T) {
 
 // TestPeopleOfAGenreStartFromTheGenre: people(where: {genre}) counts and pages the same
 // people as plain Cypher, without testing every person's films (4.8 M db hits for
-// Film-Noir before).
+// Film-Noir before, against about 35,000 since, and 137,000 for Western).
 func TestPeopleOfAGenreStartFromTheGenre(t *testing.T) {
-	const maxDBHits = 100_000
+	const maxDBHits = 250_000
 	for _, genre := range []string{"Film-Noir", "Western"} {
 		t.Run(genre, func(t *testing.T) {
 			want := column(cypherRows(t, `MATCH (p:Person) WHERE EXISTS { (p)-[:ACTED_IN|DIRECTED]->(:Movie)-[:IN_GENRE]->(:Genre {name: $g}) }

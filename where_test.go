@@ -285,7 +285,7 @@ func TestWhereBoundsAreCodedErrors(t *testing.T) {
 // field, operator and enum value the schema declares, nested through AND / OR / NOT) and
 // checks that each answers with data or with coded errors only: never a statement the
 // database rejects, a 5xx or an uncoded error. A films tree with a condition an index can
-// seek must be planned with an index seek.
+// seek must be planned without scanning the films.
 func TestRandomWhereTrees(t *testing.T) {
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
 	seed := time.Now().UnixNano()
@@ -310,9 +310,11 @@ func TestRandomWhereTrees(t *testing.T) {
 		if len(resp.Errors) == 0 {
 			answered++
 			if typeName == "MovieWhere" && seekableMovieWhere(where) {
-				// The issue's rule: where an index applies, the statement uses it.
+				// The issue's rule: where an index applies, the statement uses it. A plan
+				// that reads films either scans their label or seeks an index; one for a
+				// tree the planner proves empty (`in: []`) reads nothing.
 				seekable++
-				assertIndexSeek(t, statementWithVars(t, queries[typeName], map[string]any{"w": where}, cypher.Movies))
+				assertPlanUses(t, statementWithVars(t, queries[typeName], map[string]any{"w": where}, cypher.Movies))
 			}
 			continue
 		}
@@ -323,7 +325,7 @@ func TestRandomWhereTrees(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d trees answered with data (%d of films with an indexed condition, each planned with an index seek), %d refused with coded errors",
+	t.Logf("%d trees answered with data (%d of films with an indexed condition, none planned with a scan), %d refused with coded errors",
 		answered, seekable, refused)
 	if answered < 10 {
 		t.Errorf("only %d of 90 random trees answered: the generator builds mostly invalid trees", answered)
