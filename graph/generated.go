@@ -6465,7 +6465,7 @@ func (ec *executionContext) _ActingEdge_cursor(ctx context.Context, field graphq
 			return ec.fieldContext_ActingEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6476,7 +6476,7 @@ func (ec *executionContext) _ActingEdge_cursor(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ActingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActingEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ActingEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _ActingEdge_order(ctx context.Context, field graphql.CollectedField, obj *model.ActingEdge) (ret graphql.Marshaler) {
@@ -6951,7 +6951,7 @@ func (ec *executionContext) _CommentEdge_cursor(ctx context.Context, field graph
 			return ec.fieldContext_CommentEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6962,7 +6962,7 @@ func (ec *executionContext) _CommentEdge_cursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_CommentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CommentEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("CommentEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _CommentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CommentEdge) (ret graphql.Marshaler) {
@@ -7358,7 +7358,7 @@ func (ec *executionContext) _GenreEdge_cursor(ctx context.Context, field graphql
 			return ec.fieldContext_GenreEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7369,7 +7369,7 @@ func (ec *executionContext) _GenreEdge_cursor(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_GenreEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("GenreEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("GenreEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _GenreEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.GenreEdge) (ret graphql.Marshaler) {
@@ -8509,7 +8509,7 @@ func (ec *executionContext) _MovieEdge_cursor(ctx context.Context, field graphql
 			return ec.fieldContext_MovieEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8520,7 +8520,7 @@ func (ec *executionContext) _MovieEdge_cursor(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_MovieEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MovieEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("MovieEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _MovieEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MovieEdge) (ret graphql.Marshaler) {
@@ -10065,7 +10065,7 @@ func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphq
 			return ec.fieldContext_PersonEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10076,7 +10076,7 @@ func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_PersonEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PersonEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PersonEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _PersonEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PersonEdge) (ret graphql.Marshaler) {
@@ -11336,7 +11336,7 @@ func (ec *executionContext) _RatingEdge_cursor(ctx context.Context, field graphq
 			return ec.fieldContext_RatingEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11347,7 +11347,7 @@ func (ec *executionContext) _RatingEdge_cursor(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_RatingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RatingEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("RatingEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _RatingEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.RatingEdge) (ret graphql.Marshaler) {
@@ -11703,7 +11703,7 @@ func (ec *executionContext) _RecommendationEdge_cursor(ctx context.Context, fiel
 			return ec.fieldContext_RecommendationEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11714,7 +11714,7 @@ func (ec *executionContext) _RecommendationEdge_cursor(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_RecommendationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecommendationEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("RecommendationEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _RecommendationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationEdge) (ret graphql.Marshaler) {
@@ -12137,7 +12137,7 @@ func (ec *executionContext) _ReviewEdge_cursor(ctx context.Context, field graphq
 			return ec.fieldContext_ReviewEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12148,7 +12148,7 @@ func (ec *executionContext) _ReviewEdge_cursor(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ReviewEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ReviewEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _ReviewEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ReviewEdge) (ret graphql.Marshaler) {
@@ -12279,7 +12279,7 @@ func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphq
 			return ec.fieldContext_SearchEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12290,7 +12290,7 @@ func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SearchEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _SearchEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
@@ -12778,7 +12778,7 @@ func (ec *executionContext) _SynopsisSubmissionEdge_cursor(ctx context.Context, 
 			return ec.fieldContext_SynopsisSubmissionEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12789,7 +12789,7 @@ func (ec *executionContext) _SynopsisSubmissionEdge_cursor(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_SynopsisSubmissionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SynopsisSubmissionEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SynopsisSubmissionEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _SynopsisSubmissionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionEdge) (ret graphql.Marshaler) {
@@ -13157,7 +13157,7 @@ func (ec *executionContext) _TrendingEdge_cursor(ctx context.Context, field grap
 			return ec.fieldContext_TrendingEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13168,7 +13168,7 @@ func (ec *executionContext) _TrendingEdge_cursor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_TrendingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TrendingEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("TrendingEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _TrendingEdge_ratingCount(ctx context.Context, field graphql.CollectedField, obj *model.TrendingEdge) (ret graphql.Marshaler) {
@@ -13693,7 +13693,7 @@ func (ec *executionContext) _UserListEdge_cursor(ctx context.Context, field grap
 			return ec.fieldContext_UserListEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13704,7 +13704,7 @@ func (ec *executionContext) _UserListEdge_cursor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_UserListEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UserListEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("UserListEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _UserListEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.UserListEdge) (ret graphql.Marshaler) {
