@@ -16172,7 +16172,7 @@ func (ec *executionContext) _ActingConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var actingEdgeImplementors = []string{"ActingEdge"}
@@ -16215,7 +16215,7 @@ func (ec *executionContext) _ActingEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var authPayloadImplementors = []string{"AuthPayload"}
@@ -16258,7 +16258,7 @@ func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var castCreditImplementors = []string{"CastCredit"}
@@ -16296,7 +16296,7 @@ func (ec *executionContext) _CastCredit(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var coStarImplementors = []string{"CoStar"}
@@ -16334,7 +16334,7 @@ func (ec *executionContext) _CoStar(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var commentImplementors = []string{"Comment", "Node"}
@@ -16387,7 +16387,7 @@ func (ec *executionContext) _Comment(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var commentConnectionImplementors = []string{"CommentConnection"}
@@ -16430,7 +16430,7 @@ func (ec *executionContext) _CommentConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var commentEdgeImplementors = []string{"CommentEdge"}
@@ -16468,7 +16468,7 @@ func (ec *executionContext) _CommentEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var entityImplementors = []string{"Entity"}
@@ -16516,7 +16516,7 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var genreImplementors = []string{"Genre", "Node", "RecommendationVia"}
@@ -16574,7 +16574,7 @@ func (ec *executionContext) _Genre(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var genreConnectionImplementors = []string{"GenreConnection"}
@@ -16617,7 +16617,7 @@ func (ec *executionContext) _GenreConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var genreEdgeImplementors = []string{"GenreEdge"}
@@ -16655,7 +16655,7 @@ func (ec *executionContext) _GenreEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var imageImplementors = []string{"Image"}
@@ -16708,7 +16708,7 @@ func (ec *executionContext) _Image(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var meImplementors = []string{"Me"}
@@ -16771,7 +16771,7 @@ func (ec *executionContext) _Me(ctx context.Context, sel ast.SelectionSet, obj *
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var movieImplementors = []string{"Movie", "Node", "RecommendationVia", "SearchItem", "_Entity"}
@@ -16902,7 +16902,7 @@ func (ec *executionContext) _Movie(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var movieConnectionImplementors = []string{"MovieConnection"}
@@ -16945,7 +16945,7 @@ func (ec *executionContext) _MovieConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var movieEdgeImplementors = []string{"MovieEdge"}
@@ -16983,7 +16983,7 @@ func (ec *executionContext) _MovieEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -17201,7 +17201,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -17249,7 +17249,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var personImplementors = []string{"Person", "Node", "RecommendationVia", "SearchItem", "_Entity"}
@@ -17303,7 +17303,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var personConnectionImplementors = []string{"PersonConnection"}
@@ -17346,7 +17346,7 @@ func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var personEdgeImplementors = []string{"PersonEdge"}
@@ -17384,7 +17384,7 @@ func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var personLinkImplementors = []string{"PersonLink"}
@@ -17437,7 +17437,7 @@ func (ec *executionContext) _PersonLink(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var personPathImplementors = []string{"PersonPath"}
@@ -17475,7 +17475,7 @@ func (ec *executionContext) _PersonPath(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var queryImplementors = []string{"Query"}
@@ -17645,7 +17645,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var ratingConnectionImplementors = []string{"RatingConnection"}
@@ -17688,7 +17688,7 @@ func (ec *executionContext) _RatingConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var ratingEdgeImplementors = []string{"RatingEdge"}
@@ -17736,7 +17736,7 @@ func (ec *executionContext) _RatingEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var ratingSummaryImplementors = []string{"RatingSummary"}
@@ -17784,7 +17784,7 @@ func (ec *executionContext) _RatingSummary(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var recommendationImplementors = []string{"Recommendation"}
@@ -17827,7 +17827,7 @@ func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var recommendationConnectionImplementors = []string{"RecommendationConnection"}
@@ -17870,7 +17870,7 @@ func (ec *executionContext) _RecommendationConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var recommendationEdgeImplementors = []string{"RecommendationEdge"}
@@ -17908,7 +17908,7 @@ func (ec *executionContext) _RecommendationEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var recommendationReasonImplementors = []string{"RecommendationReason"}
@@ -17951,7 +17951,7 @@ func (ec *executionContext) _RecommendationReason(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var reviewImplementors = []string{"Review", "Node"}
@@ -18019,7 +18019,7 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var reviewConnectionImplementors = []string{"ReviewConnection"}
@@ -18062,7 +18062,7 @@ func (ec *executionContext) _ReviewConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var reviewEdgeImplementors = []string{"ReviewEdge"}
@@ -18100,7 +18100,7 @@ func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var searchConnectionImplementors = []string{"SearchConnection"}
@@ -18143,7 +18143,7 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var searchEdgeImplementors = []string{"SearchEdge"}
@@ -18186,7 +18186,7 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -18278,7 +18278,7 @@ func (ec *executionContext) _SynopsisSubmission(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var synopsisSubmissionConnectionImplementors = []string{"SynopsisSubmissionConnection"}
@@ -18321,7 +18321,7 @@ func (ec *executionContext) _SynopsisSubmissionConnection(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var synopsisSubmissionEdgeImplementors = []string{"SynopsisSubmissionEdge"}
@@ -18359,7 +18359,7 @@ func (ec *executionContext) _SynopsisSubmissionEdge(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var tagImplementors = []string{"Tag", "RecommendationVia", "Node"}
@@ -18407,7 +18407,7 @@ func (ec *executionContext) _Tag(ctx context.Context, sel ast.SelectionSet, obj 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var tagCountImplementors = []string{"TagCount"}
@@ -18450,7 +18450,7 @@ func (ec *executionContext) _TagCount(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var trendingConnectionImplementors = []string{"TrendingConnection"}
@@ -18503,7 +18503,7 @@ func (ec *executionContext) _TrendingConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var trendingEdgeImplementors = []string{"TrendingEdge"}
@@ -18546,7 +18546,7 @@ func (ec *executionContext) _TrendingEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var userImplementors = []string{"User", "Node"}
@@ -18604,7 +18604,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var userListImplementors = []string{"UserList", "Node"}
@@ -18667,7 +18667,7 @@ func (ec *executionContext) _UserList(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var userListConnectionImplementors = []string{"UserListConnection"}
@@ -18710,7 +18710,7 @@ func (ec *executionContext) _UserListConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var userListEdgeImplementors = []string{"UserListEdge"}
@@ -18748,7 +18748,7 @@ func (ec *executionContext) _UserListEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var viewerStateImplementors = []string{"ViewerState"}
@@ -18806,7 +18806,7 @@ func (ec *executionContext) _ViewerState(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var _ServiceImplementors = []string{"_Service"}
@@ -18839,7 +18839,7 @@ func (ec *executionContext) __Service(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -18892,7 +18892,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -18940,7 +18940,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -18998,7 +18998,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -19056,7 +19056,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -19114,7 +19114,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -19197,7 +19197,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectJSON(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"io"
 
 	"github.com/99designs/gqlgen/graphql"
 )
@@ -55,4 +56,65 @@ func deferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql
 		}
 	}
 	return graphql.DeferredGroup{}
+}
+
+// objectJSON is what an object's marshaler returns once its fields are resolved (the
+// generator puts it where gqlgen returns the object's *graphql.FieldSet): the same JSON
+// object, written without what graphql.FieldSet.MarshalGQL allocates for each object (a
+// map of the names written) and each field (a copy of its CollectedField). fields are the
+// object's collected fields, which out holds the values of.
+func objectJSON(fields []graphql.CollectedField, out *graphql.FieldSet) graphql.Marshaler {
+	return &object{fields: fields, values: out.Values}
+}
+
+// object is a resolved object: field i's response name is fields[i].Alias, its value
+// values[i].
+type object struct {
+	fields []graphql.CollectedField
+	values []graphql.Marshaler
+}
+
+// MarshalGQL writes the object as gqlgen does: each response name once, the first time it
+// occurs. A response name is a GraphQL name ([_A-Za-z][_0-9A-Za-z]*), which JSON quotes as
+// it is.
+func (o *object) MarshalGQL(w io.Writer) {
+	io.WriteString(w, "{")
+	var seen map[string]bool // the names written, for an object of many fields
+	if len(o.fields) > scanFields {
+		seen = make(map[string]bool, len(o.fields))
+	}
+	written := 0
+	for i := range o.fields {
+		alias := o.fields[i].Alias
+		if seen != nil && seen[alias] || seen == nil && o.before(i, alias) {
+			continue
+		}
+		if seen != nil {
+			seen[alias] = true
+		}
+		if written > 0 {
+			io.WriteString(w, ",")
+		}
+		written++
+		io.WriteString(w, `"`)
+		io.WriteString(w, alias)
+		io.WriteString(w, `":`)
+		o.values[i].MarshalGQL(w)
+	}
+	io.WriteString(w, "}")
+}
+
+// scanFields is how many fields an object may have for MarshalGQL to find a repeated
+// response name by scanning the fields before it, which costs no allocation; past it, a
+// map (FILMGRAPH_MAX_SELECTION_FIELDS lets a selection set have up to 200 by default).
+const scanFields = 32
+
+// before reports whether a field before field i has the response name alias.
+func (o *object) before(i int, alias string) bool {
+	for j := range i {
+		if o.fields[j].Alias == alias {
+			return true
+		}
+	}
+	return false
 }

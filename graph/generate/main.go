@@ -16,8 +16,9 @@
 //
 // Two more costs of gqlgen's executor have no option to turn them off, so once the code is
 // written the generator replaces the calls that pay them with graph's own (graph/marshal.go,
-// same arguments): lists are marshalled without a goroutine per element (marshalList), and
-// an object makes its @defer group only when one of its fields is deferred (deferredGroup).
+// same arguments): lists are marshalled without a goroutine per element (marshalList), an
+// object makes its @defer group only when one of its fields is deferred (deferredGroup),
+// and its JSON is written without a map and a copy of each field (objectJSON).
 package main
 
 import (
@@ -53,6 +54,8 @@ var rewrites = []struct{ gqlgen, graph string }{
 	{"graphql.MarshalSliceConcurrently(", "marshalList("},
 	// A @defer group, with its path, for every object.
 	{"deferred := graphql.NewDeferredGroup(ctx)", "deferred := deferredGroup(ctx, fields)"},
+	// A map of the names written for every object, a copy of every field.
+	{"\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn out\n}", "\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn objectJSON(fields, out)\n}"},
 }
 
 // rewrite applies rewrites to the generated executor in file. A call that is missing means
