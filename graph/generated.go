@@ -6370,7 +6370,7 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _ActingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ActingConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6402,7 +6402,7 @@ func (ec *executionContext) fieldContext_ActingConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _ActingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ActingConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6434,7 +6434,7 @@ func (ec *executionContext) fieldContext_ActingConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _ActingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ActingConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6457,7 +6457,7 @@ func (ec *executionContext) fieldContext_ActingConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _ActingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ActingEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6480,7 +6480,7 @@ func (ec *executionContext) fieldContext_ActingEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _ActingEdge_order(ctx context.Context, field graphql.CollectedField, obj *model.ActingEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6503,7 +6503,7 @@ func (ec *executionContext) fieldContext_ActingEdge_order(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActingEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ActingEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6535,7 +6535,7 @@ func (ec *executionContext) fieldContext_ActingEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _AuthPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.AuthPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6558,7 +6558,7 @@ func (ec *executionContext) fieldContext_AuthPayload_token(_ context.Context, fi
 }
 
 func (ec *executionContext) _AuthPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.AuthPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6581,7 +6581,7 @@ func (ec *executionContext) fieldContext_AuthPayload_expiresAt(_ context.Context
 }
 
 func (ec *executionContext) _AuthPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.AuthPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6613,7 +6613,7 @@ func (ec *executionContext) fieldContext_AuthPayload_user(_ context.Context, fie
 }
 
 func (ec *executionContext) _CastCredit_order(ctx context.Context, field graphql.CollectedField, obj *model.CastCredit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6636,7 +6636,7 @@ func (ec *executionContext) fieldContext_CastCredit_order(_ context.Context, fie
 }
 
 func (ec *executionContext) _CastCredit_person(ctx context.Context, field graphql.CollectedField, obj *model.CastCredit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6668,7 +6668,7 @@ func (ec *executionContext) fieldContext_CastCredit_person(_ context.Context, fi
 }
 
 func (ec *executionContext) _CoStar_person(ctx context.Context, field graphql.CollectedField, obj *model.CoStar) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6700,7 +6700,7 @@ func (ec *executionContext) fieldContext_CoStar_person(_ context.Context, field 
 }
 
 func (ec *executionContext) _CoStar_sharedMovies(ctx context.Context, field graphql.CollectedField, obj *model.CoStar) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6723,7 +6723,7 @@ func (ec *executionContext) fieldContext_CoStar_sharedMovies(_ context.Context, 
 }
 
 func (ec *executionContext) _Comment_id(ctx context.Context, field graphql.CollectedField, obj *model.Comment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6746,7 +6746,7 @@ func (ec *executionContext) fieldContext_Comment_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Comment_author(ctx context.Context, field graphql.CollectedField, obj *model.Comment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6778,7 +6778,7 @@ func (ec *executionContext) fieldContext_Comment_author(_ context.Context, field
 }
 
 func (ec *executionContext) _Comment_text(ctx context.Context, field graphql.CollectedField, obj *model.Comment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6801,7 +6801,7 @@ func (ec *executionContext) fieldContext_Comment_text(_ context.Context, field g
 }
 
 func (ec *executionContext) _Comment_addedAt(ctx context.Context, field graphql.CollectedField, obj *model.Comment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6824,7 +6824,7 @@ func (ec *executionContext) fieldContext_Comment_addedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Comment_review(ctx context.Context, field graphql.CollectedField, obj *model.Comment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6856,7 +6856,7 @@ func (ec *executionContext) fieldContext_Comment_review(_ context.Context, field
 }
 
 func (ec *executionContext) _CommentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CommentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6888,7 +6888,7 @@ func (ec *executionContext) fieldContext_CommentConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _CommentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CommentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6920,7 +6920,7 @@ func (ec *executionContext) fieldContext_CommentConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _CommentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CommentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6943,7 +6943,7 @@ func (ec *executionContext) fieldContext_CommentConnection_totalCount(_ context.
 }
 
 func (ec *executionContext) _CommentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CommentEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6966,7 +6966,7 @@ func (ec *executionContext) fieldContext_CommentEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _CommentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CommentEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6998,7 +6998,7 @@ func (ec *executionContext) fieldContext_CommentEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _Entity_findManyMovieByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7042,7 +7042,7 @@ func (ec *executionContext) fieldContext_Entity_findManyMovieByIDs(ctx context.C
 }
 
 func (ec *executionContext) _Entity_findManyPersonByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7086,7 +7086,7 @@ func (ec *executionContext) fieldContext_Entity_findManyPersonByIDs(ctx context.
 }
 
 func (ec *executionContext) _Genre_id(ctx context.Context, field graphql.CollectedField, obj *model.Genre) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7109,7 +7109,7 @@ func (ec *executionContext) fieldContext_Genre_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Genre_name(ctx context.Context, field graphql.CollectedField, obj *model.Genre) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7132,7 +7132,7 @@ func (ec *executionContext) fieldContext_Genre_name(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Genre_movieCount(ctx context.Context, field graphql.CollectedField, obj *model.Genre) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7155,7 +7155,7 @@ func (ec *executionContext) fieldContext_Genre_movieCount(_ context.Context, fie
 }
 
 func (ec *executionContext) _Genre_movies(ctx context.Context, field graphql.CollectedField, obj *model.Genre) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7199,7 +7199,7 @@ func (ec *executionContext) fieldContext_Genre_movies(ctx context.Context, field
 }
 
 func (ec *executionContext) _Genre_parent(ctx context.Context, field graphql.CollectedField, obj *model.Genre) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7231,7 +7231,7 @@ func (ec *executionContext) fieldContext_Genre_parent(_ context.Context, field g
 }
 
 func (ec *executionContext) _Genre_subgenres(ctx context.Context, field graphql.CollectedField, obj *model.Genre) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7263,7 +7263,7 @@ func (ec *executionContext) fieldContext_Genre_subgenres(_ context.Context, fiel
 }
 
 func (ec *executionContext) _GenreConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.GenreConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7295,7 +7295,7 @@ func (ec *executionContext) fieldContext_GenreConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _GenreConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.GenreConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7327,7 +7327,7 @@ func (ec *executionContext) fieldContext_GenreConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _GenreConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.GenreConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7350,7 +7350,7 @@ func (ec *executionContext) fieldContext_GenreConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _GenreEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.GenreEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7373,7 +7373,7 @@ func (ec *executionContext) fieldContext_GenreEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _GenreEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.GenreEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7405,7 +7405,7 @@ func (ec *executionContext) fieldContext_GenreEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _Image_id(ctx context.Context, field graphql.CollectedField, obj *model.Image) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7428,7 +7428,7 @@ func (ec *executionContext) fieldContext_Image_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Image_url(ctx context.Context, field graphql.CollectedField, obj *model.Image) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7451,7 +7451,7 @@ func (ec *executionContext) fieldContext_Image_url(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Image_width(ctx context.Context, field graphql.CollectedField, obj *model.Image) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7474,7 +7474,7 @@ func (ec *executionContext) fieldContext_Image_width(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Image_height(ctx context.Context, field graphql.CollectedField, obj *model.Image) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7497,7 +7497,7 @@ func (ec *executionContext) fieldContext_Image_height(_ context.Context, field g
 }
 
 func (ec *executionContext) _Image_caption(ctx context.Context, field graphql.CollectedField, obj *model.Image) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7520,7 +7520,7 @@ func (ec *executionContext) fieldContext_Image_caption(_ context.Context, field 
 }
 
 func (ec *executionContext) _Me_user(ctx context.Context, field graphql.CollectedField, obj *model.Me) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7552,7 +7552,7 @@ func (ec *executionContext) fieldContext_Me_user(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Me_email(ctx context.Context, field graphql.CollectedField, obj *model.Me) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7575,7 +7575,7 @@ func (ec *executionContext) fieldContext_Me_email(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Me_role(ctx context.Context, field graphql.CollectedField, obj *model.Me) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7598,7 +7598,7 @@ func (ec *executionContext) fieldContext_Me_role(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Me_collection(ctx context.Context, field graphql.CollectedField, obj *model.Me) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7642,7 +7642,7 @@ func (ec *executionContext) fieldContext_Me_collection(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _Me_favorites(ctx context.Context, field graphql.CollectedField, obj *model.Me) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7686,7 +7686,7 @@ func (ec *executionContext) fieldContext_Me_favorites(ctx context.Context, field
 }
 
 func (ec *executionContext) _Me_watchlist(ctx context.Context, field graphql.CollectedField, obj *model.Me) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7730,7 +7730,7 @@ func (ec *executionContext) fieldContext_Me_watchlist(ctx context.Context, field
 }
 
 func (ec *executionContext) _Me_ratings(ctx context.Context, field graphql.CollectedField, obj *model.Me) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7774,7 +7774,7 @@ func (ec *executionContext) fieldContext_Me_ratings(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Movie_id(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7797,7 +7797,7 @@ func (ec *executionContext) fieldContext_Movie_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Movie_movieLensId(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7820,7 +7820,7 @@ func (ec *executionContext) fieldContext_Movie_movieLensId(_ context.Context, fi
 }
 
 func (ec *executionContext) _Movie_title(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7843,7 +7843,7 @@ func (ec *executionContext) fieldContext_Movie_title(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Movie_year(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7866,7 +7866,7 @@ func (ec *executionContext) fieldContext_Movie_year(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Movie_cover(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7898,7 +7898,7 @@ func (ec *executionContext) fieldContext_Movie_cover(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Movie_synopsis(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7921,7 +7921,7 @@ func (ec *executionContext) fieldContext_Movie_synopsis(_ context.Context, field
 }
 
 func (ec *executionContext) _Movie_plot(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7944,7 +7944,7 @@ func (ec *executionContext) fieldContext_Movie_plot(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Movie_genres(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7976,7 +7976,7 @@ func (ec *executionContext) fieldContext_Movie_genres(_ context.Context, field g
 }
 
 func (ec *executionContext) _Movie_directors(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8008,7 +8008,7 @@ func (ec *executionContext) fieldContext_Movie_directors(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Movie_cast(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8052,7 +8052,7 @@ func (ec *executionContext) fieldContext_Movie_cast(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Movie_ratingSummary(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8084,7 +8084,7 @@ func (ec *executionContext) fieldContext_Movie_ratingSummary(_ context.Context, 
 }
 
 func (ec *executionContext) _Movie_tags(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8128,7 +8128,7 @@ func (ec *executionContext) fieldContext_Movie_tags(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Movie_viewerState(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8160,7 +8160,7 @@ func (ec *executionContext) fieldContext_Movie_viewerState(_ context.Context, fi
 }
 
 func (ec *executionContext) _Movie_imdbId(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8183,7 +8183,7 @@ func (ec *executionContext) fieldContext_Movie_imdbId(_ context.Context, field g
 }
 
 func (ec *executionContext) _Movie_tmdbId(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8206,7 +8206,7 @@ func (ec *executionContext) fieldContext_Movie_tmdbId(_ context.Context, field g
 }
 
 func (ec *executionContext) _Movie_lists(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8250,7 +8250,7 @@ func (ec *executionContext) fieldContext_Movie_lists(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Movie_recommended(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8294,7 +8294,7 @@ func (ec *executionContext) fieldContext_Movie_recommended(ctx context.Context, 
 }
 
 func (ec *executionContext) _Movie_reviews(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8338,7 +8338,7 @@ func (ec *executionContext) fieldContext_Movie_reviews(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _Movie_synopsisAuthor(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8370,7 +8370,7 @@ func (ec *executionContext) fieldContext_Movie_synopsisAuthor(_ context.Context,
 }
 
 func (ec *executionContext) _Movie_synopsisSubmissions(ctx context.Context, field graphql.CollectedField, obj *model.Movie) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8414,7 +8414,7 @@ func (ec *executionContext) fieldContext_Movie_synopsisSubmissions(ctx context.C
 }
 
 func (ec *executionContext) _MovieConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MovieConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8446,7 +8446,7 @@ func (ec *executionContext) fieldContext_MovieConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _MovieConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MovieConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8478,7 +8478,7 @@ func (ec *executionContext) fieldContext_MovieConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _MovieConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MovieConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8501,7 +8501,7 @@ func (ec *executionContext) fieldContext_MovieConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _MovieEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MovieEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8524,7 +8524,7 @@ func (ec *executionContext) fieldContext_MovieEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _MovieEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MovieEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8556,7 +8556,7 @@ func (ec *executionContext) fieldContext_MovieEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _Mutation_signUp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8600,7 +8600,7 @@ func (ec *executionContext) fieldContext_Mutation_signUp(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Mutation_logIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8644,7 +8644,7 @@ func (ec *executionContext) fieldContext_Mutation_logIn(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Mutation_rateMovie(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8688,7 +8688,7 @@ func (ec *executionContext) fieldContext_Mutation_rateMovie(ctx context.Context,
 }
 
 func (ec *executionContext) _Mutation_clearRating(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8732,7 +8732,7 @@ func (ec *executionContext) fieldContext_Mutation_clearRating(ctx context.Contex
 }
 
 func (ec *executionContext) _Mutation_addToCollection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8776,7 +8776,7 @@ func (ec *executionContext) fieldContext_Mutation_addToCollection(ctx context.Co
 }
 
 func (ec *executionContext) _Mutation_removeFromCollection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8820,7 +8820,7 @@ func (ec *executionContext) fieldContext_Mutation_removeFromCollection(ctx conte
 }
 
 func (ec *executionContext) _Mutation_addToFavorites(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8864,7 +8864,7 @@ func (ec *executionContext) fieldContext_Mutation_addToFavorites(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_removeFromFavorites(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8908,7 +8908,7 @@ func (ec *executionContext) fieldContext_Mutation_removeFromFavorites(ctx contex
 }
 
 func (ec *executionContext) _Mutation_addToWatchlist(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8952,7 +8952,7 @@ func (ec *executionContext) fieldContext_Mutation_addToWatchlist(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_removeFromWatchlist(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8996,7 +8996,7 @@ func (ec *executionContext) fieldContext_Mutation_removeFromWatchlist(ctx contex
 }
 
 func (ec *executionContext) _Mutation_createList(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9040,7 +9040,7 @@ func (ec *executionContext) fieldContext_Mutation_createList(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_updateList(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9084,7 +9084,7 @@ func (ec *executionContext) fieldContext_Mutation_updateList(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_deleteList(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9128,7 +9128,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteList(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_addToList(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9172,7 +9172,7 @@ func (ec *executionContext) fieldContext_Mutation_addToList(ctx context.Context,
 }
 
 func (ec *executionContext) _Mutation_moveInList(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9216,7 +9216,7 @@ func (ec *executionContext) fieldContext_Mutation_moveInList(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_removeFromList(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9260,7 +9260,7 @@ func (ec *executionContext) fieldContext_Mutation_removeFromList(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_hideRecommendation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9304,7 +9304,7 @@ func (ec *executionContext) fieldContext_Mutation_hideRecommendation(ctx context
 }
 
 func (ec *executionContext) _Mutation_unhideRecommendation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9348,7 +9348,7 @@ func (ec *executionContext) fieldContext_Mutation_unhideRecommendation(ctx conte
 }
 
 func (ec *executionContext) _Mutation_writeReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9392,7 +9392,7 @@ func (ec *executionContext) fieldContext_Mutation_writeReview(ctx context.Contex
 }
 
 func (ec *executionContext) _Mutation_editReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9436,7 +9436,7 @@ func (ec *executionContext) fieldContext_Mutation_editReview(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_deleteReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9480,7 +9480,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteReview(ctx context.Conte
 }
 
 func (ec *executionContext) _Mutation_addComment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9524,7 +9524,7 @@ func (ec *executionContext) fieldContext_Mutation_addComment(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_deleteComment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9568,7 +9568,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteComment(ctx context.Cont
 }
 
 func (ec *executionContext) _Mutation_submitSynopsis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9612,7 +9612,7 @@ func (ec *executionContext) fieldContext_Mutation_submitSynopsis(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_acceptSynopsis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9656,7 +9656,7 @@ func (ec *executionContext) fieldContext_Mutation_acceptSynopsis(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_rejectSynopsis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9700,7 +9700,7 @@ func (ec *executionContext) fieldContext_Mutation_rejectSynopsis(ctx context.Con
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9723,7 +9723,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9746,7 +9746,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Cont
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9769,7 +9769,7 @@ func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9792,7 +9792,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9815,7 +9815,7 @@ func (ec *executionContext) fieldContext_Person_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Person_name(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9838,7 +9838,7 @@ func (ec *executionContext) fieldContext_Person_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Person_directed(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9882,7 +9882,7 @@ func (ec *executionContext) fieldContext_Person_directed(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Person_actedIn(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9926,7 +9926,7 @@ func (ec *executionContext) fieldContext_Person_actedIn(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Person_coStars(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9970,7 +9970,7 @@ func (ec *executionContext) fieldContext_Person_coStars(ctx context.Context, fie
 }
 
 func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10002,7 +10002,7 @@ func (ec *executionContext) fieldContext_PersonConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _PersonConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10034,7 +10034,7 @@ func (ec *executionContext) fieldContext_PersonConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _PersonConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10057,7 +10057,7 @@ func (ec *executionContext) fieldContext_PersonConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PersonEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10080,7 +10080,7 @@ func (ec *executionContext) fieldContext_PersonEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _PersonEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PersonEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10112,7 +10112,7 @@ func (ec *executionContext) fieldContext_PersonEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PersonLink_from(ctx context.Context, field graphql.CollectedField, obj *model.PersonLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10144,7 +10144,7 @@ func (ec *executionContext) fieldContext_PersonLink_from(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PersonLink_fromRoles(ctx context.Context, field graphql.CollectedField, obj *model.PersonLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10167,7 +10167,7 @@ func (ec *executionContext) fieldContext_PersonLink_fromRoles(_ context.Context,
 }
 
 func (ec *executionContext) _PersonLink_movie(ctx context.Context, field graphql.CollectedField, obj *model.PersonLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10199,7 +10199,7 @@ func (ec *executionContext) fieldContext_PersonLink_movie(_ context.Context, fie
 }
 
 func (ec *executionContext) _PersonLink_to(ctx context.Context, field graphql.CollectedField, obj *model.PersonLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10231,7 +10231,7 @@ func (ec *executionContext) fieldContext_PersonLink_to(_ context.Context, field 
 }
 
 func (ec *executionContext) _PersonLink_toRoles(ctx context.Context, field graphql.CollectedField, obj *model.PersonLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10254,7 +10254,7 @@ func (ec *executionContext) fieldContext_PersonLink_toRoles(_ context.Context, f
 }
 
 func (ec *executionContext) _PersonPath_length(ctx context.Context, field graphql.CollectedField, obj *model.PersonPath) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10277,7 +10277,7 @@ func (ec *executionContext) fieldContext_PersonPath_length(_ context.Context, fi
 }
 
 func (ec *executionContext) _PersonPath_links(ctx context.Context, field graphql.CollectedField, obj *model.PersonPath) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10309,7 +10309,7 @@ func (ec *executionContext) fieldContext_PersonPath_links(_ context.Context, fie
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10353,7 +10353,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10397,7 +10397,7 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Query_movie(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10441,7 +10441,7 @@ func (ec *executionContext) fieldContext_Query_movie(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Query_person(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10485,7 +10485,7 @@ func (ec *executionContext) fieldContext_Query_person(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query_genre(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10529,7 +10529,7 @@ func (ec *executionContext) fieldContext_Query_genre(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Query_movies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10573,7 +10573,7 @@ func (ec *executionContext) fieldContext_Query_movies(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query_genres(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10617,7 +10617,7 @@ func (ec *executionContext) fieldContext_Query_genres(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query_people(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10661,7 +10661,7 @@ func (ec *executionContext) fieldContext_Query_people(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10705,7 +10705,7 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query_pathBetween(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10749,7 +10749,7 @@ func (ec *executionContext) fieldContext_Query_pathBetween(ctx context.Context, 
 }
 
 func (ec *executionContext) _Query_user(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10793,7 +10793,7 @@ func (ec *executionContext) fieldContext_Query_user(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10825,7 +10825,7 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Query_movieByExternalId(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10869,7 +10869,7 @@ func (ec *executionContext) fieldContext_Query_movieByExternalId(ctx context.Con
 }
 
 func (ec *executionContext) _Query_recentReviews(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10913,7 +10913,7 @@ func (ec *executionContext) fieldContext_Query_recentReviews(ctx context.Context
 }
 
 func (ec *executionContext) _Query_trending(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10957,7 +10957,7 @@ func (ec *executionContext) fieldContext_Query_trending(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Query_pendingSynopsisSubmissions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11001,7 +11001,7 @@ func (ec *executionContext) fieldContext_Query_pendingSynopsisSubmissions(ctx co
 }
 
 func (ec *executionContext) _Query_recommendationsForMe(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11045,7 +11045,7 @@ func (ec *executionContext) fieldContext_Query_recommendationsForMe(ctx context.
 }
 
 func (ec *executionContext) _Query_tag(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11089,7 +11089,7 @@ func (ec *executionContext) fieldContext_Query_tag(ctx context.Context, field gr
 }
 
 func (ec *executionContext) _Query__entities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11133,7 +11133,7 @@ func (ec *executionContext) fieldContext_Query__entities(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Query__service(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11165,7 +11165,7 @@ func (ec *executionContext) fieldContext_Query__service(_ context.Context, field
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11209,7 +11209,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11241,7 +11241,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _RatingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RatingConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11273,7 +11273,7 @@ func (ec *executionContext) fieldContext_RatingConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _RatingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RatingConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11305,7 +11305,7 @@ func (ec *executionContext) fieldContext_RatingConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _RatingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RatingConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11328,7 +11328,7 @@ func (ec *executionContext) fieldContext_RatingConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _RatingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RatingEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11351,7 +11351,7 @@ func (ec *executionContext) fieldContext_RatingEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _RatingEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.RatingEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11374,7 +11374,7 @@ func (ec *executionContext) fieldContext_RatingEdge_score(_ context.Context, fie
 }
 
 func (ec *executionContext) _RatingEdge_ratedAt(ctx context.Context, field graphql.CollectedField, obj *model.RatingEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11397,7 +11397,7 @@ func (ec *executionContext) fieldContext_RatingEdge_ratedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _RatingEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RatingEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11429,7 +11429,7 @@ func (ec *executionContext) fieldContext_RatingEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _RatingSummary_id(ctx context.Context, field graphql.CollectedField, obj *model.RatingSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11452,7 +11452,7 @@ func (ec *executionContext) fieldContext_RatingSummary_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _RatingSummary_average(ctx context.Context, field graphql.CollectedField, obj *model.RatingSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11475,7 +11475,7 @@ func (ec *executionContext) fieldContext_RatingSummary_average(_ context.Context
 }
 
 func (ec *executionContext) _RatingSummary_count(ctx context.Context, field graphql.CollectedField, obj *model.RatingSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11498,7 +11498,7 @@ func (ec *executionContext) fieldContext_RatingSummary_count(_ context.Context, 
 }
 
 func (ec *executionContext) _RatingSummary_histogram(ctx context.Context, field graphql.CollectedField, obj *model.RatingSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11521,7 +11521,7 @@ func (ec *executionContext) fieldContext_RatingSummary_histogram(_ context.Conte
 }
 
 func (ec *executionContext) _Recommendation_movie(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11553,7 +11553,7 @@ func (ec *executionContext) fieldContext_Recommendation_movie(_ context.Context,
 }
 
 func (ec *executionContext) _Recommendation_score(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11576,7 +11576,7 @@ func (ec *executionContext) fieldContext_Recommendation_score(_ context.Context,
 }
 
 func (ec *executionContext) _Recommendation_reasons(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11608,7 +11608,7 @@ func (ec *executionContext) fieldContext_Recommendation_reasons(_ context.Contex
 }
 
 func (ec *executionContext) _RecommendationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11640,7 +11640,7 @@ func (ec *executionContext) fieldContext_RecommendationConnection_edges(_ contex
 }
 
 func (ec *executionContext) _RecommendationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11672,7 +11672,7 @@ func (ec *executionContext) fieldContext_RecommendationConnection_pageInfo(_ con
 }
 
 func (ec *executionContext) _RecommendationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11695,7 +11695,7 @@ func (ec *executionContext) fieldContext_RecommendationConnection_totalCount(_ c
 }
 
 func (ec *executionContext) _RecommendationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11718,7 +11718,7 @@ func (ec *executionContext) fieldContext_RecommendationEdge_cursor(_ context.Con
 }
 
 func (ec *executionContext) _RecommendationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11750,7 +11750,7 @@ func (ec *executionContext) fieldContext_RecommendationEdge_node(_ context.Conte
 }
 
 func (ec *executionContext) _RecommendationReason_kind(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationReason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11773,7 +11773,7 @@ func (ec *executionContext) fieldContext_RecommendationReason_kind(_ context.Con
 }
 
 func (ec *executionContext) _RecommendationReason_text(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationReason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11796,7 +11796,7 @@ func (ec *executionContext) fieldContext_RecommendationReason_text(_ context.Con
 }
 
 func (ec *executionContext) _RecommendationReason_via(ctx context.Context, field graphql.CollectedField, obj *model.RecommendationReason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11819,7 +11819,7 @@ func (ec *executionContext) fieldContext_RecommendationReason_via(_ context.Cont
 }
 
 func (ec *executionContext) _Review_id(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11842,7 +11842,7 @@ func (ec *executionContext) fieldContext_Review_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Review_author(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11874,7 +11874,7 @@ func (ec *executionContext) fieldContext_Review_author(_ context.Context, field 
 }
 
 func (ec *executionContext) _Review_movie(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11906,7 +11906,7 @@ func (ec *executionContext) fieldContext_Review_movie(_ context.Context, field g
 }
 
 func (ec *executionContext) _Review_text(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11929,7 +11929,7 @@ func (ec *executionContext) fieldContext_Review_text(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Review_score(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11952,7 +11952,7 @@ func (ec *executionContext) fieldContext_Review_score(_ context.Context, field g
 }
 
 func (ec *executionContext) _Review_addedAt(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11975,7 +11975,7 @@ func (ec *executionContext) fieldContext_Review_addedAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Review_editedAt(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11998,7 +11998,7 @@ func (ec *executionContext) fieldContext_Review_editedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Review_comments(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12042,7 +12042,7 @@ func (ec *executionContext) fieldContext_Review_comments(ctx context.Context, fi
 }
 
 func (ec *executionContext) _ReviewConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ReviewConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12074,7 +12074,7 @@ func (ec *executionContext) fieldContext_ReviewConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _ReviewConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ReviewConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12106,7 +12106,7 @@ func (ec *executionContext) fieldContext_ReviewConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _ReviewConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ReviewConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12129,7 +12129,7 @@ func (ec *executionContext) fieldContext_ReviewConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _ReviewEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ReviewEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12152,7 +12152,7 @@ func (ec *executionContext) fieldContext_ReviewEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _ReviewEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ReviewEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12184,7 +12184,7 @@ func (ec *executionContext) fieldContext_ReviewEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12216,7 +12216,7 @@ func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12248,7 +12248,7 @@ func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12271,7 +12271,7 @@ func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12294,7 +12294,7 @@ func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _SearchEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12317,7 +12317,7 @@ func (ec *executionContext) fieldContext_SearchEdge_score(_ context.Context, fie
 }
 
 func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12472,7 +12472,7 @@ func (ec *executionContext) fieldContext_Subscription_ratingSummaryChanged(ctx c
 }
 
 func (ec *executionContext) _SynopsisSubmission_id(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmission) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12495,7 +12495,7 @@ func (ec *executionContext) fieldContext_SynopsisSubmission_id(_ context.Context
 }
 
 func (ec *executionContext) _SynopsisSubmission_text(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmission) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12518,7 +12518,7 @@ func (ec *executionContext) fieldContext_SynopsisSubmission_text(_ context.Conte
 }
 
 func (ec *executionContext) _SynopsisSubmission_status(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmission) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12541,7 +12541,7 @@ func (ec *executionContext) fieldContext_SynopsisSubmission_status(_ context.Con
 }
 
 func (ec *executionContext) _SynopsisSubmission_submittedAt(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmission) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12564,7 +12564,7 @@ func (ec *executionContext) fieldContext_SynopsisSubmission_submittedAt(_ contex
 }
 
 func (ec *executionContext) _SynopsisSubmission_decidedAt(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmission) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12587,7 +12587,7 @@ func (ec *executionContext) fieldContext_SynopsisSubmission_decidedAt(_ context.
 }
 
 func (ec *executionContext) _SynopsisSubmission_author(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmission) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12619,7 +12619,7 @@ func (ec *executionContext) fieldContext_SynopsisSubmission_author(_ context.Con
 }
 
 func (ec *executionContext) _SynopsisSubmission_movie(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmission) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12651,7 +12651,7 @@ func (ec *executionContext) fieldContext_SynopsisSubmission_movie(_ context.Cont
 }
 
 func (ec *executionContext) _SynopsisSubmission_decidedBy(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmission) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12683,7 +12683,7 @@ func (ec *executionContext) fieldContext_SynopsisSubmission_decidedBy(_ context.
 }
 
 func (ec *executionContext) _SynopsisSubmissionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12715,7 +12715,7 @@ func (ec *executionContext) fieldContext_SynopsisSubmissionConnection_edges(_ co
 }
 
 func (ec *executionContext) _SynopsisSubmissionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12747,7 +12747,7 @@ func (ec *executionContext) fieldContext_SynopsisSubmissionConnection_pageInfo(_
 }
 
 func (ec *executionContext) _SynopsisSubmissionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12770,7 +12770,7 @@ func (ec *executionContext) fieldContext_SynopsisSubmissionConnection_totalCount
 }
 
 func (ec *executionContext) _SynopsisSubmissionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12793,7 +12793,7 @@ func (ec *executionContext) fieldContext_SynopsisSubmissionEdge_cursor(_ context
 }
 
 func (ec *executionContext) _SynopsisSubmissionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SynopsisSubmissionEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12825,7 +12825,7 @@ func (ec *executionContext) fieldContext_SynopsisSubmissionEdge_node(_ context.C
 }
 
 func (ec *executionContext) _Tag_name(ctx context.Context, field graphql.CollectedField, obj *model.Tag) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12848,7 +12848,7 @@ func (ec *executionContext) fieldContext_Tag_name(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Tag_id(ctx context.Context, field graphql.CollectedField, obj *model.Tag) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12871,7 +12871,7 @@ func (ec *executionContext) fieldContext_Tag_id(_ context.Context, field graphql
 }
 
 func (ec *executionContext) _Tag_movieCount(ctx context.Context, field graphql.CollectedField, obj *model.Tag) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12894,7 +12894,7 @@ func (ec *executionContext) fieldContext_Tag_movieCount(_ context.Context, field
 }
 
 func (ec *executionContext) _Tag_movies(ctx context.Context, field graphql.CollectedField, obj *model.Tag) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12938,7 +12938,7 @@ func (ec *executionContext) fieldContext_Tag_movies(ctx context.Context, field g
 }
 
 func (ec *executionContext) _TagCount_name(ctx context.Context, field graphql.CollectedField, obj *model.TagCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12961,7 +12961,7 @@ func (ec *executionContext) fieldContext_TagCount_name(_ context.Context, field 
 }
 
 func (ec *executionContext) _TagCount_count(ctx context.Context, field graphql.CollectedField, obj *model.TagCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12984,7 +12984,7 @@ func (ec *executionContext) fieldContext_TagCount_count(_ context.Context, field
 }
 
 func (ec *executionContext) _TagCount_tag(ctx context.Context, field graphql.CollectedField, obj *model.TagCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13016,7 +13016,7 @@ func (ec *executionContext) fieldContext_TagCount_tag(_ context.Context, field g
 }
 
 func (ec *executionContext) _TrendingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TrendingConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13048,7 +13048,7 @@ func (ec *executionContext) fieldContext_TrendingConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _TrendingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TrendingConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13080,7 +13080,7 @@ func (ec *executionContext) fieldContext_TrendingConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _TrendingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TrendingConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13103,7 +13103,7 @@ func (ec *executionContext) fieldContext_TrendingConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _TrendingConnection_windowStart(ctx context.Context, field graphql.CollectedField, obj *model.TrendingConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13126,7 +13126,7 @@ func (ec *executionContext) fieldContext_TrendingConnection_windowStart(_ contex
 }
 
 func (ec *executionContext) _TrendingConnection_windowEnd(ctx context.Context, field graphql.CollectedField, obj *model.TrendingConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13149,7 +13149,7 @@ func (ec *executionContext) fieldContext_TrendingConnection_windowEnd(_ context.
 }
 
 func (ec *executionContext) _TrendingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TrendingEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13172,7 +13172,7 @@ func (ec *executionContext) fieldContext_TrendingEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _TrendingEdge_ratingCount(ctx context.Context, field graphql.CollectedField, obj *model.TrendingEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13195,7 +13195,7 @@ func (ec *executionContext) fieldContext_TrendingEdge_ratingCount(_ context.Cont
 }
 
 func (ec *executionContext) _TrendingEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TrendingEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13227,7 +13227,7 @@ func (ec *executionContext) fieldContext_TrendingEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13250,7 +13250,7 @@ func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _User_username(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13273,7 +13273,7 @@ func (ec *executionContext) fieldContext_User_username(_ context.Context, field 
 }
 
 func (ec *executionContext) _User_joinedAt(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13296,7 +13296,7 @@ func (ec *executionContext) fieldContext_User_joinedAt(_ context.Context, field 
 }
 
 func (ec *executionContext) _User_ratingsCount(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13319,7 +13319,7 @@ func (ec *executionContext) fieldContext_User_ratingsCount(_ context.Context, fi
 }
 
 func (ec *executionContext) _User_reviews(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13363,7 +13363,7 @@ func (ec *executionContext) fieldContext_User_reviews(ctx context.Context, field
 }
 
 func (ec *executionContext) _User_lists(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13407,7 +13407,7 @@ func (ec *executionContext) fieldContext_User_lists(ctx context.Context, field g
 }
 
 func (ec *executionContext) _UserList_id(ctx context.Context, field graphql.CollectedField, obj *model.UserList) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13430,7 +13430,7 @@ func (ec *executionContext) fieldContext_UserList_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _UserList_title(ctx context.Context, field graphql.CollectedField, obj *model.UserList) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13453,7 +13453,7 @@ func (ec *executionContext) fieldContext_UserList_title(_ context.Context, field
 }
 
 func (ec *executionContext) _UserList_description(ctx context.Context, field graphql.CollectedField, obj *model.UserList) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13476,7 +13476,7 @@ func (ec *executionContext) fieldContext_UserList_description(_ context.Context,
 }
 
 func (ec *executionContext) _UserList_owner(ctx context.Context, field graphql.CollectedField, obj *model.UserList) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13508,7 +13508,7 @@ func (ec *executionContext) fieldContext_UserList_owner(_ context.Context, field
 }
 
 func (ec *executionContext) _UserList_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.UserList) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13531,7 +13531,7 @@ func (ec *executionContext) fieldContext_UserList_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _UserList_public(ctx context.Context, field graphql.CollectedField, obj *model.UserList) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13554,7 +13554,7 @@ func (ec *executionContext) fieldContext_UserList_public(_ context.Context, fiel
 }
 
 func (ec *executionContext) _UserList_movies(ctx context.Context, field graphql.CollectedField, obj *model.UserList) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13598,7 +13598,7 @@ func (ec *executionContext) fieldContext_UserList_movies(ctx context.Context, fi
 }
 
 func (ec *executionContext) _UserListConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.UserListConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13630,7 +13630,7 @@ func (ec *executionContext) fieldContext_UserListConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _UserListConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.UserListConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13662,7 +13662,7 @@ func (ec *executionContext) fieldContext_UserListConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _UserListConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.UserListConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13685,7 +13685,7 @@ func (ec *executionContext) fieldContext_UserListConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _UserListEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.UserListEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13708,7 +13708,7 @@ func (ec *executionContext) fieldContext_UserListEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _UserListEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.UserListEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13740,7 +13740,7 @@ func (ec *executionContext) fieldContext_UserListEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _ViewerState_id(ctx context.Context, field graphql.CollectedField, obj *model.ViewerState) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13763,7 +13763,7 @@ func (ec *executionContext) fieldContext_ViewerState_id(_ context.Context, field
 }
 
 func (ec *executionContext) _ViewerState_rating(ctx context.Context, field graphql.CollectedField, obj *model.ViewerState) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13786,7 +13786,7 @@ func (ec *executionContext) fieldContext_ViewerState_rating(_ context.Context, f
 }
 
 func (ec *executionContext) _ViewerState_inCollection(ctx context.Context, field graphql.CollectedField, obj *model.ViewerState) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13809,7 +13809,7 @@ func (ec *executionContext) fieldContext_ViewerState_inCollection(_ context.Cont
 }
 
 func (ec *executionContext) _ViewerState_isFavorite(ctx context.Context, field graphql.CollectedField, obj *model.ViewerState) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13832,7 +13832,7 @@ func (ec *executionContext) fieldContext_ViewerState_isFavorite(_ context.Contex
 }
 
 func (ec *executionContext) _ViewerState_onWatchlist(ctx context.Context, field graphql.CollectedField, obj *model.ViewerState) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13855,7 +13855,7 @@ func (ec *executionContext) fieldContext_ViewerState_onWatchlist(_ context.Conte
 }
 
 func (ec *executionContext) _ViewerState_review(ctx context.Context, field graphql.CollectedField, obj *model.ViewerState) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13887,7 +13887,7 @@ func (ec *executionContext) fieldContext_ViewerState_review(_ context.Context, f
 }
 
 func (ec *executionContext) __Service_sdl(ctx context.Context, field graphql.CollectedField, obj *fedruntime.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13910,7 +13910,7 @@ func (ec *executionContext) fieldContext__Service_sdl(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13933,7 +13933,7 @@ func (ec *executionContext) fieldContext___Directive_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13956,7 +13956,7 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13979,7 +13979,7 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14002,7 +14002,7 @@ func (ec *executionContext) fieldContext___Directive_locations(_ context.Context
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14046,7 +14046,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14069,7 +14069,7 @@ func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14092,7 +14092,7 @@ func (ec *executionContext) fieldContext___EnumValue_description(_ context.Conte
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14115,7 +14115,7 @@ func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Cont
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14138,7 +14138,7 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14161,7 +14161,7 @@ func (ec *executionContext) fieldContext___Field_name(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14184,7 +14184,7 @@ func (ec *executionContext) fieldContext___Field_description(_ context.Context, 
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14228,7 +14228,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14260,7 +14260,7 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14283,7 +14283,7 @@ func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context,
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14306,7 +14306,7 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14329,7 +14329,7 @@ func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14352,7 +14352,7 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14384,7 +14384,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14407,7 +14407,7 @@ func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14430,7 +14430,7 @@ func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14453,7 +14453,7 @@ func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ contex
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14476,7 +14476,7 @@ func (ec *executionContext) fieldContext___Schema_description(_ context.Context,
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14508,7 +14508,7 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14540,7 +14540,7 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14572,7 +14572,7 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14604,7 +14604,7 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14636,7 +14636,7 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14659,7 +14659,7 @@ func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14682,7 +14682,7 @@ func (ec *executionContext) fieldContext___Type_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14705,7 +14705,7 @@ func (ec *executionContext) fieldContext___Type_description(_ context.Context, f
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14728,7 +14728,7 @@ func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14772,7 +14772,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14804,7 +14804,7 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14836,7 +14836,7 @@ func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context,
 }
 
 func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14880,7 +14880,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 }
 
 func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14924,7 +14924,7 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14956,7 +14956,7 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveField(
 		ctx,
 		ec.OperationContext,
 		field,

@@ -18,7 +18,8 @@
 // written the generator replaces the calls that pay them with graph's own (graph/marshal.go,
 // same arguments): lists are marshalled without a goroutine per element (marshalList), an
 // object makes its @defer group only when one of its fields is deferred (deferredGroup),
-// and its JSON is written without a map and a copy of each field (objectJSON).
+// its JSON is written without a map and a copy of each field (objectJSON), and a field is
+// resolved with three allocations fewer (resolveField).
 package main
 
 import (
@@ -54,6 +55,8 @@ var rewrites = []struct{ gqlgen, graph string }{
 	{"graphql.MarshalSliceConcurrently(", "marshalList("},
 	// A @defer group, with its path, for every object.
 	{"deferred := graphql.NewDeferredGroup(ctx)", "deferred := deferredGroup(ctx, fields)"},
+	// Closures and boxings for every field.
+	{"graphql.ResolveField(", "resolveField("},
 	// A map of the names written for every object, a copy of every field.
 	{"\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn out\n}", "\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn objectJSON(fields, out)\n}"},
 }
