@@ -105,10 +105,7 @@ func (c RatingConnection) Edges(ctx context.Context) []*RatingEdge {
 }
 
 // RatingEdge is one rating: the film and its score.
-type RatingEdge struct {
-	Record
-	Cursor string
-}
+type RatingEdge struct{ edge }
 
 func (e RatingEdge) Score(ctx context.Context) (int64, error) { return e.int(ctx) }
 func (e RatingEdge) RatedAt(ctx context.Context) *time.Time   { return e.optTime(ctx) }

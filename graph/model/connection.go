@@ -123,12 +123,9 @@ func (c connection) cursor(keys any) string {
 	return relay.KeysetCursor(order, values)
 }
 
-// edgesOf returns the edges of the current field of c, each with its cursor. Every edge
-// type of the schema is a record with a cursor, so one function builds them all.
-func edgesOf[E ~struct {
-	Record
-	Cursor string
-}](ctx context.Context, c connection) []*E {
+// edgesOf returns the edges of the current field of c. Every edge type of the schema is a
+// record with a cursor (an edge), so one function builds them all.
+func edgesOf[E ~struct{ edge }](ctx context.Context, c connection) []*E {
 	records := c.records(ctx)
 	_, keyset := c.Record[cypher.KeyPageKeys]
 	if keyset {
@@ -137,15 +134,27 @@ func edgesOf[E ~struct {
 	}
 	out := make([]*E, len(records))
 	for i, r := range records {
-		cursor := ""
-		if keyset {
-			cursor = c.cursor(r[cypher.KeyCursor])
-		} else {
-			cursor = relay.Cursor(int(c.offset()) + i)
-		}
-		out[i] = &E{Record: r, Cursor: cursor}
+		out[i] = &E{edge{Record: r, of: c, index: i, keyset: keyset}}
 	}
 	return out
+}
+
+// edge is what every edge type holds: its record and its place in its connection, from
+// which its cursor is made only when a client selects it (a base64 string per edge).
+type edge struct {
+	Record
+	of     connection
+	index  int  // in the page
+	keyset bool // of a keyset connection (cypher/keyset.go)
+}
+
+// Cursor is the keyset cursor of the edge's order keys in a keyset connection, otherwise
+// the cursor of its offset.
+func (e edge) Cursor() string {
+	if e.keyset {
+		return e.of.cursor(e.Record[cypher.KeyCursor])
+	}
+	return relay.Cursor(int(e.of.offset()) + e.index)
 }
 
 // MovieConnection is a page of films.
@@ -156,10 +165,7 @@ func (c MovieConnection) Edges(ctx context.Context) []*MovieEdge {
 }
 
 // MovieEdge is a film in a connection.
-type MovieEdge struct {
-	Record
-	Cursor string
-}
+type MovieEdge struct{ edge }
 
 func (e MovieEdge) Node(ctx context.Context) *Movie { return NewMovie(e.record(ctx)) }
 
@@ -171,10 +177,7 @@ func (c ActingConnection) Edges(ctx context.Context) []*ActingEdge {
 }
 
 // ActingEdge is one acting credit: the film with the person's billing in it.
-type ActingEdge struct {
-	Record
-	Cursor string
-}
+type ActingEdge struct{ edge }
 
 func (e ActingEdge) Order(ctx context.Context) (int64, error) { return e.int(ctx) }
 func (e ActingEdge) Node(ctx context.Context) *Movie          { return NewMovie(e.record(ctx)) }
@@ -193,10 +196,7 @@ func (c GenreConnection) Edges(ctx context.Context) []*GenreEdge {
 }
 
 // GenreEdge is a genre in a connection.
-type GenreEdge struct {
-	Record
-	Cursor string
-}
+type GenreEdge struct{ edge }
 
 func (e GenreEdge) Node(ctx context.Context) *Genre { return NewGenre(e.record(ctx)) }
 
@@ -211,9 +211,6 @@ func (c PersonConnection) Edges(ctx context.Context) []*PersonEdge {
 }
 
 // PersonEdge is a person in a connection.
-type PersonEdge struct {
-	Record
-	Cursor string
-}
+type PersonEdge struct{ edge }
 
 func (e PersonEdge) Node(ctx context.Context) *Person { return NewPerson(e.record(ctx)) }

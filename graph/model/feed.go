@@ -22,10 +22,7 @@ func (c TrendingConnection) WindowStart(ctx context.Context) *time.Time { return
 func (c TrendingConnection) WindowEnd(ctx context.Context) *time.Time   { return c.optTime(ctx) }
 
 // TrendingEdge is a film with its ratings in the window.
-type TrendingEdge struct {
-	Record
-	Cursor string
-}
+type TrendingEdge struct{ edge }
 
 func (e TrendingEdge) RatingCount(ctx context.Context) (int64, error) { return e.int(ctx) }
 func (e TrendingEdge) Node(ctx context.Context) *Movie                { return NewMovie(e.record(ctx)) }

@@ -18,10 +18,7 @@ func (c SynopsisSubmissionConnection) Edges(ctx context.Context) []*SynopsisSubm
 }
 
 // SynopsisSubmissionEdge is a submission in a connection.
-type SynopsisSubmissionEdge struct {
-	Record
-	Cursor string
-}
+type SynopsisSubmissionEdge struct{ edge }
 
 func (e SynopsisSubmissionEdge) Node(ctx context.Context) *SynopsisSubmission {
 	return NewSynopsisSubmission(e.record(ctx))

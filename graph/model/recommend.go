@@ -20,10 +20,7 @@ func (c RecommendationConnection) Edges(ctx context.Context) []*RecommendationEd
 }
 
 // RecommendationEdge is a recommendation in a connection.
-type RecommendationEdge struct {
-	Record
-	Cursor string
-}
+type RecommendationEdge struct{ edge }
 
 // Node is the recommendation.
 func (e RecommendationEdge) Node(ctx context.Context) *Recommendation {

@@ -59,10 +59,7 @@ func (c ReviewConnection) Edges(ctx context.Context) []*ReviewEdge {
 }
 
 // ReviewEdge is a review in a connection.
-type ReviewEdge struct {
-	Record
-	Cursor string
-}
+type ReviewEdge struct{ edge }
 
 func (e ReviewEdge) Node(ctx context.Context) *Review { return NewReview(e.record(ctx)) }
 
@@ -74,10 +71,7 @@ func (c CommentConnection) Edges(ctx context.Context) []*CommentEdge {
 }
 
 // CommentEdge is a comment in a connection.
-type CommentEdge struct {
-	Record
-	Cursor string
-}
+type CommentEdge struct{ edge }
 
 func (e CommentEdge) Node(ctx context.Context) *Comment { return NewComment(e.record(ctx)) }
 
@@ -113,10 +107,7 @@ func (c UserListConnection) Edges(ctx context.Context) []*UserListEdge {
 }
 
 // UserListEdge is a list in a connection.
-type UserListEdge struct {
-	Record
-	Cursor string
-}
+type UserListEdge struct{ edge }
 
 func (e UserListEdge) Node(ctx context.Context) *UserList { return NewUserList(e.record(ctx)) }
 

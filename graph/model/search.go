@@ -17,10 +17,7 @@ func (c SearchConnection) Edges(ctx context.Context) []*SearchEdge {
 }
 
 // SearchEdge is one hit with its relevance.
-type SearchEdge struct {
-	Record
-	Cursor string
-}
+type SearchEdge struct{ edge }
 
 func (e SearchEdge) Score(ctx context.Context) float64 {
 	f := e.optFloat(ctx)
