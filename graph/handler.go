@@ -20,6 +20,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"filmgraph/apperr"
+	"filmgraph/graph/selection"
 	"filmgraph/limits"
 	"filmgraph/observe"
 )
@@ -101,10 +102,20 @@ func DefaultOptions() Options {
 	}
 }
 
+// The translation cache (selection.Translations) holds at most cachedTranslations statements
+// of at most cachedTranslationBytes each, 16 MiB in all: the film page's is about 3 KiB.
+const (
+	cachedTranslations     = 1000
+	cachedTranslationBytes = 16 << 10
+)
+
 // NewHandler returns the GraphQL HTTP handler (GET and POST, JSON; WebSocket) over the
 // resolvers, with opts' limits. Operations over a limit are rejected before they run, with
 // the limit's code (package apperr). Wrap it in observe.Middleware to record requests.
 func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
+	if res.Translations == nil {
+		res.Translations = selection.NewTranslations(cachedTranslations, cachedTranslationBytes)
+	}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: res, Complexity: Complexity()}))
 	live := websocketTransport(res, opts)
 	srv.AddTransport(live)                     // subscriptions (live.go)

@@ -52,3 +52,11 @@ func (r *queryResolver) genreByID(ctx context.Context, id string) (*model.Genre,
 	}
 	return r.Genre(ctx, name)
 }
+
+// readEntity is read for the entity reads whose statements r.Translations caches: kind names
+// translate, which puts its key in cypher.EntityKeyParam only (see selection.Entity).
+func readEntity[K any](ctx context.Context, r *queryResolver, kind string, translate func(cypher.Request, K) (cypher.Statement, error), key K) (model.Record, error) {
+	return readStatement(ctx, r.Store, func() (cypher.Statement, error) {
+		return selection.Entity(ctx, r.Translations, kind, translate, key)
+	})
+}

@@ -74,7 +74,7 @@ func (r *queryResolver) Movie(ctx context.Context, id string) (*model.Movie, err
 	if err != nil {
 		return nil, err
 	}
-	rec, err := read(ctx, r.Store, cypher.Movie, movieID)
+	rec, err := readEntity(ctx, r, "Movie", cypher.Movie, movieID)
 	return model.NewMovie(rec), err
 }
 
@@ -84,13 +84,13 @@ func (r *queryResolver) Person(ctx context.Context, id string) (*model.Person, e
 	if err != nil {
 		return nil, err
 	}
-	rec, err := read(ctx, r.Store, cypher.Person, personID)
+	rec, err := readEntity(ctx, r, "Person", cypher.Person, personID)
 	return model.NewPerson(rec), err
 }
 
 // Genre is the resolver for the genre field.
 func (r *queryResolver) Genre(ctx context.Context, name string) (*model.Genre, error) {
-	rec, err := read(ctx, r.Store, cypher.Genre, name)
+	rec, err := readEntity(ctx, r, "Genre", cypher.Genre, name)
 	return model.NewGenre(rec), err
 }
 
