@@ -16,7 +16,7 @@ import (
 )
 
 // TestEntityKeyIsOneParameter checks the contract graph/selection's translation cache relies
-// on: the statements of Movie, Person and Genre, for every golden query and for the example
+// on: the statements of Movie, Person, Genre and User, for every golden query and for the example
 // operations, are the same text with the same parameters whatever the key, which is in
 // cypher.EntityKeyParam and nowhere else.
 func TestEntityKeyIsOneParameter(t *testing.T) {
@@ -29,8 +29,11 @@ func TestEntityKeyIsOneParameter(t *testing.T) {
 		"genre": func(req cypher.Request, k int) (cypher.Statement, error) {
 			return cypher.Genre(req, []string{"", "Drama", "Sci-Fi"}[k])
 		},
+		"user": func(req cypher.Request, k int) (cypher.Statement, error) {
+			return cypher.User(req, []string{"", "alice", "bob"}[k])
+		},
 	}
-	keyOf := map[string][]any{"movie": {nil, int64(1), int64(2)}, "person": {nil, int64(1), int64(2)}, "genre": {nil, "Drama", "Sci-Fi"}}
+	keyOf := map[string][]any{"movie": {nil, int64(1), int64(2)}, "person": {nil, int64(1), int64(2)}, "genre": {nil, "Drama", "Sci-Fi"}, "user": {nil, "alice", "bob"}}
 	checked := 0
 	for _, path := range append(paths, examples...) {
 		query, err := os.ReadFile(path)

@@ -35,8 +35,8 @@ func People(req Request) (Statement, error) {
 	return topConnection(req, filteredConnection(browsePeople, personEdgeType))
 }
 
-// EntityKeyParam is the parameter that holds the key of the statements of Movie, Person and
-// Genre, whose text and other parameters do not depend on the key: a statement translated
+// EntityKeyParam is the parameter that holds the key of the statements of Movie, Person,
+// Genre and User, whose text and other parameters do not depend on the key: a statement translated
 // for one key serves another with this parameter replaced (graph/selection's cache).
 const EntityKeyParam = "p0"
 

@@ -16,13 +16,14 @@ import (
 	"filmgraph/cypher"
 )
 
-// Translations caches the statements of entity reads (cypher.Movie, Person and Genre), whose
-// text does not depend on the entity's key, which they pass as cypher.EntityKeyParam. A
-// statement is cached under everything else it is a function of: the query document, the
-// operation, the field (alias, name), the translation, the viewer, and the values of the
-// variables that the field's selection reads (arguments and @skip/@include below the field;
-// the field's own key argument is not one of them, so a page asked for any film hits). A hit
-// skips building the selection and translating it; only the key parameter changes.
+// Translations caches the statements of reads. A statement is cached under everything it is a
+// function of: the query document, the operation, the field (alias, name), the translation,
+// the viewer, and the values of the variables the field reads. Entity reads (cypher.Movie,
+// Person, Genre, User: Entity), whose text does not depend on the entity's key, which they
+// pass as cypher.EntityKeyParam, are cached without the key and the variables of the
+// field's own arguments, so that a page asked for any film hits; other reads (Whole) need
+// the same values of all the field's variables. A hit skips building the selection and
+// translating it.
 //
 // The key is a SHA-256 of those inputs, so no request text is kept and no other client's
 // request can collide with an entry. The cache holds at most its number of entries, each at
@@ -57,28 +58,45 @@ func (t *Translations) Len() int { return t.entries.Len() }
 // with key in cypher.EntityKeyParam on a hit. translate must put its key in that parameter
 // and nowhere else (package cypher tests that of its entity reads).
 func Entity[K any](ctx context.Context, t *Translations, kind string, translate func(cypher.Request, K) (cypher.Statement, error), key K) (cypher.Statement, error) {
-	if t == nil || !graphql.HasOperationContext(ctx) {
-		return translate(Request(ctx), key)
+	return t.statement(ctx, kind, true, key, func() (cypher.Statement, error) { return translate(Request(ctx), key) })
+}
+
+// Whole returns the statement of the field being resolved, translate(req), which must be a
+// function of the request alone (the selection, the field's own arguments, the viewer). It
+// is cached under the values of every variable the field reads, its arguments' included:
+// a hit needs the same values.
+func Whole(ctx context.Context, t *Translations, kind string, translate func(cypher.Request) (cypher.Statement, error)) (cypher.Statement, error) {
+	return t.statement(ctx, kind, false, nil, func() (cypher.Statement, error) { return translate(Request(ctx)) })
+}
+
+// statement looks the field being resolved up, and translates and caches it on a miss. keyed
+// statements hold key in cypher.EntityKeyParam and are cached without it, and without the
+// field's own arguments, which their translations do not read.
+func (t *Translations) statement(ctx context.Context, kind string, keyed bool, key any, translate func() (cypher.Statement, error)) (cypher.Statement, error) {
+	if t == nil || !graphql.HasOperationContext(ctx) || graphql.GetFieldContext(ctx) == nil {
+		return translate()
 	}
-	id, ok := t.key(ctx, kind)
+	id, ok := t.key(ctx, kind, !keyed)
 	if !ok {
-		return translate(Request(ctx), key)
+		return translate()
 	}
 	if tmpl, hit := t.entries.Get(id); hit {
 		params := make(map[string]any, len(tmpl.params)+1)
 		for name, v := range tmpl.params {
 			params[name] = v
 		}
-		params[cypher.EntityKeyParam] = key
+		if keyed {
+			params[cypher.EntityKeyParam] = key
+		}
 		return cypher.Statement{Text: tmpl.text, Params: params}, nil
 	}
-	stmt, err := translate(Request(ctx), key)
+	stmt, err := translate()
 	if err != nil {
 		return stmt, err
 	}
 	params := make(map[string]any, len(stmt.Params))
 	for name, v := range stmt.Params {
-		if name != cypher.EntityKeyParam {
+		if !keyed || name != cypher.EntityKeyParam {
 			params[name] = v
 		}
 	}
@@ -90,7 +108,8 @@ func Entity[K any](ctx context.Context, t *Translations, kind string, translate 
 
 // key hashes what the statement of the field being resolved depends on besides its key.
 // ok is false when a variable cannot be encoded (then nothing is cached).
-func (t *Translations) key(ctx context.Context, kind string) (id [sha256.Size]byte, ok bool) {
+// withArguments adds the variables of the field's own arguments.
+func (t *Translations) key(ctx context.Context, kind string, withArguments bool) (id [sha256.Size]byte, ok bool) {
 	op := graphql.GetOperationContext(ctx)
 	fc := graphql.GetFieldContext(ctx)
 	h := sha256.New()
@@ -101,6 +120,11 @@ func (t *Translations) key(ctx context.Context, kind string) (id [sha256.Size]by
 		h.Write([]byte(s))
 	}
 	part(kind)
+	if withArguments {
+		part("whole")
+	} else {
+		part("keyed")
+	}
 	part(op.RawQuery)
 	part(op.OperationName)
 	part(fc.Object)
@@ -112,6 +136,9 @@ func (t *Translations) key(ctx context.Context, kind string) (id [sha256.Size]by
 		part("anonymous")
 	}
 	names := map[string]bool{}
+	if withArguments {
+		argumentVariables(fc.Field.Arguments, names)
+	}
 	variablesIn(op.Doc, fc.Field.Selections, names, map[string]bool{})
 	sorted := make([]string, 0, len(names))
 	for name := range names {

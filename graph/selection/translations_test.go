@@ -70,10 +70,10 @@ func TestTranslationsServeAnotherKeyAndKeepEveryOtherInput(t *testing.T) {
 	}
 	requests := []request{
 		{id: 1, n: 5, withYear: true, misses: 1},
-		{id: 2, n: 5, withYear: true, misses: 1},  // another film: the same statement
-		{id: 3, n: 7, withYear: true, misses: 2},  // a nested argument's value: another
+		{id: 2, n: 5, withYear: true, misses: 1},   // another film: the same statement
+		{id: 3, n: 7, withYear: true, misses: 2},   // a nested argument's value: another
 		{id: 3, n: nil, withYear: true, misses: 3}, // null: the argument's default
-		{id: 4, n: 5, withYear: false, misses: 4}, // @include
+		{id: 4, n: 5, withYear: false, misses: 4},  // @include
 		{id: 5, n: 5, withYear: true, viewer: &auth.Viewer{UserID: 1}, misses: 5},
 		{id: 6, n: 5, withYear: true, viewer: &auth.Viewer{UserID: 2}, misses: 6},
 		{id: 7, n: 5, withYear: true, viewer: &auth.Viewer{UserID: 2, Role: auth.RoleModerator}, misses: 7},
@@ -171,4 +171,36 @@ func TestTranslationsUnderConcurrency(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// A read translated from its own arguments (Whole) needs their values to hit.
+func TestWholeTranslationsNeedTheSameArguments(t *testing.T) {
+	cache := selection.NewTranslations(100, 16<<10)
+	var calls atomic.Int64
+	translate := func(req cypher.Request) (cypher.Statement, error) {
+		calls.Add(1)
+		return cypher.Movies(req)
+	}
+	const query = `query($n: Int, $genre: String!) {
+  movies(first: $n, where: {genres: {any: [$genre]}}) { edges { node { title } } }
+}`
+	for i, c := range []struct {
+		n      int
+		genre  string
+		misses int64
+	}{{5, "Drama", 1}, {5, "Drama", 1}, {6, "Drama", 2}, {5, "Comedy", 3}, {6, "Drama", 3}} {
+		ctx := fieldContext(t, query, map[string]any{"n": c.n, "genre": c.genre}, nil)
+		got, err := selection.Whole(ctx, cache, "top", translate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := cypher.Movies(selection.Request(ctx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameStatement(t, fmt.Sprintf("request %d", i), got, want)
+		if calls.Load() != c.misses {
+			t.Errorf("request %d: %d translations, want %d", i, calls.Load(), c.misses)
+		}
+	}
 }
