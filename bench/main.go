@@ -85,7 +85,10 @@ func run() error {
 		if cache == 0 {
 			cache = map[bool]int{true: 256, false: 1024}[*scale == 1]
 		}
-		dir := filepath.Join(root, *dataRoot, label)
+		dir := filepath.Join(*dataRoot, label)
+		if !filepath.IsAbs(dir) { // a relative -data-dir is under the module's root
+			dir = filepath.Join(root, dir)
+		}
 		fmt.Fprintf(os.Stderr, "bench: starting the bundled Neo4j in %s (heap %d MB, page cache %d MB)\n", dir, heap, cache)
 		inst, err := launcher.Start(ctx, launcher.Options{DataDir: dir, HeapMB: heap, PageCacheMB: cache})
 		if err != nil {
