@@ -116,7 +116,8 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	if res.Translations == nil {
 		res.Translations = selection.NewTranslations(cachedTranslations, cachedTranslationBytes)
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: res, Complexity: Complexity()}))
+	costs := Complexity()
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: res, Complexity: costs}))
 	live := websocketTransport(res, opts)
 	srv.AddTransport(live)                     // subscriptions (live.go)
 	srv.AddTransport(sseTransport(live, opts)) // before POST: subscriptions over SSE (sse.go)
@@ -150,7 +151,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	srv.Use(checkTransport{})
 	srv.Use(limits.Operation{MaxDepth: opts.MaxDepth, MaxAliases: opts.MaxAliases, Introspection: opts.Introspection})
 	if opts.MaxComplexity > 0 {
-		srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
+		srv.Use(newComplexityLimit(opts.MaxComplexity, costs)) // complexitylimit.go
 	}
 	srv.Use(observe.GraphQL{})
 	srv.Use(limits.Deadline{})
