@@ -204,3 +204,17 @@ func TestWholeTranslationsNeedTheSameArguments(t *testing.T) {
 		}
 	}
 }
+
+// The cache keys a statement by the viewer's UserID and Role: a field added to auth.Viewer
+// must be added to the key (Translations.key) too, or one viewer's statement could serve
+// another.
+func TestTheTranslationKeyCoversTheViewer(t *testing.T) {
+	viewer := reflect.TypeOf(auth.Viewer{})
+	var fields []string
+	for i := range viewer.NumField() {
+		fields = append(fields, viewer.Field(i).Name)
+	}
+	if fmt.Sprint(fields) != "[UserID Role]" {
+		t.Errorf("auth.Viewer has fields %v; the translation key covers UserID and Role only", fields)
+	}
+}
