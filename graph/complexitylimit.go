@@ -18,6 +18,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"filmgraph/apperr"
+	"filmgraph/graph/selection"
 )
 
 // complexityLimit is gqlgen's FixedComplexityLimit (same estimate, message, code and stats)
@@ -149,7 +150,7 @@ func (c *complexityLimit) costedVariables(doc *ast.QueryDocument, set ast.Select
 		case *ast.Field:
 			if len(sel.Arguments) > 0 && c.isCosted(sel) {
 				for _, arg := range sel.Arguments {
-					valueVariables(arg.Value, names)
+					selection.ValueVariables(arg.Value, names)
 				}
 			}
 			c.costedVariables(doc, sel.SelectionSet, names, fragments)
@@ -172,17 +173,4 @@ func (c *complexityLimit) isCosted(f *ast.Field) bool {
 	}
 	costed, known := c.costed[strings.ToLower(f.ObjectDefinition.Name+"."+f.Name)]
 	return costed || !known
-}
-
-func valueVariables(v *ast.Value, names map[string]bool) {
-	if v == nil {
-		return
-	}
-	if v.Kind == ast.Variable {
-		names[v.Raw] = true
-		return
-	}
-	for _, child := range v.Children {
-		valueVariables(child.Value, names)
-	}
 }

@@ -196,11 +196,12 @@ func directiveVariables(directives ast.DirectiveList, names map[string]bool) {
 
 func argumentVariables(args ast.ArgumentList, names map[string]bool) {
 	for _, arg := range args {
-		valueVariables(arg.Value, names)
+		ValueVariables(arg.Value, names)
 	}
 }
 
-func valueVariables(v *ast.Value, names map[string]bool) {
+// ValueVariables adds to names the variables that the argument value v reads.
+func ValueVariables(v *ast.Value, names map[string]bool) {
 	if v == nil {
 		return
 	}
@@ -209,7 +210,7 @@ func valueVariables(v *ast.Value, names map[string]bool) {
 		return
 	}
 	for _, child := range v.Children {
-		valueVariables(child.Value, names)
+		ValueVariables(child.Value, names)
 	}
 }
 
