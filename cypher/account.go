@@ -247,7 +247,7 @@ func countOf(pattern string) fieldFunc {
 // It yields no row when nobody has that username.
 func User(req Request, username string) (Statement, error) {
 	b := newBuilder(req)
-	match := "MATCH (this:User {username: " + b.param(username) + "})"
+	match := "MATCH (this:User {username: " + b.param(username) + "})" // EntityKeyParam
 	proj, err := b.project(userType, scope{node: "this"}, req.Field.Selections)
 	if err != nil {
 		return Statement{}, err

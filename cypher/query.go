@@ -35,11 +35,18 @@ func People(req Request) (Statement, error) {
 	return topConnection(req, filteredConnection(browsePeople, personEdgeType))
 }
 
-// entity reads one node of t by key, projecting the selection of req's field.
+// EntityKeyParam is the parameter that holds the key of the statements of Movie, Person,
+// Genre and User, whose text and other parameters do not depend on the key: a statement translated
+// for one key serves another with this parameter replaced (graph/selection's cache).
+const EntityKeyParam = "p0"
+
+// entity reads one node of t by key, projecting the selection of req's field. The key is
+// the first parameter, EntityKeyParam.
 func entity(req Request, t *objectType, key any) (Statement, error) {
 	b := newBuilder(req)
 	b.root = "this"
-	match := fill("MATCH ({n}:{label} {{key}: {value}})", "n", b.root, "label", t.label, "key", t.key, "value", b.param(key))
+	keyParam := b.param(key)
+	match := fill("MATCH ({n}:{label} {{key}: {value}})", "n", b.root, "label", t.label, "key", t.key, "value", keyParam)
 	proj, err := b.project(t, scope{node: b.root}, req.Field.Selections)
 	if err != nil {
 		return Statement{}, err

@@ -148,7 +148,7 @@ func (r *mutationResolver) RemoveFromWatchlist(ctx context.Context, movieID stri
 
 // User is the resolver for the user field.
 func (r *queryResolver) User(ctx context.Context, username string) (*model.User, error) {
-	stmt, err := cypher.User(selection.Request(ctx), username)
+	stmt, err := selection.Entity(ctx, r.Translations, "User", cypher.User, username)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func (r *queryResolver) Me(ctx context.Context) (*model.Me, error) {
 	if !ok {
 		return nil, nil
 	}
-	rec, err := readForViewer(ctx, r.Store, cypher.Me, v.UserID)
+	rec, err := readForViewer(ctx, r.Resolver, cypher.Me, v.UserID)
 	return model.NewMe(rec), err
 }
 

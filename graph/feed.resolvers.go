@@ -13,12 +13,12 @@ import (
 
 // RecentReviews is the resolver for the recentReviews field.
 func (r *queryResolver) RecentReviews(ctx context.Context, first *int64, after *string, last *int64, before *string) (*model.ReviewConnection, error) {
-	rec, err := readTop(ctx, r.Store, cypher.RecentReviews)
+	rec, err := readTop(ctx, r.Resolver, cypher.RecentReviews)
 	return model.NewReviewConnection(rec), err
 }
 
 // Trending is the resolver for the trending field.
 func (r *queryResolver) Trending(ctx context.Context, days *int64, first *int64, after *string, last *int64, before *string) (*model.TrendingConnection, error) {
-	rec, err := readTop(ctx, r.Store, cypher.Trending)
+	rec, err := readTop(ctx, r.Resolver, cypher.Trending)
 	return model.NewTrendingConnection(rec), err
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"filmgraph/apperr"
+	"filmgraph/graph/selection"
 	"filmgraph/limits"
 	"filmgraph/observe"
 )
@@ -101,11 +102,22 @@ func DefaultOptions() Options {
 	}
 }
 
+// The translation cache (selection.Translations) holds at most cachedTranslations statements
+// of at most cachedTranslationBytes each, 16 MiB in all: the film page's is about 3 KiB.
+const (
+	cachedTranslations     = 1000
+	cachedTranslationBytes = 16 << 10
+)
+
 // NewHandler returns the GraphQL HTTP handler (GET and POST, JSON; WebSocket) over the
 // resolvers, with opts' limits. Operations over a limit are rejected before they run, with
 // the limit's code (package apperr). Wrap it in observe.Middleware to record requests.
 func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: res, Complexity: Complexity()}))
+	if res.Translations == nil {
+		res.Translations = selection.NewTranslations(cachedTranslations, cachedTranslationBytes)
+	}
+	costs := Complexity()
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: res, Complexity: costs}))
 	live := websocketTransport(res, opts)
 	srv.AddTransport(live)                     // subscriptions (live.go)
 	srv.AddTransport(sseTransport(live, opts)) // before POST: subscriptions over SSE (sse.go)
@@ -139,7 +151,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	srv.Use(checkTransport{})
 	srv.Use(limits.Operation{MaxDepth: opts.MaxDepth, MaxAliases: opts.MaxAliases, Introspection: opts.Introspection})
 	if opts.MaxComplexity > 0 {
-		srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
+		srv.Use(newComplexityLimit(opts.MaxComplexity, costs)) // complexitylimit.go
 	}
 	srv.Use(observe.GraphQL{})
 	srv.Use(limits.Deadline{})

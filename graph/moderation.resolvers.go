@@ -19,7 +19,7 @@ func (r *queryResolver) PendingSynopsisSubmissions(ctx context.Context, first *i
 	if err != nil {
 		return nil, err
 	}
-	rec, err := readForViewer(ctx, r.Store, cypher.PendingSynopsisSubmissions, v.UserID)
+	rec, err := readForViewer(ctx, r.Resolver, cypher.PendingSynopsisSubmissions, v.UserID)
 	if err == nil && rec == nil { // the statement reads nothing for a member who does not moderate
 		err = apperr.New(apperr.Forbidden, "only moderators can read the queue of synopsis submissions")
 	}

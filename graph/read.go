@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strconv"
 
 	"filmgraph/cypher"
 	"filmgraph/graph/model"
@@ -27,21 +28,25 @@ func readStatement(ctx context.Context, s *store.Store, translate func() (cypher
 
 // readForViewer translates the field being resolved, which the viewer viewerID reads of itself,
 // and runs it; a viewer that no longer exists is UNAUTHENTICATED (see store.ReadForViewer).
-func readForViewer(ctx context.Context, s *store.Store, translate func(cypher.Request, int64) (cypher.Statement, error), viewerID int64) (model.Record, error) {
-	stmt, err := translate(selection.Request(ctx), viewerID)
+// The statement is cached (r.Translations) for the same viewer and variables.
+func readForViewer(ctx context.Context, r *Resolver, translate func(cypher.Request, int64) (cypher.Statement, error), viewerID int64) (model.Record, error) {
+	stmt, err := selection.Whole(ctx, r.Translations, "for viewer "+strconv.FormatInt(viewerID, 10), func(req cypher.Request) (cypher.Statement, error) {
+		return translate(req, viewerID)
+	})
 	if err != nil {
 		return nil, err
 	}
-	return s.ReadForViewer(ctx, stmt, viewerID)
+	return r.Store.ReadForViewer(ctx, stmt, viewerID)
 }
 
 // readTop translates the top-level field being resolved, which takes no key, and runs it.
-func readTop(ctx context.Context, s *store.Store, translate func(cypher.Request) (cypher.Statement, error)) (model.Record, error) {
-	stmt, err := translate(selection.Request(ctx))
+// The statement is cached (r.Translations) for the same variables and viewer.
+func readTop(ctx context.Context, r *Resolver, translate func(cypher.Request) (cypher.Statement, error)) (model.Record, error) {
+	stmt, err := selection.Whole(ctx, r.Translations, "top", translate)
 	if err != nil {
 		return nil, err
 	}
-	return s.ReadOne(ctx, stmt)
+	return r.Store.ReadOne(ctx, stmt)
 }
 
 // genreByID resolves a Genre global id, whose key is the genre's name.
@@ -51,4 +56,12 @@ func (r *queryResolver) genreByID(ctx context.Context, id string) (*model.Genre,
 		return nil, err
 	}
 	return r.Genre(ctx, name)
+}
+
+// readEntity is read for the entity reads whose statements r.Translations caches: kind names
+// translate, which puts its key in cypher.EntityKeyParam only (see selection.Entity).
+func readEntity[K any](ctx context.Context, r *Resolver, kind string, translate func(cypher.Request, K) (cypher.Statement, error), key K) (model.Record, error) {
+	return readStatement(ctx, r.Store, func() (cypher.Statement, error) {
+		return selection.Entity(ctx, r.Translations, kind, translate, key)
+	})
 }

@@ -36,6 +36,6 @@ func (r *queryResolver) RecommendationsForMe(ctx context.Context, first *int64, 
 	if err != nil {
 		return nil, err
 	}
-	rec, err := readForViewer(ctx, r.Store, cypher.RecommendationsFor, v.UserID)
+	rec, err := readForViewer(ctx, r.Resolver, cypher.RecommendationsFor, v.UserID)
 	return model.NewRecommendationConnection(rec), err
 }

@@ -5,6 +5,7 @@ package graph
 import (
 	"filmgraph/auth"
 	"filmgraph/events"
+	"filmgraph/graph/selection"
 	"filmgraph/limits"
 	"filmgraph/store"
 )
@@ -22,4 +23,7 @@ type Resolver struct {
 	SignUps *limits.SignUpLimiter
 	// Events carries subscriptions' events; mutations publish to it after they commit.
 	Events events.Broker
+	// Translations caches the statements of entity reads (movie, person, genre); nil
+	// caches nothing. NewHandler sets one when it is nil.
+	Translations *selection.Translations
 }

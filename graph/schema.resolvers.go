@@ -74,7 +74,7 @@ func (r *queryResolver) Movie(ctx context.Context, id string) (*model.Movie, err
 	if err != nil {
 		return nil, err
 	}
-	rec, err := read(ctx, r.Store, cypher.Movie, movieID)
+	rec, err := readEntity(ctx, r.Resolver, "Movie", cypher.Movie, movieID)
 	return model.NewMovie(rec), err
 }
 
@@ -84,37 +84,37 @@ func (r *queryResolver) Person(ctx context.Context, id string) (*model.Person, e
 	if err != nil {
 		return nil, err
 	}
-	rec, err := read(ctx, r.Store, cypher.Person, personID)
+	rec, err := readEntity(ctx, r.Resolver, "Person", cypher.Person, personID)
 	return model.NewPerson(rec), err
 }
 
 // Genre is the resolver for the genre field.
 func (r *queryResolver) Genre(ctx context.Context, name string) (*model.Genre, error) {
-	rec, err := read(ctx, r.Store, cypher.Genre, name)
+	rec, err := readEntity(ctx, r.Resolver, "Genre", cypher.Genre, name)
 	return model.NewGenre(rec), err
 }
 
 // Movies is the resolver for the movies field.
 func (r *queryResolver) Movies(ctx context.Context, filter *model.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string, last *int64, before *string) (*model.MovieConnection, error) {
-	rec, err := readTop(ctx, r.Store, cypher.Movies)
+	rec, err := readTop(ctx, r.Resolver, cypher.Movies)
 	return model.NewMovieConnection(rec), err
 }
 
 // Genres is the resolver for the genres field.
 func (r *queryResolver) Genres(ctx context.Context, first *int64, after *string, last *int64, before *string) (*model.GenreConnection, error) {
-	rec, err := readTop(ctx, r.Store, cypher.Genres)
+	rec, err := readTop(ctx, r.Resolver, cypher.Genres)
 	return model.NewGenreConnection(rec), err
 }
 
 // People is the resolver for the people field.
 func (r *queryResolver) People(ctx context.Context, filter *model.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string, last *int64, before *string) (*model.PersonConnection, error) {
-	rec, err := readTop(ctx, r.Store, cypher.People)
+	rec, err := readTop(ctx, r.Resolver, cypher.People)
 	return model.NewPersonConnection(rec), err
 }
 
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, text string, types []model.SearchType, first *int64, after *string, last *int64, before *string) (*model.SearchConnection, error) {
-	rec, err := readTop(ctx, r.Store, cypher.Search)
+	rec, err := readTop(ctx, r.Resolver, cypher.Search)
 	return model.NewSearchConnection(rec), err
 }
 
