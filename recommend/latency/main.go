@@ -221,19 +221,29 @@ const leakageQuery = `query($id: ID!) { movie(id: $id) { recommended(first: 10) 
 // printLeakage reads the films' lists through the GraphQL handler, as a page does, and the
 // most rated films with Cypher of its own.
 func printLeakage(ctx context.Context, db *store.Store, similar string) error {
-	rows, err := neo4j.ExecuteQuery(ctx, db.Driver(), `MATCH (m:Movie) WITH m, COUNT { (m)<-[:RATED]-(:User) } AS n
-		RETURN collect(CASE WHEN n >= $min THEN m.movieId END) AS rated,
-		  COLLECT { MATCH (t:Movie) WITH t, COUNT { (t)<-[:RATED]-(:User) } AS n ORDER BY n DESC, t.movieId LIMIT $top RETURN t.movieId } AS top`,
-		map[string]any{"min": leakageMinRatings, "top": leakageTop}, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db.Database()))
+	query := func(stmt string) ([]any, error) {
+		res, err := neo4j.ExecuteQuery(ctx, db.Driver(), stmt, map[string]any{"min": leakageMinRatings, "top": leakageTop},
+			neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db.Database()))
+		if err != nil {
+			return nil, err
+		}
+		return res.Records[0].Values[0].([]any), nil
+	}
+	ratedIDs, err := query(`MATCH (m:Movie) WHERE COUNT { (m)<-[:RATED]-(:User) } >= $min RETURN collect(m.movieId)`)
+	if err != nil {
+		return err
+	}
+	topIDs, err := query(`MATCH (m:Movie) WITH m, COUNT { (m)<-[:RATED]-(:User) } AS raters
+		ORDER BY raters DESC, m.movieId LIMIT $top RETURN collect(m.movieId)`)
 	if err != nil {
 		return err
 	}
 	var rated []int64
 	top := map[string]bool{}
-	for _, id := range rows.Records[0].AsMap()["rated"].([]any) {
+	for _, id := range ratedIDs {
 		rated = append(rated, id.(int64))
 	}
-	for _, id := range rows.Records[0].AsMap()["top"].([]any) {
+	for _, id := range topIDs {
 		top[relay.ID("Movie", strconv.FormatInt(id.(int64), 10))] = true
 	}
 	if len(rated) < films {
