@@ -139,7 +139,7 @@ func run() error {
 	return nil
 }
 
-// measure asks for the films' two pages from clients clients at once and prints the table.
+// measure asks for the films' two pages from that many clients at once and prints the table.
 func measure(db *store.Store, ids []int64, clients int) error {
 	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Store: db}, slog.New(slog.NewTextHandler(io.Discard, nil)), graph.DefaultOptions()))
 	defer srv.Close()
