@@ -120,7 +120,7 @@ func TestRefresherFollowsReRatings(t *testing.T) {
 	})
 	var members []account
 	for i := range 3 {
-		member := signUp(t, fmt.Sprintf("rerate%d", i))
+		member := signUp(t, fmt.Sprintf("rerate%s-%d", runTag, i)) // runTag: apart from an earlier run's on a reused database
 		members = append(members, member)
 		// An hour ago, a minute apart; score 7, below the collaborative score's 8.
 		cypherRows(t, `MATCH (u:User {userId: $user})
