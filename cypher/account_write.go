@@ -52,12 +52,16 @@ WITH m AS this, 'OK' AS status`
 // for one film. It keeps the film's rating cache (ratingCount, ratingTotal, ratingAverage)
 // equal to its RATED edges: incrementally when the cache is there, recomputed from the
 // edges when it is not, and marks the film as changed for the similarity refresher
-// (recommend.MarkChangedCypher). viewer and m stay bound.
+// (recommend.MarkChangedCypher). A re-rating moves the film to the end of the viewer's
+// sequence of ratings, so the films rated just before its old place, whose "rated soon
+// after" windows it leaves, are recorded too (ratedJustBeforeCypher); those rated after
+// it there keep the same next films. viewer and m stay bound.
 const setScoreCypher = `OPTIONAL MATCH (viewer)-[old:RATED]->(m)
-WITH viewer, m, old.score AS oldScore
+WITH viewer, m, old.score AS oldScore, old.ratedAt AS oldRatedAt
 MERGE (viewer)-[r:RATED]->(m)
 SET r.score = $score, r.ratedAt = datetime()
-SET m.similarPendingSince = coalesce(m.similarPendingSince, datetime()), m.similarChanges = coalesce(m.similarChanges, 0) + 1
+SET m.similarPendingSince = coalesce(m.similarPendingSince, datetime()), m.similarChanges = coalesce(m.similarChanges, 0) + 1,
+  ` + ratedJustBeforeCypher + `
 WITH viewer, m, oldScore
 CALL (viewer, m) {
   MATCH (viewer)-[:WROTE]->(review:Review)-[:ABOUT]->(m)
@@ -74,7 +78,7 @@ CALL (m, oldScore) {
 // Their review, if any, keeps its score: a review needs one.
 // A rating removed marks the film as changed for the similarity refresher, and records
 // the viewer's 10 films rated just before it, whose "rated soon after" neighbours it
-// changed (similarAlso, up to 500 films; beyond, the next full refresh takes them in).
+// changed (ratedJustBeforeCypher).
 const clearRatingCypher = `MATCH (viewer:User {userId: $viewerId})
 MATCH (m:Movie {movieId: $movieId})
 SET m._LOCK_ = true
@@ -82,11 +86,9 @@ REMOVE m._LOCK_
 WITH viewer, m
 OPTIONAL MATCH (viewer)-[old:RATED]->(m)
 CALL (viewer, m, old) {
-  WITH viewer, m, old WHERE old IS NOT NULL
+  WITH viewer, m, old, old.ratedAt AS oldRatedAt WHERE old IS NOT NULL
   SET m.similarPendingSince = coalesce(m.similarPendingSince, datetime()), m.similarChanges = coalesce(m.similarChanges, 0) + 1,
-    m.similarAlso = CASE WHEN size(coalesce(m.similarAlso, [])) >= 500 THEN m.similarAlso ELSE coalesce(m.similarAlso, []) +
-      COLLECT { MATCH (viewer)-[p:RATED]->(a:Movie) WHERE p.ratedAt <= old.ratedAt AND a <> m
-        WITH a, p ORDER BY p.ratedAt DESC, a.movieId DESC LIMIT 10 RETURN a.movieId } END
+    ` + ratedJustBeforeCypher + `
 }
 WITH m, old, old.score AS oldScore
 DELETE old
@@ -97,6 +99,15 @@ CALL (m, oldScore) {
 }
 ` + fillRatingCacheCypher + `
 WITH m AS this, 'OK' AS status`
+
+// ratedJustBeforeCypher is the SET item that records, in the film m's similarAlso, the
+// viewer's films rated just before their rating of m given at oldRatedAt (nothing when it
+// is null): the 10 before it in their sequence (ratings in time order, ties by movieId, as
+// recommend's "rated soon after" window of 10 counts them), whose neighbours change when
+// m leaves that place. Up to 500 films; beyond, the next full refresh takes them in.
+const ratedJustBeforeCypher = `m.similarAlso = CASE WHEN oldRatedAt IS NULL OR size(coalesce(m.similarAlso, [])) >= 500 THEN m.similarAlso ELSE coalesce(m.similarAlso, []) +
+      COLLECT { MATCH (viewer)-[p:RATED]->(a:Movie) WHERE p.ratedAt < oldRatedAt OR (p.ratedAt = oldRatedAt AND a.movieId < m.movieId)
+        WITH a, p ORDER BY p.ratedAt DESC, a.movieId DESC LIMIT 10 RETURN a.movieId } END`
 
 // fillRatingCacheCypher fills a missing cache of film m from the edges, then sets the average.
 const fillRatingCacheCypher = `CALL (m) {

@@ -20,8 +20,9 @@ import (
 //     PendingIndexCypher); the rating mutations set it (store: rateMovie, clearRating);
 //   - similarChanges: a counter every change raises, so that a change made while the
 //     Refresher works keeps its marker;
-//   - similarAlso: movieIds whose "rated soon after" edges a removed rating changed (the
-//     member's films rated just before it), which nothing else would lead to;
+//   - similarAlso: movieIds whose "rated soon after" edges a removed or replaced rating
+//     changed (the member's films rated just before its old place, which the film left),
+//     which nothing else would lead to;
 //   - similarNew: set by the Refresher on a film it has not seen before (see
 //     noticeNewFilmsCypher), whose ratings all count as new and whose content neighbours are
 //     refreshed after it, so that it shows in their lists too.
@@ -55,7 +56,7 @@ RETURN newest`
 // the change counter it was read with, its new-film flag and the films whose "rated soon
 // after" edges its change also touched: the ones each of its new raters (ratings given
 // since the change, all for a new film; the $maxRaters latest) rated just before it, and
-// those a removed rating left in similarAlso. Also the age in seconds of the oldest change
+// those a removed or replaced rating left in similarAlso. Also the age in seconds of the oldest change
 // (the first row's) and the database's clock.
 const pendingCypher = `MATCH (m:Movie) WHERE m.similarPendingSince IS NOT NULL
 WITH m ORDER BY m.similarPendingSince, m.movieId LIMIT $max

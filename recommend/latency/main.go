@@ -4,10 +4,17 @@
 // through the real GraphQL handler, from -c clients at once (8 by default), and prints
 // p50/p95/p99 of both with the machine's load average before and after.
 //
-//	NEO4J_URI=bolt://127.0.0.1:7687 NEO4J_PASSWORD=... go run ./recommend/latency [-c 8]
+//	NEO4J_URI=bolt://127.0.0.1:7687 NEO4J_PASSWORD=... go run ./recommend/latency [-c 1,8]
+//	go run ./recommend/latency -scale 10 -similar asked -c 1,8
 //
-// The database must hold the seed and its similarity edges (`go run . seed`), or the
-// benchmark's generated data (`go run ./bench -scale 10` leaves it in .bench-data/10x).
+// Without -scale, the database of NEO4J_URI must hold the seed and its similarity edges
+// (`go run . seed`). With -scale N, N copies of the seed are loaded on first use into it
+// or, without NEO4J_URI, into the bundled Neo4j started in the benchmark's data directory
+// (.bench-data/Nx, shared with `go run ./bench -scale N`). -similar says how the
+// similarity edges are computed when the database has no complete refresh: "all" runs
+// the full refresh, "asked" the normal refresh (recommend.RefreshFilms) for the films
+// asked for only, as their pages read only their own edges. -leakage also prints the
+// popularity leakage of issue 14 (see printLeakage).
 package main
 
 import (
@@ -23,16 +30,22 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"filmgraph/graph"
+	"filmgraph/launcher"
+	"filmgraph/recommend"
 	"filmgraph/relay"
+	"filmgraph/seed"
 	"filmgraph/store"
 )
 
@@ -56,28 +69,50 @@ func main() {
 }
 
 func run() error {
-	clients := flag.Int("c", 8, "concurrent clients")
+	clientList := flag.String("c", "8", "comma-separated numbers of concurrent clients, one run each")
+	scale := flag.Int("scale", 0, "0: the database of NEO4J_URI as it is; N: N copies of the seed, loaded on first use into NEO4J_URI or, without it, the bundled Neo4j in .bench-data/Nx")
+	similar := flag.String("similar", "all", `similarity edges to compute when missing: "all" (a full refresh) or "asked" (the films asked for only)`)
+	heapMB := flag.Int("heap-mb", 0, "with -scale: JVM heap of the bundled Neo4j (0: 1024 at 1x, 2048 above, as go run ./bench)")
+	cacheMB := flag.Int("pagecache-mb", 0, "with -scale: page cache of the bundled Neo4j (0: 256 at 1x, 1024 above, as go run ./bench)")
+	leakage := flag.Bool("leakage", false, "also print the popularity leakage of the HYBRID lists of 200 random films with at least 10 ratings")
 	flag.Parse()
-	if *clients < 1 {
-		return fmt.Errorf("-c %d: want at least 1 client", *clients)
-	}
-	ctx := context.Background()
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
-		return fmt.Errorf("set NEO4J_URI (and NEO4J_PASSWORD) to a Neo4j holding the seed and its similarity edges")
-	}
-	user := os.Getenv("NEO4J_USERNAME")
-	if user == "" {
-		user = "neo4j"
-	}
-	db, err := store.Open(ctx, store.Config{URI: uri, Username: user, Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")}, 10*time.Second)
+	clients, err := parseClients(*clientList)
 	if err != nil {
 		return err
 	}
-	defer db.Close(ctx)
-	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Store: db}, slog.New(slog.NewTextHandler(io.Discard, nil)), graph.DefaultOptions()))
-	defer srv.Close()
-
+	if *similar != "all" && *similar != "asked" {
+		return fmt.Errorf(`-similar %q: want "all" or "asked"`, *similar)
+	}
+	if *scale < 0 {
+		return fmt.Errorf("-scale %d: want 0 (NEO4J_URI) or a number of copies", *scale)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg := store.Config{URI: os.Getenv("NEO4J_URI"), Username: os.Getenv("NEO4J_USERNAME"), Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")}
+	if cfg.Username == "" {
+		cfg.Username = "neo4j"
+	}
+	if *scale > 0 && cfg.URI == "" {
+		inst, err := startBundled(ctx, *scale, *heapMB, *cacheMB)
+		if err != nil {
+			return err
+		}
+		defer inst.Stop()
+		cfg.URI, cfg.Username, cfg.Password, cfg.Database = inst.URI, inst.Username, inst.Password, ""
+	}
+	if cfg.URI == "" {
+		return fmt.Errorf("set NEO4J_URI (and NEO4J_PASSWORD) to a Neo4j holding the seed and its similarity edges, or use -scale")
+	}
+	db, err := store.Open(ctx, cfg, 10*time.Second)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.Background())
+	if *scale > 0 {
+		if err := ensureData(ctx, db, *scale); err != nil {
+			return err
+		}
+	}
 	ids, err := movieIDs(ctx, db)
 	if err != nil {
 		return err
@@ -85,6 +120,29 @@ func run() error {
 	rng := rand.New(rand.NewPCG(1, 2))
 	rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 	ids = ids[:films]
+	if err := ensureSimilar(ctx, db, *similar, ids); err != nil {
+		return err
+	}
+	counts, err := seed.Count(ctx, db.Driver(), db.Database())
+	if err != nil {
+		return err
+	}
+	fmt.Printf("data: %s\n", counts)
+	for _, c := range clients {
+		if err := measure(db, ids, c); err != nil {
+			return err
+		}
+	}
+	if *leakage {
+		return printLeakage(ctx, db, *similar)
+	}
+	return nil
+}
+
+// measure asks for the films' two pages from that many clients at once and prints the table.
+func measure(db *store.Store, ids []int64, clients int) error {
+	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Store: db}, slog.New(slog.NewTextHandler(io.Discard, nil)), graph.DefaultOptions()))
+	defer srv.Close()
 
 	// One unmeasured round plans both statements' shapes and warms the page cache.
 	for _, q := range []string{plainQuery, recommendedQuery} {
@@ -99,9 +157,9 @@ func run() error {
 	// Each client takes the next film and asks for both pages, interleaved, so both see
 	// the same load.
 	next := make(chan int)
-	errs := make(chan error, *clients)
+	errs := make(chan error, clients)
 	var wg sync.WaitGroup
-	for range *clients {
+	for range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -136,8 +194,8 @@ feed:
 	if failed != nil {
 		return failed
 	}
-	fmt.Printf("%d random films (fixed seed), %d clients, %d statements for %d requests in %s; load average %s before, %s after\n\n",
-		films, *clients, db.RoundTrips()-trips, 2*films, time.Since(start).Round(time.Millisecond), loadBefore, loadAverage())
+	fmt.Printf("\n%d random films (fixed seed), %d clients, %d statements for %d requests in %s; load average %s before, %s after\n\n",
+		films, clients, db.RoundTrips()-trips, 2*films, time.Since(start).Round(time.Millisecond), loadBefore, loadAverage())
 	fmt.Println("| query | p50 | p95 | p99 |")
 	fmt.Println("| --- | --- | --- | --- |")
 	for _, r := range []struct {
@@ -147,6 +205,166 @@ feed:
 		slices.Sort(r.d)
 		fmt.Printf("| %s | %s | %s | %s |\n", r.name, ms(pct(r.d, 50)), ms(pct(r.d, 95)), ms(pct(r.d, 99)))
 	}
+	return nil
+}
+
+// Popularity leakage (issue 14): over 200 films with at least leakageMinRatings ratings
+// (a fixed random choice), the average number of the top 10 HYBRID slots of their pages
+// taken by the leakageTop most rated films.
+const (
+	leakageMinRatings = 10
+	leakageTop        = 20
+)
+
+const leakageQuery = `query($id: ID!) { movie(id: $id) { recommended(first: 10) { edges { node { movie { id } } } } } }`
+
+// printLeakage reads the films' lists through the GraphQL handler, as a page does, and the
+// most rated films with Cypher of its own.
+func printLeakage(ctx context.Context, db *store.Store, similar string) error {
+	query := func(stmt string) ([]any, error) {
+		res, err := neo4j.ExecuteQuery(ctx, db.Driver(), stmt, map[string]any{"min": leakageMinRatings, "top": leakageTop},
+			neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db.Database()))
+		if err != nil {
+			return nil, err
+		}
+		return res.Records[0].Values[0].([]any), nil
+	}
+	ratedIDs, err := query(`MATCH (m:Movie) WHERE COUNT { (m)<-[:RATED]-(:User) } >= $min RETURN collect(m.movieId)`)
+	if err != nil {
+		return err
+	}
+	topIDs, err := query(`MATCH (m:Movie) WITH m, COUNT { (m)<-[:RATED]-(:User) } AS raters
+		ORDER BY raters DESC, m.movieId LIMIT $top RETURN collect(m.movieId)`)
+	if err != nil {
+		return err
+	}
+	var rated []int64
+	top := map[string]bool{}
+	for _, id := range ratedIDs {
+		rated = append(rated, id.(int64))
+	}
+	for _, id := range topIDs {
+		top[relay.ID("Movie", strconv.FormatInt(id.(int64), 10))] = true
+	}
+	if len(rated) < films {
+		return fmt.Errorf("leakage: only %d films with %d ratings or more", len(rated), leakageMinRatings)
+	}
+	slices.Sort(rated)
+	rng := rand.New(rand.NewPCG(3, 4))
+	rng.Shuffle(len(rated), func(i, j int) { rated[i], rated[j] = rated[j], rated[i] })
+	rated = rated[:films]
+	if err := ensureSimilar(ctx, db, similar, rated); err != nil {
+		return err
+	}
+	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Store: db}, slog.New(slog.NewTextHandler(io.Discard, nil)), graph.DefaultOptions()))
+	defer srv.Close()
+	taken := 0
+	for _, id := range rated {
+		body, _ := json.Marshal(map[string]any{"query": leakageQuery, "variables": map[string]any{"id": relay.ID("Movie", strconv.FormatInt(id, 10))}})
+		resp, err := client.Post(srv.URL, "application/json", bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		var out struct {
+			Data struct {
+				Movie struct {
+					Recommended struct {
+						Edges []struct {
+							Node struct{ Movie struct{ ID string } }
+						}
+					}
+				}
+			}
+			Errors []any
+		}
+		err = json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if err != nil || len(out.Errors) > 0 {
+			return fmt.Errorf("leakage: film %d: %v %v", id, err, out.Errors)
+		}
+		for _, e := range out.Data.Movie.Recommended.Edges {
+			if top[e.Node.Movie.ID] {
+				taken++
+			}
+		}
+	}
+	fmt.Printf("\npopularity leakage: over %d random films with at least %d ratings, %.2f of the top 10 HYBRID slots are taken by the %d most rated films\n",
+		films, leakageMinRatings, float64(taken)/films, leakageTop)
+	return nil
+}
+
+// parseClients reads -c: positive numbers separated by commas.
+func parseClients(list string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("-c %q: want numbers of clients (at least 1) separated by commas", list)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// startBundled starts the bundled Neo4j in the benchmark's data directory of this scale,
+// with the benchmark's memory settings unless given.
+func startBundled(ctx context.Context, scale, heapMB, cacheMB int) (*launcher.Instance, error) {
+	if heapMB == 0 {
+		heapMB = map[bool]int{true: 1024, false: 2048}[scale == 1]
+	}
+	if cacheMB == 0 {
+		cacheMB = map[bool]int{true: 256, false: 1024}[scale == 1]
+	}
+	dir, err := filepath.Abs(filepath.Join(".bench-data", strconv.Itoa(scale)+"x"))
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "latency: starting the bundled Neo4j in %s (heap %d MB, page cache %d MB)\n", dir, heapMB, cacheMB)
+	inst, err := launcher.Start(ctx, launcher.Options{DataDir: dir, HeapMB: heapMB, PageCacheMB: cacheMB})
+	if err != nil && ctx.Err() == nil {
+		// On a loaded machine a first start, which creates the store, can outlast the
+		// launcher's bound; the next start finds the store made.
+		fmt.Fprintf(os.Stderr, "latency: %v; starting again\n", err)
+		inst, err = launcher.Start(ctx, launcher.Options{DataDir: dir, HeapMB: heapMB, PageCacheMB: cacheMB})
+	}
+	return inst, err
+}
+
+// ensureData loads scale copies of the seed unless the database holds them.
+func ensureData(ctx context.Context, db *store.Store, scale int) error {
+	seeded, err := seed.SeededScaled(ctx, db.Driver(), db.Database(), scale)
+	if err != nil || seeded {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "latency: loading %dx data (first run only)\n", scale)
+	_, err = seed.LoadScaled(ctx, db.Driver(), db.Database(), scale, os.Stderr)
+	return err
+}
+
+// ensureSimilar computes the similarity edges unless a full refresh has completed: all
+// of them (how = "all"), or those of the films asked for (how = "asked"; skipped when
+// every one of them already has its edges computed, see recommend's stamp).
+func ensureSimilar(ctx context.Context, db *store.Store, how string, ids []int64) error {
+	current, err := recommend.Current(ctx, db.Driver(), db.Database())
+	if err != nil || current {
+		return err
+	}
+	if how == "all" {
+		return recommend.EnsureSimilar(ctx, db.Driver(), db.Database(), os.Stderr)
+	}
+	res, err := neo4j.ExecuteQuery(ctx, db.Driver(), `MATCH (m:Movie) WHERE m.movieId IN $ids AND m.similarAt IS NOT NULL RETURN count(m) AS n`,
+		map[string]any{"ids": ids}, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db.Database()))
+	if err != nil {
+		return err
+	}
+	if n, _, _ := neo4j.GetRecordValue[int64](res.Records[0], "n"); n == int64(len(ids)) {
+		return nil
+	}
+	start := time.Now()
+	if err := recommend.RefreshFilms(ctx, db.Driver(), db.Database(), ids, os.Stderr); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "latency: similarity edges of the %d films asked for computed in %s\n", len(ids), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
