@@ -450,9 +450,8 @@ func operators(p neo4j.Plan) string {
 // translateTop returns the statement the API runs for query's movies or people field.
 func translateTop(t *testing.T, query string) cypher.Statement {
 	t.Helper()
-	translate := cypher.Movies
 	if strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(query, "{")), "people") {
-		translate = cypher.People
+		return statementFor(t, query, cypher.People)
 	}
-	return statementFor(t, query, translate)
+	return statementFor(t, query, cypher.Movies)
 }

@@ -10,7 +10,8 @@ import (
 	"filmgraph/store"
 )
 
-// read translates the field being resolved for the entity with key and runs the statement.
+// read translates the field being resolved with its key or typed arguments and runs the
+// statement.
 func read[K any](ctx context.Context, s *store.Store, translate func(cypher.Request, K) (cypher.Statement, error), key K) (model.Record, error) {
 	req := selection.Request(ctx)
 	return readStatement(ctx, s, func() (cypher.Statement, error) { return translate(req, key) })
@@ -25,23 +26,15 @@ func readStatement(ctx context.Context, s *store.Store, translate func() (cypher
 	return s.ReadOne(ctx, stmt)
 }
 
-// readForViewer translates the field being resolved, which the viewer viewerID reads of itself,
-// and runs it; a viewer that no longer exists is UNAUTHENTICATED (see store.ReadForViewer).
-func readForViewer(ctx context.Context, s *store.Store, translate func(cypher.Request, int64) (cypher.Statement, error), viewerID int64) (model.Record, error) {
-	stmt, err := translate(selection.Request(ctx), viewerID)
-	if err != nil {
-		return nil, err
-	}
-	return s.ReadForViewer(ctx, stmt, viewerID)
-}
-
-// readTop translates the top-level field being resolved, which takes no key, and runs it.
-func readTop(ctx context.Context, s *store.Store, translate func(cypher.Request) (cypher.Statement, error)) (model.Record, error) {
+// readForViewer translates the field being resolved, which the viewer viewerID reads of
+// itself, and runs it; a viewer that no longer exists is UNAUTHENTICATED (see
+// store.ReadForViewer).
+func readForViewer(ctx context.Context, s *store.Store, viewerID int64, translate func(cypher.Request) (cypher.Statement, error)) (model.Record, error) {
 	stmt, err := translate(selection.Request(ctx))
 	if err != nil {
 		return nil, err
 	}
-	return s.ReadOne(ctx, stmt)
+	return s.ReadForViewer(ctx, stmt, viewerID)
 }
 
 // genreByID resolves a Genre global id, whose key is the genre's name.
