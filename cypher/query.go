@@ -21,12 +21,7 @@ func Genre(req Request, name string) (Statement, error) {
 // Movies returns the statement for req's field, a MovieConnection over the films
 // that match args' filters, in its order.
 func Movies(req Request, args MoviesArgs) (Statement, error) {
-	b := newBuilder(req)
-	rel, err := browseMovies(b, args)
-	if err != nil {
-		return Statement{}, err
-	}
-	return b.topConnection(req.Field, rel, args.Page, movieEdgeType)
+	return browse(req, browseMovies, args, args.Page, movieEdgeType)
 }
 
 // Genres returns the statement for req's field, a GenreConnection over all genres.
@@ -37,12 +32,18 @@ func Genres(req Request, page Page) (Statement, error) {
 // People returns the statement for req's field, a PersonConnection over the people
 // that match args' filters, in its order.
 func People(req Request, args PeopleArgs) (Statement, error) {
+	return browse(req, browsePeople, args, args.Page, personEdgeType)
+}
+
+// browse reads the top-level connection over the relation that relationOf builds from
+// args, paged by page.
+func browse[A any](req Request, relationOf func(*builder, A) (relation, error), args A, page Page, edge *objectType) (Statement, error) {
 	b := newBuilder(req)
-	rel, err := browsePeople(b, args)
+	rel, err := relationOf(b, args)
 	if err != nil {
 		return Statement{}, err
 	}
-	return b.topConnection(req.Field, rel, args.Page, personEdgeType)
+	return b.topConnection(req.Field, rel, page, edge)
 }
 
 // entity reads one node of t by key, projecting the selection of req's field.

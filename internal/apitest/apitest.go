@@ -46,7 +46,8 @@ func (r Response) Codes() []string {
 type Request struct {
 	URL   string // the server's base URL; the request goes to URL + "/graphql"
 	Token string // sent as a Bearer token; none when ""
-	// Header holds further request headers (Accept, bookmarks, ...).
+	// Header holds further request headers (Accept, bookmarks, ...); an empty value sends
+	// none.
 	Header map[string]string
 	// Body is what is posted: a value encoded as JSON, or []byte sent as it is.
 	Body any
@@ -83,7 +84,9 @@ func Do(client *http.Client, r Request) (int, Response, http.Header, error) {
 		req.Header.Set("Authorization", "Bearer "+r.Token)
 	}
 	for k, v := range r.Header {
-		req.Header.Set(k, v)
+		if v != "" {
+			req.Header.Set(k, v)
+		}
 	}
 	resp, err := client.Do(req)
 	if err != nil {

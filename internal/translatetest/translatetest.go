@@ -40,12 +40,21 @@ func Request(t testing.TB, schema *ast.Schema, query string) cypher.Request {
 // first top-level field, to be called as often as a benchmark likes.
 func Requests(t testing.TB, schema *ast.Schema, query string) func() cypher.Request {
 	t.Helper()
+	op, field := Operation(t, schema, query, nil)
+	return func() cypher.Request { return cypher.Request{Field: selection.Of(op, field)} }
+}
+
+// Operation validates query with variables (their defaults applied, as gqlgen applies
+// them before resolving) and returns the operation and its first top-level field (of a
+// query or a mutation) as gqlgen collects them.
+func Operation(t testing.TB, schema *ast.Schema, query string, variables map[string]any) (*graphql.OperationContext, graphql.CollectedField) {
+	t.Helper()
 	doc, errs := gqlparser.LoadQuery(schema, query)
 	if errs != nil {
 		t.Fatalf("invalid query: %v", errs)
 	}
 	op := doc.Operations[0]
-	vars, err := validator.VariableValues(schema, op, nil)
+	vars, err := validator.VariableValues(schema, op, variables)
 	if err != nil {
 		t.Fatalf("variables: %v", err)
 	}
@@ -54,8 +63,7 @@ func Requests(t testing.TB, schema *ast.Schema, query string) func() cypher.Requ
 	if op.Operation == ast.Mutation {
 		rootType = "Mutation"
 	}
-	field := graphql.CollectFields(opCtx, op.SelectionSet, []string{rootType})[0]
-	return func() cypher.Request { return cypher.Request{Field: selection.Of(opCtx, field)} }
+	return opCtx, graphql.CollectFields(opCtx, op.SelectionSet, []string{rootType})[0]
 }
 
 // Args decodes the arguments of f (schema defaults applied) into A by their schema names,
