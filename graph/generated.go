@@ -11561,7 +11561,7 @@ func (ec *executionContext) _Recommendation_score(ctx context.Context, field gra
 			return ec.fieldContext_Recommendation_score(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Score(ctx), nil
+			return obj.Score(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
@@ -12302,7 +12302,7 @@ func (ec *executionContext) _SearchEdge_score(ctx context.Context, field graphql
 			return ec.fieldContext_SearchEdge_score(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Score(ctx), nil
+			return obj.Score(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {

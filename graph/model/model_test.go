@@ -85,6 +85,13 @@ func TestMissingNonNullValuesAreErrors(t *testing.T) {
 	wantMissing(t, err, "ViewerState", "inCollection")
 	_, err = model.NewMovieConnection(row).TotalCount(resolving("MovieConnection", "totalCount", ""))
 	wantMissing(t, err, "MovieConnection", "totalCount")
+	_, err = model.Recommendation{Record: row}.Score(resolving("Recommendation", "score", ""))
+	wantMissing(t, err, "Recommendation", "score")
+	_, err = model.SearchEdge{Record: row}.Score(resolving("SearchEdge", "score", ""))
+	wantMissing(t, err, "SearchEdge", "score")
+	if score, err := (model.SearchEdge{Record: model.Record{"score": 2.5}}).Score(resolving("SearchEdge", "score", "")); err != nil || score != 2.5 {
+		t.Errorf("a search hit's score: %v, %v", score, err)
+	}
 }
 
 func TestMissingNullableValuesAreNull(t *testing.T) {
