@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"filmgraph/auth"
+	"filmgraph/internal/apitest"
 	"filmgraph/internal/neo4jtest"
 	"filmgraph/relay"
 )
@@ -31,23 +32,9 @@ var (
 // decoded response and the number of statements the store ran for it.
 func postAs(t testing.TB, token, query string, variables map[string]any) (int, gqlResponse, int64) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
-	req, _ := http.NewRequest(http.MethodPost, testServer.URL+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
 	before := testStore.RoundTrips()
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out gqlResponse
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatalf("response is not JSON: %v", err)
-	}
-	return resp.StatusCode, out, testStore.RoundTrips() - before
+	status, resp, _ := apitest.Post(t, http.DefaultClient, apitest.Request{URL: testServer.URL, Token: token, Body: apitest.Operation(query, variables)})
+	return status, gqlResponse{resp}, testStore.RoundTrips() - before
 }
 
 // mustDo posts an operation that must succeed, returns its data as a generic map and
@@ -79,24 +66,7 @@ func wantError(t *testing.T, token, query string, variables map[string]any, code
 }
 
 // at walks a decoded JSON value along a dotted path; numbers index arrays.
-func at(v any, path string) any {
-	for _, key := range strings.Split(path, ".") {
-		switch x := v.(type) {
-		case map[string]any:
-			v = x[key]
-		case []any:
-			var i int
-			fmt.Sscan(key, &i)
-			if i >= len(x) {
-				return nil
-			}
-			v = x[i]
-		default:
-			return nil
-		}
-	}
-	return v
-}
+func at(v any, path string) any { return apitest.At(v, path) }
 
 type account struct {
 	ID, Username, Token string

@@ -9,15 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-	"github.com/vektah/gqlparser/v2"
-	"github.com/vektah/gqlparser/v2/validator"
 
 	"filmgraph/cypher"
 	"filmgraph/graph"
-	"filmgraph/graph/selection"
 	"filmgraph/internal/neo4jtest"
+	"filmgraph/internal/translatetest"
 	"filmgraph/relay"
 )
 
@@ -29,32 +26,17 @@ import (
 var runTag = strconv.FormatInt(time.Now().UnixNano()%(36*36*36*36), 36)
 
 // statementFor translates the first top-level field of query (no variables) with translate,
-// as gqlgen would call it, so a test can EXPLAIN the statement the API runs.
-func statementFor(t *testing.T, query string, translate func(cypher.Request) (cypher.Statement, error)) cypher.Statement {
+// given the field's typed arguments as gqlgen would, so a test can EXPLAIN the statement
+// the API runs.
+func statementFor[A any](t *testing.T, query string, translate func(cypher.Request, A) (cypher.Statement, error)) cypher.Statement {
 	t.Helper()
 	return statementWithVars(t, query, nil, translate)
 }
 
 // statementWithVars is statementFor with the operation's variables.
-func statementWithVars(t *testing.T, query string, variables map[string]any, translate func(cypher.Request) (cypher.Statement, error)) cypher.Statement {
+func statementWithVars[A any](t *testing.T, query string, variables map[string]any, translate func(cypher.Request, A) (cypher.Statement, error)) cypher.Statement {
 	t.Helper()
-	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
-	doc, errs := gqlparser.LoadQuery(schema, query)
-	if errs != nil {
-		t.Fatalf("invalid query: %v", errs)
-	}
-	op := doc.Operations[0]
-	vars, err := validator.VariableValues(schema, op, variables)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opCtx := &graphql.OperationContext{RawQuery: query, Doc: doc, Operation: op, Variables: vars}
-	field := graphql.CollectFields(opCtx, op.SelectionSet, []string{"Query"})[0]
-	stmt, err := translate(cypher.Request{Field: selection.Of(opCtx, field)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return stmt
+	return translatetest.StatementWithVars(t, graph.NewExecutableSchema(graph.Config{}).Schema(), query, variables, translate)
 }
 
 // planOperators returns the operators of stmt's plan, e.g. "NodeIndexSeek". It runs the
@@ -165,7 +147,7 @@ func TestMovieByExternalID(t *testing.T) {
 
 func TestMovieByExternalIDSeeksAnIndex(t *testing.T) {
 	for _, source := range []string{"IMDB", "TMDB", "MOVIELENS"} {
-		stmt := statementFor(t, `{ movieByExternalId(source: `+source+`, id: "862") { title genres { name } } }`, func(req cypher.Request) (cypher.Statement, error) {
+		stmt := statementFor(t, `{ movieByExternalId(source: `+source+`, id: "862") { title genres { name } } }`, func(req cypher.Request, _ struct{}) (cypher.Statement, error) {
 			return cypher.MovieByExternalID(req, source, "862")
 		})
 		assertIndexSeek(t, stmt)

@@ -16,6 +16,7 @@ import (
 
 	"filmgraph/apperr"
 	"filmgraph/cypher"
+	"filmgraph/internal/apitest"
 	"filmgraph/observe"
 	"filmgraph/relay"
 )
@@ -58,26 +59,8 @@ func newTestServer(t *testing.T, change func(*config)) (*httptest.Server, *syncB
 // request posts body to url's /graphql with the given Accept header (none when empty).
 func request(t *testing.T, url, accept string, body any) (int, gqlResponse, http.Header) {
 	t.Helper()
-	raw, ok := body.([]byte)
-	if !ok {
-		raw, _ = json.Marshal(body)
-	}
-	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(raw))
-	req.Header.Set("Content-Type", "application/json")
-	if accept != "" {
-		req.Header.Set("Accept", accept)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out gqlResponse
-	data, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(data, &out); err != nil {
-		t.Fatalf("status %d, response is not JSON: %v: %s", resp.StatusCode, err, data)
-	}
-	return resp.StatusCode, out, resp.Header
+	status, resp, header := apitest.Post(t, http.DefaultClient, apitest.Request{URL: url, Header: map[string]string{"Accept": accept}, Body: body})
+	return status, gqlResponse{resp}, header
 }
 
 // nestedQuery returns a query of the given depth (at least 2) that walks from the reference

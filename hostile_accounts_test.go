@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"filmgraph/auth"
+	"filmgraph/internal/apitest"
 	"filmgraph/internal/neo4jtest"
 	"filmgraph/limits"
 	"filmgraph/observe"
@@ -63,17 +63,8 @@ func clientFrom(ip string) *http.Client {
 // ask posts one operation to the server at url through c and returns the response.
 func ask(t *testing.T, c *http.Client, url, query string, variables map[string]any) gqlResponse {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
-	resp, err := c.Post(url+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out gqlResponse
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatalf("response is not JSON: %v", err)
-	}
-	return out
+	_, resp, _ := apitest.Post(t, c, apitest.Request{URL: url, Body: apitest.Operation(query, variables)})
+	return gqlResponse{resp}
 }
 
 // outcome is "OK" for an answer without errors, else its one error code ("A,B" for more).

@@ -1,82 +1,34 @@
 package main
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"filmgraph/internal/apitest"
 	"filmgraph/internal/neo4jtest"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 )
 
-// postJSON posts body as JSON to url and decodes the GraphQL answer.
+// postJSON posts body as JSON to url (the server's /graphql) and decodes the GraphQL answer.
 func postJSON(t *testing.T, url string, body any) (int, gqlResponse) {
 	t.Helper()
-	b, _ := json.Marshal(body)
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Post(url, "application/json", bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out gqlResponse
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatalf("POST %s: status %d, %v", url, resp.StatusCode, err)
-	}
-	return resp.StatusCode, out
+	status, resp, _ := apitest.Post(t, nil, apitest.Request{URL: strings.TrimSuffix(url, "/graphql"), Body: body})
+	return status, gqlResponse{resp}
 }
 
 // scrape reads url as Prometheus does, with the Prometheus text parser.
-func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
-	t.Helper()
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
-	}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatalf("GET %s: not the Prometheus text format: %v", url, err)
-	}
-	return families
-}
+func scrape(t *testing.T, url string) map[string]*dto.MetricFamily { return apitest.Scrape(t, url) }
 
 // counter returns the value of the family's counter whose labels include want (0 if none).
 func counter(families map[string]*dto.MetricFamily, family string, want map[string]string) float64 {
-	f := families[family]
-	if f == nil {
-		return 0
-	}
-	total := 0.0
-next:
-	for _, m := range f.GetMetric() {
-		labels := map[string]string{}
-		for _, l := range m.GetLabel() {
-			labels[l.GetName()] = l.GetValue()
-		}
-		for k, v := range want {
-			if labels[k] != v {
-				continue next
-			}
-		}
-		total += m.GetCounter().GetValue()
-	}
-	return total
+	return apitest.Counter(families, family, want)
 }
 
 // TestMetricsOnTheirOwnAddress runs the real server with FILMGRAPH_METRICS_ADDR: /metrics

@@ -126,8 +126,8 @@ func TestModerationFlow(t *testing.T) {
 		t.Errorf("a demoted moderator reads: %v", d)
 	}
 
-	assertPlanUses(t, statementFor(t, `{ pendingSynopsisSubmissions(first: 5) { edges { node { text } } } }`, func(req cypher.Request) (cypher.Statement, error) {
-		return cypher.PendingSynopsisSubmissions(req, mod.UserID)
+	assertPlanUses(t, statementFor(t, `{ pendingSynopsisSubmissions(first: 5) { edges { node { text } } } }`, func(req cypher.Request, page cypher.Page) (cypher.Statement, error) {
+		return cypher.PendingSynopsisSubmissions(req, mod.UserID, page)
 	}), "NodeIndex")
 }
 

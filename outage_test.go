@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"filmgraph/auth"
+	"filmgraph/internal/apitest"
 	"filmgraph/launcher"
 	"filmgraph/observe"
 	"filmgraph/seed"
@@ -380,26 +380,8 @@ func postTo(client *http.Client, url, query string) (int, gqlResponse, error) {
 // postAsTo posts an operation with variables and a Bearer token (none when "") to the
 // server at url and decodes the response.
 func postAsTo(client *http.Client, url, token, query string, variables map[string]any) (int, gqlResponse, error) {
-	body, err := json.Marshal(map[string]any{"query": query, "variables": variables})
-	if err != nil {
-		return 0, gqlResponse{}, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		return 0, gqlResponse{}, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, gqlResponse{}, err
-	}
-	defer resp.Body.Close()
-	var out gqlResponse
-	err = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out, err
+	status, resp, _, err := apitest.Do(client, apitest.Request{URL: url, Token: token, Body: apitest.Operation(query, variables)})
+	return status, gqlResponse{resp}, err
 }
 
 // decodeData decodes a response's data as a generic value for at (nil when absent).

@@ -338,7 +338,7 @@ func TestRecommendationArgumentErrorsAreCoded(t *testing.T) {
 
 func TestPersonalPicks(t *testing.T) {
 	ctx := context.Background()
-	picks, err := testStore.Picks(ctx, picksUser, 20)
+	picks, err := testStore.Picks(ctx, cypher.PicksFor(picksUser, cypher.Hybrid, cypher.PicksBlend, 20))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,7 +346,7 @@ func TestPersonalPicks(t *testing.T) {
 		t.Fatalf("%d picks, want 20", len(picks))
 	}
 	// Deterministic.
-	again, err := testStore.Picks(ctx, picksUser, 20)
+	again, err := testStore.Picks(ctx, cypher.PicksFor(picksUser, cypher.Hybrid, cypher.PicksBlend, 20))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,7 +379,7 @@ func TestPersonalPicks(t *testing.T) {
 	}
 	hide(`MATCH (u:User {userId: $user}), (m:Movie {movieId: $movie}) MERGE (u)-[:HID {at: datetime()}]->(m)`)
 	t.Cleanup(func() { hide(`MATCH (:User {userId: $user})-[h:HID]->(:Movie {movieId: $movie}) DELETE h`) })
-	after, err := testStore.Picks(ctx, picksUser, 20)
+	after, err := testStore.Picks(ctx, cypher.PicksFor(picksUser, cypher.Hybrid, cypher.PicksBlend, 20))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -453,7 +453,7 @@ func TestPersonalPicksColdStart(t *testing.T) {
 		{"no history: overall", blankUser, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			picks, err := testStore.Picks(ctx, tc.user, 10)
+			picks, err := testStore.Picks(ctx, cypher.PicksFor(tc.user, cypher.Hybrid, cypher.PicksBlend, 10))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -698,7 +698,7 @@ func TestPersonalPicksOfANewUser(t *testing.T) {
 		CREATE (u)-[:RATED {score: 9, ratedAt: datetime() - duration('PT1M')}]->(a), (u)-[:RATED {score: 4, ratedAt: datetime()}]->(b)`,
 		map[string]any{"user": user})
 	t.Cleanup(func() { cypherRows(t, `MATCH (u:User {userId: $user}) DETACH DELETE u`, map[string]any{"user": user}) })
-	picks, err := testStore.Picks(ctx, user, 10)
+	picks, err := testStore.Picks(ctx, cypher.PicksFor(user, cypher.Hybrid, cypher.PicksBlend, 10))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"filmgraph/events"
+	"filmgraph/internal/apitest"
 	"filmgraph/internal/natstest"
 	"filmgraph/internal/neo4jtest"
 	"filmgraph/lease"
@@ -198,26 +199,8 @@ func TestReplicasShareLiveUpdatesOverNATS(t *testing.T) {
 // postWithHeaders posts an operation to the server at url with token (none when "") and
 // the request headers given, and returns the status, the decoded response and its headers.
 func postWithHeaders(url, token string, headers map[string]string, query string, variables map[string]any) (int, gqlResponse, http.Header, error) {
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
-	req, err := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		return 0, gqlResponse{}, nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, gqlResponse{}, nil, err
-	}
-	defer resp.Body.Close()
-	var out gqlResponse
-	err = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out, resp.Header, err
+	status, resp, header, err := apitest.Do(http.DefaultClient, apitest.Request{URL: url, Token: token, Header: headers, Body: apitest.Operation(query, variables)})
+	return status, gqlResponse{resp}, header, err
 }
 
 // TestBookmarksCarryWritesAcrossReplicas: a write through B returns a bookmark (header

@@ -1,37 +1,41 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"testing"
 
+	"github.com/99designs/gqlgen/client"
+
+	"filmgraph/internal/apitest"
 	"filmgraph/observe"
 	"filmgraph/relay"
 	"filmgraph/store"
 )
 
 // profiled serves query once through the real handler with every statement PROFILEd
-// (as `go run . profile` does) and returns the response and what Neo4j reported.
+// (as `go run . profile` does), posted in process with gqlgen's test client, and returns
+// the response and what Neo4j reported.
 func profiled(t *testing.T, query string, variables map[string]any) (gqlResponse, *store.Profile) {
 	t.Helper()
 	handler := (&server{log: observe.NewLogger(os.Stderr, false, slog.LevelWarn), db: testStore, cfg: testConfig, issuer: testIssuer}).routes()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
 	ctx, profile := store.WithProfile(context.Background())
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body)).WithContext(ctx)
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	handler.ServeHTTP(rec, req)
-	var out gqlResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || rec.Code != http.StatusOK || len(out.Errors) > 0 {
-		t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+	options := []client.Option{client.Path("/graphql"), func(r *client.Request) { r.HTTP = r.HTTP.WithContext(ctx) }}
+	for name, value := range variables {
+		options = append(options, client.Var(name, value))
 	}
-	return out, profile
+	resp, err := client.New(handler).RawPost(query, options...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Errors != nil {
+		t.Fatalf("errors: %s", resp.Errors)
+	}
+	data, _ := json.Marshal(resp.Data)
+	return gqlResponse{apitest.Response{Data: data}}, profile
 }
 
 // maxRecommendedDBHits bounds the movie page's recommendations without reasons: ranking the

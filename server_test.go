@@ -17,6 +17,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"filmgraph/internal/apitest"
 	"filmgraph/internal/neo4jtest"
 	"filmgraph/observe"
 	"filmgraph/relay"
@@ -98,40 +99,15 @@ func TestMain(m *testing.M) {
 }
 
 // gqlResponse is a GraphQL response with its data left raw for each test to decode.
-type gqlResponse struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []struct {
-		Message    string         `json:"message"`
-		Path       []any          `json:"path"`
-		Extensions map[string]any `json:"extensions"`
-	} `json:"errors"`
-}
+type gqlResponse struct{ apitest.Response }
 
-func (r gqlResponse) codes() []string {
-	var codes []string
-	for _, e := range r.Errors {
-		code, _ := e.Extensions["code"].(string)
-		codes = append(codes, code)
-	}
-	return codes
-}
+func (r gqlResponse) codes() []string { return r.Codes() }
 
 // post sends a GraphQL request over HTTP and returns the status, the decoded response and
 // how many statements the store ran for it.
 func post(t *testing.T, query string, variables map[string]any) (int, gqlResponse, int64) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
-	before := testStore.RoundTrips()
-	resp, err := http.Post(testServer.URL+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out gqlResponse
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatalf("response is not JSON: %v", err)
-	}
-	return resp.StatusCode, out, testStore.RoundTrips() - before
+	return postAs(t, "", query, variables)
 }
 
 // mustQuery posts a query that must succeed and decodes its data into out.

@@ -448,9 +448,8 @@ func seekableMovieWhere(where map[string]any) bool {
 // translateTop returns the statement the API runs for query's movies or people field.
 func translateTop(t *testing.T, query string) cypher.Statement {
 	t.Helper()
-	translate := cypher.Movies
 	if strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(query, "{")), "people") {
-		translate = cypher.People
+		return statementFor(t, query, cypher.People)
 	}
-	return statementFor(t, query, translate)
+	return statementFor(t, query, cypher.Movies)
 }

@@ -4,26 +4,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2"
-
 	"filmgraph/auth"
 	"filmgraph/cypher"
-	"filmgraph/graph/selection"
+	"filmgraph/internal/translatetest"
 )
 
-// request builds the request of the first top-level field of rootType in query, as the
-// resolvers do, with viewer v when v.UserID != 0.
-func request(t *testing.T, query, rootType string, v auth.Viewer) cypher.Request {
+// request builds the request of the first top-level field in query, as the resolvers
+// do, with viewer v when v.UserID != 0.
+func request(t *testing.T, query string, v auth.Viewer) cypher.Request {
 	t.Helper()
-	doc, errs := gqlparser.LoadQuery(loadSchema(t), query)
-	if errs != nil {
-		t.Fatalf("invalid query: %v", errs)
-	}
-	op := doc.Operations[0]
-	opCtx := &graphql.OperationContext{RawQuery: query, Doc: doc, Operation: op, Variables: map[string]any{}}
-	field := graphql.CollectFields(opCtx, op.SelectionSet, []string{rootType})[0]
-	req := cypher.Request{Field: selection.Of(opCtx, field)}
+	req := translatetest.Request(t, loadSchema(t), query)
 	if v.UserID != 0 {
 		req.Viewer = &v
 	}
@@ -31,7 +21,7 @@ func request(t *testing.T, query, rootType string, v auth.Viewer) cypher.Request
 }
 
 func TestAfterWriteAppendsTheProjection(t *testing.T) {
-	req := request(t, `mutation { rateMovie(movieId: "x", score: 5) { id title viewerState { rating } } }`, "Mutation", auth.Viewer{UserID: 7, Role: auth.RoleUser})
+	req := request(t, `mutation { rateMovie(movieId: "x", score: 5) { id title viewerState { rating } } }`, auth.Viewer{UserID: 7, Role: auth.RoleUser})
 	stmt, err := cypher.AfterWrite(req, "Movie", "MATCH (this:Movie {movieId: $movieId}) WITH this, 'OK' AS status", map[string]any{"movieId": int64(1)})
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +57,7 @@ func TestViewerDependentFields(t *testing.T) {
 		{"moderator", auth.Viewer{UserID: 8, Role: auth.RoleModerator}, true, true, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			stmt, err := cypher.Movie(request(t, query, "Query", c.viewer), 1)
+			stmt, err := cypher.Movie(request(t, query, c.viewer), 1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +78,7 @@ func TestViewerDependentFields(t *testing.T) {
 }
 
 func TestWritesCarryTheirOutcomes(t *testing.T) {
-	req := request(t, `mutation { addToWatchlist(movieId: "x") { title } }`, "Mutation", auth.Viewer{UserID: 7, Role: auth.RoleUser})
+	req := request(t, `mutation { addToWatchlist(movieId: "x") { title } }`, auth.Viewer{UserID: 7, Role: auth.RoleUser})
 	w, err := cypher.Shelve(req, 7, 42, cypher.Watchlist, true)
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +92,7 @@ func TestWritesCarryTheirOutcomes(t *testing.T) {
 	if _, err := cypher.Shelve(req, 7, 42, cypher.Shelf("x]->() DETACH DELETE m //"), true); err == nil {
 		t.Error("a shelf that is none of the constants was accepted")
 	}
-	signUp, err := cypher.SignUp(request(t, `mutation { signUp(username: "a", email: "b", password: "c") { token } }`, "Mutation", auth.Viewer{}), "ann", "Ann@Example.org", "hash")
+	signUp, err := cypher.SignUp(request(t, `mutation { signUp(username: "a", email: "b", password: "c") { token } }`, auth.Viewer{}), "ann", "Ann@Example.org", "hash")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,7 +65,11 @@ func ratingHistogram(_ *builder, s scope, _ Field) (string, error) {
 // same ranking. With one ACTED_IN per person and film (the loader MERGEs them) both
 // count shared films.
 func coStars(b *builder, s scope, f Field) (string, error) {
-	first, err := pageSize(f, f.Args["first"])
+	page, err := pageOf(f)
+	if err != nil {
+		return "", err
+	}
+	first, err := pageSize(f, page.First)
 	if err != nil {
 		return "", err
 	}
@@ -99,15 +103,14 @@ func coStars(b *builder, s scope, f Field) (string, error) {
 const maxTextLength = 200
 
 // textArg validates an optional free-text argument; "" means absent.
-func textArg(field string, raw any) (string, error) {
-	if raw == nil {
+func textArg(field string, text *string) (string, error) {
+	if text == nil {
 		return "", nil
 	}
-	text, _ := raw.(string)
-	if n := len([]rune(text)); n < 1 || n > maxTextLength {
+	if n := len([]rune(*text)); n < 1 || n > maxTextLength {
 		return "", apperr.New(apperr.BadUserInput, "`%s` must be 1 to %d characters long, got %d", field, maxTextLength, n)
 	}
-	return text, nil
+	return *text, nil
 }
 
 var movieOrderKeys = map[string]string{
@@ -119,15 +122,18 @@ var movieOrderKeys = map[string]string{
 
 // browseMovies is the relation of Query.movies: every film, filtered and ordered by the
 // field's arguments. Filter values go in as parameters.
-func browseMovies(b *builder, args map[string]any) (relation, error) {
-	orderBy, err := movieOrder(args["orderBy"])
+func browseMovies(b *builder, args MoviesArgs) (relation, error) {
+	orderBy, err := movieOrder(args.OrderBy)
 	if err != nil {
 		return relation{}, err
 	}
 	rel := relation{pattern: "({n}:Movie)", orderBy: orderBy}
-	filter, _ := args["filter"].(map[string]any)
+	filter := args.Filter
+	if filter == nil {
+		filter = &MovieFilter{}
+	}
 	var where []string
-	switch genres, _ := filter["genres"].([]any); len(genres) {
+	switch genres := filter.Genres; len(genres) {
 	case 0:
 	case 1:
 		// One genre (the common case): start from it, so only its films are visited.
@@ -135,50 +141,44 @@ func browseMovies(b *builder, args map[string]any) (relation, error) {
 	default:
 		where = append(where, "EXISTS { ({n})-[:IN_GENRE]->(genre:Genre) WHERE genre.name IN "+b.param(genres)+" }")
 	}
-	yearFrom, hasFrom := toInt(filter["yearFrom"])
-	yearTo, hasTo := toInt(filter["yearTo"])
-	if hasFrom && hasTo && yearFrom > yearTo {
-		return relation{}, apperr.New(apperr.BadUserInput, "`filter.yearFrom` (%d) must not be after `filter.yearTo` (%d)", yearFrom, yearTo)
+	if filter.YearFrom != nil && filter.YearTo != nil && *filter.YearFrom > *filter.YearTo {
+		return relation{}, apperr.New(apperr.BadUserInput, "`filter.yearFrom` (%d) must not be after `filter.yearTo` (%d)", *filter.YearFrom, *filter.YearTo)
 	}
-	if hasFrom {
-		where = append(where, "{n}.year >= "+b.param(yearFrom))
+	if filter.YearFrom != nil {
+		where = append(where, "{n}.year >= "+b.param(*filter.YearFrom))
 	}
-	if hasTo {
-		where = append(where, "{n}.year <= "+b.param(yearTo))
+	if filter.YearTo != nil {
+		where = append(where, "{n}.year <= "+b.param(*filter.YearTo))
 	}
-	for _, bound := range []struct{ arg, op string }{{"minAverageRating", ">="}, {"maxAverageRating", "<="}} {
-		raw, present := filter[bound.arg]
-		if !present || raw == nil {
+	for _, bound := range []struct {
+		arg, op string
+		value   *float64
+	}{{"minAverageRating", ">=", filter.MinAverageRating}, {"maxAverageRating", "<=", filter.MaxAverageRating}} {
+		if bound.value == nil {
 			continue
 		}
-		v, ok := toFloat(raw)
-		if !ok || v < 0 || v > 10 {
-			return relation{}, apperr.New(apperr.BadUserInput, "`filter.%s` must be between 0 and 10, got %v", bound.arg, raw)
+		if v := *bound.value; v < 0 || v > 10 {
+			return relation{}, apperr.New(apperr.BadUserInput, "`filter.%s` must be between 0 and 10, got %v", bound.arg, v)
 		}
-		where = append(where, "{n}.ratingAverage "+bound.op+" "+b.param(v))
+		where = append(where, "{n}.ratingAverage "+bound.op+" "+b.param(*bound.value))
 	}
-	if raw, present := filter["minRatingCount"]; present && raw != nil {
-		n, ok := toInt(raw)
-		if !ok || n < 0 {
-			return relation{}, apperr.New(apperr.BadUserInput, "`filter.minRatingCount` must be 0 or more, got %v", raw)
+	if n := filter.MinRatingCount; n != nil {
+		if *n < 0 {
+			return relation{}, apperr.New(apperr.BadUserInput, "`filter.minRatingCount` must be 0 or more, got %v", *n)
 		}
-		where = append(where, "{n}.ratingCount >= "+b.param(n))
+		where = append(where, "{n}.ratingCount >= "+b.param(*n))
 	}
-	title, err := textArg("filter.titleContains", filter["titleContains"])
+	title, err := textArg("filter.titleContains", filter.TitleContains)
 	if err != nil {
 		return relation{}, err
 	}
 	if title != "" {
 		where = append(where, "toLower({n}.title) CONTAINS "+b.param(strings.ToLower(title)))
 	}
-	w, err := decodeArg[MovieWhere]("where", args["where"])
-	if err != nil {
-		return relation{}, err
-	}
-	if anchor := movieAnchor(b, w); anchor != "" && rel.pattern == "({n}:Movie)" {
+	if anchor := movieAnchor(b, args.Where); anchor != "" && rel.pattern == "({n}:Movie)" {
 		rel.pattern = anchor
 	}
-	if where, err = addWhere(b, where, CompileMovieWhere, w); err != nil {
+	if where, err = addWhere(b, where, CompileMovieWhere, args.Where); err != nil {
 		return relation{}, err
 	}
 	rel.where = strings.Join(where, " AND ")
@@ -191,14 +191,17 @@ var personOrderKeys = map[string]string{
 }
 
 // browsePeople is the relation of Query.people.
-func browsePeople(b *builder, args map[string]any) (relation, error) {
-	orderBy, err := personOrder(args["orderBy"])
+func browsePeople(b *builder, args PeopleArgs) (relation, error) {
+	orderBy, err := personOrder(args.OrderBy)
 	if err != nil {
 		return relation{}, err
 	}
 	rel := relation{pattern: "({n}:Person)", orderBy: orderBy}
-	filter, _ := args["filter"].(map[string]any)
-	name, err := textArg("filter.nameContains", filter["nameContains"])
+	var nameContains *string
+	if args.Filter != nil {
+		nameContains = args.Filter.NameContains
+	}
+	name, err := textArg("filter.nameContains", nameContains)
 	if err != nil {
 		return relation{}, err
 	}
@@ -206,10 +209,7 @@ func browsePeople(b *builder, args map[string]any) (relation, error) {
 	if name != "" {
 		where = append(where, "toLower({n}.name) CONTAINS "+b.param(strings.ToLower(name)))
 	}
-	w, err := decodeArg[PersonWhere]("where", args["where"])
-	if err != nil {
-		return relation{}, err
-	}
+	w := args.Where
 	// A genre at the top level: start from it and reach its people through its films
 	// (each once), rather than testing every person's films (2.3 M db hits for Drama,
 	// 4.8 M for Film-Noir).

@@ -23,10 +23,10 @@ func init() {
 // the reviews in the order of the review_addedAt index instead of sorting them all.
 var recentReviews = relation{pattern: "({n}:Review)", where: "{n}.addedAt IS NOT NULL", orderBy: "{n}.addedAt DESC, {n}.reviewId"}
 
-// RecentReviews returns the statement for the current field, Query.recentReviews: a
+// RecentReviews returns the statement for req's field, Query.recentReviews: a
 // ReviewConnection over all reviews, newest first.
-func RecentReviews(req Request) (Statement, error) {
-	return topConnection(req, connection(recentReviews, reviewEdgeType))
+func RecentReviews(req Request, page Page) (Statement, error) {
+	return newBuilder(req).topConnection(req.Field, recentReviews, page, reviewEdgeType)
 }
 
 // MaxTrendingDays bounds Query.trending's window, and so the ratings one request counts.
@@ -44,18 +44,17 @@ CALL (newest) {
 }
 `
 
-// Trending returns the statement for the current field, Query.trending: a
+// Trending returns the statement for req's field, Query.trending: a
 // TrendingConnection over the films rated most often in the `days` days before the newest
 // rating, with the window's bounds.
-func Trending(req Request) (Statement, error) {
+func Trending(req Request, args TrendingArgs) (Statement, error) {
 	b := newBuilder(req)
 	f := req.Field
-	args := f.Args
-	days, ok := toInt(args["days"])
-	if !ok || days < 1 || days > MaxTrendingDays {
-		return Statement{}, apperr.New(apperr.BadUserInput, "argument `days` of field `trending` must be between 1 and %d, got %v", MaxTrendingDays, args["days"])
+	if args.Days == nil || *args.Days < 1 || *args.Days > MaxTrendingDays {
+		return Statement{}, apperr.New(apperr.BadUserInput, "argument `days` of field `trending` must be between 1 and %d, got %v", MaxTrendingDays, shown(args.Days))
 	}
-	offset, limit, err := b.page(f, args)
+	days := *args.Days
+	offset, limit, err := b.page(f, args.Page)
 	if err != nil {
 		return Statement{}, err
 	}

@@ -9,13 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/validator"
 
 	"filmgraph/cypher"
-	"filmgraph/graph/selection"
+	"filmgraph/internal/translatetest"
 	"filmgraph/relay"
 )
 
@@ -51,87 +49,98 @@ func translate(t testing.TB, schema *ast.Schema, query string) (cypher.Statement
 }
 
 // translator parses and validates query once and returns the translation of its first
-// top-level field, to be called as often as a benchmark likes.
+// top-level field, to be called as often as a benchmark likes: each call builds the
+// field's request and translates it, as a request does.
 func translator(t testing.TB, schema *ast.Schema, query string) func() (cypher.Statement, error) {
 	t.Helper()
-	doc, errs := gqlparser.LoadQuery(schema, query)
-	if errs != nil {
-		t.Fatalf("invalid query: %v", errs)
-	}
-	op := doc.Operations[0]
-	// Defaults of the operation's variables, as gqlgen applies them before resolving.
-	vars, err := validator.VariableValues(schema, op, nil)
-	if err != nil {
-		t.Fatalf("variables: %v", err)
-	}
-	opCtx := &graphql.OperationContext{RawQuery: query, Doc: doc, Operation: op, Variables: vars}
-	field := graphql.CollectFields(opCtx, op.SelectionSet, []string{"Query"})[0]
-	return func() (cypher.Statement, error) {
-		return translateField(cypher.Request{Field: selection.Of(opCtx, field)})
-	}
+	requests := translatetest.Requests(t, schema, query)
+	translate := resolver(t, requests().Field)
+	return func() (cypher.Statement, error) { return translate(requests()) }
 }
 
-// translateField plays the resolvers' part: it calls the translation of the request's
-// top-level field with its typed arguments.
-func translateField(req cypher.Request) (cypher.Statement, error) {
-	args := req.Field.Args
-	switch req.Field.Name {
+// resolver plays the resolvers' part: it returns the translation of field f, called with
+// f's typed arguments.
+func resolver(t testing.TB, f cypher.Field) func(cypher.Request) (cypher.Statement, error) {
+	args := f.Args
+	switch f.Name {
 	case "movie":
-		id, err := relay.ParseIntID(args["id"].(string), "Movie")
-		if err != nil {
-			return cypher.Statement{}, err
-		}
-		return cypher.Movie(req, id)
-	case "person":
-		id, err := relay.ParseIntID(args["id"].(string), "Person")
-		if err != nil {
-			return cypher.Statement{}, err
-		}
-		return cypher.Person(req, id)
-	case "genre":
-		return cypher.Genre(req, args["name"].(string))
-	case "movies":
-		return cypher.Movies(req)
-	case "genres":
-		return cypher.Genres(req)
-	case "people":
-		return cypher.People(req)
-	case "search":
-		return cypher.Search(req)
-	case "pathBetween":
-		from, err := relay.ParseIntID(args["from"].(string), "Person")
-		if err != nil {
-			return cypher.Statement{}, err
-		}
-		to, err := relay.ParseIntID(args["to"].(string), "Person")
-		if err != nil {
-			return cypher.Statement{}, err
-		}
-		return cypher.PathBetween(req, from, to, args["maxHops"].(int64))
-	case "recommendationsForMe":
-		return cypher.RecommendationsFor(req, 1) // the viewer: MovieLens user 1
-	case "pendingSynopsisSubmissions":
-		return cypher.PendingSynopsisSubmissions(req, 42)
-	case "recentReviews":
-		return cypher.RecentReviews(req)
-	case "trending":
-		return cypher.Trending(req)
-	case "tag":
-		return cypher.Tag(req, args["name"].(string))
-	case "movieByExternalId":
-		return cypher.MovieByExternalID(req, args["source"].(string), args["id"].(string))
-	case "nodes":
-		var refs []cypher.NodeRef
-		for _, id := range args["ids"].([]any) {
-			typeName, key, err := relay.ParseID(id.(string))
+		return func(req cypher.Request) (cypher.Statement, error) {
+			id, err := relay.ParseIntID(args["id"].(string), "Movie")
 			if err != nil {
 				return cypher.Statement{}, err
 			}
-			refs = append(refs, cypher.NodeRef{Type: typeName, Key: key})
+			return cypher.Movie(req, id)
 		}
-		return cypher.Nodes(req, refs)
+	case "person":
+		return func(req cypher.Request) (cypher.Statement, error) {
+			id, err := relay.ParseIntID(args["id"].(string), "Person")
+			if err != nil {
+				return cypher.Statement{}, err
+			}
+			return cypher.Person(req, id)
+		}
+	case "genre":
+		return func(req cypher.Request) (cypher.Statement, error) { return cypher.Genre(req, args["name"].(string)) }
+	case "movies":
+		return withArgs(t, f, cypher.Movies)
+	case "genres":
+		return withArgs(t, f, cypher.Genres)
+	case "people":
+		return withArgs(t, f, cypher.People)
+	case "search":
+		return withArgs(t, f, cypher.Search)
+	case "pathBetween":
+		return func(req cypher.Request) (cypher.Statement, error) {
+			from, err := relay.ParseIntID(args["from"].(string), "Person")
+			if err != nil {
+				return cypher.Statement{}, err
+			}
+			to, err := relay.ParseIntID(args["to"].(string), "Person")
+			if err != nil {
+				return cypher.Statement{}, err
+			}
+			return cypher.PathBetween(req, from, to, args["maxHops"].(int64))
+		}
+	case "recommendationsForMe":
+		return withArgs(t, f, func(req cypher.Request, page cypher.Page) (cypher.Statement, error) {
+			return cypher.RecommendationsFor(req, 1, page) // the viewer: MovieLens user 1
+		})
+	case "pendingSynopsisSubmissions":
+		return withArgs(t, f, func(req cypher.Request, page cypher.Page) (cypher.Statement, error) {
+			return cypher.PendingSynopsisSubmissions(req, 42, page)
+		})
+	case "recentReviews":
+		return withArgs(t, f, cypher.RecentReviews)
+	case "trending":
+		return withArgs(t, f, cypher.Trending)
+	case "tag":
+		return func(req cypher.Request) (cypher.Statement, error) { return cypher.Tag(req, args["name"].(string)) }
+	case "movieByExternalId":
+		return func(req cypher.Request) (cypher.Statement, error) {
+			return cypher.MovieByExternalID(req, args["source"].(string), args["id"].(string))
+		}
+	case "nodes":
+		return func(req cypher.Request) (cypher.Statement, error) {
+			var refs []cypher.NodeRef
+			for _, id := range args["ids"].([]any) {
+				typeName, key, err := relay.ParseID(id.(string))
+				if err != nil {
+					return cypher.Statement{}, err
+				}
+				refs = append(refs, cypher.NodeRef{Type: typeName, Key: key})
+			}
+			return cypher.Nodes(req, refs)
+		}
 	}
-	return cypher.Statement{}, fmt.Errorf("no translation for Query.%s", req.Field.Name)
+	return func(cypher.Request) (cypher.Statement, error) {
+		return cypher.Statement{}, fmt.Errorf("no translation for Query.%s", f.Name)
+	}
+}
+
+// withArgs binds translate to the typed arguments of f, decoded once.
+func withArgs[A any](t testing.TB, f cypher.Field, translate func(cypher.Request, A) (cypher.Statement, error)) func(cypher.Request) (cypher.Statement, error) {
+	args := translatetest.Args[A](t, f)
+	return func(req cypher.Request) (cypher.Statement, error) { return translate(req, args) }
 }
 
 // TestGolden translates each testdata/*.graphql and compares the statement and its

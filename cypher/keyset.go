@@ -127,36 +127,35 @@ type pageArgs struct {
 	order    string
 }
 
-// pageArgsOf reads first/after/last/before. `first` has a schema default, so it counts
+// pageArgsOf validates first/after/last/before. `first` has a schema default, so it counts
 // as given only when the query writes it: `last: 5` alone reads the last five.
-func (b *builder) pageArgsOf(f Field, args map[string]any, rel relation) (pageArgs, error) {
+func (b *builder) pageArgsOf(f Field, paging Page, rel relation) (pageArgs, error) {
 	p := pageArgs{keys: sortKeys(rel.orderBy), order: orderName(rel)}
 	firstGiven := f.Gives("first")
-	if raw, ok := args["last"]; ok && raw != nil {
+	if paging.Last != nil {
 		if firstGiven {
 			return p, apperr.New(apperr.BadUserInput, "field `%s` takes `first` or `last`, not both", f.Name)
 		}
-		n, ok := toInt(raw)
-		if !ok || n < 1 || n > MaxPageSize {
-			return p, apperr.New(apperr.BadUserInput, "argument `last` of field `%s` must be between 1 and %d, got %v", f.Name, MaxPageSize, raw)
+		n := *paging.Last
+		if n < 1 || n > MaxPageSize {
+			return p, pageSizeError(f, "last", n)
 		}
 		p.size, p.backward = n, true
 	} else {
-		n, err := pageSize(f, args["first"])
+		n, err := pageSize(f, paging.First)
 		if err != nil {
 			return p, err
 		}
 		p.size = n
 	}
 	for _, c := range []struct {
-		name   string
+		cursor *string
 		values *[]any
-	}{{"after", &p.after}, {"before", &p.before}} {
-		cursor, ok := args[c.name].(string)
-		if !ok {
+	}{{paging.After, &p.after}, {paging.Before, &p.before}} {
+		if c.cursor == nil {
 			continue
 		}
-		values, err := relay.ParseKeysetCursor(cursor, p.order, len(p.keys))
+		values, err := relay.ParseKeysetCursor(*c.cursor, p.order, len(p.keys))
 		if err != nil {
 			return p, err
 		}
@@ -165,11 +164,11 @@ func (b *builder) pageArgsOf(f Field, args map[string]any, rel relation) (pageAr
 	return p, nil
 }
 
-// keysetConnection projects the connection f over rel below parent: its total, the page
-// (read forwards or backwards from the cursors), and what the Go side needs for the
-// cursors and pageInfo.
-func (b *builder) keysetConnection(rel relation, parent string, f Field, edge *objectType) (string, error) {
-	p, err := b.pageArgsOf(f, f.Args, rel)
+// keysetConnection projects the connection f over rel below parent, paged by paging: its
+// total, the page (read forwards or backwards from the cursors), and what the Go side
+// needs for the cursors and pageInfo.
+func (b *builder) keysetConnection(rel relation, parent string, f Field, paging Page, edge *objectType) (string, error) {
+	p, err := b.pageArgsOf(f, paging, rel)
 	if err != nil {
 		return "", err
 	}

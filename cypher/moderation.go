@@ -64,10 +64,10 @@ var pendingSubmissions = relation{
 // PendingSynopsisSubmissions returns the statement for req's field,
 // Query.pendingSynopsisSubmissions, read by the member viewerID: a
 // SynopsisSubmissionConnection, or no row when that member is not a moderator (or is gone).
-func PendingSynopsisSubmissions(req Request, viewerID int64) (Statement, error) {
+func PendingSynopsisSubmissions(req Request, viewerID int64, page Page) (Statement, error) {
 	b := newBuilder(req)
 	match := "MATCH (viewer:User {userId: " + b.param(viewerID) + "}) WHERE viewer.role = 'MODERATOR'"
-	expr, err := connection(pendingSubmissions, submissionEdgeType)(b, scope{}, req.Field)
+	expr, err := b.keysetConnection(pendingSubmissions, "", req.Field, page, submissionEdgeType)
 	if err != nil {
 		return Statement{}, err
 	}

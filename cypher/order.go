@@ -82,27 +82,10 @@ func compileOrder(keys []orderKey, exprs map[string]string, id string) (string, 
 	return strings.Join(append(clauses, id), ", "), nil
 }
 
-// orderList reads an orderBy argument: a list of order inputs, or one (GraphQL coerces a
-// single value to a list, which the raw argument map does not show).
-func orderList[T any](raw any) ([]T, error) {
-	if m, ok := raw.(map[string]any); ok {
-		raw = []any{m}
-	}
-	list, err := decodeArg[[]T]("orderBy", raw)
-	if err != nil || list == nil {
-		return nil, err
-	}
-	return *list, nil
-}
-
 // movieOrder compiles the orderBy argument of Query.movies; none (null, []) is by title.
-func movieOrder(raw any) (string, error) {
-	orders, err := orderList[MovieOrder](raw)
-	if err != nil {
-		return "", err
-	}
+func movieOrder(orders []*MovieOrder) (string, error) {
 	if len(orders) == 0 {
-		orders = []MovieOrder{{Field: "TITLE"}}
+		return compileOrder([]orderKey{{field: "TITLE"}}, movieOrderKeys, "{n}.movieId")
 	}
 	keys := make([]orderKey, len(orders))
 	for i, o := range orders {
@@ -112,13 +95,9 @@ func movieOrder(raw any) (string, error) {
 }
 
 // personOrder compiles the orderBy argument of Query.people; none (null, []) is by name.
-func personOrder(raw any) (string, error) {
-	orders, err := orderList[PersonOrder](raw)
-	if err != nil {
-		return "", err
-	}
+func personOrder(orders []*PersonOrder) (string, error) {
 	if len(orders) == 0 {
-		orders = []PersonOrder{{Field: "NAME"}}
+		return compileOrder([]orderKey{{field: "NAME"}}, personOrderKeys, "{n}.personId")
 	}
 	keys := make([]orderKey, len(orders))
 	for i, o := range orders {

@@ -19,20 +19,31 @@ func Genre(req Request, name string) (Statement, error) {
 }
 
 // Movies returns the statement for req's field, a MovieConnection over the films
-// that match its filter, in its order.
-func Movies(req Request) (Statement, error) {
-	return topConnection(req, filteredConnection(browseMovies, movieEdgeType))
+// that match args' filters, in its order.
+func Movies(req Request, args MoviesArgs) (Statement, error) {
+	return browse(req, browseMovies, args, args.Page, movieEdgeType)
 }
 
 // Genres returns the statement for req's field, a GenreConnection over all genres.
-func Genres(req Request) (Statement, error) {
-	return topConnection(req, connection(allGenres, genreEdgeType))
+func Genres(req Request, page Page) (Statement, error) {
+	return newBuilder(req).topConnection(req.Field, allGenres, page, genreEdgeType)
 }
 
 // People returns the statement for req's field, a PersonConnection over the people
-// that match its filter, in its order.
-func People(req Request) (Statement, error) {
-	return topConnection(req, filteredConnection(browsePeople, personEdgeType))
+// that match args' filters, in its order.
+func People(req Request, args PeopleArgs) (Statement, error) {
+	return browse(req, browsePeople, args, args.Page, personEdgeType)
+}
+
+// browse reads the top-level connection over the relation that relationOf builds from
+// args, paged by page.
+func browse[A any](req Request, relationOf func(*builder, A) (relation, error), args A, page Page, edge *objectType) (Statement, error) {
+	b := newBuilder(req)
+	rel, err := relationOf(b, args)
+	if err != nil {
+		return Statement{}, err
+	}
+	return b.topConnection(req.Field, rel, page, edge)
 }
 
 // EntityKeyParam is the parameter that holds the key of the statements of Movie, Person,
@@ -57,10 +68,9 @@ func entity(req Request, t *objectType, key any) (Statement, error) {
 	return b.statement(match + " RETURN " + proj + " AS this"), nil
 }
 
-// topConnection reads a connection that has no parent node.
-func topConnection(req Request, translate fieldFunc) (Statement, error) {
-	b := newBuilder(req)
-	expr, err := translate(b, scope{}, req.Field)
+// topConnection reads the connection f over rel, which has no parent node.
+func (b *builder) topConnection(f Field, rel relation, page Page, edge *objectType) (Statement, error) {
+	expr, err := b.keysetConnection(rel, "", f, page, edge)
 	if err != nil {
 		return Statement{}, err
 	}

@@ -151,7 +151,11 @@ func recommended(b *builder, s scope, f Field) (string, error) {
 		"collab", b.param(w.Collaborative > 0), "content", b.param(w.Content > 0), "wf", b.param(w.Followed), "followed", b.param(w.Followed > 0),
 		"followers", b.variable("followers"))
 	ranked := b.variable("ranked")
-	conn, err := b.rankedConnection(f, ranked)
+	page, err := pageOf(f)
+	if err != nil {
+		return "", err
+	}
+	conn, err := b.rankedConnection(f, page, ranked)
 	if err != nil {
 		return "", err
 	}
@@ -173,10 +177,9 @@ func strategyArg(b *builder, f Field) (Strategy, error) {
 }
 
 // rankedConnection projects the connection f over ranked, a Cypher list of ranked rows
-// (see recommendationType), best first.
-func (b *builder) rankedConnection(f Field, ranked string) (string, error) {
-	args := f.Args
-	offset, limit, err := b.page(f, args)
+// (see recommendationType), best first, paged by page.
+func (b *builder) rankedConnection(f Field, page Page, ranked string) (string, error) {
+	offset, limit, err := b.page(f, page)
 	if err != nil {
 		return "", err
 	}
@@ -399,12 +402,12 @@ ORDER BY {i}`, "ranked", ranked, "i", i, "row", row, "first", b.param(first), "n
 
 // RecommendationsFor returns the statement of req's field, a
 // RecommendationConnection of the films picked for the user userID (see userRanking), with
-// the hybrid blend. It yields no row for an unknown user.
-func RecommendationsFor(req Request, userID int64) (Statement, error) {
+// the hybrid blend, paged by page. It yields no row for an unknown user.
+func RecommendationsFor(req Request, userID int64, page Page) (Statement, error) {
 	b := newBuilder(req)
 	me, ranked := b.variable("me"), b.variable("ranked")
 	text := b.userRanking(userID, Hybrid, PicksBlend, me, ranked)
-	conn, err := b.rankedConnection(req.Field, ranked)
+	conn, err := b.rankedConnection(req.Field, page, ranked)
 	if err != nil {
 		return Statement{}, err
 	}

@@ -55,14 +55,6 @@ func (rel relation) match(parent, r, n string) string {
 	return clause
 }
 
-// relationFunc builds a relation from a field's arguments (filters, orders).
-type relationFunc func(b *builder, args map[string]any) (relation, error)
-
-// fixed is a relationFunc for a relation that takes no arguments.
-func fixed(rel relation) relationFunc {
-	return func(*builder, map[string]any) (relation, error) { return rel, nil }
-}
-
 // collectPage returns a COLLECT subquery that pages through the items of rel below parent
 // and projects each one as item (read with the item node and relationship in scope).
 // skip and limit are parameter placeholders or empty.
@@ -87,8 +79,12 @@ func (b *builder) collectPage(rel relation, parent string, item *objectType, f F
 func list(rel relation, item *objectType) fieldFunc {
 	return func(b *builder, s scope, f Field) (string, error) {
 		var limit string
-		if raw := f.Args["first"]; raw != nil {
-			first, err := pageSize(f, raw)
+		page, err := pageOf(f)
+		if err != nil {
+			return "", err
+		}
+		if page.First != nil {
+			first, err := pageSize(f, page.First)
 			if err != nil {
 				return "", err
 			}
@@ -101,19 +97,14 @@ func list(rel relation, item *objectType) fieldFunc {
 // connection translates a Relay connection field with `first` and `after` arguments into
 // a map holding the page's edges and the values the Go side needs for totalCount and
 // pageInfo. Each edge is projected as edge, with the item node and relationship in scope.
-func connection(rel relation, edge *objectType) fieldFunc {
-	return filteredConnection(fixed(rel), edge)
-}
-
-// filteredConnection is a connection whose relation depends on the field's arguments.
 // Its pages are read by keyset (see keyset.go).
-func filteredConnection(relationOf relationFunc, edge *objectType) fieldFunc {
+func connection(rel relation, edge *objectType) fieldFunc {
 	return func(b *builder, s scope, f Field) (string, error) {
-		rel, err := relationOf(b, f.Args)
+		page, err := pageOf(f)
 		if err != nil {
 			return "", err
 		}
-		return b.keysetConnection(rel, s.node, f, edge)
+		return b.keysetConnection(rel, s.node, f, page, edge)
 	}
 }
 
@@ -141,37 +132,30 @@ func needsTotal(b *builder, fields []Field) bool {
 // position (a ranked list; see keyset.go for the others) and returns the parameters of
 // the page's offset and size. Backwards, the page ends before `before`, which is needed:
 // such a list is read from its top.
-func (b *builder) page(f Field, args map[string]any) (offset, limit string, err error) {
-	start, size, err := positionPage(f, args, f.Gives("first"))
+func (b *builder) page(f Field, p Page) (offset, limit string, err error) {
+	start, size, err := positionPage(f, p)
 	if err != nil {
 		return "", "", err
 	}
 	return b.param(start), b.param(size), nil
 }
 
-func positionPage(f Field, args map[string]any, firstGiven bool) (start, size int64, err error) {
-	cursor := func(name string) (int, error) {
-		var c *string
-		if raw, ok := args[name].(string); ok {
-			c = &raw
-		}
-		return relay.ParseCursor(c)
-	}
-	afterOffset, err := cursor("after")
+func positionPage(f Field, p Page) (start, size int64, err error) {
+	afterOffset, err := relay.ParseCursor(p.After)
 	if err != nil {
 		return 0, 0, err
 	}
-	beforeOffset, err := cursor("before")
+	beforeOffset, err := relay.ParseCursor(p.Before)
 	if err != nil {
 		return 0, 0, err
 	}
-	if raw := args["last"]; raw != nil {
-		if firstGiven {
+	if p.Last != nil {
+		if f.Gives("first") {
 			return 0, 0, apperr.New(apperr.BadUserInput, "field `%s` takes `first` or `last`, not both", f.Name)
 		}
-		last, ok := toInt(raw)
-		if !ok || last < 1 || last > MaxPageSize {
-			return 0, 0, apperr.New(apperr.BadUserInput, "argument `last` of field `%s` must be between 1 and %d, got %v", f.Name, MaxPageSize, raw)
+		last := *p.Last
+		if last < 1 || last > MaxPageSize {
+			return 0, 0, pageSizeError(f, "last", last)
 		}
 		if beforeOffset < 0 {
 			return 0, 0, apperr.New(apperr.BadUserInput, "field `%s` is ranked from its top: `last` needs `before`", f.Name)
@@ -179,7 +163,7 @@ func positionPage(f Field, args map[string]any, firstGiven bool) (start, size in
 		start = max(int64(afterOffset+1), int64(beforeOffset)-last)
 		return start, max(int64(beforeOffset)-start, 0), nil
 	}
-	first, err := pageSize(f, args["first"])
+	first, err := pageSize(f, p.First)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -192,28 +176,11 @@ func positionPage(f Field, args map[string]any, firstGiven bool) (start, size in
 
 // pageSize validates a `first` argument; nil means the schema gave no default (unbounded
 // lists are not allowed on connections, so callers pass their default through the schema).
-func pageSize(f Field, raw any) (int64, error) {
-	n, ok := toInt(raw)
-	if !ok || n < 1 || n > MaxPageSize {
-		return 0, apperr.New(apperr.BadUserInput,
-			"argument `first` of field `%s` must be between 1 and %d, got %v", f.Name, MaxPageSize, raw)
+func pageSize(f Field, first *int64) (int64, error) {
+	if first == nil || *first < 1 || *first > MaxPageSize {
+		return 0, pageSizeError(f, "first", shown(first))
 	}
-	return n, nil
-}
-
-// toFloat accepts the number forms an argument map can hold.
-func toFloat(v any) (float64, bool) {
-	switch n := v.(type) {
-	case float64:
-		return n, true
-	case json.Number:
-		f, err := n.Float64()
-		return f, err == nil
-	}
-	if i, ok := toInt(v); ok {
-		return float64(i), true
-	}
-	return 0, false
+	return *first, nil
 }
 
 // toInt accepts the integer forms an argument map can hold: literals decode to int64,

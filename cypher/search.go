@@ -17,9 +17,12 @@ const KeyType = "#type"
 const MaxSearchHits = 1000
 
 // searchIndexes are the full-text index of each SearchType value.
-var searchIndexes = []struct{ searchType, index string }{
-	{"MOVIE", "movieTitleSearch"},
-	{"PERSON", "personNameSearch"},
+var searchIndexes = []struct {
+	searchType SearchType
+	index      string
+}{
+	{SearchMovie, "movieTitleSearch"},
+	{SearchPerson, "personNameSearch"},
 }
 
 // searchCypher looks the query up in the full-text indexes of the types asked for (%[1]s:
@@ -38,28 +41,25 @@ WITH collect({node: node, score: score}) AS %[2]s
 const searchIndexCypher = `CALL db.index.fulltext.queryNodes('%s', $query, {limit: $limit}) YIELD node, score
   RETURN node, score`
 
-// Search returns the statement for the current field, Query.search: a SearchConnection
-// over the hits of its `text` among its `types`, best first.
-func Search(req Request) (Statement, error) {
+// Search returns the statement for req's field, Query.search: a SearchConnection over
+// the hits of args' `text` among its `types`, best first.
+func Search(req Request, args SearchArgs) (Statement, error) {
 	b := newBuilder(req)
 	f := req.Field
-	args := f.Args
-	text, _ := args["text"].(string)
-	query, err := LuceneQuery(text)
+	query, err := LuceneQuery(args.Text)
 	if err != nil {
 		return Statement{}, err
 	}
 	var lookups []string
-	raw, filtered := args["types"].([]any)
 	for _, idx := range searchIndexes {
-		if !filtered || slices.Contains(raw, any(idx.searchType)) {
+		if args.Types == nil || slices.Contains(args.Types, idx.searchType) {
 			lookups = append(lookups, fmt.Sprintf(searchIndexCypher, idx.index))
 		}
 	}
 	if len(lookups) == 0 {
 		return Statement{}, apperr.New(apperr.BadUserInput, "argument `types` of field `search` must name MOVIE, PERSON or both")
 	}
-	offset, limit, err := b.page(f, args)
+	offset, limit, err := b.page(f, args.Page)
 	if err != nil {
 		return Statement{}, err
 	}

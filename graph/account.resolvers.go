@@ -162,7 +162,9 @@ func (r *queryResolver) Me(ctx context.Context) (*model.Me, error) {
 	if !ok {
 		return nil, nil
 	}
-	rec, err := readForViewer(ctx, r.Resolver, cypher.Me, v.UserID)
+	rec, err := readForViewer(ctx, r.Resolver, v.UserID, func(req cypher.Request) (cypher.Statement, error) {
+		return cypher.Me(req, v.UserID)
+	})
 	return model.NewMe(rec), err
 }
 

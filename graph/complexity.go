@@ -16,14 +16,14 @@ import (
 // without one gqlgen would count a page of 100 as one item.
 func Complexity() ComplexityRoot {
 	var c ComplexityRoot
-	c.Query.Movies = func(child int, _ *model.MovieFilter, where *cypher.MovieWhere, _ []*cypher.MovieOrder, first *int64, _ *string, last *int64, _ *string) int {
+	c.Query.Movies = func(child int, _ *cypher.MovieFilter, where *cypher.MovieWhere, _ []*cypher.MovieOrder, first *int64, _ *string, last *int64, _ *string) int {
 		return cypher.WhereCost(where) + listCost(child, pageOf(first, last), defaultPage)
 	}
-	c.Query.People = func(child int, _ *model.PersonFilter, where *cypher.PersonWhere, _ []*cypher.PersonOrder, first *int64, _ *string, last *int64, _ *string) int {
+	c.Query.People = func(child int, _ *cypher.PersonFilter, where *cypher.PersonWhere, _ []*cypher.PersonOrder, first *int64, _ *string, last *int64, _ *string) int {
 		return cypher.WhereCost(where) + listCost(child, pageOf(first, last), defaultPage)
 	}
 	c.Query.Genres = connectionCost
-	c.Query.Search = func(child int, _ string, _ []model.SearchType, first *int64, _ *string, last *int64, _ *string) int {
+	c.Query.Search = func(child int, _ string, _ []cypher.SearchType, first *int64, _ *string, last *int64, _ *string) int {
 		return listCost(child, pageOf(first, last), 10)
 	}
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }

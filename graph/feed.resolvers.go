@@ -13,12 +13,13 @@ import (
 
 // RecentReviews is the resolver for the recentReviews field.
 func (r *queryResolver) RecentReviews(ctx context.Context, first *int64, after *string, last *int64, before *string) (*model.ReviewConnection, error) {
-	rec, err := readTop(ctx, r.Resolver, cypher.RecentReviews)
+	rec, err := readTop(ctx, r.Resolver, cypher.RecentReviews, cypher.Page{First: first, After: after, Last: last, Before: before})
 	return model.NewReviewConnection(rec), err
 }
 
 // Trending is the resolver for the trending field.
 func (r *queryResolver) Trending(ctx context.Context, days *int64, first *int64, after *string, last *int64, before *string) (*model.TrendingConnection, error) {
-	rec, err := readTop(ctx, r.Resolver, cypher.Trending)
+	page := cypher.Page{First: first, After: after, Last: last, Before: before}
+	rec, err := readTop(ctx, r.Resolver, cypher.Trending, cypher.TrendingArgs{Days: days, Page: page})
 	return model.NewTrendingConnection(rec), err
 }

@@ -239,16 +239,16 @@ type ComplexityRoot struct {
 		Me                         func(childComplexity int) int
 		Movie                      func(childComplexity int, id string) int
 		MovieByExternalID          func(childComplexity int, source model.ExternalIDSource, id string) int
-		Movies                     func(childComplexity int, filter *model.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string, last *int64, before *string) int
+		Movies                     func(childComplexity int, filter *cypher.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string, last *int64, before *string) int
 		Node                       func(childComplexity int, id string) int
 		Nodes                      func(childComplexity int, ids []string) int
 		PathBetween                func(childComplexity int, from string, to string, maxHops *int64) int
 		PendingSynopsisSubmissions func(childComplexity int, first *int64, after *string, last *int64, before *string) int
-		People                     func(childComplexity int, filter *model.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string, last *int64, before *string) int
+		People                     func(childComplexity int, filter *cypher.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string, last *int64, before *string) int
 		Person                     func(childComplexity int, id string) int
 		RecentReviews              func(childComplexity int, first *int64, after *string, last *int64, before *string) int
 		RecommendationsForMe       func(childComplexity int, first *int64, after *string, last *int64, before *string) int
-		Search                     func(childComplexity int, text string, types []model.SearchType, first *int64, after *string, last *int64, before *string) int
+		Search                     func(childComplexity int, text string, types []cypher.SearchType, first *int64, after *string, last *int64, before *string) int
 		Tag                        func(childComplexity int, name string) int
 		Trending                   func(childComplexity int, days *int64, first *int64, after *string, last *int64, before *string) int
 		User                       func(childComplexity int, username string) int
@@ -474,10 +474,10 @@ type QueryResolver interface {
 	Movie(ctx context.Context, id string) (*model.Movie, error)
 	Person(ctx context.Context, id string) (*model.Person, error)
 	Genre(ctx context.Context, name string) (*model.Genre, error)
-	Movies(ctx context.Context, filter *model.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string, last *int64, before *string) (*model.MovieConnection, error)
+	Movies(ctx context.Context, filter *cypher.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string, last *int64, before *string) (*model.MovieConnection, error)
 	Genres(ctx context.Context, first *int64, after *string, last *int64, before *string) (*model.GenreConnection, error)
-	People(ctx context.Context, filter *model.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string, last *int64, before *string) (*model.PersonConnection, error)
-	Search(ctx context.Context, text string, types []model.SearchType, first *int64, after *string, last *int64, before *string) (*model.SearchConnection, error)
+	People(ctx context.Context, filter *cypher.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string, last *int64, before *string) (*model.PersonConnection, error)
+	Search(ctx context.Context, text string, types []cypher.SearchType, first *int64, after *string, last *int64, before *string) (*model.SearchConnection, error)
 	PathBetween(ctx context.Context, from string, to string, maxHops *int64) (*model.PersonPath, error)
 	User(ctx context.Context, username string) (*model.User, error)
 	Me(ctx context.Context) (*model.Me, error)
@@ -1527,7 +1527,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Movies(childComplexity, args["filter"].(*model.MovieFilter), args["where"].(*cypher.MovieWhere), args["orderBy"].([]*cypher.MovieOrder), args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Movies(childComplexity, args["filter"].(*cypher.MovieFilter), args["where"].(*cypher.MovieWhere), args["orderBy"].([]*cypher.MovieOrder), args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1582,7 +1582,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.People(childComplexity, args["filter"].(*model.PersonFilter), args["where"].(*cypher.PersonWhere), args["orderBy"].([]*cypher.PersonOrder), args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.People(childComplexity, args["filter"].(*cypher.PersonFilter), args["where"].(*cypher.PersonWhere), args["orderBy"].([]*cypher.PersonOrder), args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Query.person":
 		if e.ComplexityRoot.Query.Person == nil {
 			break
@@ -1626,7 +1626,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["types"].([]model.SearchType), args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["types"].([]cypher.SearchType), args["first"].(*int64), args["after"].(*string), args["last"].(*int64), args["before"].(*string)), true
 	case "Query.tag":
 		if e.ComplexityRoot.Query.Tag == nil {
 			break
@@ -5629,8 +5629,8 @@ func (ec *executionContext) field_Query_movies_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.MovieFilter, error) {
-			return ec.unmarshalOMovieFilter2ᚖfilmgraphᚋgraphᚋmodelᚐMovieFilter(ctx, v)
+		func(ctx context.Context, v any) (*cypher.MovieFilter, error) {
+			return ec.unmarshalOMovieFilter2ᚖfilmgraphᚋcypherᚐMovieFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5787,8 +5787,8 @@ func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.PersonFilter, error) {
-			return ec.unmarshalOPersonFilter2ᚖfilmgraphᚋgraphᚋmodelᚐPersonFilter(ctx, v)
+		func(ctx context.Context, v any) (*cypher.PersonFilter, error) {
+			return ec.unmarshalOPersonFilter2ᚖfilmgraphᚋcypherᚐPersonFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5947,8 +5947,8 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 	}
 	args["text"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.SearchType, error) {
-			return ec.unmarshalOSearchType2ᚕfilmgraphᚋgraphᚋmodelᚐSearchTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]cypher.SearchType, error) {
+			return ec.unmarshalOSearchType2ᚕfilmgraphᚋcypherᚐSearchTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10538,7 +10538,7 @@ func (ec *executionContext) _Query_movies(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Movies(ctx, fc.Args["filter"].(*model.MovieFilter), fc.Args["where"].(*cypher.MovieWhere), fc.Args["orderBy"].([]*cypher.MovieOrder), fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Movies(ctx, fc.Args["filter"].(*cypher.MovieFilter), fc.Args["where"].(*cypher.MovieWhere), fc.Args["orderBy"].([]*cypher.MovieOrder), fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MovieConnection) graphql.Marshaler {
@@ -10626,7 +10626,7 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().People(ctx, fc.Args["filter"].(*model.PersonFilter), fc.Args["where"].(*cypher.PersonWhere), fc.Args["orderBy"].([]*cypher.PersonOrder), fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().People(ctx, fc.Args["filter"].(*cypher.PersonFilter), fc.Args["where"].(*cypher.PersonWhere), fc.Args["orderBy"].([]*cypher.PersonOrder), fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -10670,7 +10670,7 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["types"].([]model.SearchType), fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["types"].([]cypher.SearchType), fc.Args["first"].(*int64), fc.Args["after"].(*string), fc.Args["last"].(*int64), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -11561,7 +11561,7 @@ func (ec *executionContext) _Recommendation_score(ctx context.Context, field gra
 			return ec.fieldContext_Recommendation_score(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Score(ctx), nil
+			return obj.Score(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
@@ -12302,7 +12302,7 @@ func (ec *executionContext) _SearchEdge_score(ctx context.Context, field graphql
 			return ec.fieldContext_SearchEdge_score(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Score(ctx), nil
+			return obj.Score(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
@@ -15287,8 +15287,8 @@ func UnmarshalMovieByIDsInput(ctx context.Context, raw any) (model.MovieByIDsInp
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputMovieFilter(ctx context.Context, obj any) (model.MovieFilter, error) {
-	var it model.MovieFilter
+func (ec *executionContext) unmarshalInputMovieFilter(ctx context.Context, obj any) (cypher.MovieFilter, error) {
+	var it cypher.MovieFilter
 	if obj == nil {
 		return it, nil
 	}
@@ -15365,8 +15365,8 @@ func (ec *executionContext) unmarshalInputMovieFilter(ctx context.Context, obj a
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalMovieFilter(ctx context.Context, raw any) (model.MovieFilter, error) {
-	var out model.MovieFilter
+func UnmarshalMovieFilter(ctx context.Context, raw any) (cypher.MovieFilter, error) {
+	var out cypher.MovieFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MovieFilter", raw, &out)
 	return out, err
 }
@@ -15578,8 +15578,8 @@ func UnmarshalPersonByIDsInput(ctx context.Context, raw any) (model.PersonByIDsI
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPersonFilter(ctx context.Context, obj any) (model.PersonFilter, error) {
-	var it model.PersonFilter
+func (ec *executionContext) unmarshalInputPersonFilter(ctx context.Context, obj any) (cypher.PersonFilter, error) {
+	var it cypher.PersonFilter
 	if obj == nil {
 		return it, nil
 	}
@@ -15614,8 +15614,8 @@ func (ec *executionContext) unmarshalInputPersonFilter(ctx context.Context, obj 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPersonFilter(ctx context.Context, raw any) (model.PersonFilter, error) {
-	var out model.PersonFilter
+func UnmarshalPersonFilter(ctx context.Context, raw any) (cypher.PersonFilter, error) {
+	var out cypher.PersonFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonFilter", raw, &out)
 	return out, err
 }
@@ -19981,13 +19981,13 @@ func (ec *executionContext) marshalNSearchItem2filmgraphᚋgraphᚋmodelᚐSearc
 	return ec._SearchItem(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNSearchType2filmgraphᚋgraphᚋmodelᚐSearchType(ctx context.Context, v any) (model.SearchType, error) {
-	var res model.SearchType
+func (ec *executionContext) unmarshalNSearchType2filmgraphᚋcypherᚐSearchType(ctx context.Context, v any) (cypher.SearchType, error) {
+	var res cypher.SearchType
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSearchType2filmgraphᚋgraphᚋmodelᚐSearchType(ctx context.Context, sel ast.SelectionSet, v model.SearchType) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchType2filmgraphᚋcypherᚐSearchType(ctx context.Context, sel ast.SelectionSet, v cypher.SearchType) graphql.Marshaler {
 	return v
 }
 
@@ -20778,7 +20778,7 @@ func (ec *executionContext) unmarshalOMovieByIDsInput2ᚖfilmgraphᚋgraphᚋmod
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOMovieFilter2ᚖfilmgraphᚋgraphᚋmodelᚐMovieFilter(ctx context.Context, v any) (*model.MovieFilter, error) {
+func (ec *executionContext) unmarshalOMovieFilter2ᚖfilmgraphᚋcypherᚐMovieFilter(ctx context.Context, v any) (*cypher.MovieFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -20879,7 +20879,7 @@ func (ec *executionContext) unmarshalOPersonByIDsInput2ᚖfilmgraphᚋgraphᚋmo
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOPersonFilter2ᚖfilmgraphᚋgraphᚋmodelᚐPersonFilter(ctx context.Context, v any) (*model.PersonFilter, error) {
+func (ec *executionContext) unmarshalOPersonFilter2ᚖfilmgraphᚋcypherᚐPersonFilter(ctx context.Context, v any) (*cypher.PersonFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21007,16 +21007,16 @@ func (ec *executionContext) unmarshalOReviewWhere2ᚖfilmgraphᚋcypherᚐReview
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOSearchType2ᚕfilmgraphᚋgraphᚋmodelᚐSearchTypeᚄ(ctx context.Context, v any) ([]model.SearchType, error) {
+func (ec *executionContext) unmarshalOSearchType2ᚕfilmgraphᚋcypherᚐSearchTypeᚄ(ctx context.Context, v any) ([]cypher.SearchType, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.SearchType, len(vSlice))
+	res := make([]cypher.SearchType, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNSearchType2filmgraphᚋgraphᚋmodelᚐSearchType(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNSearchType2filmgraphᚋcypherᚐSearchType(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -21024,14 +21024,14 @@ func (ec *executionContext) unmarshalOSearchType2ᚕfilmgraphᚋgraphᚋmodelᚐ
 	return res, nil
 }
 
-func (ec *executionContext) marshalOSearchType2ᚕfilmgraphᚋgraphᚋmodelᚐSearchTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SearchType) graphql.Marshaler {
+func (ec *executionContext) marshalOSearchType2ᚕfilmgraphᚋcypherᚐSearchTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []cypher.SearchType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSearchType2filmgraphᚋgraphᚋmodelᚐSearchType(ctx, sel, v[i])
+		return ec.marshalNSearchType2filmgraphᚋcypherᚐSearchType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -19,7 +19,10 @@ func (r *queryResolver) PendingSynopsisSubmissions(ctx context.Context, first *i
 	if err != nil {
 		return nil, err
 	}
-	rec, err := readForViewer(ctx, r.Resolver, cypher.PendingSynopsisSubmissions, v.UserID)
+	page := cypher.Page{First: first, After: after, Last: last, Before: before}
+	rec, err := readForViewer(ctx, r.Resolver, v.UserID, func(req cypher.Request) (cypher.Statement, error) {
+		return cypher.PendingSynopsisSubmissions(req, v.UserID, page)
+	})
 	if err == nil && rec == nil { // the statement reads nothing for a member who does not moderate
 		err = apperr.New(apperr.Forbidden, "only moderators can read the queue of synopsis submissions")
 	}

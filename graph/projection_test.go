@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/client"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
@@ -35,35 +33,35 @@ func (q projectedQuery) Movie(context.Context, string) (*model.Movie, error) {
 	return model.NewMovie(q.movie), nil
 }
 
-// serve executes query against movie through gqlgen's executor and the error presenter.
+// serve executes query against movie through gqlgen's executor and the error presenter,
+// posted in process with gqlgen's test client.
 func serve(t *testing.T, movie model.Record, query string) (data map[string]any, codes []string) {
 	t.Helper()
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: projected{&Resolver{}, movie}}))
 	srv.AddTransport(transport.POST{})
 	srv.SetErrorPresenter(presentError(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	body, _ := json.Marshal(map[string]any{"query": query})
-	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(string(body)))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, req)
-	var resp struct {
-		Data   map[string]any
-		Errors []struct {
-			Message    string
-			Extensions map[string]any
+	resp, err := client.New(srv).RawPost(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errs []struct {
+		Message    string
+		Extensions map[string]any
+	}
+	if resp.Errors != nil {
+		if err := json.Unmarshal(resp.Errors, &errs); err != nil {
+			t.Fatalf("errors %s: %v", resp.Errors, err)
 		}
 	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("%v: %s", err, rec.Body.String())
-	}
-	for _, e := range resp.Errors {
+	for _, e := range errs {
 		code, _ := e.Extensions["code"].(string)
 		codes = append(codes, code)
 		if e.Message != "internal error" {
 			t.Errorf("message %q tells the client about the projection", e.Message)
 		}
 	}
-	return resp.Data, codes
+	data, _ = resp.Data.(map[string]any)
+	return data, codes
 }
 
 // TestMissingNonNullValuesAreErrors serves projections that lack a value the selection

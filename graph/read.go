@@ -11,7 +11,8 @@ import (
 	"filmgraph/store"
 )
 
-// read translates the field being resolved for the entity with key and runs the statement.
+// read translates the field being resolved with its key or typed arguments and runs the
+// statement.
 func read[K any](ctx context.Context, s *store.Store, translate func(cypher.Request, K) (cypher.Statement, error), key K) (model.Record, error) {
 	req := selection.Request(ctx)
 	return readStatement(ctx, s, func() (cypher.Statement, error) { return translate(req, key) })
@@ -26,23 +27,25 @@ func readStatement(ctx context.Context, s *store.Store, translate func() (cypher
 	return s.ReadOne(ctx, stmt)
 }
 
-// readForViewer translates the field being resolved, which the viewer viewerID reads of itself,
-// and runs it; a viewer that no longer exists is UNAUTHENTICATED (see store.ReadForViewer).
-// The statement is cached (r.Translations) for the same viewer and variables.
-func readForViewer(ctx context.Context, r *Resolver, translate func(cypher.Request, int64) (cypher.Statement, error), viewerID int64) (model.Record, error) {
-	stmt, err := selection.Whole(ctx, r.Translations, "for viewer "+strconv.FormatInt(viewerID, 10), func(req cypher.Request) (cypher.Statement, error) {
-		return translate(req, viewerID)
-	})
+// readForViewer translates the field being resolved, which the viewer viewerID reads of
+// itself, and runs it; a viewer that no longer exists is UNAUTHENTICATED (see
+// store.ReadForViewer). The statement is cached (r.Translations) for the same viewer and
+// variables, so translate must depend only on the request and the viewer.
+func readForViewer(ctx context.Context, r *Resolver, viewerID int64, translate func(cypher.Request) (cypher.Statement, error)) (model.Record, error) {
+	stmt, err := selection.Whole(ctx, r.Translations, "for viewer "+strconv.FormatInt(viewerID, 10), translate)
 	if err != nil {
 		return nil, err
 	}
 	return r.Store.ReadForViewer(ctx, stmt, viewerID)
 }
 
-// readTop translates the top-level field being resolved, which takes no key, and runs it.
-// The statement is cached (r.Translations) for the same variables and viewer.
-func readTop(ctx context.Context, r *Resolver, translate func(cypher.Request) (cypher.Statement, error)) (model.Record, error) {
-	stmt, err := selection.Whole(ctx, r.Translations, "top", translate)
+// readTop translates the top-level field being resolved, which takes no key, with its typed
+// arguments args and runs it. The statement is cached (r.Translations) for the same
+// variables and viewer: args are decoded from them, so they add nothing to the key.
+func readTop[A any](ctx context.Context, r *Resolver, translate func(cypher.Request, A) (cypher.Statement, error), args A) (model.Record, error) {
+	stmt, err := selection.Whole(ctx, r.Translations, "top", func(req cypher.Request) (cypher.Statement, error) {
+		return translate(req, args)
+	})
 	if err != nil {
 		return nil, err
 	}

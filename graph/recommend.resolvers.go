@@ -36,6 +36,9 @@ func (r *queryResolver) RecommendationsForMe(ctx context.Context, first *int64, 
 	if err != nil {
 		return nil, err
 	}
-	rec, err := readForViewer(ctx, r.Resolver, cypher.RecommendationsFor, v.UserID)
+	page := cypher.Page{First: first, After: after, Last: last, Before: before}
+	rec, err := readForViewer(ctx, r.Resolver, v.UserID, func(req cypher.Request) (cypher.Statement, error) {
+		return cypher.RecommendationsFor(req, v.UserID, page)
+	})
 	return model.NewRecommendationConnection(rec), err
 }

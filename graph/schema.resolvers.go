@@ -95,26 +95,29 @@ func (r *queryResolver) Genre(ctx context.Context, name string) (*model.Genre, e
 }
 
 // Movies is the resolver for the movies field.
-func (r *queryResolver) Movies(ctx context.Context, filter *model.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string, last *int64, before *string) (*model.MovieConnection, error) {
-	rec, err := readTop(ctx, r.Resolver, cypher.Movies)
+func (r *queryResolver) Movies(ctx context.Context, filter *cypher.MovieFilter, where *cypher.MovieWhere, orderBy []*cypher.MovieOrder, first *int64, after *string, last *int64, before *string) (*model.MovieConnection, error) {
+	page := cypher.Page{First: first, After: after, Last: last, Before: before}
+	rec, err := readTop(ctx, r.Resolver, cypher.Movies, cypher.MoviesArgs{Filter: filter, Where: where, OrderBy: orderBy, Page: page})
 	return model.NewMovieConnection(rec), err
 }
 
 // Genres is the resolver for the genres field.
 func (r *queryResolver) Genres(ctx context.Context, first *int64, after *string, last *int64, before *string) (*model.GenreConnection, error) {
-	rec, err := readTop(ctx, r.Resolver, cypher.Genres)
+	rec, err := readTop(ctx, r.Resolver, cypher.Genres, cypher.Page{First: first, After: after, Last: last, Before: before})
 	return model.NewGenreConnection(rec), err
 }
 
 // People is the resolver for the people field.
-func (r *queryResolver) People(ctx context.Context, filter *model.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string, last *int64, before *string) (*model.PersonConnection, error) {
-	rec, err := readTop(ctx, r.Resolver, cypher.People)
+func (r *queryResolver) People(ctx context.Context, filter *cypher.PersonFilter, where *cypher.PersonWhere, orderBy []*cypher.PersonOrder, first *int64, after *string, last *int64, before *string) (*model.PersonConnection, error) {
+	page := cypher.Page{First: first, After: after, Last: last, Before: before}
+	rec, err := readTop(ctx, r.Resolver, cypher.People, cypher.PeopleArgs{Filter: filter, Where: where, OrderBy: orderBy, Page: page})
 	return model.NewPersonConnection(rec), err
 }
 
 // Search is the resolver for the search field.
-func (r *queryResolver) Search(ctx context.Context, text string, types []model.SearchType, first *int64, after *string, last *int64, before *string) (*model.SearchConnection, error) {
-	rec, err := readTop(ctx, r.Resolver, cypher.Search)
+func (r *queryResolver) Search(ctx context.Context, text string, types []cypher.SearchType, first *int64, after *string, last *int64, before *string) (*model.SearchConnection, error) {
+	page := cypher.Page{First: first, After: after, Last: last, Before: before}
+	rec, err := readTop(ctx, r.Resolver, cypher.Search, cypher.SearchArgs{Text: text, Types: types, Page: page})
 	return model.NewSearchConnection(rec), err
 }
 

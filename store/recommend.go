@@ -21,11 +21,9 @@ type PickReason struct {
 	ViaKey              any
 }
 
-// Picks returns up to first films picked for the user userID with the hybrid strategy
-// (cypher.PicksFor): none of them rated, collected or hidden by the user; cold-start picks
-// for a user without loved films. An unknown user gets none. Errors are coded as ReadOne's.
-func (s *Store) Picks(ctx context.Context, userID int64, first int) ([]Pick, error) {
-	stmt := cypher.PicksFor(userID, cypher.Hybrid, cypher.PicksBlend, first)
+// Picks runs stmt, a statement of cypher.PicksFor, and returns its picks, best first. An
+// unknown user gets none. Errors are coded as ReadOne's.
+func (s *Store) Picks(ctx context.Context, stmt cypher.Statement) ([]Pick, error) {
 	rows, err := s.ReadAll(ctx, stmt)
 	if err != nil {
 		return nil, err

@@ -30,24 +30,6 @@ type MovieByIDsInput struct {
 	ID string `json:"ID"`
 }
 
-// Which films `Query.movies` returns. Every condition given must hold.
-type MovieFilter struct {
-	// Films in at least one of these genres (exact names).
-	Genres []string `json:"genres,omitempty"`
-	// Films released in or after this year.
-	YearFrom *int64 `json:"yearFrom,omitempty"`
-	// Films released in or before this year.
-	YearTo *int64 `json:"yearTo,omitempty"`
-	// Films whose average rating (1-10) is at least this.
-	MinAverageRating *float64 `json:"minAverageRating,omitempty"`
-	// Films whose average rating (1-10) is at most this.
-	MaxAverageRating *float64 `json:"maxAverageRating,omitempty"`
-	// Films rated at least this many times.
-	MinRatingCount *int64 `json:"minRatingCount,omitempty"`
-	// Films whose title contains this text, ignoring case (1..200 characters).
-	TitleContains *string `json:"titleContains,omitempty"`
-}
-
 // The entry points that change the graph. Each mutation is one write transaction that also
 // returns the changed object, so client caches update by id.
 type Mutation struct {
@@ -55,12 +37,6 @@ type Mutation struct {
 
 type PersonByIDsInput struct {
 	ID string `json:"ID"`
-}
-
-// Which people `Query.people` returns.
-type PersonFilter struct {
-	// People whose name contains this text, ignoring case (1..200 characters).
-	NameContains *string `json:"nameContains,omitempty"`
 }
 
 // The entry points for reading the film graph. Every top-level field is answered by one
@@ -451,64 +427,6 @@ func (e *Role) UnmarshalJSON(b []byte) error {
 }
 
 func (e Role) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-// What `Query.search` looks for.
-type SearchType string
-
-const (
-	// Films, by title.
-	SearchTypeMovie SearchType = "MOVIE"
-	// People, by name.
-	SearchTypePerson SearchType = "PERSON"
-)
-
-var AllSearchType = []SearchType{
-	SearchTypeMovie,
-	SearchTypePerson,
-}
-
-func (e SearchType) IsValid() bool {
-	switch e {
-	case SearchTypeMovie, SearchTypePerson:
-		return true
-	}
-	return false
-}
-
-func (e SearchType) String() string {
-	return string(e)
-}
-
-func (e *SearchType) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = SearchType(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid SearchType", str)
-	}
-	return nil
-}
-
-func (e SearchType) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *SearchType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e SearchType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

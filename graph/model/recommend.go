@@ -34,12 +34,7 @@ type Recommendation struct{ Record }
 func (r Recommendation) Movie(ctx context.Context) *Movie { return NewMovie(r.record(ctx)) }
 
 // Score is the film's relevance in its list.
-func (r Recommendation) Score(ctx context.Context) float64 {
-	if f := r.optFloat(ctx); f != nil {
-		return *f
-	}
-	return 0
-}
+func (r Recommendation) Score(ctx context.Context) (float64, error) { return r.float(ctx) }
 
 // Reasons explain the recommendation.
 func (r Recommendation) Reasons(ctx context.Context) []*RecommendationReason {

@@ -80,6 +80,14 @@ func (r Record) optInt(ctx context.Context) *int64 {
 	return nil
 }
 
+func (r Record) float(ctx context.Context) (float64, error) {
+	f := r.optFloat(ctx)
+	if f == nil {
+		return 0, missing(ctx)
+	}
+	return *f, nil
+}
+
 func (r Record) optFloat(ctx context.Context) *float64 {
 	switch n := r.get(ctx).(type) {
 	case float64:

@@ -19,13 +19,7 @@ func (c SearchConnection) Edges(ctx context.Context) []*SearchEdge {
 // SearchEdge is one hit with its relevance.
 type SearchEdge struct{ edge }
 
-func (e SearchEdge) Score(ctx context.Context) float64 {
-	f := e.optFloat(ctx)
-	if f == nil {
-		return 0
-	}
-	return *f
-}
+func (e SearchEdge) Score(ctx context.Context) (float64, error) { return e.float(ctx) }
 
 func (e SearchEdge) Node(ctx context.Context) SearchItem {
 	switch item := e.record(ctx); item[cypher.KeyType] {

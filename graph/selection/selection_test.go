@@ -6,13 +6,12 @@ import (
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/validator"
 
 	"filmgraph/cypher"
 	"filmgraph/graph"
 	"filmgraph/graph/selection"
+	"filmgraph/internal/translatetest"
 )
 
 // loadSchema is the served schema, federation's additions included.
@@ -25,17 +24,7 @@ func loadSchema(t *testing.T) *ast.Schema {
 // field as gqlgen collects them, and the field as selection.Of builds it.
 func build(t *testing.T, schema *ast.Schema, query string, variables map[string]any) (*graphql.OperationContext, graphql.CollectedField, cypher.Field) {
 	t.Helper()
-	doc, errs := gqlparser.LoadQuery(schema, query)
-	if errs != nil {
-		t.Fatalf("invalid query: %v", errs)
-	}
-	op := doc.Operations[0]
-	vars, err := validator.VariableValues(schema, op, variables)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opCtx := &graphql.OperationContext{RawQuery: query, Doc: doc, Operation: op, Variables: vars}
-	top := graphql.CollectFields(opCtx, op.SelectionSet, []string{"Query"})[0]
+	opCtx, top := translatetest.Operation(t, schema, query, variables)
 	return opCtx, top, selection.Of(opCtx, top)
 }
 

@@ -13,6 +13,7 @@ import (
 	"filmgraph/auth"
 	"filmgraph/cypher"
 	"filmgraph/graph/selection"
+	"filmgraph/internal/translatetest"
 )
 
 // fieldContext is the context of resolving the first top-level field of query with
@@ -179,7 +180,7 @@ func TestWholeTranslationsNeedTheSameArguments(t *testing.T) {
 	var calls atomic.Int64
 	translate := func(req cypher.Request) (cypher.Statement, error) {
 		calls.Add(1)
-		return cypher.Movies(req)
+		return cypher.Movies(req, translatetest.Args[cypher.MoviesArgs](t, req.Field))
 	}
 	const query = `query($n: Int, $genre: String!) {
   movies(first: $n, where: {genres: {any: [$genre]}}) { edges { node { title } } }
@@ -194,7 +195,7 @@ func TestWholeTranslationsNeedTheSameArguments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := cypher.Movies(selection.Request(ctx))
+		want, err := cypher.Movies(selection.Request(ctx), translatetest.Args[cypher.MoviesArgs](t, selection.Request(ctx).Field))
 		if err != nil {
 			t.Fatal(err)
 		}
