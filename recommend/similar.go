@@ -151,7 +151,9 @@ const deleteSeriesCypher = `MATCH (s:Series) DETACH DELETE s`
 // fans (the $maxFans most recent), co loved the neighbour; the score is
 // co / (sqrt(fans) * ratings(neighbour)^$damping): a cosine-like normalisation, damped so
 // that films everyone rated do not crowd out the rest, yet not so much that films rated
-// twice win (the exponent was chosen by measurement, see damping).
+// twice win (the exponent was chosen by measurement, see damping). A neighbour's ratings are
+// counted with a bare far end (only members rate), which Neo4j reads from the node's degree
+// instead of expanding every rating and checking its rater's label.
 const collaborativeCypher = `MATCH (m:Movie) WHERE ($only IS NULL OR m.movieId IN $only) AND COUNT { (m)<-[r:RATED]-(:User) WHERE r.score >= $liked } >= $minCoLikes
 CALL (m) {
   MATCH (m)<-[r:RATED]-(u:User) WHERE r.score >= $liked
@@ -160,7 +162,7 @@ CALL (m) {
   UNWIND fans AS u
   MATCH (u)-[r:RATED]->(c:Movie) WHERE r.score >= $liked AND c <> m
   WITH c, size(fans) AS n, count(*) AS co WHERE co >= $minCoLikes
-  WITH c, co / (sqrt(toFloat(n)) * COUNT { (c)<-[:RATED]-(:User) } ^ $damping) AS score
+  WITH c, co / (sqrt(toFloat(n)) * COUNT { (c)<-[:RATED]-() } ^ $damping) AS score
   ORDER BY score DESC, c.movieId LIMIT $topK
   MERGE (m)-[s:SIMILAR]->(c)
   SET s.collaborative = score
@@ -176,14 +178,16 @@ CALL (m) {
 // the rated films their casts share, while a film without ratings gets any neighbour
 // (its content picks). The rarest genre is found from each genre's degree (a bare far
 // end): counting its films with a label scanned Drama's 20,000 edges for every film.
+// With $deferUnrated, the films without ratings are left out (BackfillUnrated computes them
+// later: they are three quarters of the films and of this step's time).
 const contentCypher = `MATCH (g:Genre)
 CALL (g) {
   MATCH (g)<-[:IN_GENRE]-(c:Movie)
-  WITH c ORDER BY COUNT { (c)<-[:RATED]-(:User) } DESC, c.movieId LIMIT $genreTop
+  WITH c ORDER BY COUNT { (c)<-[:RATED]-() } DESC, c.movieId LIMIT $genreTop
   RETURN collect(c) AS top
 }
 WITH collect({genre: g, top: top}) AS tops
-MATCH (m:Movie) WHERE $only IS NULL OR m.movieId IN $only
+MATCH (m:Movie) WHERE ($only IS NULL OR m.movieId IN $only) AND NOT ($deferUnrated AND coalesce(m.ratingCount, 0) = 0)
 WITH m, tops, coalesce(m.ratingCount, 0) > 0 AS rated
 CALL (m, tops, rated) {
   CALL (m, rated) {
@@ -222,7 +226,8 @@ CALL (m, tops, rated) {
 
 // stampCypher records on each film refreshed when its edges were computed (the start of
 // the refresh, so that a rating given meanwhile is still seen as pending by the Refresher).
-const stampCypher = `MATCH (m:Movie) WHERE $only IS NULL OR m.movieId IN $only
+// Films left out by $deferUnrated are not stamped: BackfillUnrated finds them by that.
+const stampCypher = `MATCH (m:Movie) WHERE ($only IS NULL OR m.movieId IN $only) AND NOT ($deferUnrated AND coalesce(m.ratingCount, 0) = 0)
 CALL (m) { SET m.similarAt = $startedAt } IN TRANSACTIONS OF 10000 ROWS`
 
 // A full refresh is bracketed by a marker node, so that one cut short (the process
@@ -236,17 +241,26 @@ const Method = 3
 const (
 	startRunCypher = `MERGE (r:SimilarityRun) SET r.complete = false, r.startedAt = $startedAt,
   r.maxMovieId = COLLECT { MATCH (m:Movie) WHERE m.movieId IS NOT NULL RETURN m.movieId AS id ORDER BY id DESC LIMIT 1 }[0]`
-	finishRunCypher   = `MERGE (r:SimilarityRun) SET r.complete = true, r.method = $method, r.finishedAt = datetime()`
+	finishRunCypher   = `MERGE (r:SimilarityRun) SET r.complete = true, r.method = $method, r.finishedAt = datetime(), r.unratedPending = $deferUnrated`
 	completeRunCypher = `OPTIONAL MATCH (r:SimilarityRun)
 RETURN coalesce(r.complete, false) AND coalesce(r.method, 1) = $method AS complete`
 )
 
 // Refresh recomputes every SIMILAR edge from the current graph: it deletes them, then
 // writes the collaborative and the content neighbours in batched transactions. Readers
-// see fewer recommendations while it runs (about a minute and a half on the bundled
-// seed with 2 cores). Progress lines go to log (nil: silent).
+// see fewer recommendations while it runs (a few minutes on the bundled seed with 2
+// cores). Progress lines go to log (nil: silent).
 func Refresh(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer) error {
-	return refresh(ctx, d, database, nil, log)
+	return refresh(ctx, d, database, nil, everyFilm, log)
+}
+
+// RefreshRated is Refresh but for the content neighbours of the films nobody rated, which
+// it leaves to BackfillUnrated (the server's Refresher computes them while it serves): the
+// rated films' neighbours never include them, and they are most of the content step's
+// work. The run marker records them as pending (unratedPending), so that a later start
+// resumes their backfill rather than starting a full refresh again.
+func RefreshRated(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer) error {
+	return refresh(ctx, d, database, nil, deferUnrated, log)
 }
 
 // RefreshFilms is Refresh for the outgoing edges of the given films (by movieId) only:
@@ -255,10 +269,19 @@ func RefreshFilms(ctx context.Context, d neo4j.DriverWithContext, database strin
 	if movieIDs == nil {
 		movieIDs = []int64{}
 	}
-	return refresh(ctx, d, database, movieIDs, log)
+	return refresh(ctx, d, database, movieIDs, everyFilm, log)
 }
 
-func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, only []int64, log io.Writer) error {
+// refreshMode says which films and steps a refresh covers.
+type refreshMode int
+
+const (
+	everyFilm    refreshMode = iota // all the steps for every film (or every film of only)
+	deferUnrated                    // a full refresh leaving the unrated films' content to BackfillUnrated
+	contentOnly                     // the content step alone, for films nobody rated (BackfillUnrated)
+)
+
+func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, only []int64, mode refreshMode, log io.Writer) error {
 	if log == nil {
 		log = io.Discard
 	}
@@ -266,7 +289,7 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 		"liked": cypher.LikedScore, "damping": damping, "maxFans": maxFans, "minCoLikes": minCoLikes, "maxBilling": maxBilling,
 		"genreTop": genreTop, "topK": TopK, "batch": batch, "only": nil,
 		"seriesWeight": seriesWeight, "maxSeries": maxSeries, "window": followedWindow, "followedDamping": followedDamping, "followedTopK": FollowedTopK,
-		"minFollowers": minFollowers, "method": Method,
+		"minFollowers": minFollowers, "method": Method, "deferUnrated": mode == deferUnrated,
 	}
 	if only != nil {
 		params["only"] = only
@@ -277,6 +300,10 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 	steps := []step{{"delete", deleteSimilarCypher}, {"followed", followedCypher}, {"collaborative", collaborativeCypher}, {"content", contentCypher}, {"stamp", stampCypher}}
 	series := []step{{"series delete", deleteSeriesCypher}, {"series", seriesCypher}}
 	switch {
+	case mode == contentOnly:
+		// Films nobody rated have neither followed nor collaborative neighbours, and the
+		// full refresh that deferred them built the series.
+		steps = []step{{"delete", deleteSimilarCypher}, {"content", contentCypher}, {"stamp", stampCypher}}
 	case only == nil:
 		steps = slices.Concat([]step{{"start", startRunCypher}}, series, steps, []step{{"markers", clearMarkersCypher}, {"finish", finishRunCypher}})
 	default:
@@ -294,7 +321,7 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 		}
 	}
 	buckets := int64(1)
-	if only == nil {
+	if only == nil && mode != contentOnly {
 		var err error
 		if buckets, err = followedBuckets(ctx, d, database); err != nil {
 			return err
@@ -361,14 +388,18 @@ func followedBuckets(ctx context.Context, d neo4j.DriverWithContext, database st
 }
 
 // EnsureSimilar creates the Refresher's index, then runs Refresh unless the edges are
-// Current.
+// Current, and finishes a backfill of the films nobody rated that a server left (for
+// programs that need every edge and run no Refresher, like the benchmark).
 func EnsureSimilar(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer) error {
 	if err := runImplicit(ctx, d, database, PendingIndexCypher, nil); err != nil {
 		return fmt.Errorf("recommend: %w", err)
 	}
 	current, err := Current(ctx, d, database)
-	if err != nil || current {
+	if err != nil {
 		return err
+	}
+	if current {
+		return backfillAll(ctx, d, database, log)
 	}
 	return Refresh(ctx, d, database, log)
 }
