@@ -21,12 +21,12 @@ import (
 // resumes where the backfill stood, and a refresh cut short (complete false) pauses it
 // until a full refresh runs again.
 
-// BackfillBatch is the number of films of one backfill transaction.
-const BackfillBatch = 250
-
 // BackfillFilmsPerCycle is the server's Refresher.Backfill, the most films nobody rated a
-// cycle computes the content neighbours of.
-const BackfillFilmsPerCycle = 4000
+// cycle computes the content neighbours of: one statement (in transactions of batch films),
+// as each statement pays a fixed cost (the genres' most rated films, a scan of the films)
+// that dwarfs what one such film costs, and few enough that a cycle stays well inside the
+// Refresher's lease on a loaded machine.
+const BackfillFilmsPerCycle = 5000
 
 // unratedDueCypher returns the films still waiting for their content neighbours after
 // RefreshRated (at most $max, by movieId) and how many wait in all; when none is left, it
@@ -43,8 +43,8 @@ CALL (run, due) {
 RETURN size(due) AS left, due[..$max] AS films`
 
 // BackfillUnrated computes the content neighbours of at most max films that RefreshRated
-// left waiting, in transactions of BackfillBatch films, and returns their movieIds and
-// how many films still wait (after these). Nothing waiting: nil, 0.
+// left waiting, by movieId, and returns their movieIds and how many films still wait
+// (after these). Nothing waiting: nil, 0.
 func BackfillUnrated(ctx context.Context, d neo4j.DriverWithContext, database string, max int, log io.Writer) (films []int64, left int64, err error) {
 	res, err := neo4j.ExecuteQuery(ctx, d, unratedDueCypher, map[string]any{"max": max}, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(database))
@@ -59,13 +59,13 @@ func BackfillUnrated(ctx context.Context, d neo4j.DriverWithContext, database st
 	for _, id := range due {
 		films = append(films, id.(int64))
 	}
-	for start := 0; start < len(films); start += BackfillBatch {
-		batch := films[start:min(start+BackfillBatch, len(films))]
-		if err := refresh(ctx, d, database, batch, contentOnly, nil); err != nil {
-			return films[:start], left - int64(start), err
-		}
+	if len(films) == 0 {
+		return nil, 0, nil
 	}
-	if log != nil && len(films) > 0 {
+	if err := refresh(ctx, d, database, films, contentOnly, nil); err != nil {
+		return nil, left, err
+	}
+	if log != nil {
 		fmt.Fprintf(log, "recommend: content neighbours of %d films without ratings computed, %d left\n", len(films), left-int64(len(films)))
 	}
 	return films, left - int64(len(films)), nil
