@@ -53,9 +53,9 @@ CALL (m) {
   UNION MATCH (m)<-[a:ACTED_IN]-(:Person)-[:ACTED_IN]->(c:Movie) WHERE a.order < 10 AND c <> m RETURN c
   UNION MATCH (m)-[:TAGGED|IN_SERIES]->()<-[:TAGGED|IN_SERIES]-(c:Movie) WHERE c <> m RETURN c
 }
-RETURN collect(c.movieId) AS linked,
-  COLLECT { MATCH (m)<-[:DIRECTED]-(:Person)-[:DIRECTED]->(c:Movie) WHERE c <> m RETURN c.movieId AS id
-    UNION MATCH (m)-[:IN_SERIES]->()<-[:IN_SERIES]-(c:Movie) WHERE c <> m RETURN c.movieId AS id } AS strong`
+WITH m, collect(c.movieId) AS linked
+RETURN linked, COLLECT { MATCH (m)<-[:DIRECTED]-(:Person)-[:DIRECTED]->(s:Movie) WHERE s <> m RETURN s.movieId AS id
+    UNION MATCH (m)-[:IN_SERIES]->()<-[:IN_SERIES]-(s:Movie) WHERE s <> m RETURN s.movieId AS id } AS strong`
 	candidates := cypherRows(t, `MATCH (run:SimilarityRun)
 MATCH (m:Movie) WHERE m.ratingCount = 0 AND (m.similarAt IS NULL OR m.similarAt < run.startedAt)
 WITH m ORDER BY m.movieId LIMIT 300

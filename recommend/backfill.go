@@ -22,11 +22,14 @@ import (
 // until a full refresh runs again.
 
 // BackfillFilmsPerCycle is the server's Refresher.Backfill, the most films nobody rated a
-// cycle computes the content neighbours of: one statement (in transactions of batch films),
-// as each statement pays a fixed cost (the genres' most rated films, a scan of the films)
-// that dwarfs what one such film costs, and few enough that a cycle stays well inside the
-// Refresher's lease on a loaded machine.
+// cycle computes the content neighbours of.
 const BackfillFilmsPerCycle = 5000
+
+// BackfillChunk is how many films one statement of a backfill takes, each chunk stamped
+// when done, so that a cycle cut short (its lease's deadline, a stop) loses at most one.
+// Not fewer: each statement pays a fixed cost (the genres' most rated films, a scan of
+// the films) about that of a thousand such films.
+const BackfillChunk = 1000
 
 // unratedDueCypher returns the films still waiting for their content neighbours after
 // RefreshRated (at most $max, by movieId) and how many wait in all; when none is left, it
@@ -43,8 +46,9 @@ CALL (run, due) {
 RETURN size(due) AS left, due[..$max] AS films`
 
 // BackfillUnrated computes the content neighbours of at most max films that RefreshRated
-// left waiting, by movieId, and returns their movieIds and how many films still wait
-// (after these). Nothing waiting: nil, 0.
+// left waiting, by movieId, in chunks of BackfillChunk, and returns the movieIds of the
+// films done and how many films still wait (after these; also on an error). Nothing
+// waiting: nil, 0.
 func BackfillUnrated(ctx context.Context, d neo4j.DriverWithContext, database string, max int, log io.Writer) (films []int64, left int64, err error) {
 	res, err := neo4j.ExecuteQuery(ctx, d, unratedDueCypher, map[string]any{"max": max}, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(database))
@@ -59,13 +63,13 @@ func BackfillUnrated(ctx context.Context, d neo4j.DriverWithContext, database st
 	for _, id := range due {
 		films = append(films, id.(int64))
 	}
-	if len(films) == 0 {
-		return nil, 0, nil
+	for start := 0; start < len(films); start += BackfillChunk {
+		chunk := films[start:min(start+BackfillChunk, len(films))]
+		if err := refresh(ctx, d, database, chunk, contentOnly, nil); err != nil {
+			return films[:start], left - int64(start), err
+		}
 	}
-	if err := refresh(ctx, d, database, films, contentOnly, nil); err != nil {
-		return nil, left, err
-	}
-	if log != nil {
+	if log != nil && len(films) > 0 {
 		fmt.Fprintf(log, "recommend: content neighbours of %d films without ratings computed, %d left\n", len(films), left-int64(len(films)))
 	}
 	return films, left - int64(len(films)), nil

@@ -141,8 +141,6 @@ type Refresher struct {
 	oldest       atomic.Int64 // age of the oldest pending change at the last cycle, in ms
 	indexed      atomic.Bool  // PendingIndexCypher has run
 	backfillLeft atomic.Int64 // films waiting for their content neighbours after the last cycle
-	// backfillHalved is how many times a backfill overran its cycle: each halves Backfill.
-	backfillHalved atomic.Int32
 }
 
 // BackfillLeft is the number of films nobody rated still waiting for their content
@@ -218,20 +216,15 @@ func (r *Refresher) Cycle(ctx context.Context) ([]int64, error) {
 	if err != nil || r.Backfill <= 0 {
 		return films, err
 	}
-	size := r.Backfill
-	if halved := int(r.backfillHalved.Load()); halved > 0 {
-		size = max(r.Backfill>>halved, 1)
-	}
-	_, left, err := BackfillUnrated(ctx, r.Driver, r.Database, size, r.Log)
+	done, left, err := BackfillUnrated(ctx, r.Driver, r.Database, r.Backfill, r.Log)
 	if err == nil || left > 0 { // a failed query says nothing of what is left
 		r.backfillLeft.Store(left)
 		if r.ReportBackfill != nil {
 			r.ReportBackfill(left)
 		}
 	}
-	if err != nil && ctx.Err() != nil && size > 1 {
-		// The cycle ran out of time (its lease): take fewer films, or no cycle ever would.
-		r.backfillHalved.Add(1)
+	if err != nil && len(done) > 0 {
+		err = fmt.Errorf("films without ratings (%d done this cycle, %d left): %w", len(done), left, err)
 	}
 	return films, err
 }
