@@ -5,7 +5,8 @@
 // They are a snapshot, computed in full by Refresh (`go run . similar`) and kept current
 // between full refreshes by the Refresher, which recomputes the films whose ratings
 // changed and new films (refresher.go); a cast or tag change waits for the next full
-// refresh. The reasons shown with a recommendation are read live, so they are never
+// refresh. A server's first start runs RefreshRated, which leaves the content neighbours of
+// the films nobody rated to the Refresher's cycles (backfill.go). The reasons shown with a recommendation are read live, so they are never
 // staler than the graph.
 package recommend
 
@@ -336,7 +337,7 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 	progress, _ := log.(ProgressReporter)
 	var costDone, costTotal int64
 	for _, step := range steps {
-		costTotal += stepCost(step.name)
+		costTotal += stepCost(step.name, mode)
 	}
 	for _, step := range steps {
 		runs := int64(1)
@@ -349,7 +350,7 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 				return fmt.Errorf("recommend: similar %s: %w", step.name, err)
 			}
 		}
-		if costDone += stepCost(step.name); progress != nil {
+		if costDone += stepCost(step.name, mode); progress != nil {
 			progress.Report(costDone, costTotal)
 		}
 		fmt.Fprintf(log, "recommend: similar %-13s (%s)\n", step.name, time.Since(start).Round(time.Millisecond))
@@ -363,18 +364,22 @@ type ProgressReporter interface {
 	Report(done, total int64)
 }
 
-// stepCost is the seconds a step of a full refresh took on the bundled seed (README,
-// "Freshness"), so that a progress bar's share and time left follow the time spent.
-func stepCost(step string) int64 {
+// stepCost is about the seconds of Neo4j CPU time a step of a full refresh took on the
+// bundled seed (README, "Freshness"), so that a progress bar's share and time left follow
+// the time spent; the content step is mostly the films nobody rated, unless deferred.
+func stepCost(step string, mode refreshMode) int64 {
 	switch step {
 	case "followed":
-		return 25
+		return 13
 	case "collaborative":
-		return 78
+		return 30
 	case "content":
-		return 21
+		if mode == deferUnrated {
+			return 20
+		}
+		return 120
 	case "series":
-		return 2
+		return 3
 	default:
 		return 1
 	}
