@@ -50,15 +50,24 @@ RETURN size(due) AS left, due[..$max] AS films`
 // films done and how many films still wait (after these; also on an error). Nothing
 // waiting: nil, 0.
 func BackfillUnrated(ctx context.Context, d neo4j.DriverWithContext, database string, max int, log io.Writer) (films []int64, left int64, err error) {
+	return backfillUnrated(ctx, d, database, max, log, func(int64) {})
+}
+
+// backfillUnrated is BackfillUnrated, telling report how many films wait once it has read
+// them and after each chunk.
+func backfillUnrated(ctx context.Context, d neo4j.DriverWithContext, database string, max int, log io.Writer,
+	report func(left int64)) (films []int64, left int64, err error) {
 	res, err := neo4j.ExecuteQuery(ctx, d, unratedDueCypher, map[string]any{"max": max}, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(database))
 	if err != nil {
 		return nil, 0, fmt.Errorf("recommend: films without ratings: %w", err)
 	}
-	if len(res.Records) == 0 {
+	if len(res.Records) == 0 { // no backfill pending, or a full refresh runs
+		report(0)
 		return nil, 0, nil
 	}
 	left, _, _ = neo4j.GetRecordValue[int64](res.Records[0], "left")
+	report(left)
 	due, _, _ := neo4j.GetRecordValue[[]any](res.Records[0], "films")
 	for _, id := range due {
 		films = append(films, id.(int64))
@@ -68,6 +77,7 @@ func BackfillUnrated(ctx context.Context, d neo4j.DriverWithContext, database st
 		if err := refresh(ctx, d, database, chunk, contentOnly, nil); err != nil {
 			return films[:start], left - int64(start), err
 		}
+		report(left - int64(start+len(chunk)))
 	}
 	if log != nil && len(films) > 0 {
 		fmt.Fprintf(log, "recommend: content neighbours of %d films without ratings computed, %d left\n", len(films), left-int64(len(films)))

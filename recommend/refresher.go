@@ -144,7 +144,8 @@ type Refresher struct {
 }
 
 // BackfillLeft is the number of films nobody rated still waiting for their content
-// neighbours after the last cycle (0: none, or Backfill is 0).
+// neighbours, as last seen by a cycle (0: none, or Backfill is 0, or another replica holds
+// the lease).
 func (r *Refresher) BackfillLeft() int64 { return r.backfillLeft.Load() }
 
 // OldestPending is the age of the oldest change not yet reflected in the similarity
@@ -216,13 +217,12 @@ func (r *Refresher) Cycle(ctx context.Context) ([]int64, error) {
 	if err != nil || r.Backfill <= 0 {
 		return films, err
 	}
-	done, left, err := BackfillUnrated(ctx, r.Driver, r.Database, r.Backfill, r.Log)
-	if err == nil || left > 0 { // a failed query says nothing of what is left
+	done, left, err := backfillUnrated(ctx, r.Driver, r.Database, r.Backfill, r.Log, func(left int64) {
 		r.backfillLeft.Store(left)
 		if r.ReportBackfill != nil {
 			r.ReportBackfill(left)
 		}
-	}
+	})
 	if err != nil && len(done) > 0 {
 		err = fmt.Errorf("films without ratings (%d done this cycle, %d left): %w", len(done), left, err)
 	}
