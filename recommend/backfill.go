@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -46,9 +47,9 @@ CALL (run, due) {
 RETURN size(due) AS left, due[..$max] AS films`
 
 // BackfillUnrated computes the content neighbours of at most max films that RefreshRated
-// left waiting, by movieId, in chunks of BackfillChunk, and returns the movieIds of the
-// films done and how many films still wait (after these; also on an error). Nothing
-// waiting: nil, 0.
+// left waiting, by movieId, in chunks of BackfillChunk (fewer when ctx's deadline would
+// not leave time for the next chunk), and returns the movieIds of the films done and how
+// many films still wait (after these; also on an error). Nothing waiting: nil, 0.
 func BackfillUnrated(ctx context.Context, d neo4j.DriverWithContext, database string, max int, log io.Writer) (films []int64, left int64, err error) {
 	return backfillUnrated(ctx, d, database, max, log, func(int64) {})
 }
@@ -74,10 +75,17 @@ func backfillUnrated(ctx context.Context, d neo4j.DriverWithContext, database st
 	}
 	for start := 0; start < len(films); start += BackfillChunk {
 		chunk := films[start:min(start+BackfillChunk, len(films))]
+		began := time.Now()
 		if err := refresh(ctx, d, database, chunk, contentOnly, nil); err != nil {
 			return films[:start], left - int64(start), err
 		}
 		report(left - int64(start+len(chunk)))
+		// Under a deadline (the Refresher's lease), start no chunk that would likely
+		// overrun it: the next cycle goes on where this one stopped.
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < 2*time.Since(began) {
+			films = films[:start+len(chunk)]
+			break
+		}
 	}
 	if log != nil && len(films) > 0 {
 		fmt.Fprintf(log, "recommend: content neighbours of %d films without ratings computed, %d left\n", len(films), left-int64(len(films)))
