@@ -201,3 +201,29 @@ func getBody(t *testing.T, url string) (int, string) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }
+
+// TestBackfillWaitsForACompleteRefresh: the films nobody rated are backfilled only after a
+// complete refresh that left them (unratedPending): not while a full refresh is cut short
+// (it recomputes every film when it runs again), and not on a database whose last refresh
+// computed every film (an older one, or `go run . similar`).
+func TestBackfillWaitsForACompleteRefresh(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	markSimilarityComplete(t)
+	for _, c := range []struct {
+		name, set string
+	}{
+		{"cut short", `SET r.complete = false, r.unratedPending = true, r.startedAt = datetime()`},
+		{"every film computed", `SET r.complete = true, r.unratedPending = false, r.startedAt = datetime()`},
+		{"older database", `REMOVE r.unratedPending SET r.complete = true, r.startedAt = datetime()`},
+	} {
+		cypherRows(t, `MATCH (r:SimilarityRun) `+c.set, nil)
+		if n := cypherRows(t, dueUnratedCypher, nil)[0]["n"].(int64); n == 0 {
+			t.Fatalf("%s: no film nobody rated is unstamped, the case proves nothing", c.name)
+		}
+		films, left, err := recommend.BackfillUnrated(ctx, testStore.Driver(), testStore.Database(), 10, nil)
+		if err != nil || len(films) != 0 || left != 0 {
+			t.Errorf("%s: backfilled %v, %d left, %v; want nothing", c.name, films, left, err)
+		}
+	}
+}
