@@ -113,7 +113,7 @@ recomputes the similarity edges. Idempotent: a second run changes nothing.`,
 		}),
 	}
 	seedCmd.Flags().BoolVar(&ifMissing, "if-missing", false,
-		"load only a seed that is not there, and compute only similarity edges that are not complete (a container's start)")
+		"load only a seed that is not there, and compute only similarity edges that are not complete (a container's start; the server then computes those of the films nobody rated)")
 
 	root.AddCommand(
 		&cobra.Command{
@@ -121,7 +121,8 @@ recomputes the similarity edges. Idempotent: a second run changes nothing.`,
 			Short: "Serve GraphQL and the web pages (the default); starts the bundled Neo4j when NEO4J_URI is unset",
 			Long: `Serves GraphQL at /graphql, GraphiQL and the demo pages at /, /healthz, /readyz and
 /metrics, on FILMGRAPH_ADDR (default :8080). When NEO4J_URI is unset it starts the
-bundled Neo4j, and on its first start loads the seed and computes the similarity edges.`,
+bundled Neo4j, and on its first start loads the seed and computes the similarity edges
+(those of the films nobody rated while it serves).`,
 			Args: cobra.NoArgs,
 			RunE: runs(serve),
 		},

@@ -188,7 +188,8 @@ func ensureSeeded(ctx context.Context, log *slog.Logger, cfg config, db *store.S
 
 // ensureSimilar computes the similarity edges of the bundled database on its first start
 // (a few minutes), or when the last refresh was cut short; on a user's own database run
-// `go run . similar` after `seed`.
+// `go run . similar` after `seed`. The content neighbours of the films nobody rated are
+// left to the server's Refresher, which computes them while it serves (RefreshRated).
 func ensureSimilar(ctx context.Context, log *slog.Logger, cfg config, db *store.Store) error {
 	if !cfg.bundled {
 		return nil
@@ -198,8 +199,12 @@ func ensureSimilar(ctx context.Context, log *slog.Logger, cfg config, db *store.
 		return err
 	}
 	progress := observe.StartProgress(log, terminal, "computing the similarity edges of recommendations (first start only)")
-	err = recommend.Refresh(ctx, db.Driver(), db.Database(), progress)
+	err = recommend.RefreshRated(ctx, db.Driver(), db.Database(), progress)
 	progress.End(err)
+	if err == nil {
+		log.Info("the content neighbours of the films nobody rated are computed in the background while the server serves (first start only)",
+			"filmsPerCycle", recommend.BackfillFilmsPerCycle, "interval", cfg.recommendRefresh.String())
+	}
 	return err
 }
 
@@ -233,6 +238,8 @@ type server struct {
 	// draining is set on SIGTERM: /readyz then says not ready, so that a load balancer
 	// stops sending requests while the in-flight ones finish.
 	draining atomic.Bool
+	// refresher keeps the similarity edges current; nil in tests that serve without one.
+	refresher *recommend.Refresher
 }
 
 // routes wires the API: GraphQL at /graphql (with its limits, request records and
@@ -348,6 +355,10 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 	case !seeded:
 		status, checks["seed"] = http.StatusServiceUnavailable, "missing"
 	}
+	// Still being computed, but no reason to hold traffic back (see recommend.RefreshRated).
+	if s.refresher != nil && s.refresher.BackfillLeft() > 0 {
+		checks["recommendations"] = fmt.Sprintf("computing the content neighbours of %d films nobody rated", s.refresher.BackfillLeft())
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"ready": status == http.StatusOK, "checks": checks})
@@ -381,7 +392,9 @@ func serve(ctx context.Context, log *slog.Logger, cfg config, db *store.Store, b
 	}
 	// Recommendations follow new ratings without a full refresh (see recommend.Refresher).
 	refresher := &recommend.Refresher{Driver: db.Driver(), Database: db.Database(), Interval: cfg.recommendRefresh,
-		MaxFilms: recommend.RefreshFilmsPerCycle, Log: logWriter{log: log}, Report: observe.SetRecommendationsPending}
+		MaxFilms: recommend.RefreshFilmsPerCycle, Log: logWriter{log: log}, Report: observe.SetRecommendationsPending,
+		Backfill: recommend.BackfillFilmsPerCycle, ReportBackfill: observe.SetRecommendationsBackfill}
+	s.refresher = refresher
 	// One replica of a cluster refreshes at a time (see refresherLease).
 	refreshLease := refresherLease(db, cfg.recommendRefresh)
 	refresher.Lease = refreshLease

@@ -45,6 +45,10 @@ var (
 		Name: "filmgraph_recommendations_oldest_pending_change_seconds",
 		Help: "Age of the oldest rating not yet reflected in the recommendations' similarity edges (0: none).",
 	})
+	recommendationsBackfill = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "filmgraph_recommendations_backfill_films",
+		Help: "Films nobody rated still waiting for their content neighbours after a first start (0: none).",
+	})
 	roundTripsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "filmgraph_neo4j_round_trips_total",
 		Help: "Statements sent to Neo4j, by access mode (read, write) and outcome (ok, error).",
@@ -58,7 +62,7 @@ var (
 
 func init() {
 	registry.MustRegister(requestsTotal, requestDuration, errorsTotal, inFlight, databaseUp, roundTripsTotal, roundTripDuration,
-		recommendationsPending,
+		recommendationsPending, recommendationsBackfill,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
 
@@ -79,6 +83,10 @@ func SetDatabaseUp(up bool) {
 // SetRecommendationsPending records the age of the oldest rating not yet reflected in
 // the similarity edges (see recommend.Refresher).
 func SetRecommendationsPending(age time.Duration) { recommendationsPending.Set(age.Seconds()) }
+
+// SetRecommendationsBackfill records how many films nobody rated still wait for their
+// content neighbours (see recommend.RefreshRated).
+func SetRecommendationsBackfill(films int64) { recommendationsBackfill.Set(float64(films)) }
 
 // ObserveRoundTrip records one statement sent to Neo4j; mode is "read" or "write".
 func ObserveRoundTrip(mode string, d time.Duration, err error) {

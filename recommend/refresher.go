@@ -131,10 +131,23 @@ type Refresher struct {
 		Hold(ctx context.Context) (cycle context.Context, done context.CancelFunc, held bool, err error)
 		Write(ctx context.Context, token int64, stmt string, params map[string]any) error
 	}
+	// Backfill is the most films nobody rated whose content neighbours a cycle computes,
+	// after the changed films, while RefreshRated left some waiting (BackfillUnrated);
+	// 0: none (they wait for EnsureSimilar or a full refresh).
+	Backfill int
+	// ReportBackfill, when set, receives at each cycle with Backfill the number of films
+	// still waiting (the server exports it as a metric).
+	ReportBackfill func(left int64)
 
-	oldest  atomic.Int64 // age of the oldest pending change at the last cycle, in ms
-	indexed atomic.Bool  // PendingIndexCypher has run
+	oldest       atomic.Int64 // age of the oldest pending change at the last cycle, in ms
+	indexed      atomic.Bool  // PendingIndexCypher has run
+	backfillLeft atomic.Int64 // films waiting for their content neighbours after the last cycle
 }
+
+// BackfillLeft is the number of films nobody rated still waiting for their content
+// neighbours, as last seen by a cycle (0: none, or Backfill is 0, or another replica holds
+// the lease).
+func (r *Refresher) BackfillLeft() int64 { return r.backfillLeft.Load() }
 
 // OldestPending is the age of the oldest change not yet reflected in the similarity
 // edges, as seen by the last cycle (0: none pending).
@@ -142,16 +155,19 @@ func (r *Refresher) OldestPending() time.Duration {
 	return time.Duration(r.oldest.Load()) * time.Millisecond
 }
 
-// Run refreshes every Interval until ctx ends. An error of one cycle is logged and the
-// next cycle tries again.
+// Run refreshes at once, then every Interval, until ctx ends (at once: changes made while
+// the server was stopped, and a first start's backfill, need not wait an interval). An
+// error of one cycle is logged and the next cycle tries again.
 func (r *Refresher) Run(ctx context.Context) {
 	t := time.NewTicker(r.Interval)
 	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+	for first := true; ; first = false {
+		if !first {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
 		}
 		cycle, done := ctx, context.CancelFunc(func() {})
 		if r.Lease != nil {
@@ -195,8 +211,27 @@ type pendingFilm struct {
 }
 
 // Cycle runs one cycle: it notices new films, reads the pending ones and refreshes at most
-// MaxFilms films, returning their movieIds.
+// MaxFilms films, returning their movieIds; then it computes the content neighbours of at
+// most Backfill films nobody rated that RefreshRated left waiting.
 func (r *Refresher) Cycle(ctx context.Context) ([]int64, error) {
+	films, err := r.refreshChanged(ctx)
+	if err != nil || r.Backfill <= 0 {
+		return films, err
+	}
+	done, left, err := backfillUnrated(ctx, r.Driver, r.Database, r.Backfill, r.Log, func(left int64) {
+		r.backfillLeft.Store(left)
+		if r.ReportBackfill != nil {
+			r.ReportBackfill(left)
+		}
+	})
+	if err != nil && len(done) > 0 {
+		err = fmt.Errorf("films without ratings (%d done this cycle, %d left): %w", len(done), left, err)
+	}
+	return films, err
+}
+
+// refreshChanged refreshes the changed films of a cycle (see Cycle).
+func (r *Refresher) refreshChanged(ctx context.Context) ([]int64, error) {
 	if !r.indexed.Load() {
 		if err := runImplicit(ctx, r.Driver, r.Database, PendingIndexCypher, nil); err != nil {
 			return nil, fmt.Errorf("pending index: %w", err)

@@ -5,7 +5,8 @@
 // They are a snapshot, computed in full by Refresh (`go run . similar`) and kept current
 // between full refreshes by the Refresher, which recomputes the films whose ratings
 // changed and new films (refresher.go); a cast or tag change waits for the next full
-// refresh. The reasons shown with a recommendation are read live, so they are never
+// refresh. A server's first start runs RefreshRated, which leaves the content neighbours of
+// the films nobody rated to the Refresher's cycles (backfill.go). The reasons shown with a recommendation are read live, so they are never
 // staler than the graph.
 package recommend
 
@@ -151,16 +152,20 @@ const deleteSeriesCypher = `MATCH (s:Series) DETACH DELETE s`
 // fans (the $maxFans most recent), co loved the neighbour; the score is
 // co / (sqrt(fans) * ratings(neighbour)^$damping): a cosine-like normalisation, damped so
 // that films everyone rated do not crowd out the rest, yet not so much that films rated
-// twice win (the exponent was chosen by measurement, see damping).
+// twice win (the exponent was chosen by measurement, see damping). A neighbour's ratings are
+// counted with a bare far end (only members rate films), which Neo4j reads from the node's
+// degree instead of expanding every rating and checking its rater's label (on the seed,
+// that count was three quarters of the step's database hits); for the same reason a fan's
+// films are not checked for their label.
 const collaborativeCypher = `MATCH (m:Movie) WHERE ($only IS NULL OR m.movieId IN $only) AND COUNT { (m)<-[r:RATED]-(:User) WHERE r.score >= $liked } >= $minCoLikes
 CALL (m) {
   MATCH (m)<-[r:RATED]-(u:User) WHERE r.score >= $liked
   WITH u ORDER BY r.ratedAt DESC, u.userId LIMIT $maxFans
   WITH collect(u) AS fans
   UNWIND fans AS u
-  MATCH (u)-[r:RATED]->(c:Movie) WHERE r.score >= $liked AND c <> m
+  MATCH (u)-[r:RATED]->(c) WHERE r.score >= $liked AND c <> m
   WITH c, size(fans) AS n, count(*) AS co WHERE co >= $minCoLikes
-  WITH c, co / (sqrt(toFloat(n)) * COUNT { (c)<-[:RATED]-(:User) } ^ $damping) AS score
+  WITH c, co / (sqrt(toFloat(n)) * COUNT { (c)<-[:RATED]-() } ^ $damping) AS score
   ORDER BY score DESC, c.movieId LIMIT $topK
   MERGE (m)-[s:SIMILAR]->(c)
   SET s.collaborative = score
@@ -175,15 +180,19 @@ CALL (m) {
 // ratings: the films found only on Wikipedia (none) would otherwise crowd the lists of
 // the rated films their casts share, while a film without ratings gets any neighbour
 // (its content picks). The rarest genre is found from each genre's degree (a bare far
-// end): counting its films with a label scanned Drama's 20,000 edges for every film.
+// end): counting its films with a label scanned Drama's 20,000 edges for every film. The
+// Jaccard index compares two lists of genres read once per candidate (genres are all that
+// IN_GENRE leads to): counting shared genres as paths cost twice the database hits.
+// With $deferUnrated, the films without ratings are left out (BackfillUnrated computes them
+// later: they are three quarters of the films and of this step's time).
 const contentCypher = `MATCH (g:Genre)
 CALL (g) {
   MATCH (g)<-[:IN_GENRE]-(c:Movie)
-  WITH c ORDER BY COUNT { (c)<-[:RATED]-(:User) } DESC, c.movieId LIMIT $genreTop
+  WITH c ORDER BY COUNT { (c)<-[:RATED]-() } DESC, c.movieId LIMIT $genreTop
   RETURN collect(c) AS top
 }
 WITH collect({genre: g, top: top}) AS tops
-MATCH (m:Movie) WHERE $only IS NULL OR m.movieId IN $only
+MATCH (m:Movie) WHERE ($only IS NULL OR m.movieId IN $only) AND NOT ($deferUnrated AND coalesce(m.ratingCount, 0) = 0)
 WITH m, tops, coalesce(m.ratingCount, 0) > 0 AS rated
 CALL (m, tops, rated) {
   CALL (m, rated) {
@@ -209,11 +218,12 @@ CALL (m, tops, rated) {
     WITH c WHERE c <> m AND NOT c IN [x IN linked | x.c] AND (NOT rated OR c.ratingCount > 0)
     RETURN collect({c: c, w: 0.0}) AS byGenre
   }
-  UNWIND linked + byGenre AS x
-  WITH x.c AS c, x.w AS w
-  WITH c, w, COUNT { (m)-[:IN_GENRE]->(:Genre)<-[:IN_GENRE]-(c) } AS shared
-  WITH c, w, shared, COUNT { (m)-[:IN_GENRE]->(:Genre) } + COUNT { (c)-[:IN_GENRE]->(:Genre) } - shared AS union
-  WITH c, w + CASE union WHEN 0 THEN 0.0 ELSE 0.5 * shared / union END AS raw
+  WITH linked + byGenre AS candidates, COLLECT { MATCH (m)-[:IN_GENRE]->(g) RETURN g } AS genres
+  UNWIND candidates AS x
+  WITH x.c AS c, x.w AS w, genres
+  WITH c, w, genres, COLLECT { MATCH (c)-[:IN_GENRE]->(g) RETURN g } AS theirs
+  WITH c, w, size([g IN theirs WHERE g IN genres]) AS shared, size(genres) + size(theirs) AS both
+  WITH c, w + CASE both - shared WHEN 0 THEN 0.0 ELSE 0.5 * shared / (both - shared) END AS raw
   WITH c, raw / (1.0 + raw) AS score WHERE score > 0
   ORDER BY score DESC, c.movieId LIMIT $topK
   MERGE (m)-[s:SIMILAR]->(c)
@@ -222,7 +232,8 @@ CALL (m, tops, rated) {
 
 // stampCypher records on each film refreshed when its edges were computed (the start of
 // the refresh, so that a rating given meanwhile is still seen as pending by the Refresher).
-const stampCypher = `MATCH (m:Movie) WHERE $only IS NULL OR m.movieId IN $only
+// Films left out by $deferUnrated are not stamped: BackfillUnrated finds them by that.
+const stampCypher = `MATCH (m:Movie) WHERE ($only IS NULL OR m.movieId IN $only) AND NOT ($deferUnrated AND coalesce(m.ratingCount, 0) = 0)
 CALL (m) { SET m.similarAt = $startedAt } IN TRANSACTIONS OF 10000 ROWS`
 
 // A full refresh is bracketed by a marker node, so that one cut short (the process
@@ -236,17 +247,26 @@ const Method = 3
 const (
 	startRunCypher = `MERGE (r:SimilarityRun) SET r.complete = false, r.startedAt = $startedAt,
   r.maxMovieId = COLLECT { MATCH (m:Movie) WHERE m.movieId IS NOT NULL RETURN m.movieId AS id ORDER BY id DESC LIMIT 1 }[0]`
-	finishRunCypher   = `MERGE (r:SimilarityRun) SET r.complete = true, r.method = $method, r.finishedAt = datetime()`
+	finishRunCypher   = `MERGE (r:SimilarityRun) SET r.complete = true, r.method = $method, r.finishedAt = datetime(), r.unratedPending = $deferUnrated`
 	completeRunCypher = `OPTIONAL MATCH (r:SimilarityRun)
 RETURN coalesce(r.complete, false) AND coalesce(r.method, 1) = $method AS complete`
 )
 
 // Refresh recomputes every SIMILAR edge from the current graph: it deletes them, then
 // writes the collaborative and the content neighbours in batched transactions. Readers
-// see fewer recommendations while it runs (about a minute and a half on the bundled
-// seed with 2 cores). Progress lines go to log (nil: silent).
+// see fewer recommendations while it runs (a few minutes on the bundled seed with 2
+// cores). Progress lines go to log (nil: silent).
 func Refresh(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer) error {
-	return refresh(ctx, d, database, nil, log)
+	return refresh(ctx, d, database, nil, everyFilm, log)
+}
+
+// RefreshRated is Refresh but for the content neighbours of the films nobody rated, which
+// it leaves to BackfillUnrated (the server's Refresher computes them while it serves): the
+// rated films' neighbours never include them, and they are most of the content step's
+// work. The run marker records them as pending (unratedPending), so that a later start
+// resumes their backfill rather than starting a full refresh again.
+func RefreshRated(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer) error {
+	return refresh(ctx, d, database, nil, deferUnrated, log)
 }
 
 // RefreshFilms is Refresh for the outgoing edges of the given films (by movieId) only:
@@ -255,10 +275,19 @@ func RefreshFilms(ctx context.Context, d neo4j.DriverWithContext, database strin
 	if movieIDs == nil {
 		movieIDs = []int64{}
 	}
-	return refresh(ctx, d, database, movieIDs, log)
+	return refresh(ctx, d, database, movieIDs, everyFilm, log)
 }
 
-func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, only []int64, log io.Writer) error {
+// refreshMode says which films and steps a refresh covers.
+type refreshMode int
+
+const (
+	everyFilm    refreshMode = iota // all the steps for every film (or every film of only)
+	deferUnrated                    // a full refresh leaving the unrated films' content to BackfillUnrated
+	contentOnly                     // the content step alone, for films nobody rated (BackfillUnrated)
+)
+
+func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, only []int64, mode refreshMode, log io.Writer) error {
 	if log == nil {
 		log = io.Discard
 	}
@@ -266,7 +295,7 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 		"liked": cypher.LikedScore, "damping": damping, "maxFans": maxFans, "minCoLikes": minCoLikes, "maxBilling": maxBilling,
 		"genreTop": genreTop, "topK": TopK, "batch": batch, "only": nil,
 		"seriesWeight": seriesWeight, "maxSeries": maxSeries, "window": followedWindow, "followedDamping": followedDamping, "followedTopK": FollowedTopK,
-		"minFollowers": minFollowers, "method": Method,
+		"minFollowers": minFollowers, "method": Method, "deferUnrated": mode == deferUnrated,
 	}
 	if only != nil {
 		params["only"] = only
@@ -277,6 +306,10 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 	steps := []step{{"delete", deleteSimilarCypher}, {"followed", followedCypher}, {"collaborative", collaborativeCypher}, {"content", contentCypher}, {"stamp", stampCypher}}
 	series := []step{{"series delete", deleteSeriesCypher}, {"series", seriesCypher}}
 	switch {
+	case mode == contentOnly:
+		// Films nobody rated have neither followed nor collaborative neighbours, and the
+		// full refresh that deferred them built the series.
+		steps = []step{{"delete", deleteSimilarCypher}, {"content", contentCypher}, {"stamp", stampCypher}}
 	case only == nil:
 		steps = slices.Concat([]step{{"start", startRunCypher}}, series, steps, []step{{"markers", clearMarkersCypher}, {"finish", finishRunCypher}})
 	default:
@@ -294,7 +327,7 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 		}
 	}
 	buckets := int64(1)
-	if only == nil {
+	if only == nil && mode != contentOnly {
 		var err error
 		if buckets, err = followedBuckets(ctx, d, database); err != nil {
 			return err
@@ -304,7 +337,7 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 	progress, _ := log.(ProgressReporter)
 	var costDone, costTotal int64
 	for _, step := range steps {
-		costTotal += stepCost(step.name)
+		costTotal += stepCost(step.name, mode)
 	}
 	for _, step := range steps {
 		runs := int64(1)
@@ -317,7 +350,7 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 				return fmt.Errorf("recommend: similar %s: %w", step.name, err)
 			}
 		}
-		if costDone += stepCost(step.name); progress != nil {
+		if costDone += stepCost(step.name, mode); progress != nil {
 			progress.Report(costDone, costTotal)
 		}
 		fmt.Fprintf(log, "recommend: similar %-13s (%s)\n", step.name, time.Since(start).Round(time.Millisecond))
@@ -331,18 +364,22 @@ type ProgressReporter interface {
 	Report(done, total int64)
 }
 
-// stepCost is the seconds a step of a full refresh took on the bundled seed (README,
-// "Freshness"), so that a progress bar's share and time left follow the time spent.
-func stepCost(step string) int64 {
+// stepCost is about the seconds of Neo4j CPU time a step of a full refresh took on the
+// bundled seed (README, "Freshness"), so that a progress bar's share and time left follow
+// the time spent; the content step is mostly the films nobody rated, unless deferred.
+func stepCost(step string, mode refreshMode) int64 {
 	switch step {
 	case "followed":
-		return 25
+		return 13
 	case "collaborative":
-		return 78
+		return 30
 	case "content":
-		return 21
+		if mode == deferUnrated {
+			return 20
+		}
+		return 120
 	case "series":
-		return 2
+		return 3
 	default:
 		return 1
 	}
@@ -361,14 +398,18 @@ func followedBuckets(ctx context.Context, d neo4j.DriverWithContext, database st
 }
 
 // EnsureSimilar creates the Refresher's index, then runs Refresh unless the edges are
-// Current.
+// Current, and finishes a backfill of the films nobody rated that a server left (for
+// programs that need every edge and run no Refresher, like the benchmark).
 func EnsureSimilar(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer) error {
 	if err := runImplicit(ctx, d, database, PendingIndexCypher, nil); err != nil {
 		return fmt.Errorf("recommend: %w", err)
 	}
 	current, err := Current(ctx, d, database)
-	if err != nil || current {
+	if err != nil {
 		return err
+	}
+	if current {
+		return backfillAll(ctx, d, database, log)
 	}
 	return Refresh(ctx, d, database, log)
 }
