@@ -1,4 +1,6 @@
-package main
+// Package cli is filmgraph's command line (spf13/cobra): its commands, their usage and
+// exit statuses, `version`; package server runs what the commands do.
+package cli
 
 import (
 	"errors"
@@ -13,10 +15,13 @@ import (
 
 	"filmgraph/graph"
 	"filmgraph/observe"
+	"filmgraph/server"
 )
 
-func main() {
-	os.Exit(exitCode(run(os.Args[1:]), os.Stderr))
+// Main runs the command line args (without the program name) and returns the process's
+// exit status (exitCode).
+func Main(args []string) int {
+	return exitCode(run(args), os.Stderr)
 }
 
 // usageError is a command line that names no command or breaks its rules (unknown
@@ -67,7 +72,7 @@ func newCLI(started *bool) *cobra.Command {
 			return work(args)
 		}
 	}
-	serve := func(args []string) error { return runCommand("serve", args) }
+	serve := func(args []string) error { return server.RunCommand("serve", args) }
 	root := &cobra.Command{
 		Use:   "filmgraph",
 		Short: "filmgraph serves a GraphQL API over a Neo4j graph of films",
@@ -107,9 +112,9 @@ recomputes the similarity edges. Idempotent: a second run changes nothing.`,
 		Args: cobra.NoArgs,
 		RunE: runs(func(args []string) error {
 			if ifMissing {
-				return runCommand("seed --if-missing", args)
+				return server.RunCommand("seed --if-missing", args)
 			}
-			return runCommand("seed", args)
+			return server.RunCommand("seed", args)
 		}),
 	}
 	seedCmd.Flags().BoolVar(&ifMissing, "if-missing", false,
@@ -130,20 +135,20 @@ bundled Neo4j, and on its first start loads the seed and computes the similarity
 			Use:   "similar",
 			Short: "Recompute the similarity edges that recommendations read",
 			Args:  cobra.NoArgs,
-			RunE:  runs(func(args []string) error { return runCommand("similar", args) }),
+			RunE:  runs(func(args []string) error { return server.RunCommand("similar", args) }),
 		},
 		evalCmd,
 		&cobra.Command{
 			Use:   "profile",
 			Short: "Print the Neo4j db hits of the example operations in docs/queries (Markdown)",
 			Args:  cobra.NoArgs,
-			RunE:  runs(func(args []string) error { return runCommand("profile", args) }),
+			RunE:  runs(func(args []string) error { return server.RunCommand("profile", args) }),
 		},
 		&cobra.Command{
 			Use:   "moderator <username>",
 			Short: "Give a member the MODERATOR role (the API cannot)",
 			Args:  cobra.ExactArgs(1),
-			RunE:  runs(func(args []string) error { return runCommand("moderator", args) }),
+			RunE:  runs(func(args []string) error { return server.RunCommand("moderator", args) }),
 		},
 		&cobra.Command{
 			Use:   "schema",

@@ -1,52 +1,29 @@
-package main
+package cli
 
 import (
-	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
+
+	"filmgraph/internal/programtest"
 )
 
 // commands are the subcommands the help must list, in its order.
 var commands = []string{"serve", "seed", "similar", "eval", "profile", "moderator", "schema", "version"}
 
-// runBinary runs the built program with args and an environment without filmgraph's
-// settings plus env, and returns its stdout, stderr and exit status.
-func runBinary(t *testing.T, env []string, args ...string) (stdout, stderr string, status int) {
-	t.Helper()
-	cmd := exec.Command(filmgraphBinary(t), args...)
-	cmd.Env = append(environWithout("FILMGRAPH_", "NEO4J_", "OTEL_", "JWT_"), env...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	cmd.WaitDelay = time.Second
-	done := make(chan error, 1)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { done <- cmd.Wait() }()
-	var err error
-	select {
-	case err = <-done:
-	case <-time.After(time.Minute):
-		cmd.Process.Kill()
-		t.Fatalf("filmgraph %v did not exit within a minute", args)
-	}
-	var exit *exec.ExitError
-	if err != nil && !errors.As(err, &exit) {
-		t.Fatalf("filmgraph %v: %v", args, err)
-	}
-	return out.String(), errOut.String(), cmd.ProcessState.ExitCode()
+func TestMain(m *testing.M) {
+	status := m.Run()
+	programtest.RemoveBinary()
+	os.Exit(status)
 }
 
 // TestHelpListsTheCommands: `help` and `-h` list every command with one line each, on
 // stdout, and exit 0.
 func TestHelpListsTheCommands(t *testing.T) {
 	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}} {
-		stdout, stderr, status := runBinary(t, nil, args...)
+		stdout, stderr, status := programtest.Run(t, nil, args...)
 		if status != 0 || stderr != "" {
 			t.Errorf("filmgraph %v: exit %d, stderr %q", args, status, stderr)
 		}
@@ -76,12 +53,12 @@ func TestHelpListsTheCommands(t *testing.T) {
 // runs nothing (no database is configured: running would fail).
 func TestEachCommandHasHelp(t *testing.T) {
 	for _, name := range commands {
-		stdout, stderr, status := runBinary(t, nil, name, "-h")
+		stdout, stderr, status := programtest.Run(t, nil, name, "-h")
 		if status != 0 || stderr != "" || !strings.Contains(stdout, "Usage:\n  filmgraph "+name) {
 			t.Errorf("filmgraph %s -h: exit %d, stderr %q, stdout:\n%s", name, status, stderr, stdout)
 		}
 	}
-	stdout, _, _ := runBinary(t, nil, "eval", "-h")
+	stdout, _, _ := programtest.Run(t, nil, "eval", "-h")
 	if !strings.Contains(stdout, "--tune") {
 		t.Errorf("eval -h does not mention --tune:\n%s", stdout)
 	}
@@ -102,18 +79,18 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"moderator", "a", "b"}, "accepts 1 arg(s), received 2"},
 		{[]string{"version", "extra"}, `unknown command "extra"`},
 	} {
-		stdout, stderr, status := runBinary(t, nil, c.args...)
+		stdout, stderr, status := programtest.Run(t, nil, c.args...)
 		if status != 2 || stdout != "" || !strings.HasPrefix(stderr, "filmgraph: ") || !strings.Contains(stderr, c.want) ||
 			!strings.Contains(stderr, "Usage:\n") {
 			t.Errorf("filmgraph %v: exit %d, stdout %q, stderr:\n%s", c.args, status, stdout, stderr)
 		}
 	}
-	stdout, stderr, status := runBinary(t, []string{"FILMGRAPH_MAX_DEPTH=deep"}, "serve")
+	stdout, stderr, status := programtest.Run(t, []string{"FILMGRAPH_MAX_DEPTH=deep"}, "serve")
 	if status != 1 || stdout != "" || !strings.Contains(stderr, `FILMGRAPH_MAX_DEPTH="deep"`) || strings.Contains(stderr, "Usage:") {
 		t.Errorf("a bad setting: exit %d, stdout %q, stderr:\n%s", status, stdout, stderr)
 	}
 	// With no command it serves, so it reads the settings and fails the same way.
-	if _, stderr, status := runBinary(t, []string{"FILMGRAPH_MAX_DEPTH=deep"}); status != 1 || !strings.Contains(stderr, "FILMGRAPH_MAX_DEPTH") {
+	if _, stderr, status := programtest.Run(t, []string{"FILMGRAPH_MAX_DEPTH=deep"}); status != 1 || !strings.Contains(stderr, "FILMGRAPH_MAX_DEPTH") {
 		t.Errorf("no command with a bad setting: exit %d, stderr:\n%s", status, stderr)
 	}
 }
@@ -122,11 +99,11 @@ func TestUsageErrorsExit2(t *testing.T) {
 // go command's own reading of the binary (`go version -m`) finds; built from a git
 // checkout (CI's clone), that is git's HEAD.
 func TestVersionNamesTheCommit(t *testing.T) {
-	stdout, stderr, status := runBinary(t, nil, "version")
+	stdout, stderr, status := programtest.Run(t, nil, "version")
 	if status != 0 || stderr != "" {
 		t.Fatalf("version: exit %d, stderr %q", status, stderr)
 	}
-	info, err := exec.Command("go", "version", "-m", filmgraphBinary(t)).Output()
+	info, err := exec.Command("go", "version", "-m", programtest.Binary(t)).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +118,7 @@ func TestVersionNamesTheCommit(t *testing.T) {
 	if module == "" || lines[0] != "filmgraph "+module {
 		t.Errorf("first line %q, want the module version %q", lines[0], module)
 	}
-	gitDir, _ := os.Stat(".git")
+	gitDir, _ := os.Stat("../.git")
 	fromClone := gitDir != nil && gitDir.IsDir() // a worktree's .git is a file, which the go command does not stamp
 	switch {
 	case revision != "":

@@ -1,18 +1,20 @@
-package main
+// Package docs embeds the checked-in example operations (queries/, subscriptions/) that
+// GraphiQL opens as tabs.
+package docs
 
 import (
 	"embed"
 	"io/fs"
 )
 
-//go:embed docs/queries/*.graphql docs/subscriptions/*.graphql
+//go:embed queries/*.graphql subscriptions/*.graphql
 var examplesFS embed.FS
 
-// exampleOperations are the checked-in example operations GraphiQL opens as tabs: the
+// ExampleOperations are the checked-in example operations GraphiQL opens as tabs: the
 // queries of docs/queries, then the subscriptions of docs/subscriptions.
-func exampleOperations() []fs.FS {
+func ExampleOperations() []fs.FS {
 	var out []fs.FS
-	for _, dir := range []string{"docs/queries", "docs/subscriptions"} {
+	for _, dir := range []string{"queries", "subscriptions"} {
 		sub, err := fs.Sub(examplesFS, dir)
 		if err != nil {
 			panic(err)

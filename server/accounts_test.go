@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 
 	"filmgraph/auth"
 	"filmgraph/internal/neo4jtest"
+	"filmgraph/internal/programtest"
 	"filmgraph/relay"
 )
 
@@ -754,20 +755,18 @@ func TestConcurrentRatings(t *testing.T) {
 
 func TestModeratorSubcommand(t *testing.T) {
 	a := signUp(t, "promoted")
-	t.Setenv("NEO4J_URI", neo4jtest.URI())
-	t.Setenv("NEO4J_USERNAME", neo4jtest.Username())
-	t.Setenv("NEO4J_PASSWORD", neo4jtest.Password())
-	t.Setenv("NEO4J_DATABASE", neo4jtest.Database())
-	if err := run([]string{"moderator", a.Username}); err != nil {
-		t.Fatal(err)
+	neo4jEnv := []string{"NEO4J_URI=" + neo4jtest.URI(), "NEO4J_USERNAME=" + neo4jtest.Username(),
+		"NEO4J_PASSWORD=" + neo4jtest.Password(), "NEO4J_DATABASE=" + neo4jtest.Database()}
+	if _, stderr, status := programtest.Run(t, neo4jEnv, "moderator", a.Username); status != 0 {
+		t.Fatalf("exit %d: %s", status, stderr)
 	}
 	if role := cypherRows(t, `MATCH (u:User {userId: $u}) RETURN u.role AS role`, map[string]any{"u": a.UserID})[0]["role"]; role != "MODERATOR" {
 		t.Errorf("role %v", role)
 	}
-	if err := run([]string{"moderator", "no-such-member"}); err == nil {
-		t.Error("an unknown username was accepted")
+	if _, _, status := programtest.Run(t, neo4jEnv, "moderator", "no-such-member"); status != 1 {
+		t.Errorf("an unknown username: exit %d, want 1", status)
 	}
-	if err := run([]string{"moderator"}); err == nil {
-		t.Error("a missing username was accepted")
+	if _, _, status := programtest.Run(t, neo4jEnv, "moderator"); status != 2 {
+		t.Errorf("a missing username: exit %d, want 2", status)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ func TestBenchmarkHarnessSmoke(t *testing.T) {
 		Store:   testStore,
 		Issuer:  testIssuer,
 	}, harness.Options{
-		QueriesDir: "docs/queries", Duration: 300 * time.Millisecond, Warmup: 50 * time.Millisecond,
+		QueriesDir: "../docs/queries", Duration: 300 * time.Millisecond, Warmup: 50 * time.Millisecond,
 		Concurrency: []int{1}, SkipWrites: true, // other tests read the ratings
 	})
 	if err != nil {
@@ -64,7 +64,7 @@ func TestBenchmarkHarnessSmoke(t *testing.T) {
 func BenchmarkExampleOperations(b *testing.B) {
 	handler := (&server{log: observe.NewLogger(os.Stderr, false, slog.LevelWarn), db: testStore, cfg: testConfig, issuer: testIssuer}).routes()
 	for _, name := range []string{"moviePage", "personPage", "browseByGenre", "search", "recommendedMovies"} {
-		query, err := os.ReadFile(filepath.Join("docs", "queries", name+".graphql"))
+		query, err := os.ReadFile(filepath.Join("..", "docs", "queries", name+".graphql"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -149,7 +149,7 @@ func TestBenchBaselinesComputeWhatTheAPIAnswers(t *testing.T) {
 		}
 	}
 
-	query, err := os.ReadFile(filepath.Join("docs", "queries", "recommendedMovies.graphql"))
+	query, err := os.ReadFile(filepath.Join("..", "docs", "queries", "recommendedMovies.graphql"))
 	if err != nil {
 		t.Fatal(err)
 	}

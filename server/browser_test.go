@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -314,7 +314,7 @@ func TestBrowserGraphiQLAndWidget(t *testing.T) {
 // covered as they are written.
 func readmePageURLs(t *testing.T) []string {
 	t.Helper()
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}

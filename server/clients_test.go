@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"filmgraph/internal/programtest"
 	"filmgraph/internal/testenv"
 )
 
@@ -121,7 +122,7 @@ func TestClientCaches(t *testing.T) {
 	}
 	var result struct{ Checks, Problems []string }
 	runNode(t, "caches.mjs", &result, "MODERATOR_TOKEN="+mod.Token)
-	examples, _ := filepath.Glob("docs/queries/*.graphql")
+	examples, _ := filepath.Glob("../docs/queries/*.graphql")
 	if want := 2 * (len(examples) + 27); len(result.Checks) < want {
 		t.Errorf("%d checks ran, want %d: %v", len(result.Checks), want, result.Checks)
 	}
@@ -141,7 +142,10 @@ func TestSchemaSDLForCodegen(t *testing.T) {
 	}
 	served, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	printed := captureStdout(t, func() error { return run([]string{"schema"}) })
+	printed, stderr, status := programtest.Run(t, nil, "schema")
+	if status != 0 {
+		t.Fatalf("filmgraph schema: exit %d: %s", status, stderr)
+	}
 	if resp.StatusCode != http.StatusOK || string(served) != printed || !strings.Contains(printed, "type Movie implements Node") {
 		t.Errorf("served (status %d, %d bytes) and printed (%d bytes) differ or miss Movie", resp.StatusCode, len(served), len(printed))
 	}
@@ -156,7 +160,7 @@ func TestSchemaSDLForCodegen(t *testing.T) {
 	for _, p := range result.Problems {
 		t.Error(p)
 	}
-	examples, _ := filepath.Glob("docs/queries/*.graphql")
+	examples, _ := filepath.Glob("../docs/queries/*.graphql")
 	var want []string
 	for _, e := range examples {
 		name := strings.TrimSuffix(filepath.Base(e), ".graphql")
@@ -178,25 +182,4 @@ func TestSchemaSDLForCodegen(t *testing.T) {
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("without introspection, GET /graphql/schema.graphql answered %d, want 404", resp.StatusCode)
 	}
-}
-
-// captureStdout returns what f prints to os.Stdout.
-func captureStdout(t *testing.T, f func() error) string {
-	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved := os.Stdout
-	os.Stdout = w
-	done := make(chan string)
-	go func() { b, _ := io.ReadAll(r); done <- string(b) }()
-	ferr := f()
-	os.Stdout = saved
-	w.Close()
-	out := <-done
-	if ferr != nil {
-		t.Fatal(ferr)
-	}
-	return out
 }

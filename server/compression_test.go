@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -46,12 +46,12 @@ func gunzip(t *testing.T, b []byte) []byte {
 // TestResponsesAreCompressed: GraphQL answers and the GraphiQL bundle are gzipped for
 // clients that accept gzip, to the same bytes, and sent as they are to others.
 func TestResponsesAreCompressed(t *testing.T) {
-	moviePage, err := os.ReadFile("docs/queries/moviePage.graphql")
+	moviePage, err := os.ReadFile("../docs/queries/moviePage.graphql")
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := json.Marshal(map[string]any{"query": string(moviePage)})
-	bundles, _ := filepath.Glob("web/dist/assets/graphiql-*.js")
+	bundles, _ := filepath.Glob("../web/dist/assets/graphiql-*.js")
 	if len(bundles) != 1 {
 		t.Fatalf("GraphiQL bundles in web/dist/assets: %v", bundles)
 	}

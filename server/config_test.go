@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"os"
@@ -36,7 +36,7 @@ var settingSamples = map[string]struct {
 	"FILMGRAPH_REQUEST_TIMEOUT":                  {valid: "3s", invalid: []string{"10", "soon", "-1s", "0s"}},
 	"FILMGRAPH_INTROSPECTION":                    {valid: "false", invalid: []string{"maybe"}},
 	"FILMGRAPH_APQ_CACHE_SIZE":                   {valid: "10", invalid: []string{"big", "-1"}},
-	"FILMGRAPH_TRUSTED_DOCUMENTS":                {valid: "docs/queries/manifest.json", invalid: []string{"docs/queries/missing.json", "README.md", "go.mod"}},
+	"FILMGRAPH_TRUSTED_DOCUMENTS":                {valid: "../docs/queries/manifest.json", invalid: []string{"../docs/queries/missing.json", "../README.md", "../go.mod"}},
 	"FILMGRAPH_LOGIN_PER_MINUTE_PER_ADDRESS":     {valid: "20", invalid: []string{"ten", "0"}},
 	"FILMGRAPH_LOGIN_PER_MINUTE_PER_ACCOUNT":     {valid: "3", invalid: []string{"five", "0"}},
 	"FILMGRAPH_SHUTDOWN_TIMEOUT":                 {valid: "5s", invalid: []string{"20", "0s"}},
@@ -70,7 +70,7 @@ var settingsReadElsewhere = map[string]string{
 // readmeSettings returns the variables of README's "Settings" table, in its order.
 func readmeSettings(t *testing.T) []string {
 	t.Helper()
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bufio"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"filmgraph/internal/programtest"
 	"filmgraph/relay"
 )
 
@@ -22,7 +23,7 @@ import (
 // NEO4J_URI naming the test Neo4j (as compose.yaml names its Neo4j) it becomes ready and
 // answers the film page's query with what the database holds.
 func TestStaticBinaryServesOverNeo4jURI(t *testing.T) {
-	bin := filmgraphBinary(t)
+	bin := programtest.Binary(t)
 	f, err := elf.Open(bin)
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +58,7 @@ func TestStaticBinaryServesOverNeo4jURI(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(health.String(), `"bundled":false`) {
 		t.Errorf("/healthz: %d %s", resp.StatusCode, health.String())
 	}
-	moviePage, err := os.ReadFile("docs/queries/moviePage.graphql")
+	moviePage, err := os.ReadFile("../docs/queries/moviePage.graphql")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestStaticBinaryServesOverNeo4jURI(t *testing.T) {
 // the accounts' JWT_* table).
 func documentedSettings(t *testing.T) []string {
 	t.Helper()
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func TestDeployFilesNameOnlyRealSettings(t *testing.T) {
 		env[name] = value
 	}
 
-	dockerfile, err := os.ReadFile("Dockerfile")
+	dockerfile, err := os.ReadFile("../Dockerfile")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func TestDeployFilesNameOnlyRealSettings(t *testing.T) {
 		}
 	}
 
-	raw, err := os.ReadFile("compose.yaml")
+	raw, err := os.ReadFile("../compose.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ func TestDeployFilesNameOnlyRealSettings(t *testing.T) {
 		t.Fatalf("compose.yaml: %v", err)
 	}
 	neo4j, ok := compose.Services["neo4j"]
-	if pom, _ := os.ReadFile("launcher/java/pom.xml"); !ok || !strings.HasPrefix(neo4j.Image, "neo4j:5.26") ||
+	if pom, _ := os.ReadFile("../launcher/java/pom.xml"); !ok || !strings.HasPrefix(neo4j.Image, "neo4j:5.26") ||
 		!strings.Contains(string(pom), "<neo4j.version>5.26.") {
 		t.Errorf("compose's Neo4j is %q; the bundled one is 5.26", neo4j.Image)
 	}
@@ -148,7 +149,7 @@ func TestDeployFilesNameOnlyRealSettings(t *testing.T) {
 			t.Errorf("compose.yaml service %s: NEO4J_URI %q does not name the neo4j service", name, uri)
 		}
 		// The command line exists: with -h the program parses it and runs nothing.
-		if _, stderr, status := runBinary(t, nil, append(svc.Command, "-h")...); status != 0 {
+		if _, stderr, status := programtest.Run(t, nil, append(svc.Command, "-h")...); status != 0 {
 			t.Errorf("compose.yaml service %s: `filmgraph %s` is not a valid command line: %s", name, strings.Join(svc.Command, " "), stderr)
 		}
 		if test := strings.Join(svc.Healthcheck.Test, " "); name == "filmgraph" && !strings.Contains(test, "/readyz") {

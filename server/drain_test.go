@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bufio"
@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"filmgraph/internal/neo4jtest"
+	"filmgraph/internal/programtest"
 	"filmgraph/relay"
 )
 
@@ -43,11 +43,11 @@ type probe struct {
 // exits 0.
 func TestDrainOnSIGTERM(t *testing.T) {
 	const preStop = 3 * time.Second
-	bin := filmgraphBinary(t)
+	bin := programtest.Binary(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	base := "http://" + addr
 	cmd := exec.Command(bin)
-	cmd.Env = append(environWithout("FILMGRAPH_", "NEO4J_", "OTEL_", "JWT_"),
+	cmd.Env = append(programtest.EnvironWithout("FILMGRAPH_", "NEO4J_", "OTEL_", "JWT_"),
 		"FILMGRAPH_ENV=production", "FILMGRAPH_ADDR="+addr,
 		"NEO4J_URI="+neo4jtest.URI(), "NEO4J_USERNAME="+neo4jtest.Username(),
 		"NEO4J_PASSWORD="+neo4jtest.Password(), "NEO4J_DATABASE="+neo4jtest.Database(),
@@ -292,22 +292,4 @@ func finishedAt(answers []answer) time.Duration {
 		last = max(last, a.at)
 	}
 	return last
-}
-
-// environWithout is this process's environment without the variables whose names start
-// with one of prefixes.
-func environWithout(prefixes ...string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		keep := true
-		for _, p := range prefixes {
-			if strings.HasPrefix(kv, p) {
-				keep = false
-			}
-		}
-		if keep {
-			env = append(env, kv)
-		}
-	}
-	return env
 }

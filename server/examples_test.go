@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"encoding/json"
@@ -11,7 +11,7 @@ import (
 // TestExampleOperations runs every checked-in example operation: each must answer with
 // data and no errors, in one round trip per top-level field and at most two in all.
 func TestExampleOperations(t *testing.T) {
-	files, _ := filepath.Glob("docs/queries/*.graphql")
+	files, _ := filepath.Glob("../docs/queries/*.graphql")
 	if len(files) < 5 {
 		t.Fatalf("found %d example operations", len(files))
 	}

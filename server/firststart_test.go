@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"filmgraph/internal/neo4jtest"
+	"filmgraph/internal/programtest"
 	"filmgraph/observe"
 	"filmgraph/recommend"
 )
@@ -66,7 +67,7 @@ func similarEdges(t *testing.T) int64 {
 func TestSeedIfMissingFindsEverything(t *testing.T) {
 	markSimilarityComplete(t)
 	edgesBefore := similarEdges(t)
-	_, stderr, status := runBinary(t, []string{"FILMGRAPH_ENV=production",
+	_, stderr, status := programtest.Run(t, []string{"FILMGRAPH_ENV=production",
 		"NEO4J_URI=" + neo4jtest.URI(), "NEO4J_USERNAME=" + neo4jtest.Username(),
 		"NEO4J_PASSWORD=" + neo4jtest.Password(), "NEO4J_DATABASE=" + neo4jtest.Database(),
 	}, "seed", "--if-missing")

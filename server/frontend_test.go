@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -21,7 +21,7 @@ import (
 // say. A subscription example ends at its first event: a member rates its film meanwhile.
 func TestREADMEFrontendExamples(t *testing.T) {
 	nodeClients(t)
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"filmgraph/internal/neo4jtest"
+	"filmgraph/internal/programtest"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -144,7 +145,7 @@ func TestMetricsAddressInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer taken.Close()
-	_, stderr, status := runBinary(t, []string{
+	_, stderr, status := programtest.Run(t, []string{
 		"FILMGRAPH_ADDR=" + fmt.Sprintf("127.0.0.1:%d", freePort(t)), "FILMGRAPH_METRICS_ADDR=" + taken.Addr().String(),
 		"NEO4J_URI=" + neo4jtest.URI(), "NEO4J_USERNAME=" + neo4jtest.Username(),
 		"NEO4J_PASSWORD=" + neo4jtest.Password(), "NEO4J_DATABASE=" + neo4jtest.Database(),

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -192,10 +192,10 @@ func TestModeratorWhileServing(t *testing.T) {
 	if err := runModerator(ctx, log, cfg, "OPERATOR-TEST", &out); err != nil || !strings.Contains(out.String(), "already a moderator") {
 		t.Errorf("a second time: %v, %q", err, out.String())
 	}
-	if err := run([]string{"moderator", "operator-test"}); err != nil { // the command line itself
-		t.Errorf("run: %v", err)
+	if err := RunCommand("moderator", []string{"operator-test"}); err != nil { // the command itself
+		t.Errorf("RunCommand: %v", err)
 	}
-	if err := run([]string{"moderator", "nobody-here"}); apperr.CodeOf(err) != apperr.NotFound {
+	if err := RunCommand("moderator", []string{"nobody-here"}); apperr.CodeOf(err) != apperr.NotFound {
 		t.Errorf("an unknown member: %v", err)
 	}
 	if err := sup.Stop(); err != nil {

@@ -1,11 +1,7 @@
-// Command filmgraph serves the filmgraph GraphQL API over a Neo4j graph of films.
-//
-//	go run .              serve on :8080; starts and seeds the bundled Neo4j when NEO4J_URI is unset
-//	go run . help         list the commands (serve, seed, similar, eval, profile, moderator,
-//	                      schema, version); `go run . <command> -h` describes one
-//
-// The command line is in cli.go. See README.md for the settings.
-package main
+// Package server wires filmgraph: the HTTP server (routes, middleware, health, drain and
+// shutdown), its settings (config.go) and what the commands of package cli run (serve,
+// seed, similar, profile, moderator), each over the configured or the bundled Neo4j.
+package server
 
 import (
 	"context"
@@ -28,6 +24,7 @@ import (
 	"github.com/rs/cors"
 
 	"filmgraph/auth"
+	"filmgraph/docs"
 	"filmgraph/events"
 	"filmgraph/graph"
 	"filmgraph/launcher"
@@ -40,9 +37,9 @@ import (
 	"filmgraph/web"
 )
 
-// runCommand runs serve, seed (or "seed --if-missing"), similar, profile or moderator
-// (args: the username) once the command line has been accepted (cli.go).
-func runCommand(command string, args []string) error {
+// RunCommand runs serve, seed (or "seed --if-missing"), similar, profile or moderator
+// (args: the username) once the command line has been accepted (package cli).
+func RunCommand(command string, args []string) error {
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
@@ -257,7 +254,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("/graphql", gql)
 	// GraphiQL at /, the demo movie page, the widget and their assets (package web);
 	// GraphiQL needs introspection, so it goes with it.
-	mux.Handle("/", web.Handler(exampleOperations()...))
+	mux.Handle("/", web.Handler(docs.ExampleOperations()...))
 	if !s.cfg.graphql.Introspection {
 		mux.Handle("GET /{$}", http.NotFoundHandler())
 	} else {

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"filmgraph/internal/neo4jtest"
+	"filmgraph/internal/programtest"
 	"filmgraph/observe"
 	"filmgraph/relay"
 	"filmgraph/seed"
@@ -93,7 +94,7 @@ func TestMain(m *testing.M) {
 		testServer = httptest.NewServer((&server{log: testLog, db: testStore, cfg: testConfig, issuer: testIssuer}).routes())
 		return nil
 	})
-	removeBuiltBinary()
+	programtest.RemoveBinary()
 	os.Exit(status)
 }
 

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ import (
 
 var updateManifest = flag.Bool("update-manifest", false, "rewrite docs/queries/manifest.json from the example operations")
 
-const manifestPath = "docs/queries/manifest.json"
+const manifestPath = "../docs/queries/manifest.json"
 
 type manifestOperation struct{ ID, Name, Type, Body string }
 
@@ -60,8 +60,8 @@ func TestTrustedDocumentsManifest(t *testing.T) {
 	}
 
 	// Every example operation is listed under its name, with its sha256 as the id.
-	files, _ := filepath.Glob("docs/queries/*.graphql")
-	subscriptions, _ := filepath.Glob("docs/subscriptions/*.graphql")
+	files, _ := filepath.Glob("../docs/queries/*.graphql")
+	subscriptions, _ := filepath.Glob("../docs/subscriptions/*.graphql")
 	var names []string
 	operationName := regexp.MustCompile(`(?m)^(?:query|subscription|mutation)\s+(\w+)`)
 	for _, f := range append(files, subscriptions...) {
@@ -130,7 +130,7 @@ func TestTrustedDocuments(t *testing.T) {
 		}
 	}
 
-	moviePage, _ := os.ReadFile("docs/queries/moviePage.graphql") // not the manifest's text (no __typename)
+	moviePage, _ := os.ReadFile("../docs/queries/moviePage.graphql") // not the manifest's text (no __typename)
 	listedID := readManifest(t)[0].ID
 	sum := sha256.Sum256(moviePage)
 	for _, c := range []struct {
@@ -189,7 +189,7 @@ func TestTrustedDocumentsWithApolloClient(t *testing.T) {
 	for _, p := range result.Problems {
 		t.Error(p)
 	}
-	files, _ := filepath.Glob("docs/queries/*.graphql")
+	files, _ := filepath.Glob("../docs/queries/*.graphql")
 	if len(result.Answered) != len(files) {
 		t.Errorf("answered %v, want all %d example queries", result.Answered, len(files))
 	}

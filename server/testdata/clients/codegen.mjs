@@ -28,7 +28,7 @@ if (printed(fromSDL) !== printed(fromIntrospection)) {
   problems.push(`the SDL and introspection differ from line ${i}: ${JSON.stringify(a.slice(i, i + 3))} vs ${JSON.stringify(b.slice(i, i + 3))}`);
 }
 
-const docsDir = new URL('../../docs/queries/', import.meta.url);
+const docsDir = new URL('../../../docs/queries/', import.meta.url);
 const documents = readdirSync(docsDir).filter((f) => f.endsWith('.graphql')).sort()
   .map((f) => ({ location: f, document: parse(readFileSync(new URL(f, docsDir), 'utf8')) }));
 let output = '';

@@ -5,6 +5,6 @@
 import { generatePersistedQueryManifest } from '@apollo/generate-persisted-query-manifest';
 
 const manifest = await generatePersistedQueryManifest({
-  documents: ['../../docs/queries/*.graphql', '../../docs/subscriptions/*.graphql'],
+  documents: ['../../../docs/queries/*.graphql', '../../../docs/subscriptions/*.graphql'],
 }, undefined);
 console.log(JSON.stringify(manifest));

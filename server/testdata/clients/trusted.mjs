@@ -20,7 +20,7 @@ for (const level of ['warn', 'error']) {
   console[level] = (...args) => problems.push(`${step}: console.${level}: ${format(...args).slice(0, 1500)}`);
 }
 
-const docsDir = new URL('../../docs/queries/', import.meta.url);
+const docsDir = new URL('../../../docs/queries/', import.meta.url);
 const examples = readdirSync(docsDir).filter((f) => f.endsWith('.graphql')).sort()
   .map((f) => ({ name: f.replace(/\.graphql$/, ''), text: readFileSync(new URL(f, docsDir), 'utf8') }));
 
