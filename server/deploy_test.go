@@ -19,7 +19,7 @@ import (
 )
 
 // TestStaticBinaryServesOverNeo4jURI is CI's smoke test of the image's program: built as
-// the Dockerfile builds it (filmgraphBinary), it is a static executable, and started with
+// the Dockerfile builds it (programtest.Binary), it is a static executable, and started with
 // NEO4J_URI naming the test Neo4j (as compose.yaml names its Neo4j) it becomes ready and
 // answers the film page's query with what the database holds.
 func TestStaticBinaryServesOverNeo4jURI(t *testing.T) {
