@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -520,13 +519,7 @@ func TestMoviesPaginationVisitsEveryFilmInOrder(t *testing.T) {
 }
 
 func TestUnreachableDatabaseStopsTheServer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "filmgraph")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := programtest.Binary(t)
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "NEO4J_URI=bolt://127.0.0.1:1", "NEO4J_PASSWORD=x", "FILMGRAPH_ADDR=127.0.0.1:0")
 	var stderr bytes.Buffer
