@@ -11,8 +11,8 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-# No cgo: a static binary that runs on any Linux. smoke_test.go builds with this very line
-# (edit it there too: the test reads it from here). -buildvcs=auto stamps the commit when
+# No cgo: a static binary that runs on any Linux. The tests build with this very line
+# (internal/programtest reads it from here). -buildvcs=auto stamps the commit when
 # the build context holds the .git directory (`filmgraph version` prints it).
 RUN CGO_ENABLED=0 go build -buildvcs=auto -trimpath -ldflags=-s -o /out/filmgraph .
 

@@ -9,7 +9,7 @@ import (
 )
 
 // The compiler is a pure function: these check its contract without a database (the
-// answers are checked against Cypher in the root package's where_test.go).
+// answers are checked against Cypher in package server's where_test.go).
 
 func TestWherePutsEveryValueInAParameter(t *testing.T) {
 	hostile := "x'}) DETACH DELETE n //"

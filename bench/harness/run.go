@@ -1,7 +1,7 @@
 // Package harness drives filmgraph's example operations over HTTP against an in-process
 // server, next to a baseline that fetches the same data with one hand-written Cypher
 // statement per operation, and reports throughput, latency and costs per operation.
-// `go run ./bench` is its command; a smoke test in the root package runs it briefly.
+// `go run ./bench` is its command; a smoke test in package server runs it briefly.
 package harness
 
 import (

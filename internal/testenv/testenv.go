@@ -44,7 +44,7 @@ func SharedDir(t testing.TB) string {
 func FindShared() (string, error) {
 	dir := os.Getenv("FILMGRAPH_SHARED")
 	if dir == "" {
-		root, err := moduleRoot()
+		root, err := ModuleRoot()
 		if err != nil {
 			return "", err
 		}
@@ -56,11 +56,11 @@ func FindShared() (string, error) {
 	return dir, nil
 }
 
-// moduleRoot is the nearest folder up from the working directory holding go.mod. The walk
+// ModuleRoot is the nearest folder up from the working directory holding go.mod. The walk
 // is lexical, from the path the test was started in (os.Getwd keeps $PWD): when the clone
 // is reached through a symlink, its `..` is the folder holding the link, which is where a
 // shared folder copied "beside the repository" is, not the parent of the link's target.
-func moduleRoot() (string, error) {
+func ModuleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
