@@ -155,19 +155,20 @@ func (r *Refresher) OldestPending() time.Duration {
 	return time.Duration(r.oldest.Load()) * time.Millisecond
 }
 
-// Run refreshes at once, then every Interval, until ctx ends (at once: changes made while
-// the server was stopped, and a first start's backfill, need not wait an interval). An
-// error of one cycle is logged and the next cycle tries again.
+// Run refreshes every Interval until ctx ends. An error of one cycle is logged and the
+// next cycle tries again. The first cycle waits an Interval too: a cycle cut short by a
+// stop leaves the films it was refreshing without edges until the next cycle (its steps
+// are separate statements), so a process that runs briefly (a command, a replica started
+// and stopped) should not start one; a first start's backfill begins an Interval after
+// the server is up.
 func (r *Refresher) Run(ctx context.Context) {
 	t := time.NewTicker(r.Interval)
 	defer t.Stop()
-	for first := true; ; first = false {
-		if !first {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 		cycle, done := ctx, context.CancelFunc(func() {})
 		if r.Lease != nil {
