@@ -150,6 +150,27 @@ func waitText(t *testing.T, ctx context.Context, want string, within time.Durati
 	}
 }
 
+// clickUntilShown clicks sel until the page shows want. A live update (the rating just
+// given reaches the page's subscription) can render the button again as it is clicked: the
+// click then fails ("could not find node") or lands on the old node and is lost. A click is
+// repeated only after 10 s without want, long after its mutation would have answered.
+func clickUntilShown(t *testing.T, ctx context.Context, sel, want string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		err := chromedp.Run(ctx, chromedp.Click(sel, chromedp.ByQuery))
+		for wait := time.Now().Add(10 * time.Second); err == nil && time.Now().Before(wait); time.Sleep(100 * time.Millisecond) {
+			if strings.Contains(visibleText(t, ctx), want) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the page did not show %q within %s (last click: %v); it shows:\n%s", want, within, err, visibleText(t, ctx))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
 func logInThroughThePage(t *testing.T, ctx context.Context, username, password string) {
 	t.Helper()
 	err := chromedp.Run(ctx,
@@ -210,10 +231,7 @@ func TestBrowserMoviePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitText(t, tab, "Your rating: 8/10", pageWait)
-	if err := chromedp.Run(tab, chromedp.Click(`[data-testid=favorites]`, chromedp.ByQuery)); err != nil {
-		t.Fatal(err)
-	}
-	waitText(t, tab, "In your favorites ✓", pageWait)
+	clickUntilShown(t, tab, `[data-testid=favorites]`, "In your favorites ✓", pageWait)
 	screenshot(t, tab, "2-movie-logged-in-rated-favorite.png")
 
 	// 3. Another visitor, in another browser session, writes a review: it appears live in
