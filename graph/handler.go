@@ -154,6 +154,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 		srv.Use(newComplexityLimit(opts.MaxComplexity, costs)) // complexitylimit.go
 	}
 	srv.Use(observe.GraphQL{})
+	srv.Use(subscriptionFailures{}) // live.go
 	srv.Use(limits.Deadline{})
 	srv.AroundResponses(bookmarkExtension)     // bookmark.go
 	srv.AroundRootFields(checkRepresentations) // federation (entities.go)

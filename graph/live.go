@@ -10,6 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"filmgraph/apperr"
 	"filmgraph/auth"
@@ -258,7 +259,40 @@ func endWithError(ctx context.Context, err error) {
 		sock.failure.add(graphql.GetErrors(presented)) // an SSE stream (sse.go)
 		return
 	}
-	for _, e := range graphql.GetErrors(presented) {
-		transport.AddSubscriptionError(ctx, e)
+	if failure, _ := ctx.Value(subscriptionFailureKey{}).(*streamFailure); failure != nil {
+		failure.add(graphql.GetErrors(presented)) // a WebSocket's, passed on by subscriptionFailures
 	}
+}
+
+type subscriptionFailureKey struct{}
+
+// subscriptionFailures hands the error that ended a WebSocket subscription to gqlgen's
+// transport on the transport's own goroutine. gqlgen reads a subscription's error list
+// (transport.AddSubscriptionError) when the subscription ends, without a lock, so the
+// resolver's goroutine writing it raced that read. Instead that goroutine records the error
+// in the subscription's streamFailure before it closes its channel, and this interceptor,
+// which runs when the transport reads the channel's end, passes it on. A subscription the
+// client ended first reports nothing, as before.
+type subscriptionFailures struct{}
+
+func (subscriptionFailures) ExtensionName() string                   { return "SubscriptionFailures" }
+func (subscriptionFailures) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (subscriptionFailures) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if graphql.GetOperationContext(ctx).Operation.Operation != ast.Subscription {
+		return next(ctx)
+	}
+	return next(context.WithValue(ctx, subscriptionFailureKey{}, &streamFailure{}))
+}
+
+func (subscriptionFailures) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	response := next(ctx)
+	if failure, _ := ctx.Value(subscriptionFailureKey{}).(*streamFailure); response == nil && failure != nil {
+		if sock, _ := ctx.Value(socketKey{}).(*socket); sock == nil || sock.failure == nil { // not SSE (sse.go)
+			for _, e := range failure.take() {
+				transport.AddSubscriptionError(ctx, e)
+			}
+		}
+	}
+	return response
 }
