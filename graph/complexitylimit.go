@@ -3,10 +3,7 @@ package graph
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
-	"encoding/json"
 	"reflect"
-	"slices"
 	"strings"
 
 	"github.com/99designs/gqlgen/complexity"
@@ -109,36 +106,13 @@ func (c *complexityLimit) MutateOperationContext(ctx context.Context, opCtx *gra
 func (c *complexityLimit) key(opCtx *graphql.OperationContext, op *ast.OperationDefinition) (key [sha256.Size]byte, cacheable bool) {
 	names := map[string]bool{}
 	c.costedVariables(opCtx.Doc, op.SelectionSet, names, map[string]bool{})
-	sorted := make([]string, 0, len(names))
-	for name := range names {
-		sorted = append(sorted, name)
+	k := selection.NewCacheKey()
+	k.Part(opCtx.RawQuery)
+	k.Part(opCtx.OperationName)
+	if !k.Variables(opCtx.Variables, names) {
+		return key, false
 	}
-	slices.Sort(sorted)
-
-	h := sha256.New()
-	part := func(s string) {
-		var n [8]byte
-		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
-		h.Write(n[:])
-		h.Write([]byte(s))
-	}
-	part(opCtx.RawQuery)
-	part(opCtx.OperationName)
-	for _, name := range sorted {
-		part(name)
-		v, set := opCtx.Variables[name]
-		if !set {
-			part("unset")
-			continue
-		}
-		encoded, err := json.Marshal(v)
-		if err != nil {
-			return key, false
-		}
-		part(string(encoded))
-	}
-	h.Sum(key[:0])
-	return key, true
+	return k.Sum(), true
 }
 
 // costedVariables adds to names the variables in the arguments of set's fields that have a

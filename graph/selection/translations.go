@@ -3,9 +3,6 @@ package selection
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
-	"encoding/json"
-	"slices"
 	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -112,54 +109,32 @@ func (t *Translations) statement(ctx context.Context, kind string, keyed bool, k
 func (t *Translations) key(ctx context.Context, kind string, withArguments bool) (id [sha256.Size]byte, ok bool) {
 	op := graphql.GetOperationContext(ctx)
 	fc := graphql.GetFieldContext(ctx)
-	h := sha256.New()
-	part := func(s string) {
-		var n [8]byte
-		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
-		h.Write(n[:])
-		h.Write([]byte(s))
-	}
-	part(kind)
+	k := NewCacheKey()
+	k.Part(kind)
 	if withArguments {
-		part("whole")
+		k.Part("whole")
 	} else {
-		part("keyed")
+		k.Part("keyed")
 	}
-	part(op.RawQuery)
-	part(op.OperationName)
-	part(fc.Object)
-	part(fc.Field.Alias)
-	part(fc.Field.Name)
+	k.Part(op.RawQuery)
+	k.Part(op.OperationName)
+	k.Part(fc.Object)
+	k.Part(fc.Field.Alias)
+	k.Part(fc.Field.Name)
 	if v, signedIn := auth.FromContext(ctx); signedIn {
-		part("viewer " + strconv.FormatInt(v.UserID, 10) + " " + v.Role)
+		k.Part("viewer " + strconv.FormatInt(v.UserID, 10) + " " + v.Role)
 	} else {
-		part("anonymous")
+		k.Part("anonymous")
 	}
 	names := map[string]bool{}
 	if withArguments {
 		argumentVariables(fc.Field.Arguments, names)
 	}
 	variablesIn(op.Doc, fc.Field.Selections, names, map[string]bool{})
-	sorted := make([]string, 0, len(names))
-	for name := range names {
-		sorted = append(sorted, name)
+	if !k.Variables(op.Variables, names) {
+		return id, false
 	}
-	slices.Sort(sorted)
-	for _, name := range sorted {
-		part(name)
-		v, set := op.Variables[name]
-		if !set {
-			part("unset") // not "null": an unset variable leaves an argument's default
-			continue
-		}
-		encoded, err := json.Marshal(v)
-		if err != nil {
-			return id, false
-		}
-		part(string(encoded))
-	}
-	h.Sum(id[:0])
-	return id, true
+	return k.Sum(), true
 }
 
 // variablesIn adds to names the variables that set's fields and fragments read, in
