@@ -52,6 +52,9 @@ type Options struct {
 	HeapMB int
 	// PageCacheMB caps Neo4j's off-heap page cache; 0 means 256.
 	PageCacheMB int
+	// JVMOptions are passed to java after the launcher's own, so that they win where
+	// both set the same thing (e.g. -Xlog:gc:file=gc.log or another collector).
+	JVMOptions []string
 	// Log receives progress lines and the JVM's stderr; nil discards them.
 	Log io.Writer
 	// Building, when set, is called when the launcher must be compiled with Maven (the
@@ -118,21 +121,15 @@ func launch(ctx context.Context, opts Options) (*Instance, error) {
 
 	ready := make(chan string, 1)
 	inst := &Instance{Username: "neo4j", Password: opts.Password, stderr: &tail{max: 20}, exited: make(chan struct{})}
-	cmd := exec.Command("java",
-		"-Xmx"+strconv.Itoa(opts.HeapMB)+"m",
-		"-XX:+ExitOnOutOfMemoryError",
-		// Neo4j's own start script opens these so the page cache and transaction
-		// logs can use direct buffers and native file hints instead of slower fallbacks.
-		"--add-opens=java.base/java.nio=ALL-UNNAMED",
-		"--add-opens=java.base/java.io=ALL-UNNAMED",
-		"--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-		"-Dlog4j2.disable.jmx=true",
+	args := append(jvmOptions(opts.HeapMB), opts.JVMOptions...)
+	args = append(args,
 		"-cp", b.classpath,
 		"filmgraph.launcher.Main",
 		"--data-dir", dataDir,
 		"--port", strconv.Itoa(opts.Port),
 		"--pagecache", strconv.Itoa(opts.PageCacheMB)+"m",
 	)
+	cmd := exec.Command("java", args...)
 	// The password goes through the environment so it does not show in ps.
 	cmd.Env = append(os.Environ(), "NEO4J_PASSWORD="+opts.Password)
 	cmd.Stdout = &lineWriter{fn: func(line string) {
@@ -179,6 +176,20 @@ func launch(ctx context.Context, opts Options) (*Instance, error) {
 		return nil, err
 	}
 	return inst, nil
+}
+
+// jvmOptions are the JVM settings of every bundled Neo4j.
+func jvmOptions(heapMB int) []string {
+	return []string{
+		"-Xmx" + strconv.Itoa(heapMB) + "m",
+		"-XX:+ExitOnOutOfMemoryError",
+		// Neo4j's own start script opens these so the page cache and transaction
+		// logs can use direct buffers and native file hints instead of slower fallbacks.
+		"--add-opens=java.base/java.nio=ALL-UNNAMED",
+		"--add-opens=java.base/java.io=ALL-UNNAMED",
+		"--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+		"-Dlog4j2.disable.jmx=true",
+	}
 }
 
 // waitConnectable proves the server answers Bolt with the credentials we

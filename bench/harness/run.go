@@ -336,7 +336,7 @@ func sample(dbPID int) counters {
 	if s[2].Value.Kind() == metrics.KindUint64 {
 		c.goroutines = s[2].Value.Uint64()
 	}
-	c.dbCPU = processCPU(dbPID)
+	c.dbCPU = ProcessCPUOf(dbPID)
 	return c
 }
 
@@ -349,9 +349,9 @@ func ProcessCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// processCPU reads user+system time of pid from /proc; -1 when unavailable. Clock ticks
+// ProcessCPUOf reads user+system time of pid from /proc; -1 when unavailable. Clock ticks
 // are taken as 100 per second, the value on every Linux this runs on.
-func processCPU(pid int) time.Duration {
+func ProcessCPUOf(pid int) time.Duration {
 	if pid <= 0 {
 		return -1
 	}

@@ -74,6 +74,8 @@ func run() error {
 	similar := flag.String("similar", "all", `similarity edges to compute when missing: "all" (a full refresh) or "asked" (the films asked for only)`)
 	heapMB := flag.Int("heap-mb", 0, "with -scale: JVM heap of the bundled Neo4j (0: 1024 at 1x, 2048 above, as go run ./bench)")
 	cacheMB := flag.Int("pagecache-mb", 0, "with -scale: page cache of the bundled Neo4j (0: 256 at 1x, 1024 above, as go run ./bench)")
+	jvm := flag.String("jvm", "", "with -scale: further JVM options of the bundled Neo4j, separated by spaces (e.g. -Xlog:gc:file=gc.log)")
+	dbPIDFlag := flag.Int("db-pid", 0, "without -scale: the process id of the Neo4j of NEO4J_URI on this machine, to print its CPU per request")
 	leakage := flag.Bool("leakage", false, "also print the popularity leakage of the HYBRID lists of 200 random films with at least 10 ratings")
 	flag.Parse()
 	clients, err := parseClients(*clientList)
@@ -92,13 +94,15 @@ func run() error {
 	if cfg.Username == "" {
 		cfg.Username = "neo4j"
 	}
+	dbPID := *dbPIDFlag // for the database's CPU per request
 	if *scale > 0 && cfg.URI == "" {
-		inst, err := startBundled(ctx, *scale, *heapMB, *cacheMB)
+		inst, err := startBundled(ctx, *scale, *heapMB, *cacheMB, strings.Fields(*jvm))
 		if err != nil {
 			return err
 		}
 		defer inst.Stop()
 		cfg.URI, cfg.Username, cfg.Password, cfg.Database = inst.URI, inst.Username, inst.Password, ""
+		dbPID = inst.PID()
 	}
 	if cfg.URI == "" {
 		return fmt.Errorf("set NEO4J_URI (and NEO4J_PASSWORD) to a Neo4j holding the seed and its similarity edges, or use -scale")
@@ -129,7 +133,7 @@ func run() error {
 	}
 	fmt.Printf("data: %s\n", counts)
 	for _, c := range clients {
-		if err := measure(db, ids, c); err != nil {
+		if err := measure(db, ids, c, dbPID); err != nil {
 			return err
 		}
 	}
@@ -139,8 +143,9 @@ func run() error {
 	return nil
 }
 
-// measure asks for the films' two pages from that many clients at once and prints the table.
-func measure(db *store.Store, ids []int64, clients int) error {
+// measure asks for the films' two pages from that many clients at once and prints the table
+// and what the run cost (dbPID: the bundled Neo4j's process, 0 if unknown).
+func measure(db *store.Store, ids []int64, clients, dbPID int) error {
 	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Store: db}, slog.New(slog.NewTextHandler(io.Discard, nil)), graph.DefaultOptions()))
 	defer srv.Close()
 
@@ -153,6 +158,7 @@ func measure(db *store.Store, ids []int64, clients int) error {
 	plain, withRecs := make([]time.Duration, len(ids)), make([]time.Duration, len(ids))
 	trips := db.RoundTrips()
 	loadBefore := loadAverage()
+	before := sampleCosts(dbPID)
 	start := time.Now()
 	// Each client takes the next film and asks for both pages, interleaved, so both see
 	// the same load.
@@ -188,6 +194,7 @@ feed:
 	}
 	close(next)
 	wg.Wait()
+	after := sampleCosts(dbPID)
 	if failed == nil && len(errs) > 0 {
 		failed = <-errs
 	}
@@ -205,6 +212,7 @@ feed:
 		slices.Sort(r.d)
 		fmt.Printf("| %s | %s | %s | %s |\n", r.name, ms(pct(r.d, 50)), ms(pct(r.d, 95)), ms(pct(r.d, 99)))
 	}
+	after.report(before, 2*films)
 	return nil
 }
 
@@ -308,7 +316,7 @@ func parseClients(list string) ([]int, error) {
 
 // startBundled starts the bundled Neo4j in the benchmark's data directory of this scale,
 // with the benchmark's memory settings unless given.
-func startBundled(ctx context.Context, scale, heapMB, cacheMB int) (*launcher.Instance, error) {
+func startBundled(ctx context.Context, scale, heapMB, cacheMB int, jvm []string) (*launcher.Instance, error) {
 	if heapMB == 0 {
 		heapMB = map[bool]int{true: 1024, false: 2048}[scale == 1]
 	}
@@ -319,13 +327,14 @@ func startBundled(ctx context.Context, scale, heapMB, cacheMB int) (*launcher.In
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(os.Stderr, "latency: starting the bundled Neo4j in %s (heap %d MB, page cache %d MB)\n", dir, heapMB, cacheMB)
-	inst, err := launcher.Start(ctx, launcher.Options{DataDir: dir, HeapMB: heapMB, PageCacheMB: cacheMB})
+	fmt.Fprintf(os.Stderr, "latency: starting the bundled Neo4j in %s (heap %d MB, page cache %d MB, JVM options %q)\n", dir, heapMB, cacheMB, jvm)
+	opts := launcher.Options{DataDir: dir, HeapMB: heapMB, PageCacheMB: cacheMB, JVMOptions: jvm}
+	inst, err := launcher.Start(ctx, opts)
 	if err != nil && ctx.Err() == nil {
 		// On a loaded machine a first start, which creates the store, can outlast the
 		// launcher's bound; the next start finds the store made.
 		fmt.Fprintf(os.Stderr, "latency: %v; starting again\n", err)
-		inst, err = launcher.Start(ctx, launcher.Options{DataDir: dir, HeapMB: heapMB, PageCacheMB: cacheMB})
+		inst, err = launcher.Start(ctx, opts)
 	}
 	return inst, err
 }
