@@ -156,8 +156,8 @@ func first(rows []any, err error) (map[string]any, error) {
 	return m, nil
 }
 
-// run runs stmt in a managed transaction of the given mode and returns the `this` column of
-// every row. The transaction's server-side timeout is what remains of ctx's deadline (the
+// run runs stmt in a transaction of the given mode and returns the `this` column of every
+// row: a read as one auto-commit statement, a write in a managed transaction. The transaction's server-side timeout is what remains of ctx's deadline (the
 // per-request timeout), so Neo4j itself stops work nobody waits for. Sessions share the
 // driver's bookmark manager: with a neo4j:// cluster, a read that follows a write in this
 // process sees it even when routed to a follower.
@@ -175,10 +175,9 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Stat
 		Bookmarks:       sessionBookmarks(ctx), // a client's or an event's (bookmark.go)
 	})
 	defer session.Close(context.Background())
-	modeName := "read"
-	execute := session.ExecuteRead
+	modeName, execute := "read", autoCommit(session)
 	if mode == neo4j.AccessModeWrite {
-		modeName, execute = "write", session.ExecuteWrite
+		modeName, execute = "write", managed(session.ExecuteWrite)
 	}
 	callCtx, cancel := s.bound(ctx)
 	defer cancel()
@@ -205,9 +204,9 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Stat
 		kind = kindOf(err)
 		var pause time.Duration
 		switch {
-		case kind == unreachable && !lostOnce && time.Since(start) < fastFailure && lastAttempt(err) != err:
-			// The driver stopped after an attempt it deems safe to rerun (not a commit
-			// whose outcome is unknown).
+		case kind == unreachable && !lostOnce && time.Since(start) < fastFailure && (mode == neo4j.AccessModeRead || lastAttempt(err) != err):
+			// A read may always run again; for a write, the driver stopped after an attempt
+			// it deems safe to rerun (not a commit whose outcome is unknown).
 			lostOnce, pause = true, jitter(retryPause)
 		case kind == unreachable:
 			s.markDown()
@@ -255,17 +254,49 @@ const (
 	maxContentionPause = 500 * time.Millisecond
 )
 
-// attempt runs stmt once in a managed transaction under callCtx; reqCtx is the request's
-// context, which counts the round trip.
-func (s *Store) attempt(callCtx, reqCtx context.Context, execute func(context.Context, neo4j.ManagedTransactionWork, ...func(*neo4j.TransactionConfig)) (any, error),
+// runner runs one statement in a transaction and returns its result.
+type runner func(ctx context.Context, text string, params map[string]any) (neo4j.ResultWithContext, error)
+
+// execution runs work once, giving it the runner of its transaction.
+type execution func(ctx context.Context, work func(runner) ([]any, error), txConfig ...func(*neo4j.TransactionConfig)) ([]any, error)
+
+// managed runs work in a managed transaction of the session (ExecuteRead or ExecuteWrite).
+// Its BEGIN waits for Neo4j's answer and its COMMIT is a round trip of its own.
+func managed(execute func(context.Context, neo4j.ManagedTransactionWork, ...func(*neo4j.TransactionConfig)) (any, error)) execution {
+	return func(ctx context.Context, work func(runner) ([]any, error), txConfig ...func(*neo4j.TransactionConfig)) ([]any, error) {
+		rows, err := execute(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			return work(tx.Run)
+		}, txConfig...)
+		if err != nil {
+			return nil, err
+		}
+		return rows.([]any), nil
+	}
+}
+
+// autoCommit runs work's statement as an auto-commit transaction of the session: one round
+// trip (RUN and PULL sent together) where a managed transaction takes three (BEGIN, then
+// RUN and PULL, then COMMIT), each a wait for a thread on a busy machine. For reads, which
+// the store retries itself (run) and whose single statement is the whole transaction.
+func autoCommit(session neo4j.SessionWithContext) execution {
+	return func(ctx context.Context, work func(runner) ([]any, error), txConfig ...func(*neo4j.TransactionConfig)) ([]any, error) {
+		return work(func(ctx context.Context, text string, params map[string]any) (neo4j.ResultWithContext, error) {
+			return session.Run(ctx, text, params, txConfig...)
+		})
+	}
+}
+
+// attempt runs stmt once under callCtx; reqCtx is the request's context, which counts the
+// round trip.
+func (s *Store) attempt(callCtx, reqCtx context.Context, execute execution,
 	modeName string, stmt cypher.Statement, txConfig []func(*neo4j.TransactionConfig)) ([]any, error) {
-	rows, err := execute(callCtx, func(tx neo4j.ManagedTransaction) (any, error) {
+	return execute(callCtx, func(run runner) ([]any, error) {
 		s.roundTrips.Add(1)
 		observe.FromContext(reqCtx).AddRoundTrip()
 		ctx, span := observe.Tracer().Start(callCtx, "neo4j."+modeName, trace.WithSpanKind(trace.SpanKindClient),
 			trace.WithAttributes(attribute.String("db.system", "neo4j"), attribute.String("db.query.text", stmt.Text)))
 		start := time.Now()
-		rows, err := collectThis(ctx, tx, stmt)
+		rows, err := collectThis(ctx, run, stmt)
 		observe.ObserveRoundTrip(modeName, time.Since(start), err)
 		if err != nil {
 			span.SetStatus(codes.Error, "statement failed") // the driver's message stays in the log
@@ -273,21 +304,17 @@ func (s *Store) attempt(callCtx, reqCtx context.Context, execute func(context.Co
 		span.End()
 		return rows, err
 	}, txConfig...)
-	if err != nil {
-		return nil, err
-	}
-	return rows.([]any), nil
 }
 
 // collectThis runs stmt (with PROFILE when ctx asks for a profile) and returns the `this`
 // column of every row.
-func collectThis(ctx context.Context, tx neo4j.ManagedTransaction, stmt cypher.Statement) ([]any, error) {
+func collectThis(ctx context.Context, run runner, stmt cypher.Statement) ([]any, error) {
 	profile := profileFrom(ctx)
 	text := stmt.Text
 	if profile != nil {
 		text = "PROFILE " + text
 	}
-	result, err := tx.Run(ctx, text, stmt.Params)
+	result, err := run(ctx, text, stmt.Params)
 	if err != nil {
 		return nil, err
 	}

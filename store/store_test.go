@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -243,13 +242,73 @@ func TestBookmarksFollowWrites(t *testing.T) {
 }
 
 // proxy forwards loopback TCP connections to the test Neo4j, so that a test can cut them
-// (as a restarted Neo4j does) or refuse new ones (as a stopped one does).
+// (as a restarted Neo4j does) or refuse new ones (as a stopped one does), and counts each
+// connection's round trips.
 type proxy struct {
-	t      *testing.T
-	target string
-	mu     sync.Mutex
-	ln     net.Listener
-	conns  []net.Conn
+	t         *testing.T
+	target    string
+	mu        sync.Mutex
+	ln        net.Listener
+	conns     []net.Conn
+	exchanges []*exchange
+}
+
+// exchange counts the round trips of one connection: the times the client sent something
+// after the server had answered (messages sent together, as RUN and PULL, are one).
+type exchange struct {
+	mu       sync.Mutex
+	answered bool
+	trips    int
+	sent     []byte // what the client sent, to tell whose connection it is
+}
+
+func (e *exchange) clientSent(b []byte) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.answered || e.trips == 0 {
+		e.trips++
+	}
+	e.answered = false
+	e.sent = append(e.sent, b...)
+}
+
+func (e *exchange) serverSent() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.answered = true
+}
+
+// roundTrips sums the round trips of the connections whose client sent marker.
+func (p *proxy) roundTrips(marker string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, e := range p.exchanges {
+		e.mu.Lock()
+		if strings.Contains(string(e.sent), marker) {
+			n += e.trips
+		}
+		e.mu.Unlock()
+	}
+	return n
+}
+
+// pump copies src to dst, calling note with each piece before it is passed on.
+func pump(dst, src net.Conn, note func([]byte)) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			note(buf[:n])
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				break
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	dst.Close()
 }
 
 func startProxy(t *testing.T) *proxy {
@@ -291,11 +350,13 @@ func (p *proxy) serve(ln net.Listener) {
 				client.Close()
 				continue
 			}
+			e := &exchange{}
 			p.mu.Lock()
 			p.conns = append(p.conns, client, server)
+			p.exchanges = append(p.exchanges, e)
 			p.mu.Unlock()
-			go func() { io.Copy(server, client); server.Close() }()
-			go func() { io.Copy(client, server); client.Close() }()
+			go pump(server, client, e.clientSent)
+			go pump(client, server, func([]byte) { e.serverSent() })
 		}
 	}()
 }
@@ -334,8 +395,30 @@ func databaseUp(t *testing.T) float64 {
 	return apitest.Counter(apitest.ParseMetrics(t, rec.Body), "filmgraph_neo4j_up", nil)
 }
 
+// TestReadIsOneRoundTrip: a read is one auto-commit statement, its RUN and PULL sent
+// together, not a managed transaction's BEGIN, RUN and PULL, then COMMIT, each waiting for
+// Neo4j's answer: on a busy machine every round trip is a wait for a thread on both sides.
+func TestReadIsOneRoundTrip(t *testing.T) {
+	p := startProxy(t)
+	s := open(t, p.uri())
+	ctx := context.Background()
+	read := statement(`RETURN 'one-round-trip' AS this`, nil)
+	if _, err := s.ReadOne(ctx, read); err != nil { // opens the pooled connection
+		t.Fatal(err)
+	}
+	before := p.roundTrips("one-round-trip")
+	for range 5 {
+		if row, err := s.ReadAll(ctx, read); err != nil || len(row) != 1 || row[0] != "one-round-trip" {
+			t.Fatalf("read: %v, %v", row, err)
+		}
+	}
+	if n := p.roundTrips("one-round-trip") - before; n != 5 {
+		t.Errorf("5 reads took %d round trips, want 5", n)
+	}
+}
+
 // TestLostConnectionsAndOutages: a write on a pooled connection that died (a restarted
-// Neo4j) is run again once on a new one, and commits once; a database that refuses
+// Neo4j) is run again once on a new one, and commits once, and so is a read; a database that refuses
 // connections is SERVICE_UNAVAILABLE at once, counted down, and served again when it is back.
 func TestLostConnectionsAndOutages(t *testing.T) {
 	p := startProxy(t)
@@ -350,6 +433,10 @@ func TestLostConnectionsAndOutages(t *testing.T) {
 	}
 	if n := count(t, "after-cut"); n != 1 {
 		t.Errorf("the write after the cut committed %d times, want once", n)
+	}
+	p.cut()
+	if row, err := s.ReadOne(ctx, statement(`RETURN {n: 1} AS this`, nil)); err != nil || row["n"] != int64(1) {
+		t.Fatalf("a read on a cut connection: %v, %v; want it run again on a new one", row, err)
 	}
 
 	p.stop()
