@@ -68,6 +68,31 @@ func TestGeneratedPasswordSurvivesRestart(t *testing.T) {
 	query(t, ctx, second.URI, second.Password, "RETURN 1 AS one", "one")
 }
 
+// TestHeapIsCommittedFromTheStart: the JVM holds its whole heap from the start (-Xms as
+// -Xmx), so that G1 does not keep the young generation small; JVMOptions come after the
+// launcher's own and win. Neo4j's own JMX view of the JVM says so.
+func TestHeapIsCommittedFromTheStart(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	for _, c := range []struct {
+		opts Options
+		want int64 // MB
+	}{
+		{Options{DataDir: t.TempDir(), HeapMB: 640}, 640},
+		{Options{DataDir: t.TempDir(), HeapMB: 640, JVMOptions: []string{"-Xms128m"}}, 128},
+	} {
+		inst := start(t, ctx, c.opts)
+		initial := query(t, ctx, inst.URI, inst.Password, `CALL dbms.queryJmx('java.lang:type=Memory') YIELD attributes
+			RETURN attributes.HeapMemoryUsage.value.properties.init AS init`, "init")
+		if mb, _ := initial.(int64); mb>>20 != c.want {
+			t.Errorf("JVM options %q: initial heap %v bytes, want %d MB", c.opts.JVMOptions, initial, c.want)
+		}
+		if err := inst.Stop(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func TestPortInUse(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
