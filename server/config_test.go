@@ -60,6 +60,7 @@ var settingSamples = map[string]struct {
 	"CORS_ALLOWED_ORIGINS":                       {valid: "https://films.example"},
 	"FILMGRAPH_METRICS_ADDR":                     {valid: "127.0.0.1:9090", invalid: []string{"9090", "localhost", ":8080"}},
 	"FILMGRAPH_NATS_URL":                         {valid: "nats://nats:4222,nats://nats-2:4222", invalid: []string{"nats", "http://nats:4222", "nats://:4222"}},
+	"GOGC":                                       {valid: "off", invalid: []string{"lots", "0", "-1"}},
 }
 
 // settingsReadElsewhere are the table's variables that loadConfig does not read, and who does.

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"sync/atomic"
 	"syscall"
@@ -44,6 +45,7 @@ func RunCommand(command string, args []string) error {
 	if err != nil {
 		return err
 	}
+	debug.SetGCPercent(cfg.gcPercent) // GOGC, or filmgraph's default when unset
 	log := observe.NewLogger(logOutput(), cfg.production, cfg.logLevel)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
