@@ -32,6 +32,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,6 +47,7 @@ import (
 	"filmgraph/recommend"
 	"filmgraph/relay"
 	"filmgraph/seed"
+	"filmgraph/server"
 	"filmgraph/store"
 )
 
@@ -76,14 +78,21 @@ func run() error {
 	cacheMB := flag.Int("pagecache-mb", 0, "with -scale: page cache of the bundled Neo4j (0: 256 at 1x, 1024 above, as go run ./bench)")
 	jvm := flag.String("jvm", "", "with -scale: further JVM options of the bundled Neo4j, separated by spaces (e.g. -Xlog:gc:file=gc.log)")
 	dbPIDFlag := flag.Int("db-pid", 0, "without -scale: the process id of the Neo4j of NEO4J_URI on this machine, to print its CPU per request")
+	warm := flag.Int("warmup", 0, "unmeasured passes over the films' two pages before the runs, from the first number of -c clients (a JVM just started compiles Neo4j's code for its first few thousand requests)")
 	leakage := flag.Bool("leakage", false, "also print the popularity leakage of the HYBRID lists of 200 random films with at least 10 ratings")
 	flag.Parse()
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(server.DefaultGCPercent) // as the server runs
+	}
 	clients, err := parseClients(*clientList)
 	if err != nil {
 		return err
 	}
 	if *similar != "all" && *similar != "asked" {
 		return fmt.Errorf(`-similar %q: want "all" or "asked"`, *similar)
+	}
+	if *warm < 0 {
+		return fmt.Errorf("-warmup %d: want a number of passes, 0 or more", *warm)
 	}
 	if *scale < 0 {
 		return fmt.Errorf("-scale %d: want 0 (NEO4J_URI) or a number of copies", *scale)
@@ -132,6 +141,9 @@ func run() error {
 		return err
 	}
 	fmt.Printf("data: %s\n", counts)
+	if err := warmUp(db, ids, clients[0], *warm); err != nil {
+		return err
+	}
 	for _, c := range clients {
 		if err := measure(db, ids, c, dbPID); err != nil {
 			return err
@@ -155,11 +167,53 @@ func measure(db *store.Store, ids []int64, clients, dbPID int) error {
 			return err
 		}
 	}
-	plain, withRecs := make([]time.Duration, len(ids)), make([]time.Duration, len(ids))
 	trips := db.RoundTrips()
 	loadBefore := loadAverage()
 	before := sampleCosts(dbPID)
 	start := time.Now()
+	plain, withRecs, err := askAll(srv.URL, ids, clients)
+	after := sampleCosts(dbPID)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\n%d random films (fixed seed), %d clients, %d statements for %d requests in %s; load average %s before, %s after\n\n",
+		films, clients, db.RoundTrips()-trips, 2*films, time.Since(start).Round(time.Millisecond), loadBefore, loadAverage())
+	fmt.Println("| query | p50 | p95 | p99 |")
+	fmt.Println("| --- | --- | --- | --- |")
+	for _, r := range []struct {
+		name string
+		d    []time.Duration
+	}{{"movie(id)", plain}, {"movie(id) + recommended(first: 10)", withRecs}} {
+		slices.Sort(r.d)
+		fmt.Printf("| %s | %s | %s | %s |\n", r.name, ms(pct(r.d, 50)), ms(pct(r.d, 95)), ms(pct(r.d, 99)))
+	}
+	after.report(before, 2*films)
+	return nil
+}
+
+// warmUp asks for the films' two pages passes times from that many clients, unmeasured:
+// the JVM compiles Neo4j's hot code as it runs, and a page cost several times its steady
+// CPU for the first few thousand requests after a start.
+func warmUp(db *store.Store, ids []int64, clients, passes int) error {
+	if passes == 0 {
+		return nil
+	}
+	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Store: db}, slog.New(slog.NewTextHandler(io.Discard, nil)), graph.DefaultOptions()))
+	defer srv.Close()
+	start := time.Now()
+	for range passes {
+		if _, _, err := askAll(srv.URL, ids, clients); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("\nwarm-up: %d unmeasured requests from %d clients in %s\n", 2*len(ids)*passes, clients, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// askAll asks for every film's two pages from that many clients and returns their
+// latencies, in the order of ids.
+func askAll(url string, ids []int64, clients int) (plain, withRecs []time.Duration, err error) {
+	plain, withRecs = make([]time.Duration, len(ids)), make([]time.Duration, len(ids))
 	// Each client takes the next film and asks for both pages, interleaved, so both see
 	// the same load.
 	next := make(chan int)
@@ -170,10 +224,10 @@ func measure(db *store.Store, ids []int64, clients, dbPID int) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				d, err := post(srv.URL, plainQuery, ids[i])
+				d, err := post(url, plainQuery, ids[i])
 				if err == nil {
 					plain[i] = d
-					d, err = post(srv.URL, recommendedQuery, ids[i])
+					d, err = post(url, recommendedQuery, ids[i])
 					withRecs[i] = d
 				}
 				if err != nil {
@@ -194,26 +248,10 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	after := sampleCosts(dbPID)
 	if failed == nil && len(errs) > 0 {
 		failed = <-errs
 	}
-	if failed != nil {
-		return failed
-	}
-	fmt.Printf("\n%d random films (fixed seed), %d clients, %d statements for %d requests in %s; load average %s before, %s after\n\n",
-		films, clients, db.RoundTrips()-trips, 2*films, time.Since(start).Round(time.Millisecond), loadBefore, loadAverage())
-	fmt.Println("| query | p50 | p95 | p99 |")
-	fmt.Println("| --- | --- | --- | --- |")
-	for _, r := range []struct {
-		name string
-		d    []time.Duration
-	}{{"movie(id)", plain}, {"movie(id) + recommended(first: 10)", withRecs}} {
-		slices.Sort(r.d)
-		fmt.Printf("| %s | %s | %s | %s |\n", r.name, ms(pct(r.d, 50)), ms(pct(r.d, 95)), ms(pct(r.d, 99)))
-	}
-	after.report(before, 2*films)
-	return nil
+	return plain, withRecs, failed
 }
 
 // Popularity leakage (issue 14): over 200 films with at least leakageMinRatings ratings
