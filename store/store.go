@@ -157,8 +157,9 @@ func first(rows []any, err error) (map[string]any, error) {
 }
 
 // run runs stmt in a transaction of the given mode and returns the `this` column of every
-// row: a read as one auto-commit statement, a write in a managed transaction. The transaction's server-side timeout is what remains of ctx's deadline (the
-// per-request timeout), so Neo4j itself stops work nobody waits for. Sessions share the
+// row: a read as one auto-commit statement, a write in a managed transaction. The
+// transaction's server-side timeout is what remains of ctx's deadline (the per-request
+// timeout), so Neo4j itself stops work nobody waits for. Sessions share the
 // driver's bookmark manager: with a neo4j:// cluster, a read that follows a write in this
 // process sees it even when routed to a follower.
 //
