@@ -26,6 +26,11 @@ func TestStartQueryStopRestart(t *testing.T) {
 	if got := query(t, ctx, first.URI, first.Password, "RETURN 1 AS one", "one"); got != int64(1) {
 		t.Fatalf("RETURN 1 gave %v", got)
 	}
+	// The whole heap from the start (-Xms as -Xmx, 1024 MB by default), so that G1 does not
+	// keep the young generation small.
+	if init, max := heapMB(t, ctx, first); init != 1024 || max != 1024 {
+		t.Errorf("initial heap %d MB, maximum %d MB; want both 1024", init, max)
+	}
 	expectUnauthorized(t, ctx, first.URI, "wrong-password")
 	query(t, ctx, first.URI, first.Password, "CREATE (m:Movie {title: 'Persisted'}) RETURN m.title AS title", "title")
 
@@ -68,29 +73,27 @@ func TestGeneratedPasswordSurvivesRestart(t *testing.T) {
 	query(t, ctx, second.URI, second.Password, "RETURN 1 AS one", "one")
 }
 
-// TestHeapIsCommittedFromTheStart: the JVM holds its whole heap from the start (-Xms as
-// -Xmx), so that G1 does not keep the young generation small; JVMOptions come after the
-// launcher's own and win. Neo4j's own JMX view of the JVM says so.
-func TestHeapIsCommittedFromTheStart(t *testing.T) {
+// TestJVMOptionsComeLast: JVMOptions come after the launcher's own JVM settings and win
+// (here over the initial heap, which is otherwise the whole heap: see
+// TestStartQueryStopRestart), and HeapMB sets the maximum. Neo4j's JMX view says so.
+func TestJVMOptionsComeLast(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
-	for _, c := range []struct {
-		opts Options
-		want int64 // MB
-	}{
-		{Options{DataDir: t.TempDir(), HeapMB: 640}, 640},
-		{Options{DataDir: t.TempDir(), HeapMB: 640, JVMOptions: []string{"-Xms128m"}}, 128},
-	} {
-		inst := start(t, ctx, c.opts)
-		initial := query(t, ctx, inst.URI, inst.Password, `CALL dbms.queryJmx('java.lang:type=Memory') YIELD attributes
-			RETURN attributes.HeapMemoryUsage.value.properties.init AS init`, "init")
-		if mb, _ := initial.(int64); mb>>20 != c.want {
-			t.Errorf("JVM options %q: initial heap %v bytes, want %d MB", c.opts.JVMOptions, initial, c.want)
-		}
-		if err := inst.Stop(); err != nil {
-			t.Fatal(err)
-		}
+	inst := start(t, ctx, Options{DataDir: t.TempDir(), HeapMB: 640, JVMOptions: []string{"-Xms128m"}})
+	if init, max := heapMB(t, ctx, inst); init != 128 || max != 640 {
+		t.Errorf("initial heap %d MB, maximum %d MB; want 128 and 640", init, max)
 	}
+}
+
+// heapMB returns the initial and maximum heap of inst's JVM, as Neo4j's JMX reports them.
+func heapMB(t *testing.T, ctx context.Context, inst *Instance) (init, max int64) {
+	t.Helper()
+	usage := query(t, ctx, inst.URI, inst.Password, `CALL dbms.queryJmx('java.lang:type=Memory') YIELD attributes
+		RETURN attributes.HeapMemoryUsage.value.properties AS usage`, "usage")
+	m, _ := usage.(map[string]any)
+	init, _ = m["init"].(int64)
+	max, _ = m["max"].(int64)
+	return init >> 20, max >> 20
 }
 
 func TestPortInUse(t *testing.T) {
