@@ -296,7 +296,7 @@ func collectThis(ctx context.Context, tx neo4j.ManagedTransaction, stmt cypher.S
 		return nil, err
 	}
 	if profile != nil {
-		if err := profile.record(ctx, result); err != nil {
+		if err := profile.record(ctx, result, stmt); err != nil {
 			return nil, err
 		}
 	}
