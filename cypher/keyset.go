@@ -68,7 +68,11 @@ func sortKeys(orderBy string) []sortKey {
 // order is refused instead of being compared with keys it was not made of.
 func orderName(rel relation) string {
 	h := fnv.New32a()
-	h.Write([]byte(rel.pattern + "|" + rel.orderBy))
+	pattern := rel.pattern
+	if rel.namedBy != "" {
+		pattern = rel.namedBy
+	}
+	h.Write([]byte(pattern + "|" + rel.orderBy))
 	return strconv.FormatUint(uint64(h.Sum32()), 36)
 }
 
