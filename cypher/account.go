@@ -37,17 +37,18 @@ func init() {
 		"reviews":     movieReviews,
 		"lists": func(b *builder, s scope, f Field) (string, error) {
 			return connection(relation{
-				pattern: "({p})<-[{r}:CONTAINS]-({n}:UserList)",
+				pattern: "({p})<-[{r}:CONTAINS]-({n})",
+				namedBy: "({p})<-[{r}:CONTAINS]-({n}:UserList)",
 				where:   visibleList(b, "{n}"),
 				orderBy: "{n}.createdAt DESC, {n}.listId",
 			}, userListEdgeType)(b, s, f)
 		},
 		"synopsisAuthor": one(relation{
-			pattern: "({p})-[{r}:SYNOPSIS_FROM]->(:SynopsisSubmission)<-[:SUBMITTED]-({n}:User)",
+			pattern: "({p})-[{r}:SYNOPSIS_FROM]->()<-[:SUBMITTED]-({n})",
 			orderBy: "{n}.userId",
 		}, userType),
 		"synopsisSubmissions": forModerators(list(relation{
-			pattern: "({p})<-[{r}:FOR]-({n}:SynopsisSubmission)",
+			pattern: "({p})<-[{r}:FOR]-({n})",
 			orderBy: "{n}.submittedAt DESC, {n}.submissionId",
 		}, submissionType)),
 	})
@@ -55,14 +56,17 @@ func init() {
 		"id":           computed,
 		"username":     property("username"),
 		"joinedAt":     property("joinedAt"),
-		"ratingsCount": countOf("({p})-[:RATED]->(:Movie)"),
+		"ratingsCount": countOf("({p})-[:RATED]->()"),
 		"reviews": connection(relation{
+			// WROTE reaches reviews and comments: its far end keeps its label. The other
+			// patterns name none (see types.go).
 			pattern: "({p})-[{r}:WROTE]->({n}:Review)",
 			orderBy: "{n}.addedAt DESC, {n}.reviewId",
 		}, reviewEdgeType),
 		"lists": func(b *builder, s scope, f Field) (string, error) {
 			return connection(relation{
-				pattern: "({p})-[{r}:CREATED]->({n}:UserList)",
+				pattern: "({p})-[{r}:CREATED]->({n})",
+				namedBy: "({p})-[{r}:CREATED]->({n}:UserList)",
 				where:   visibleList(b, "{n}"),
 				orderBy: "{n}.createdAt DESC, {n}.listId",
 			}, userListEdgeType)(b, s, f)
@@ -76,7 +80,8 @@ func init() {
 		"favorites":  connection(byViewer("FAVORITED"), movieEdgeType),
 		"watchlist":  connection(byViewer("WANTS_TO_WATCH"), movieEdgeType),
 		"ratings": connection(relation{
-			pattern: "({p})-[{r}:RATED]->({n}:Movie)",
+			pattern: "({p})-[{r}:RATED]->({n})",
+			namedBy: "({p})-[{r}:RATED]->({n}:Movie)",
 			orderBy: "{r}.ratedAt DESC, {n}.movieId",
 		}, ratingEdgeType),
 	})
@@ -117,10 +122,11 @@ func init() {
 		"score":    property("score"),
 		"addedAt":  property("addedAt"),
 		"editedAt": property("editedAt"),
-		"author":   one(relation{pattern: "({p})<-[{r}:WROTE]-({n}:User)", orderBy: "{n}.userId"}, userType),
-		"movie":    one(relation{pattern: "({p})-[{r}:ABOUT]->({n}:Movie)", orderBy: "{n}.movieId"}, movieType),
+		"author":   one(relation{pattern: "({p})<-[{r}:WROTE]-({n})", orderBy: "{n}.userId"}, userType),
+		"movie":    one(relation{pattern: "({p})-[{r}:ABOUT]->({n})", orderBy: "{n}.movieId"}, movieType),
 		"comments": connection(relation{
-			pattern: "({p})<-[{r}:ON]-({n}:Comment)",
+			pattern: "({p})<-[{r}:ON]-({n})",
+			namedBy: "({p})<-[{r}:ON]-({n}:Comment)",
 			orderBy: "{n}.addedAt, {n}.commentId",
 		}, commentEdgeType),
 	})
@@ -128,8 +134,8 @@ func init() {
 		"id":      computed,
 		"text":    property("text"),
 		"addedAt": property("addedAt"),
-		"author":  one(relation{pattern: "({p})<-[{r}:WROTE]-({n}:User)", orderBy: "{n}.userId"}, userType),
-		"review":  one(relation{pattern: "({p})-[{r}:ON]->({n}:Review)", orderBy: "{n}.reviewId"}, reviewType),
+		"author":  one(relation{pattern: "({p})<-[{r}:WROTE]-({n})", orderBy: "{n}.userId"}, userType),
+		"review":  one(relation{pattern: "({p})-[{r}:ON]->({n})", orderBy: "{n}.reviewId"}, reviewType),
 	})
 	define(userListType, map[string]fieldFunc{
 		"id":          computed,
@@ -137,9 +143,10 @@ func init() {
 		"description": property("description"),
 		"createdAt":   property("createdAt"),
 		"public":      property("public"),
-		"owner":       one(relation{pattern: "({p})<-[{r}:CREATED]-({n}:User)", orderBy: "{n}.userId"}, userType),
+		"owner":       one(relation{pattern: "({p})<-[{r}:CREATED]-({n})", orderBy: "{n}.userId"}, userType),
 		"movies": connection(relation{
-			pattern: "({p})-[{r}:CONTAINS]->({n}:Movie)",
+			pattern: "({p})-[{r}:CONTAINS]->({n})",
+			namedBy: "({p})-[{r}:CONTAINS]->({n}:Movie)",
 			orderBy: "{r}.position, {n}.movieId",
 		}, movieEdgeType),
 	})
@@ -149,8 +156,8 @@ func init() {
 		"status":      property("status"),
 		"submittedAt": property("submittedAt"),
 		"decidedAt":   property("decidedAt"),
-		"author":      one(relation{pattern: "({p})<-[{r}:SUBMITTED]-({n}:User)", orderBy: "{n}.userId"}, userType),
-		"movie":       one(relation{pattern: "({p})-[{r}:FOR]->({n}:Movie)", orderBy: "{n}.movieId"}, movieType),
+		"author":      one(relation{pattern: "({p})<-[{r}:SUBMITTED]-({n})", orderBy: "{n}.userId"}, userType),
+		"movie":       one(relation{pattern: "({p})-[{r}:FOR]->({n})", orderBy: "{n}.movieId"}, movieType),
 	})
 	for _, edge := range []*objectType{reviewEdgeType, commentEdgeType, userListEdgeType} {
 		item := map[*objectType]*objectType{reviewEdgeType: reviewType, commentEdgeType: commentType, userListEdgeType: userListType}[edge]
@@ -178,7 +185,8 @@ func visibleList(b *builder, n string) string {
 
 // byViewer lists the films the Me user is related to by relType, latest first.
 func byViewer(relType string) relation {
-	return relation{pattern: "({p})-[{r}:" + relType + "]->({n}:Movie)", orderBy: "{r}.at DESC, {n}.movieId"}
+	return relation{pattern: "({p})-[{r}:" + relType + "]->({n})", namedBy: "({p})-[{r}:" + relType + "]->({n}:Movie)",
+		orderBy: "{r}.at DESC, {n}.movieId"}
 }
 
 // viewerHas tells whether the viewer (the scope's rel variable) is related to the film by
@@ -225,7 +233,7 @@ func movieReviews(b *builder, s scope, f Field) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return connection(relation{pattern: "({p})<-[{r}:ABOUT]-({n}:Review)", orderBy: orderBy, where: where}, reviewEdgeType)(b, s, f)
+	return connection(relation{pattern: "({p})<-[{r}:ABOUT]-({n})", namedBy: "({p})<-[{r}:ABOUT]-({n}:Review)", orderBy: orderBy, where: where}, reviewEdgeType)(b, s, f)
 }
 
 // one projects the single node at the end of rel, or null.

@@ -175,10 +175,14 @@ func browseMovies(b *builder, args MoviesArgs) (relation, error) {
 	if title != "" {
 		where = append(where, "toLower({n}.title) CONTAINS "+b.param(strings.ToLower(title)))
 	}
-	if anchor := movieAnchor(b, args.Where); anchor != "" && rel.pattern == "({n}:Movie)" {
-		rel.pattern = anchor
+	w := args.Where
+	if rel.pattern == "({n}:Movie)" {
+		var anchor string
+		if anchor, w = movieAnchor(b, w); anchor != "" {
+			rel.pattern = anchor
+		}
 	}
-	if where, err = addWhere(b, where, CompileMovieWhere, args.Where); err != nil {
+	if where, err = addWhere(b, where, CompileMovieWhere, w); err != nil {
 		return relation{}, err
 	}
 	rel.where = strings.Join(where, " AND ")

@@ -79,6 +79,8 @@ func resolver(t testing.TB, f cypher.Field) func(cypher.Request) (cypher.Stateme
 			}
 			return cypher.Person(req, id)
 		}
+	case "user":
+		return func(req cypher.Request) (cypher.Statement, error) { return cypher.User(req, args["username"].(string)) }
 	case "genre":
 		return func(req cypher.Request) (cypher.Statement, error) { return cypher.Genre(req, args["name"].(string)) }
 	case "movies":

@@ -68,7 +68,11 @@ func sortKeys(orderBy string) []sortKey {
 // order is refused instead of being compared with keys it was not made of.
 func orderName(rel relation) string {
 	h := fnv.New32a()
-	h.Write([]byte(rel.pattern + "|" + rel.orderBy))
+	pattern := rel.pattern
+	if rel.namedBy != "" {
+		pattern = rel.namedBy
+	}
+	h.Write([]byte(pattern + "|" + rel.orderBy))
 	return strconv.FormatUint(uint64(h.Sum32()), 36)
 }
 
@@ -247,7 +251,10 @@ func (b *builder) keysetConnection(rel relation, parent string, f Field, paging 
 		case "totalCount", "pageInfo", "__typename":
 			continue // derived in Go from the values above
 		case "edges":
-			edges, err := b.collectEdges(page, parent, p, edgesSize, edge, cf)
+			// An edge's keys make its cursor, and pageInfo's cursors from the edges it
+			// reads them from: without either, they would be read for nothing.
+			withKeys := selects(b, cf, "cursor") || (withInfo && cf.Alias == edgesName)
+			edges, err := b.collectEdges(page, parent, p, edgesSize, edge, cf, withKeys)
 			if err != nil {
 				return "", err
 			}
@@ -300,18 +307,20 @@ func (b *builder) collectKeys(page relation, parent string, p pageArgs) string {
 }
 
 // collectEdges collects size of the page's edges in list order, each carrying its order
-// keys.
-func (b *builder) collectEdges(page relation, parent string, p pageArgs, size int64, edge *objectType, f Field) (string, error) {
+// keys when withKeys is set.
+func (b *builder) collectEdges(page relation, parent string, p pageArgs, size int64, edge *objectType, f Field, withKeys bool) (string, error) {
 	r, n := b.variable("r"), b.variable("n")
 	proj, err := b.project(edge, scope{node: n, rel: r}, f.Selections)
 	if err != nil {
 		return "", err
 	}
-	withKeys := "{`" + KeyCursor + "`: " + b.keyList(p.keys, parent, r, n)
-	if proj == "{}" {
-		proj = withKeys + "}"
-	} else {
-		proj = withKeys + ", " + proj[1:]
+	if withKeys {
+		keys := "{`" + KeyCursor + "`: " + b.keyList(p.keys, parent, r, n)
+		if proj == "{}" {
+			proj = keys + "}"
+		} else {
+			proj = keys + ", " + proj[1:]
+		}
 	}
 	edges := fmt.Sprintf("COLLECT { %s RETURN %s }", b.pageRows(page, parent, p, size, r, n), proj)
 	if p.backward {

@@ -23,6 +23,10 @@ type relation struct {
 	// a neighbour, e.g. a genre, and reaches people through their films): the item rows
 	// and counts are made distinct.
 	distinct bool
+	// namedBy, when set, stands for pattern in the order's name (orderName): the pattern
+	// as first written, with the far end's label that its relationship type implies, so
+	// that the cursors of connections whose pattern later dropped that label stay valid.
+	namedBy string
 }
 
 // carried is what the clause after rel's MATCH carries: the item, its relationship when

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 
+	"filmgraph/cypher"
+
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
@@ -15,6 +17,16 @@ type Profile struct {
 	Statements int
 	DBHits     int64
 	Rows       int64
+	// Plans are the profiled statements in the order they finished, for reading where the
+	// db hits go.
+	Plans []ProfiledStatement
+}
+
+// ProfiledStatement is one statement run under a profile and the plan Neo4j reported.
+type ProfiledStatement struct {
+	Text   string
+	Params map[string]any
+	Plan   neo4j.ProfiledPlan
 }
 
 type profileKey struct{}
@@ -31,7 +43,7 @@ func profileFrom(ctx context.Context) *Profile {
 	return p
 }
 
-func (p *Profile) record(ctx context.Context, result neo4j.ResultWithContext) error {
+func (p *Profile) record(ctx context.Context, result neo4j.ResultWithContext, stmt cypher.Statement) error {
 	summary, err := result.Consume(ctx)
 	if err != nil {
 		return err
@@ -42,6 +54,7 @@ func (p *Profile) record(ctx context.Context, result neo4j.ResultWithContext) er
 	p.Statements++
 	p.DBHits += hits
 	p.Rows += rows
+	p.Plans = append(p.Plans, ProfiledStatement{Text: stmt.Text, Params: stmt.Params, Plan: summary.Profile()})
 	return nil
 }
 

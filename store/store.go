@@ -324,7 +324,7 @@ func collectThis(ctx context.Context, run runner, stmt cypher.Statement) ([]any,
 		return nil, err
 	}
 	if profile != nil {
-		if err := profile.record(ctx, result); err != nil {
+		if err := profile.record(ctx, result, stmt); err != nil {
 			return nil, err
 		}
 	}
