@@ -150,6 +150,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	})
 	srv.Use(checkTransport{})
 	srv.Use(limits.Operation{MaxDepth: opts.MaxDepth, MaxAliases: opts.MaxAliases, Introspection: opts.Introspection})
+	srv.Use(selection.DocumentDigest{}) // read by the complexity and translation caches
 	if opts.MaxComplexity > 0 {
 		srv.Use(newComplexityLimit(opts.MaxComplexity, costs)) // complexitylimit.go
 	}
