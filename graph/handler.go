@@ -124,7 +124,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(overHTTP{deferTransport()}) // before POST: @defer over multipart/mixed (stream.go)
 	srv.AddTransport(overHTTP{transport.GET{}})
-	srv.AddTransport(overHTTP{transport.POST{}})
+	srv.AddTransport(overHTTP{postTransport{}})
 	srv.AddTransport(unsupportedRequest{}) // last: what no transport above takes
 	validated := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(validated)
