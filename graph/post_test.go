@@ -85,6 +85,7 @@ func TestPostTransportAnswersAsGqlgens(t *testing.T) {
 		`{"query":"query html { title }","operationName":"other"}`,
 		`{"query":1}`,
 		`[]`,
+		`null`,
 		`not json <password>`,
 		``,
 	}
