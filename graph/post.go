@@ -160,11 +160,11 @@ func encodeResponse(buf *bytes.Buffer, resp *graphql.Response) error {
 	} else {
 		json.HTMLEscape(buf, resp.Data)
 	}
-	tail, err := json.Marshal(responseTail{Label: resp.Label, Path: resp.Path, HasNext: resp.HasNext, Extensions: resp.Extensions})
-	if err != nil {
-		return err
-	}
-	if len(tail) > len("{}") {
+	if resp.Label != "" || len(resp.Path) > 0 || resp.HasNext != nil || len(resp.Extensions) > 0 {
+		tail, err := json.Marshal(responseTail{Label: resp.Label, Path: resp.Path, HasNext: resp.HasNext, Extensions: resp.Extensions})
+		if err != nil {
+			return err
+		}
 		buf.WriteByte(',')
 		buf.Write(tail[1 : len(tail)-1])
 	}
