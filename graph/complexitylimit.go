@@ -107,7 +107,7 @@ func (c *complexityLimit) key(opCtx *graphql.OperationContext, op *ast.Operation
 	names := map[string]bool{}
 	c.costedVariables(opCtx.Doc, op.SelectionSet, names, map[string]bool{})
 	k := selection.NewCacheKey()
-	k.Part(opCtx.RawQuery)
+	k.Document(opCtx)
 	k.Part(opCtx.OperationName)
 	if !k.Variables(opCtx.Variables, names) {
 		return key, false

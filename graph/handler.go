@@ -14,7 +14,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -124,9 +123,9 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(overHTTP{deferTransport()}) // before POST: @defer over multipart/mixed (stream.go)
 	srv.AddTransport(overHTTP{transport.GET{}})
-	srv.AddTransport(overHTTP{transport.POST{}})
+	srv.AddTransport(overHTTP{postTransport{}})
 	srv.AddTransport(unsupportedRequest{}) // last: what no transport above takes
-	validated := lru.New[*ast.QueryDocument](1000)
+	validated := newDocumentCache()        // querycache.go
 	srv.SetQueryCache(validated)
 	if opts.MaxTokens > 0 {
 		srv.SetParserTokenLimit(opts.MaxTokens)
@@ -134,7 +133,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	if opts.TrustedDocuments != nil {
 		srv.Use(trustedOnly{opts.TrustedDocuments})
 	} else if opts.PersistedQueries > 0 {
-		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.PersistedQueries)})
+		srv.Use(extension.AutomaticPersistedQuery{Cache: newPersistedQueryCache(opts.PersistedQueries)})
 	}
 	// After APQ, which fills in the query of a known hash.
 	srv.Use(requireQuery{})
@@ -150,6 +149,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	})
 	srv.Use(checkTransport{})
 	srv.Use(limits.Operation{MaxDepth: opts.MaxDepth, MaxAliases: opts.MaxAliases, Introspection: opts.Introspection})
+	srv.Use(selection.DocumentDigest{}) // read by the complexity and translation caches
 	if opts.MaxComplexity > 0 {
 		srv.Use(newComplexityLimit(opts.MaxComplexity, costs)) // complexitylimit.go
 	}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"hash"
 	"slices"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // CacheKey hashes what a cached value depends on: parts written with their length, so that
@@ -22,6 +24,12 @@ func (k CacheKey) Part(s string) {
 	binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
 	k.h.Write(n[:])
 	k.h.Write([]byte(s))
+}
+
+// Document adds the document of op, by its digest (DocumentDigest).
+func (k CacheKey) Document(op *graphql.OperationContext) {
+	digest := digestOf(op)
+	k.h.Write(digest[:])
 }
 
 // Variables adds the named variables of an operation, by name, with their values as JSON,

@@ -116,7 +116,7 @@ func (t *Translations) key(ctx context.Context, kind string, withArguments bool)
 	} else {
 		k.Part("keyed")
 	}
-	k.Part(op.RawQuery)
+	k.Document(op)
 	k.Part(op.OperationName)
 	k.Part(fc.Object)
 	k.Part(fc.Field.Alias)

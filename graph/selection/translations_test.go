@@ -219,3 +219,39 @@ func TestTheTranslationKeyCoversTheViewer(t *testing.T) {
 		t.Errorf("auth.Viewer has fields %v; the translation key covers UserID and Role only", fields)
 	}
 }
+
+// A document is hashed once per operation, however many of its top-level fields look their
+// statement up: hashing it per field let a large document of many aliased fields cost its
+// size times theirs.
+func TestTheDocumentIsHashedOncePerOperation(t *testing.T) {
+	const aliases = 30
+	query := "query($id: ID!) {"
+	for i := range aliases {
+		query += fmt.Sprintf(" m%d: movie(id: $id) { title }", i)
+	}
+	query += "}"
+	op, _ := translatetest.Operation(t, loadSchema(t), query, map[string]any{"id": "1"})
+	hashes := selection.CountDocumentHashes(t.Cleanup)
+	if err := (selection.DocumentDigest{}).MutateOperationContext(context.Background(), op); err != nil {
+		t.Fatal(err)
+	}
+	cache := selection.NewTranslations(100, 16<<10)
+	var calls atomic.Int64
+	ctx := graphql.WithOperationContext(context.Background(), op)
+	fields := graphql.CollectFields(op, op.Operation.SelectionSet, nil)
+	if len(fields) != aliases {
+		t.Fatalf("%d top-level fields, want %d", len(fields), aliases)
+	}
+	for _, field := range fields {
+		fieldCtx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query", Field: field})
+		if _, err := selection.Entity(fieldCtx, cache, "Movie", counted(&calls), 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if calls.Load() != aliases {
+		t.Errorf("%d translations, want %d (one per response name)", calls.Load(), aliases)
+	}
+	if *hashes != 1 {
+		t.Errorf("the document was hashed %d times for %d fields, want once", *hashes, aliases)
+	}
+}
