@@ -225,3 +225,50 @@ func TestRefresherFollowsReRatings(t *testing.T) {
 		}
 	}
 }
+
+// TestReRatingRecordsTheOldPlacesFilms: a member rated films A, B, C in that order. Re-rating
+// C, their latest, changes nobody's next films, so C records nothing; re-rating B records A,
+// the film rated just before B's old place; re-rating B again, now their latest, adds
+// nothing. Read back with plain Cypher.
+func TestReRatingRecordsTheOldPlacesFilms(t *testing.T) {
+	next := cypherRows(t, `MATCH (m:Movie) RETURN max(m.movieId) + 1 AS id`, nil)[0]["id"].(int64)
+	a, b, c := next, next+1, next+2
+	films := []int64{a, b, c}
+	cypherRows(t, `UNWIND $films AS id CREATE (:Movie {movieId: id, title: 'Re-rated place film ' + toString(id), year: 2032})`,
+		map[string]any{"films": films})
+	t.Cleanup(func() {
+		cypherRows(t, `MATCH (m:Movie) WHERE m.movieId IN $films DETACH DELETE m`, map[string]any{"films": films})
+	})
+	member := signUp(t, "replace"+runTag)
+	cypherRows(t, `MATCH (u:User {userId: $user})
+		UNWIND range(0, size($films) - 1) AS k
+		MATCH (m:Movie {movieId: $films[k]})
+		CREATE (u)-[:RATED {score: 7, ratedAt: datetime() - duration({minutes: 60 - k})}]->(m)`,
+		map[string]any{"user": member.UserID, "films": films})
+	recorded := func(film int64) []int64 {
+		t.Helper()
+		var ids []int64
+		also, _ := cypherRows(t, `MATCH (m:Movie {movieId: $id}) RETURN m.similarAlso AS also`, map[string]any{"id": film})[0]["also"].([]any)
+		for _, id := range also {
+			ids = append(ids, id.(int64))
+		}
+		return ids
+	}
+	rate := func(film int64) {
+		t.Helper()
+		mustDo(t, member.Token, `mutation($m: ID!) { rateMovie(movieId: $m, score: 8) { id } }`, map[string]any{"m": movieID(int(film))}, 0)
+	}
+
+	rate(c)
+	if got := recorded(c); len(got) != 0 {
+		t.Errorf("re-rating the latest film recorded %v, want nothing", got)
+	}
+	rate(b) // the sequence becomes A C B
+	if got := recorded(b); !slices.Equal(got, []int64{a}) {
+		t.Errorf("re-rating the middle film recorded %v, want [%d]", got, a)
+	}
+	rate(b)
+	if got := recorded(b); !slices.Equal(got, []int64{a}) {
+		t.Errorf("re-rating it again, now the latest, left %v, want [%d]", got, a)
+	}
+}
