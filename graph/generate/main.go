@@ -38,11 +38,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "generate: load gqlgen.yml:", err)
 		os.Exit(2)
 	}
-	if err := api.Generate(cfg, api.AddPlugin(sequentialFields{})); err != nil {
+	if err := api.Generate(cfg, api.AddPlugin(sequentialFields{}), api.AddPlugin(pureData{})); err != nil {
 		fmt.Fprintln(os.Stderr, "generate:", err)
 		os.Exit(3)
 	}
-	if err := rewrite(cfg.Exec.Filename); err != nil {
+	if err := rewrite(cfg.Exec.Filename, pureDataHooks); err != nil {
 		fmt.Fprintln(os.Stderr, "generate:", err)
 		os.Exit(4)
 	}
@@ -63,7 +63,9 @@ var rewrites = []struct{ gqlgen, graph string }{
 
 // rewrite applies rewrites to the generated executor in file. A call that is missing means
 // that gqlgen's output changed: the generator then stops rather than lose the change.
-func rewrite(file string) error {
+//
+// The marshaler of each object type in hooks (_T) first tries pureData_T (see pureData).
+func rewrite(file string, hooks []string) error {
 	code, err := os.ReadFile(file)
 	if err != nil {
 		return err
@@ -73,6 +75,17 @@ func rewrite(file string) error {
 			return fmt.Errorf("%s has no %q any more: has gqlgen changed?", file, r.gqlgen)
 		}
 		code = bytes.ReplaceAll(code, []byte(r.gqlgen), []byte(r.graph))
+	}
+	for _, name := range hooks {
+		head := []byte("func (ec *executionContext) _" + name + "(ctx context.Context, sel ast.SelectionSet, obj ")
+		at := bytes.Index(code, head)
+		end := bytes.Index(code[max(at, 0):], []byte(" {\n"))
+		if at < 0 || end < 0 {
+			return fmt.Errorf("%s has no marshaler of %s: has gqlgen changed?", file, name)
+		}
+		at += end + len(" {\n")
+		hook := "\tif m := ec.pureData_" + name + "(ctx, sel, obj); m != nil {\n\t\treturn m\n\t}\n"
+		code = append(code[:at:at], append([]byte(hook), code[at:]...)...)
 	}
 	return os.WriteFile(file, code, 0o644)
 }
