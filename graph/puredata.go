@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"sync"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -42,6 +44,8 @@ type pureDataPlan struct {
 	ctxs []context.Context
 	// children[i] is the plan of field i's object type (of its elements, for a list).
 	children []*pureDataPlan
+	// size is the size of the last object written, which the next one likely has.
+	size atomic.Int64
 }
 
 func newPureDataPlan(fields []graphql.CollectedField) *pureDataPlan {
@@ -79,12 +83,21 @@ var pureDataOff atomic.Bool
 // its responses with gqlgen's.
 func SetPureData(on bool) { pureDataOff.Store(!on) }
 
-// writePureData runs write, which plans and writes one object, and returns what it wrote,
-// or nil when the object must take gqlgen's path: write declined, reported an error
-// (a marshaler's or an argument's) or panicked. Errors go to a response context of their
-// own, never to the client's: gqlgen's path reports them again, at their place.
-func writePureData(ctx context.Context, write func(context.Context, *bytes.Buffer) bool) (m graphql.Marshaler) {
-	if pureDataOff.Load() {
+// pureDataWrites counts the objects written by the path (see PureDataWrites).
+var pureDataWrites atomic.Int64
+
+// PureDataWrites is how many objects the pure-data path has written since the start, so
+// that a test can tell that it ran.
+func PureDataWrites() int64 { return pureDataWrites.Load() }
+
+// writePureData writes obj, an object of type typ selected by sel, with its type's plan
+// (built by plan, or the operation's if it has one) and writer, or returns nil when the
+// object must take gqlgen's path: the plan is nil, or write declined, reported an error
+// (a marshaler's or an argument's) or panicked. Errors go to the plans' own response
+// context, never to the client's: gqlgen's path reports them again, at their place.
+func writePureData(ctx context.Context, typ string, sel ast.SelectionSet,
+	plan func(context.Context, ast.SelectionSet) *pureDataPlan, write func(*bytes.Buffer, *pureDataPlan) bool) (m graphql.Marshaler) {
+	if pureDataOff.Load() || len(sel) == 0 {
 		return nil
 	}
 	defer func() {
@@ -92,18 +105,81 @@ func writePureData(ctx context.Context, write func(context.Context, *bytes.Buffe
 			m = nil
 		}
 	}()
-	scratch := graphql.WithResponseContext(ctx, declinedError, nil)
-	var w bytes.Buffer
-	if !write(scratch, &w) || graphql.GetErrors(scratch) != nil {
+	plans, _ := ctx.Value(pureDataPlansKey{}).(*pureDataPlans)
+	if plans == nil {
+		plans = &pureDataPlans{}
+	}
+	p := plans.plan(ctx, typ, sel, plan)
+	if p == nil {
 		return nil
 	}
+	errors := plans.errors.Load()
+	var w bytes.Buffer
+	w.Grow(int(p.size.Load()))
+	if !write(&w, p) || plans.errors.Load() != errors {
+		return nil
+	}
+	p.size.Store(int64(w.Len()))
+	pureDataWrites.Add(1)
 	return pureJSON(w.Bytes())
 }
 
-// declinedError is the error presenter of writePureData's response context: the error
-// only needs to be there.
-func declinedError(_ context.Context, err error) *gqlerror.Error {
+// pureDataPlans are the plans of one operation, by selection and type, nil for the
+// selections that are not pure data: a list's elements share their plan.
+type pureDataPlans struct {
+	mu    sync.Mutex
+	plans map[pureDataKey]*pureDataPlan
+	// errors counts the errors reported under the plans' contexts (their response
+	// context's error presenter).
+	errors atomic.Int64
+}
+
+// pureDataKey is a selection (its first element's address, which no other selection of
+// the operation's document shares) on an object type.
+type pureDataKey struct {
+	sel *ast.Selection
+	typ string
+}
+
+// plan is sel's plan on typ, built by build the first time.
+func (ps *pureDataPlans) plan(ctx context.Context, typ string, sel ast.SelectionSet,
+	build func(context.Context, ast.SelectionSet) *pureDataPlan) *pureDataPlan {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	key := pureDataKey{&sel[0], typ}
+	if p, ok := ps.plans[key]; ok {
+		return p
+	}
+	p := build(graphql.WithResponseContext(ctx, ps.presentError, nil), sel)
+	if ps.plans == nil {
+		ps.plans = map[pureDataKey]*pureDataPlan{}
+	}
+	ps.plans[key] = p
+	return p
+}
+
+// presentError counts an error reported under a plan's context: the object being
+// written then takes gqlgen's path.
+func (ps *pureDataPlans) presentError(_ context.Context, err error) *gqlerror.Error {
+	ps.errors.Add(1)
 	return &gqlerror.Error{Err: err, Message: "declined"}
+}
+
+// PureDataPlans is the handler extension that gives each response its pureDataPlans.
+type PureDataPlans struct{}
+
+type pureDataPlansKey struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.ResponseInterceptor
+} = PureDataPlans{}
+
+func (PureDataPlans) ExtensionName() string                   { return "filmgraph/pureDataPlans" }
+func (PureDataPlans) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (PureDataPlans) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	return next(context.WithValue(ctx, pureDataPlansKey{}, &pureDataPlans{}))
 }
 
 // pureJSON is an object that writePureData wrote.

@@ -119,9 +119,8 @@ func (ec *executionContext) pureDataJSON_ActingConnection(w *bytes.Buffer, p *pu
 
 // pureData_ActingConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_ActingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ActingConnection) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_ActingConnection(ctx, sel)
-		return p != nil && ec.pureDataJSON_ActingConnection(w, p, obj)
+	return writePureData(ctx, "ActingConnection", sel, ec.pureDataPlan_ActingConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_ActingConnection(w, p, obj)
 	})
 }
 
@@ -217,9 +216,8 @@ func (ec *executionContext) pureDataJSON_ActingEdge(w *bytes.Buffer, p *pureData
 
 // pureData_ActingEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_ActingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ActingEdge) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_ActingEdge(ctx, sel)
-		return p != nil && ec.pureDataJSON_ActingEdge(w, p, obj)
+	return writePureData(ctx, "ActingEdge", sel, ec.pureDataPlan_ActingEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_ActingEdge(w, p, obj)
 	})
 }
 
@@ -312,9 +310,8 @@ func (ec *executionContext) pureDataJSON_AuthPayload(w *bytes.Buffer, p *pureDat
 
 // pureData_AuthPayload is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_AuthPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AuthPayload) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_AuthPayload(ctx, sel)
-		return p != nil && ec.pureDataJSON_AuthPayload(w, p, obj)
+	return writePureData(ctx, "AuthPayload", sel, ec.pureDataPlan_AuthPayload, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_AuthPayload(w, p, obj)
 	})
 }
 
@@ -394,9 +391,8 @@ func (ec *executionContext) pureDataJSON_CastCredit(w *bytes.Buffer, p *pureData
 
 // pureData_CastCredit is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_CastCredit(ctx context.Context, sel ast.SelectionSet, obj *model.CastCredit) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_CastCredit(ctx, sel)
-		return p != nil && ec.pureDataJSON_CastCredit(w, p, obj)
+	return writePureData(ctx, "CastCredit", sel, ec.pureDataPlan_CastCredit, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_CastCredit(w, p, obj)
 	})
 }
 
@@ -476,9 +472,8 @@ func (ec *executionContext) pureDataJSON_CoStar(w *bytes.Buffer, p *pureDataPlan
 
 // pureData_CoStar is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_CoStar(ctx context.Context, sel ast.SelectionSet, obj *model.CoStar) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_CoStar(ctx, sel)
-		return p != nil && ec.pureDataJSON_CoStar(w, p, obj)
+	return writePureData(ctx, "CoStar", sel, ec.pureDataPlan_CoStar, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_CoStar(w, p, obj)
 	})
 }
 
@@ -614,9 +609,8 @@ func (ec *executionContext) pureDataJSON_Comment(w *bytes.Buffer, p *pureDataPla
 
 // pureData_Comment is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Comment(ctx context.Context, sel ast.SelectionSet, obj *model.Comment) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_Comment(ctx, sel)
-		return p != nil && ec.pureDataJSON_Comment(w, p, obj)
+	return writePureData(ctx, "Comment", sel, ec.pureDataPlan_Comment, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_Comment(w, p, obj)
 	})
 }
 
@@ -727,9 +721,8 @@ func (ec *executionContext) pureDataJSON_CommentConnection(w *bytes.Buffer, p *p
 
 // pureData_CommentConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_CommentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CommentConnection) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_CommentConnection(ctx, sel)
-		return p != nil && ec.pureDataJSON_CommentConnection(w, p, obj)
+	return writePureData(ctx, "CommentConnection", sel, ec.pureDataPlan_CommentConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_CommentConnection(w, p, obj)
 	})
 }
 
@@ -806,9 +799,8 @@ func (ec *executionContext) pureDataJSON_CommentEdge(w *bytes.Buffer, p *pureDat
 
 // pureData_CommentEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_CommentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CommentEdge) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_CommentEdge(ctx, sel)
-		return p != nil && ec.pureDataJSON_CommentEdge(w, p, obj)
+	return writePureData(ctx, "CommentEdge", sel, ec.pureDataPlan_CommentEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_CommentEdge(w, p, obj)
 	})
 }
 
@@ -974,9 +966,8 @@ func (ec *executionContext) pureDataJSON_Genre(w *bytes.Buffer, p *pureDataPlan,
 
 // pureData_Genre is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Genre(ctx context.Context, sel ast.SelectionSet, obj *model.Genre) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_Genre(ctx, sel)
-		return p != nil && ec.pureDataJSON_Genre(w, p, obj)
+	return writePureData(ctx, "Genre", sel, ec.pureDataPlan_Genre, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_Genre(w, p, obj)
 	})
 }
 
@@ -1087,9 +1078,8 @@ func (ec *executionContext) pureDataJSON_GenreConnection(w *bytes.Buffer, p *pur
 
 // pureData_GenreConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_GenreConnection(ctx context.Context, sel ast.SelectionSet, obj *model.GenreConnection) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_GenreConnection(ctx, sel)
-		return p != nil && ec.pureDataJSON_GenreConnection(w, p, obj)
+	return writePureData(ctx, "GenreConnection", sel, ec.pureDataPlan_GenreConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_GenreConnection(w, p, obj)
 	})
 }
 
@@ -1166,9 +1156,8 @@ func (ec *executionContext) pureDataJSON_GenreEdge(w *bytes.Buffer, p *pureDataP
 
 // pureData_GenreEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_GenreEdge(ctx context.Context, sel ast.SelectionSet, obj *model.GenreEdge) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_GenreEdge(ctx, sel)
-		return p != nil && ec.pureDataJSON_GenreEdge(w, p, obj)
+	return writePureData(ctx, "GenreEdge", sel, ec.pureDataPlan_GenreEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_GenreEdge(w, p, obj)
 	})
 }
 
@@ -1282,9 +1271,8 @@ func (ec *executionContext) pureDataJSON_Image(w *bytes.Buffer, p *pureDataPlan,
 
 // pureData_Image is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Image(ctx context.Context, sel ast.SelectionSet, obj *model.Image) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_Image(ctx, sel)
-		return p != nil && ec.pureDataJSON_Image(w, p, obj)
+	return writePureData(ctx, "Image", sel, ec.pureDataPlan_Image, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_Image(w, p, obj)
 	})
 }
 
@@ -1464,9 +1452,8 @@ func (ec *executionContext) pureDataJSON_Me(w *bytes.Buffer, p *pureDataPlan, ob
 
 // pureData_Me is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Me(ctx context.Context, sel ast.SelectionSet, obj *model.Me) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_Me(ctx, sel)
-		return p != nil && ec.pureDataJSON_Me(w, p, obj)
+	return writePureData(ctx, "Me", sel, ec.pureDataPlan_Me, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_Me(w, p, obj)
 	})
 }
 
@@ -1913,9 +1900,8 @@ func (ec *executionContext) pureDataJSON_Movie(w *bytes.Buffer, p *pureDataPlan,
 
 // pureData_Movie is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Movie(ctx context.Context, sel ast.SelectionSet, obj *model.Movie) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_Movie(ctx, sel)
-		return p != nil && ec.pureDataJSON_Movie(w, p, obj)
+	return writePureData(ctx, "Movie", sel, ec.pureDataPlan_Movie, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_Movie(w, p, obj)
 	})
 }
 
@@ -2026,9 +2012,8 @@ func (ec *executionContext) pureDataJSON_MovieConnection(w *bytes.Buffer, p *pur
 
 // pureData_MovieConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_MovieConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MovieConnection) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_MovieConnection(ctx, sel)
-		return p != nil && ec.pureDataJSON_MovieConnection(w, p, obj)
+	return writePureData(ctx, "MovieConnection", sel, ec.pureDataPlan_MovieConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_MovieConnection(w, p, obj)
 	})
 }
 
@@ -2105,9 +2090,8 @@ func (ec *executionContext) pureDataJSON_MovieEdge(w *bytes.Buffer, p *pureDataP
 
 // pureData_MovieEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_MovieEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MovieEdge) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_MovieEdge(ctx, sel)
-		return p != nil && ec.pureDataJSON_MovieEdge(w, p, obj)
+	return writePureData(ctx, "MovieEdge", sel, ec.pureDataPlan_MovieEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_MovieEdge(w, p, obj)
 	})
 }
 
@@ -2203,9 +2187,8 @@ func (ec *executionContext) pureDataJSON_PageInfo(w *bytes.Buffer, p *pureDataPl
 
 // pureData_PageInfo is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_PageInfo(ctx, sel)
-		return p != nil && ec.pureDataJSON_PageInfo(w, p, obj)
+	return writePureData(ctx, "PageInfo", sel, ec.pureDataPlan_PageInfo, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_PageInfo(w, p, obj)
 	})
 }
 
@@ -2353,9 +2336,8 @@ func (ec *executionContext) pureDataJSON_Person(w *bytes.Buffer, p *pureDataPlan
 
 // pureData_Person is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Person(ctx context.Context, sel ast.SelectionSet, obj *model.Person) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_Person(ctx, sel)
-		return p != nil && ec.pureDataJSON_Person(w, p, obj)
+	return writePureData(ctx, "Person", sel, ec.pureDataPlan_Person, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_Person(w, p, obj)
 	})
 }
 
@@ -2466,9 +2448,8 @@ func (ec *executionContext) pureDataJSON_PersonConnection(w *bytes.Buffer, p *pu
 
 // pureData_PersonConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_PersonConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PersonConnection) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_PersonConnection(ctx, sel)
-		return p != nil && ec.pureDataJSON_PersonConnection(w, p, obj)
+	return writePureData(ctx, "PersonConnection", sel, ec.pureDataPlan_PersonConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_PersonConnection(w, p, obj)
 	})
 }
 
@@ -2545,9 +2526,8 @@ func (ec *executionContext) pureDataJSON_PersonEdge(w *bytes.Buffer, p *pureData
 
 // pureData_PersonEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_PersonEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PersonEdge) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_PersonEdge(ctx, sel)
-		return p != nil && ec.pureDataJSON_PersonEdge(w, p, obj)
+	return writePureData(ctx, "PersonEdge", sel, ec.pureDataPlan_PersonEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_PersonEdge(w, p, obj)
 	})
 }
 
@@ -2696,9 +2676,8 @@ func (ec *executionContext) pureDataJSON_PersonLink(w *bytes.Buffer, p *pureData
 
 // pureData_PersonLink is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_PersonLink(ctx context.Context, sel ast.SelectionSet, obj *model.PersonLink) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_PersonLink(ctx, sel)
-		return p != nil && ec.pureDataJSON_PersonLink(w, p, obj)
+	return writePureData(ctx, "PersonLink", sel, ec.pureDataPlan_PersonLink, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_PersonLink(w, p, obj)
 	})
 }
 
@@ -2785,9 +2764,8 @@ func (ec *executionContext) pureDataJSON_PersonPath(w *bytes.Buffer, p *pureData
 
 // pureData_PersonPath is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_PersonPath(ctx context.Context, sel ast.SelectionSet, obj *model.PersonPath) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_PersonPath(ctx, sel)
-		return p != nil && ec.pureDataJSON_PersonPath(w, p, obj)
+	return writePureData(ctx, "PersonPath", sel, ec.pureDataPlan_PersonPath, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_PersonPath(w, p, obj)
 	})
 }
 
@@ -2898,9 +2876,8 @@ func (ec *executionContext) pureDataJSON_RatingConnection(w *bytes.Buffer, p *pu
 
 // pureData_RatingConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_RatingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RatingConnection) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_RatingConnection(ctx, sel)
-		return p != nil && ec.pureDataJSON_RatingConnection(w, p, obj)
+	return writePureData(ctx, "RatingConnection", sel, ec.pureDataPlan_RatingConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_RatingConnection(w, p, obj)
 	})
 }
 
@@ -3008,9 +2985,8 @@ func (ec *executionContext) pureDataJSON_RatingEdge(w *bytes.Buffer, p *pureData
 
 // pureData_RatingEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_RatingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RatingEdge) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_RatingEdge(ctx, sel)
-		return p != nil && ec.pureDataJSON_RatingEdge(w, p, obj)
+	return writePureData(ctx, "RatingEdge", sel, ec.pureDataPlan_RatingEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_RatingEdge(w, p, obj)
 	})
 }
 
@@ -3123,9 +3099,8 @@ func (ec *executionContext) pureDataJSON_RatingSummary(w *bytes.Buffer, p *pureD
 
 // pureData_RatingSummary is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_RatingSummary(ctx context.Context, sel ast.SelectionSet, obj *model.RatingSummary) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_RatingSummary(ctx, sel)
-		return p != nil && ec.pureDataJSON_RatingSummary(w, p, obj)
+	return writePureData(ctx, "RatingSummary", sel, ec.pureDataPlan_RatingSummary, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_RatingSummary(w, p, obj)
 	})
 }
 
@@ -3233,9 +3208,8 @@ func (ec *executionContext) pureDataJSON_Recommendation(w *bytes.Buffer, p *pure
 
 // pureData_Recommendation is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Recommendation(ctx context.Context, sel ast.SelectionSet, obj *model.Recommendation) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_Recommendation(ctx, sel)
-		return p != nil && ec.pureDataJSON_Recommendation(w, p, obj)
+	return writePureData(ctx, "Recommendation", sel, ec.pureDataPlan_Recommendation, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_Recommendation(w, p, obj)
 	})
 }
 
@@ -3346,9 +3320,8 @@ func (ec *executionContext) pureDataJSON_RecommendationConnection(w *bytes.Buffe
 
 // pureData_RecommendationConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_RecommendationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendationConnection) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_RecommendationConnection(ctx, sel)
-		return p != nil && ec.pureDataJSON_RecommendationConnection(w, p, obj)
+	return writePureData(ctx, "RecommendationConnection", sel, ec.pureDataPlan_RecommendationConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_RecommendationConnection(w, p, obj)
 	})
 }
 
@@ -3425,9 +3398,8 @@ func (ec *executionContext) pureDataJSON_RecommendationEdge(w *bytes.Buffer, p *
 
 // pureData_RecommendationEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_RecommendationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendationEdge) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_RecommendationEdge(ctx, sel)
-		return p != nil && ec.pureDataJSON_RecommendationEdge(w, p, obj)
+	return writePureData(ctx, "RecommendationEdge", sel, ec.pureDataPlan_RecommendationEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_RecommendationEdge(w, p, obj)
 	})
 }
 
@@ -3505,9 +3477,8 @@ func (ec *executionContext) pureDataJSON_RecommendationReason(w *bytes.Buffer, p
 
 // pureData_RecommendationReason is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_RecommendationReason(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendationReason) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_RecommendationReason(ctx, sel)
-		return p != nil && ec.pureDataJSON_RecommendationReason(w, p, obj)
+	return writePureData(ctx, "RecommendationReason", sel, ec.pureDataPlan_RecommendationReason, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_RecommendationReason(w, p, obj)
 	})
 }
 
@@ -3696,9 +3667,8 @@ func (ec *executionContext) pureDataJSON_Review(w *bytes.Buffer, p *pureDataPlan
 
 // pureData_Review is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Review(ctx context.Context, sel ast.SelectionSet, obj *model.Review) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_Review(ctx, sel)
-		return p != nil && ec.pureDataJSON_Review(w, p, obj)
+	return writePureData(ctx, "Review", sel, ec.pureDataPlan_Review, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_Review(w, p, obj)
 	})
 }
 
@@ -3809,9 +3779,8 @@ func (ec *executionContext) pureDataJSON_ReviewConnection(w *bytes.Buffer, p *pu
 
 // pureData_ReviewConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_ReviewConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ReviewConnection) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_ReviewConnection(ctx, sel)
-		return p != nil && ec.pureDataJSON_ReviewConnection(w, p, obj)
+	return writePureData(ctx, "ReviewConnection", sel, ec.pureDataPlan_ReviewConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_ReviewConnection(w, p, obj)
 	})
 }
 
@@ -3888,9 +3857,8 @@ func (ec *executionContext) pureDataJSON_ReviewEdge(w *bytes.Buffer, p *pureData
 
 // pureData_ReviewEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_ReviewEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ReviewEdge) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_ReviewEdge(ctx, sel)
-		return p != nil && ec.pureDataJSON_ReviewEdge(w, p, obj)
+	return writePureData(ctx, "ReviewEdge", sel, ec.pureDataPlan_ReviewEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_ReviewEdge(w, p, obj)
 	})
 }
 
@@ -4001,9 +3969,8 @@ func (ec *executionContext) pureDataJSON_SearchConnection(w *bytes.Buffer, p *pu
 
 // pureData_SearchConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_SearchConnection(ctx, sel)
-		return p != nil && ec.pureDataJSON_SearchConnection(w, p, obj)
+	return writePureData(ctx, "SearchConnection", sel, ec.pureDataPlan_SearchConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_SearchConnection(w, p, obj)
 	})
 }
 
@@ -4078,9 +4045,8 @@ func (ec *executionContext) pureDataJSON_SearchEdge(w *bytes.Buffer, p *pureData
 
 // pureData_SearchEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_SearchEdge(ctx, sel)
-		return p != nil && ec.pureDataJSON_SearchEdge(w, p, obj)
+	return writePureData(ctx, "SearchEdge", sel, ec.pureDataPlan_SearchEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_SearchEdge(w, p, obj)
 	})
 }
 
@@ -4269,9 +4235,8 @@ func (ec *executionContext) pureDataJSON_SynopsisSubmission(w *bytes.Buffer, p *
 
 // pureData_SynopsisSubmission is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_SynopsisSubmission(ctx context.Context, sel ast.SelectionSet, obj *model.SynopsisSubmission) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_SynopsisSubmission(ctx, sel)
-		return p != nil && ec.pureDataJSON_SynopsisSubmission(w, p, obj)
+	return writePureData(ctx, "SynopsisSubmission", sel, ec.pureDataPlan_SynopsisSubmission, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_SynopsisSubmission(w, p, obj)
 	})
 }
 
@@ -4382,9 +4347,8 @@ func (ec *executionContext) pureDataJSON_SynopsisSubmissionConnection(w *bytes.B
 
 // pureData_SynopsisSubmissionConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_SynopsisSubmissionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SynopsisSubmissionConnection) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_SynopsisSubmissionConnection(ctx, sel)
-		return p != nil && ec.pureDataJSON_SynopsisSubmissionConnection(w, p, obj)
+	return writePureData(ctx, "SynopsisSubmissionConnection", sel, ec.pureDataPlan_SynopsisSubmissionConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_SynopsisSubmissionConnection(w, p, obj)
 	})
 }
 
@@ -4461,9 +4425,8 @@ func (ec *executionContext) pureDataJSON_SynopsisSubmissionEdge(w *bytes.Buffer,
 
 // pureData_SynopsisSubmissionEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_SynopsisSubmissionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SynopsisSubmissionEdge) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_SynopsisSubmissionEdge(ctx, sel)
-		return p != nil && ec.pureDataJSON_SynopsisSubmissionEdge(w, p, obj)
+	return writePureData(ctx, "SynopsisSubmissionEdge", sel, ec.pureDataPlan_SynopsisSubmissionEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_SynopsisSubmissionEdge(w, p, obj)
 	})
 }
 
@@ -4579,9 +4542,8 @@ func (ec *executionContext) pureDataJSON_Tag(w *bytes.Buffer, p *pureDataPlan, o
 
 // pureData_Tag is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Tag(ctx context.Context, sel ast.SelectionSet, obj *model.Tag) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_Tag(ctx, sel)
-		return p != nil && ec.pureDataJSON_Tag(w, p, obj)
+	return writePureData(ctx, "Tag", sel, ec.pureDataPlan_Tag, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_Tag(w, p, obj)
 	})
 }
 
@@ -4680,9 +4642,8 @@ func (ec *executionContext) pureDataJSON_TagCount(w *bytes.Buffer, p *pureDataPl
 
 // pureData_TagCount is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_TagCount(ctx context.Context, sel ast.SelectionSet, obj *model.TagCount) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_TagCount(ctx, sel)
-		return p != nil && ec.pureDataJSON_TagCount(w, p, obj)
+	return writePureData(ctx, "TagCount", sel, ec.pureDataPlan_TagCount, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_TagCount(w, p, obj)
 	})
 }
 
@@ -4817,9 +4778,8 @@ func (ec *executionContext) pureDataJSON_TrendingConnection(w *bytes.Buffer, p *
 
 // pureData_TrendingConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_TrendingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TrendingConnection) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_TrendingConnection(ctx, sel)
-		return p != nil && ec.pureDataJSON_TrendingConnection(w, p, obj)
+	return writePureData(ctx, "TrendingConnection", sel, ec.pureDataPlan_TrendingConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_TrendingConnection(w, p, obj)
 	})
 }
 
@@ -4915,9 +4875,8 @@ func (ec *executionContext) pureDataJSON_TrendingEdge(w *bytes.Buffer, p *pureDa
 
 // pureData_TrendingEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_TrendingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TrendingEdge) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_TrendingEdge(ctx, sel)
-		return p != nil && ec.pureDataJSON_TrendingEdge(w, p, obj)
+	return writePureData(ctx, "TrendingEdge", sel, ec.pureDataPlan_TrendingEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_TrendingEdge(w, p, obj)
 	})
 }
 
@@ -5074,9 +5033,8 @@ func (ec *executionContext) pureDataJSON_User(w *bytes.Buffer, p *pureDataPlan, 
 
 // pureData_User is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_User(ctx context.Context, sel ast.SelectionSet, obj *model.User) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_User(ctx, sel)
-		return p != nil && ec.pureDataJSON_User(w, p, obj)
+	return writePureData(ctx, "User", sel, ec.pureDataPlan_User, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_User(w, p, obj)
 	})
 }
 
@@ -5244,9 +5202,8 @@ func (ec *executionContext) pureDataJSON_UserList(w *bytes.Buffer, p *pureDataPl
 
 // pureData_UserList is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_UserList(ctx context.Context, sel ast.SelectionSet, obj *model.UserList) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_UserList(ctx, sel)
-		return p != nil && ec.pureDataJSON_UserList(w, p, obj)
+	return writePureData(ctx, "UserList", sel, ec.pureDataPlan_UserList, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_UserList(w, p, obj)
 	})
 }
 
@@ -5357,9 +5314,8 @@ func (ec *executionContext) pureDataJSON_UserListConnection(w *bytes.Buffer, p *
 
 // pureData_UserListConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_UserListConnection(ctx context.Context, sel ast.SelectionSet, obj *model.UserListConnection) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_UserListConnection(ctx, sel)
-		return p != nil && ec.pureDataJSON_UserListConnection(w, p, obj)
+	return writePureData(ctx, "UserListConnection", sel, ec.pureDataPlan_UserListConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_UserListConnection(w, p, obj)
 	})
 }
 
@@ -5436,9 +5392,8 @@ func (ec *executionContext) pureDataJSON_UserListEdge(w *bytes.Buffer, p *pureDa
 
 // pureData_UserListEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_UserListEdge(ctx context.Context, sel ast.SelectionSet, obj *model.UserListEdge) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_UserListEdge(ctx, sel)
-		return p != nil && ec.pureDataJSON_UserListEdge(w, p, obj)
+	return writePureData(ctx, "UserListEdge", sel, ec.pureDataPlan_UserListEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_UserListEdge(w, p, obj)
 	})
 }
 
@@ -5588,8 +5543,7 @@ func (ec *executionContext) pureDataJSON_ViewerState(w *bytes.Buffer, p *pureDat
 
 // pureData_ViewerState is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_ViewerState(ctx context.Context, sel ast.SelectionSet, obj *model.ViewerState) graphql.Marshaler {
-	return writePureData(ctx, func(ctx context.Context, w *bytes.Buffer) bool {
-		p := ec.pureDataPlan_ViewerState(ctx, sel)
-		return p != nil && ec.pureDataJSON_ViewerState(w, p, obj)
+	return writePureData(ctx, "ViewerState", sel, ec.pureDataPlan_ViewerState, func(w *bytes.Buffer, p *pureDataPlan) bool {
+		return ec.pureDataJSON_ViewerState(w, p, obj)
 	})
 }
