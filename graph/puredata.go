@@ -165,20 +165,20 @@ func (ps *pureDataPlans) presentError(_ context.Context, err error) *gqlerror.Er
 	return &gqlerror.Error{Err: err, Message: "declined"}
 }
 
-// PureDataPlans is the handler extension that gives each response its pureDataPlans.
-type PureDataPlans struct{}
+// pureDataExtension is the handler extension that gives each response its pureDataPlans.
+type pureDataExtension struct{}
 
 type pureDataPlansKey struct{}
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.ResponseInterceptor
-} = PureDataPlans{}
+} = pureDataExtension{}
 
-func (PureDataPlans) ExtensionName() string                   { return "filmgraph/pureDataPlans" }
-func (PureDataPlans) Validate(graphql.ExecutableSchema) error { return nil }
+func (pureDataExtension) ExtensionName() string                   { return "filmgraph/pureDataPlans" }
+func (pureDataExtension) Validate(graphql.ExecutableSchema) error { return nil }
 
-func (PureDataPlans) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+func (pureDataExtension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	return next(context.WithValue(ctx, pureDataPlansKey{}, &pureDataPlans{}))
 }
 
