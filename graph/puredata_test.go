@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -141,20 +140,31 @@ fragment named on Person { name __typename }`
 	}
 }
 
-// TestPureDataLeavesResolversToGqlgen: an object with a field that is not pure data (a
-// resolver: the film's viewer state, which needs the viewer) goes through gqlgen, while its
-// pure-data children are still written by the path; times and enums in the children are
-// formatted as gqlgen formats them.
-func TestPureDataLeavesResolversToGqlgen(t *testing.T) {
+// TestPureDataLeavesInterfacesToGqlgen: an object with a field of an interface type (a
+// recommendation's reasons' via) goes through gqlgen, and so do the objects above it,
+// while their other children (the recommended film, the film's genres) are still written
+// by the path, each once, and the answer is gqlgen's.
+func TestPureDataLeavesInterfacesToGqlgen(t *testing.T) {
+	node := func(title string, via map[string]any) map[string]any {
+		return map[string]any{"node": map[string]any{"score": 0.5,
+			"movie":   map[string]any{cypher.KeyID: int64(2), "title": title},
+			"reasons": []any{map[string]any{"text": "Also " + title, "via": via}}}}
+	}
 	movie := model.Record{cypher.KeyID: int64(1), "title": "Toy Story",
-		"genres":  []any{map[string]any{cypher.KeyID: "Animation", "name": "Animation"}},
-		"addedAt": time.Date(2026, 11, 30, 14, 0, 0, 123456789, time.UTC)}
-	const query = `{ movie(id: "TW92aWU6MQ") { title genres { name } viewerState { rating } } }`
+		"genres": []any{map[string]any{cypher.KeyID: "Animation", "name": "Animation"}},
+		"recommended": map[string]any{cypher.KeyOffset: int64(0), cypher.KeyFirst: int64(2), "edges": []any{
+			node("Up", map[string]any{cypher.KeyType: "Genre", cypher.KeyID: "Animation", "name": "Animation"}),
+			node("Cars", map[string]any{cypher.KeyType: "Person", cypher.KeyID: int64(7), "name": "John Lasseter"}),
+		}}}
+	const query = `{ movie(id: "TW92aWU6MQ") { title genres { name }
+  recommended(first: 2) { edges { node { score movie { title } reasons { text via { __typename ... on Genre { name } ... on Person { id name } } } } } } } }`
 	pure, gqlgen, written := servePaths(t, movie, query, nil)
-	if pure != gqlgen {
+	if pure != gqlgen || strings.Contains(pure, `"errors"`) {
 		t.Fatalf("pure data %s\ngqlgen    %s", pure, gqlgen)
 	}
-	if written != 1 {
-		t.Errorf("%d objects written by the pure-data path, want 1 (the genre, not the film): %s", written, pure)
+	// The genre list's one genre, the two recommended films, the two vias (objects of
+	// package model reached through the interface's marshaler).
+	if written != 5 {
+		t.Errorf("%d objects written by the pure-data path, want 5: %s", written, pure)
 	}
 }
