@@ -20,6 +20,11 @@
 // object makes its @defer group only when one of its fields is deferred (deferredGroup),
 // its JSON is written without a map and a copy of each field (objectJSON), and a field is
 // resolved with three allocations fewer (resolveField).
+//
+// A third plugin, pureData (puredata.go), writes graph/puredata_gen.go: for each object
+// type of package model, a plan and a JSON writer that serve a selection of pure-data
+// fields without gqlgen's per-field resolution; the rewrite makes each object's marshaler
+// try them first (see graph/puredata.go).
 package main
 
 import (
