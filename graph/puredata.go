@@ -95,8 +95,10 @@ func PureDataWrites() int64 { return pureDataWrites.Load() }
 // object must take gqlgen's path: the plan is nil, or write declined, reported an error
 // (a marshaler's or an argument's) or panicked. Errors go to the plans' own response
 // context, never to the client's: gqlgen's path reports them again, at their place.
-func writePureData(ctx context.Context, typ string, sel ast.SelectionSet,
-	plan func(context.Context, ast.SelectionSet) *pureDataPlan, write func(*bytes.Buffer, *pureDataPlan) bool) (m graphql.Marshaler) {
+// plan and write are the type's methods (method expressions, which cost no closure).
+func writePureData[T any](ec *executionContext, ctx context.Context, typ string, sel ast.SelectionSet, obj T,
+	plan func(*executionContext, context.Context, ast.SelectionSet) *pureDataPlan,
+	write func(*executionContext, *bytes.Buffer, *pureDataPlan, T) bool) (m graphql.Marshaler) {
 	if pureDataOff.Load() || len(sel) == 0 {
 		return nil
 	}
@@ -109,19 +111,19 @@ func writePureData(ctx context.Context, typ string, sel ast.SelectionSet,
 	if plans == nil {
 		plans = &pureDataPlans{}
 	}
-	p := plans.plan(ctx, typ, sel, plan)
+	p := plans.plan(ec, ctx, typ, sel, plan)
 	if p == nil {
 		return nil
 	}
 	errors := plans.errors.Load()
-	var w bytes.Buffer
-	w.Grow(int(p.size.Load()))
-	if !write(&w, p) || plans.errors.Load() != errors {
+	out := new(pureJSON)
+	out.Grow(int(p.size.Load()))
+	if !write(ec, &out.Buffer, p, obj) || plans.errors.Load() != errors {
 		return nil
 	}
-	p.size.Store(int64(w.Len()))
+	p.size.Store(int64(out.Len()))
 	pureDataWrites.Add(1)
-	return pureJSON(w.Bytes())
+	return out
 }
 
 // pureDataPlans are the plans of one operation, by selection and type, nil for the
@@ -142,15 +144,15 @@ type pureDataKey struct {
 }
 
 // plan is sel's plan on typ, built by build the first time.
-func (ps *pureDataPlans) plan(ctx context.Context, typ string, sel ast.SelectionSet,
-	build func(context.Context, ast.SelectionSet) *pureDataPlan) *pureDataPlan {
+func (ps *pureDataPlans) plan(ec *executionContext, ctx context.Context, typ string, sel ast.SelectionSet,
+	build func(*executionContext, context.Context, ast.SelectionSet) *pureDataPlan) *pureDataPlan {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	key := pureDataKey{&sel[0], typ}
 	if p, ok := ps.plans[key]; ok {
 		return p
 	}
-	p := build(graphql.WithResponseContext(ctx, ps.presentError, nil), sel)
+	p := build(ec, graphql.WithResponseContext(ctx, ps.presentError, nil), sel)
 	if ps.plans == nil {
 		ps.plans = map[pureDataKey]*pureDataPlan{}
 	}
@@ -183,6 +185,6 @@ func (pureDataExtension) InterceptResponse(ctx context.Context, next graphql.Res
 }
 
 // pureJSON is an object that writePureData wrote.
-type pureJSON []byte
+type pureJSON struct{ bytes.Buffer }
 
-func (j pureJSON) MarshalGQL(w io.Writer) { w.Write(j) }
+func (j *pureJSON) MarshalGQL(w io.Writer) { w.Write(j.Bytes()) }

@@ -119,9 +119,7 @@ func (ec *executionContext) pureDataJSON_ActingConnection(w *bytes.Buffer, p *pu
 
 // pureData_ActingConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_ActingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ActingConnection) graphql.Marshaler {
-	return writePureData(ctx, "ActingConnection", sel, ec.pureDataPlan_ActingConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_ActingConnection(w, p, obj)
-	})
+	return writePureData(ec, ctx, "ActingConnection", sel, obj, (*executionContext).pureDataPlan_ActingConnection, (*executionContext).pureDataJSON_ActingConnection)
 }
 
 // pureDataPlan_ActingEdge is the plan of sel on a ActingEdge, nil when a field is not pure data.
@@ -216,9 +214,7 @@ func (ec *executionContext) pureDataJSON_ActingEdge(w *bytes.Buffer, p *pureData
 
 // pureData_ActingEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_ActingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ActingEdge) graphql.Marshaler {
-	return writePureData(ctx, "ActingEdge", sel, ec.pureDataPlan_ActingEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_ActingEdge(w, p, obj)
-	})
+	return writePureData(ec, ctx, "ActingEdge", sel, obj, (*executionContext).pureDataPlan_ActingEdge, (*executionContext).pureDataJSON_ActingEdge)
 }
 
 // pureDataPlan_AuthPayload is the plan of sel on a AuthPayload, nil when a field is not pure data.
@@ -310,9 +306,7 @@ func (ec *executionContext) pureDataJSON_AuthPayload(w *bytes.Buffer, p *pureDat
 
 // pureData_AuthPayload is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_AuthPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AuthPayload) graphql.Marshaler {
-	return writePureData(ctx, "AuthPayload", sel, ec.pureDataPlan_AuthPayload, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_AuthPayload(w, p, obj)
-	})
+	return writePureData(ec, ctx, "AuthPayload", sel, obj, (*executionContext).pureDataPlan_AuthPayload, (*executionContext).pureDataJSON_AuthPayload)
 }
 
 // pureDataPlan_CastCredit is the plan of sel on a CastCredit, nil when a field is not pure data.
@@ -391,9 +385,7 @@ func (ec *executionContext) pureDataJSON_CastCredit(w *bytes.Buffer, p *pureData
 
 // pureData_CastCredit is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_CastCredit(ctx context.Context, sel ast.SelectionSet, obj *model.CastCredit) graphql.Marshaler {
-	return writePureData(ctx, "CastCredit", sel, ec.pureDataPlan_CastCredit, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_CastCredit(w, p, obj)
-	})
+	return writePureData(ec, ctx, "CastCredit", sel, obj, (*executionContext).pureDataPlan_CastCredit, (*executionContext).pureDataJSON_CastCredit)
 }
 
 // pureDataPlan_CoStar is the plan of sel on a CoStar, nil when a field is not pure data.
@@ -472,9 +464,7 @@ func (ec *executionContext) pureDataJSON_CoStar(w *bytes.Buffer, p *pureDataPlan
 
 // pureData_CoStar is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_CoStar(ctx context.Context, sel ast.SelectionSet, obj *model.CoStar) graphql.Marshaler {
-	return writePureData(ctx, "CoStar", sel, ec.pureDataPlan_CoStar, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_CoStar(w, p, obj)
-	})
+	return writePureData(ec, ctx, "CoStar", sel, obj, (*executionContext).pureDataPlan_CoStar, (*executionContext).pureDataJSON_CoStar)
 }
 
 // pureDataPlan_Comment is the plan of sel on a Comment, nil when a field is not pure data.
@@ -609,9 +599,7 @@ func (ec *executionContext) pureDataJSON_Comment(w *bytes.Buffer, p *pureDataPla
 
 // pureData_Comment is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Comment(ctx context.Context, sel ast.SelectionSet, obj *model.Comment) graphql.Marshaler {
-	return writePureData(ctx, "Comment", sel, ec.pureDataPlan_Comment, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_Comment(w, p, obj)
-	})
+	return writePureData(ec, ctx, "Comment", sel, obj, (*executionContext).pureDataPlan_Comment, (*executionContext).pureDataJSON_Comment)
 }
 
 // pureDataPlan_CommentConnection is the plan of sel on a CommentConnection, nil when a field is not pure data.
@@ -721,9 +709,7 @@ func (ec *executionContext) pureDataJSON_CommentConnection(w *bytes.Buffer, p *p
 
 // pureData_CommentConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_CommentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CommentConnection) graphql.Marshaler {
-	return writePureData(ctx, "CommentConnection", sel, ec.pureDataPlan_CommentConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_CommentConnection(w, p, obj)
-	})
+	return writePureData(ec, ctx, "CommentConnection", sel, obj, (*executionContext).pureDataPlan_CommentConnection, (*executionContext).pureDataJSON_CommentConnection)
 }
 
 // pureDataPlan_CommentEdge is the plan of sel on a CommentEdge, nil when a field is not pure data.
@@ -799,9 +785,7 @@ func (ec *executionContext) pureDataJSON_CommentEdge(w *bytes.Buffer, p *pureDat
 
 // pureData_CommentEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_CommentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CommentEdge) graphql.Marshaler {
-	return writePureData(ctx, "CommentEdge", sel, ec.pureDataPlan_CommentEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_CommentEdge(w, p, obj)
-	})
+	return writePureData(ec, ctx, "CommentEdge", sel, obj, (*executionContext).pureDataPlan_CommentEdge, (*executionContext).pureDataJSON_CommentEdge)
 }
 
 // pureDataPlan_Genre is the plan of sel on a Genre, nil when a field is not pure data.
@@ -966,9 +950,7 @@ func (ec *executionContext) pureDataJSON_Genre(w *bytes.Buffer, p *pureDataPlan,
 
 // pureData_Genre is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Genre(ctx context.Context, sel ast.SelectionSet, obj *model.Genre) graphql.Marshaler {
-	return writePureData(ctx, "Genre", sel, ec.pureDataPlan_Genre, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_Genre(w, p, obj)
-	})
+	return writePureData(ec, ctx, "Genre", sel, obj, (*executionContext).pureDataPlan_Genre, (*executionContext).pureDataJSON_Genre)
 }
 
 // pureDataPlan_GenreConnection is the plan of sel on a GenreConnection, nil when a field is not pure data.
@@ -1078,9 +1060,7 @@ func (ec *executionContext) pureDataJSON_GenreConnection(w *bytes.Buffer, p *pur
 
 // pureData_GenreConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_GenreConnection(ctx context.Context, sel ast.SelectionSet, obj *model.GenreConnection) graphql.Marshaler {
-	return writePureData(ctx, "GenreConnection", sel, ec.pureDataPlan_GenreConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_GenreConnection(w, p, obj)
-	})
+	return writePureData(ec, ctx, "GenreConnection", sel, obj, (*executionContext).pureDataPlan_GenreConnection, (*executionContext).pureDataJSON_GenreConnection)
 }
 
 // pureDataPlan_GenreEdge is the plan of sel on a GenreEdge, nil when a field is not pure data.
@@ -1156,9 +1136,7 @@ func (ec *executionContext) pureDataJSON_GenreEdge(w *bytes.Buffer, p *pureDataP
 
 // pureData_GenreEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_GenreEdge(ctx context.Context, sel ast.SelectionSet, obj *model.GenreEdge) graphql.Marshaler {
-	return writePureData(ctx, "GenreEdge", sel, ec.pureDataPlan_GenreEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_GenreEdge(w, p, obj)
-	})
+	return writePureData(ec, ctx, "GenreEdge", sel, obj, (*executionContext).pureDataPlan_GenreEdge, (*executionContext).pureDataJSON_GenreEdge)
 }
 
 // pureDataPlan_Image is the plan of sel on a Image, nil when a field is not pure data.
@@ -1271,9 +1249,7 @@ func (ec *executionContext) pureDataJSON_Image(w *bytes.Buffer, p *pureDataPlan,
 
 // pureData_Image is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Image(ctx context.Context, sel ast.SelectionSet, obj *model.Image) graphql.Marshaler {
-	return writePureData(ctx, "Image", sel, ec.pureDataPlan_Image, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_Image(w, p, obj)
-	})
+	return writePureData(ec, ctx, "Image", sel, obj, (*executionContext).pureDataPlan_Image, (*executionContext).pureDataJSON_Image)
 }
 
 // pureDataPlan_Me is the plan of sel on a Me, nil when a field is not pure data.
@@ -1452,9 +1428,7 @@ func (ec *executionContext) pureDataJSON_Me(w *bytes.Buffer, p *pureDataPlan, ob
 
 // pureData_Me is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Me(ctx context.Context, sel ast.SelectionSet, obj *model.Me) graphql.Marshaler {
-	return writePureData(ctx, "Me", sel, ec.pureDataPlan_Me, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_Me(w, p, obj)
-	})
+	return writePureData(ec, ctx, "Me", sel, obj, (*executionContext).pureDataPlan_Me, (*executionContext).pureDataJSON_Me)
 }
 
 // pureDataPlan_Movie is the plan of sel on a Movie, nil when a field is not pure data.
@@ -1900,9 +1874,7 @@ func (ec *executionContext) pureDataJSON_Movie(w *bytes.Buffer, p *pureDataPlan,
 
 // pureData_Movie is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Movie(ctx context.Context, sel ast.SelectionSet, obj *model.Movie) graphql.Marshaler {
-	return writePureData(ctx, "Movie", sel, ec.pureDataPlan_Movie, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_Movie(w, p, obj)
-	})
+	return writePureData(ec, ctx, "Movie", sel, obj, (*executionContext).pureDataPlan_Movie, (*executionContext).pureDataJSON_Movie)
 }
 
 // pureDataPlan_MovieConnection is the plan of sel on a MovieConnection, nil when a field is not pure data.
@@ -2012,9 +1984,7 @@ func (ec *executionContext) pureDataJSON_MovieConnection(w *bytes.Buffer, p *pur
 
 // pureData_MovieConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_MovieConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MovieConnection) graphql.Marshaler {
-	return writePureData(ctx, "MovieConnection", sel, ec.pureDataPlan_MovieConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_MovieConnection(w, p, obj)
-	})
+	return writePureData(ec, ctx, "MovieConnection", sel, obj, (*executionContext).pureDataPlan_MovieConnection, (*executionContext).pureDataJSON_MovieConnection)
 }
 
 // pureDataPlan_MovieEdge is the plan of sel on a MovieEdge, nil when a field is not pure data.
@@ -2090,9 +2060,7 @@ func (ec *executionContext) pureDataJSON_MovieEdge(w *bytes.Buffer, p *pureDataP
 
 // pureData_MovieEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_MovieEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MovieEdge) graphql.Marshaler {
-	return writePureData(ctx, "MovieEdge", sel, ec.pureDataPlan_MovieEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_MovieEdge(w, p, obj)
-	})
+	return writePureData(ec, ctx, "MovieEdge", sel, obj, (*executionContext).pureDataPlan_MovieEdge, (*executionContext).pureDataJSON_MovieEdge)
 }
 
 // pureDataPlan_PageInfo is the plan of sel on a PageInfo, nil when a field is not pure data.
@@ -2187,9 +2155,7 @@ func (ec *executionContext) pureDataJSON_PageInfo(w *bytes.Buffer, p *pureDataPl
 
 // pureData_PageInfo is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
-	return writePureData(ctx, "PageInfo", sel, ec.pureDataPlan_PageInfo, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_PageInfo(w, p, obj)
-	})
+	return writePureData(ec, ctx, "PageInfo", sel, obj, (*executionContext).pureDataPlan_PageInfo, (*executionContext).pureDataJSON_PageInfo)
 }
 
 // pureDataPlan_Person is the plan of sel on a Person, nil when a field is not pure data.
@@ -2336,9 +2302,7 @@ func (ec *executionContext) pureDataJSON_Person(w *bytes.Buffer, p *pureDataPlan
 
 // pureData_Person is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Person(ctx context.Context, sel ast.SelectionSet, obj *model.Person) graphql.Marshaler {
-	return writePureData(ctx, "Person", sel, ec.pureDataPlan_Person, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_Person(w, p, obj)
-	})
+	return writePureData(ec, ctx, "Person", sel, obj, (*executionContext).pureDataPlan_Person, (*executionContext).pureDataJSON_Person)
 }
 
 // pureDataPlan_PersonConnection is the plan of sel on a PersonConnection, nil when a field is not pure data.
@@ -2448,9 +2412,7 @@ func (ec *executionContext) pureDataJSON_PersonConnection(w *bytes.Buffer, p *pu
 
 // pureData_PersonConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_PersonConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PersonConnection) graphql.Marshaler {
-	return writePureData(ctx, "PersonConnection", sel, ec.pureDataPlan_PersonConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_PersonConnection(w, p, obj)
-	})
+	return writePureData(ec, ctx, "PersonConnection", sel, obj, (*executionContext).pureDataPlan_PersonConnection, (*executionContext).pureDataJSON_PersonConnection)
 }
 
 // pureDataPlan_PersonEdge is the plan of sel on a PersonEdge, nil when a field is not pure data.
@@ -2526,9 +2488,7 @@ func (ec *executionContext) pureDataJSON_PersonEdge(w *bytes.Buffer, p *pureData
 
 // pureData_PersonEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_PersonEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PersonEdge) graphql.Marshaler {
-	return writePureData(ctx, "PersonEdge", sel, ec.pureDataPlan_PersonEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_PersonEdge(w, p, obj)
-	})
+	return writePureData(ec, ctx, "PersonEdge", sel, obj, (*executionContext).pureDataPlan_PersonEdge, (*executionContext).pureDataJSON_PersonEdge)
 }
 
 // pureDataPlan_PersonLink is the plan of sel on a PersonLink, nil when a field is not pure data.
@@ -2676,9 +2636,7 @@ func (ec *executionContext) pureDataJSON_PersonLink(w *bytes.Buffer, p *pureData
 
 // pureData_PersonLink is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_PersonLink(ctx context.Context, sel ast.SelectionSet, obj *model.PersonLink) graphql.Marshaler {
-	return writePureData(ctx, "PersonLink", sel, ec.pureDataPlan_PersonLink, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_PersonLink(w, p, obj)
-	})
+	return writePureData(ec, ctx, "PersonLink", sel, obj, (*executionContext).pureDataPlan_PersonLink, (*executionContext).pureDataJSON_PersonLink)
 }
 
 // pureDataPlan_PersonPath is the plan of sel on a PersonPath, nil when a field is not pure data.
@@ -2764,9 +2722,7 @@ func (ec *executionContext) pureDataJSON_PersonPath(w *bytes.Buffer, p *pureData
 
 // pureData_PersonPath is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_PersonPath(ctx context.Context, sel ast.SelectionSet, obj *model.PersonPath) graphql.Marshaler {
-	return writePureData(ctx, "PersonPath", sel, ec.pureDataPlan_PersonPath, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_PersonPath(w, p, obj)
-	})
+	return writePureData(ec, ctx, "PersonPath", sel, obj, (*executionContext).pureDataPlan_PersonPath, (*executionContext).pureDataJSON_PersonPath)
 }
 
 // pureDataPlan_RatingConnection is the plan of sel on a RatingConnection, nil when a field is not pure data.
@@ -2876,9 +2832,7 @@ func (ec *executionContext) pureDataJSON_RatingConnection(w *bytes.Buffer, p *pu
 
 // pureData_RatingConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_RatingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RatingConnection) graphql.Marshaler {
-	return writePureData(ctx, "RatingConnection", sel, ec.pureDataPlan_RatingConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_RatingConnection(w, p, obj)
-	})
+	return writePureData(ec, ctx, "RatingConnection", sel, obj, (*executionContext).pureDataPlan_RatingConnection, (*executionContext).pureDataJSON_RatingConnection)
 }
 
 // pureDataPlan_RatingEdge is the plan of sel on a RatingEdge, nil when a field is not pure data.
@@ -2985,9 +2939,7 @@ func (ec *executionContext) pureDataJSON_RatingEdge(w *bytes.Buffer, p *pureData
 
 // pureData_RatingEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_RatingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RatingEdge) graphql.Marshaler {
-	return writePureData(ctx, "RatingEdge", sel, ec.pureDataPlan_RatingEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_RatingEdge(w, p, obj)
-	})
+	return writePureData(ec, ctx, "RatingEdge", sel, obj, (*executionContext).pureDataPlan_RatingEdge, (*executionContext).pureDataJSON_RatingEdge)
 }
 
 // pureDataPlan_RatingSummary is the plan of sel on a RatingSummary, nil when a field is not pure data.
@@ -3099,9 +3051,7 @@ func (ec *executionContext) pureDataJSON_RatingSummary(w *bytes.Buffer, p *pureD
 
 // pureData_RatingSummary is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_RatingSummary(ctx context.Context, sel ast.SelectionSet, obj *model.RatingSummary) graphql.Marshaler {
-	return writePureData(ctx, "RatingSummary", sel, ec.pureDataPlan_RatingSummary, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_RatingSummary(w, p, obj)
-	})
+	return writePureData(ec, ctx, "RatingSummary", sel, obj, (*executionContext).pureDataPlan_RatingSummary, (*executionContext).pureDataJSON_RatingSummary)
 }
 
 // pureDataPlan_Recommendation is the plan of sel on a Recommendation, nil when a field is not pure data.
@@ -3208,9 +3158,7 @@ func (ec *executionContext) pureDataJSON_Recommendation(w *bytes.Buffer, p *pure
 
 // pureData_Recommendation is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Recommendation(ctx context.Context, sel ast.SelectionSet, obj *model.Recommendation) graphql.Marshaler {
-	return writePureData(ctx, "Recommendation", sel, ec.pureDataPlan_Recommendation, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_Recommendation(w, p, obj)
-	})
+	return writePureData(ec, ctx, "Recommendation", sel, obj, (*executionContext).pureDataPlan_Recommendation, (*executionContext).pureDataJSON_Recommendation)
 }
 
 // pureDataPlan_RecommendationConnection is the plan of sel on a RecommendationConnection, nil when a field is not pure data.
@@ -3320,9 +3268,7 @@ func (ec *executionContext) pureDataJSON_RecommendationConnection(w *bytes.Buffe
 
 // pureData_RecommendationConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_RecommendationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendationConnection) graphql.Marshaler {
-	return writePureData(ctx, "RecommendationConnection", sel, ec.pureDataPlan_RecommendationConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_RecommendationConnection(w, p, obj)
-	})
+	return writePureData(ec, ctx, "RecommendationConnection", sel, obj, (*executionContext).pureDataPlan_RecommendationConnection, (*executionContext).pureDataJSON_RecommendationConnection)
 }
 
 // pureDataPlan_RecommendationEdge is the plan of sel on a RecommendationEdge, nil when a field is not pure data.
@@ -3398,9 +3344,7 @@ func (ec *executionContext) pureDataJSON_RecommendationEdge(w *bytes.Buffer, p *
 
 // pureData_RecommendationEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_RecommendationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendationEdge) graphql.Marshaler {
-	return writePureData(ctx, "RecommendationEdge", sel, ec.pureDataPlan_RecommendationEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_RecommendationEdge(w, p, obj)
-	})
+	return writePureData(ec, ctx, "RecommendationEdge", sel, obj, (*executionContext).pureDataPlan_RecommendationEdge, (*executionContext).pureDataJSON_RecommendationEdge)
 }
 
 // pureDataPlan_RecommendationReason is the plan of sel on a RecommendationReason, nil when a field is not pure data.
@@ -3477,9 +3421,7 @@ func (ec *executionContext) pureDataJSON_RecommendationReason(w *bytes.Buffer, p
 
 // pureData_RecommendationReason is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_RecommendationReason(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendationReason) graphql.Marshaler {
-	return writePureData(ctx, "RecommendationReason", sel, ec.pureDataPlan_RecommendationReason, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_RecommendationReason(w, p, obj)
-	})
+	return writePureData(ec, ctx, "RecommendationReason", sel, obj, (*executionContext).pureDataPlan_RecommendationReason, (*executionContext).pureDataJSON_RecommendationReason)
 }
 
 // pureDataPlan_Review is the plan of sel on a Review, nil when a field is not pure data.
@@ -3667,9 +3609,7 @@ func (ec *executionContext) pureDataJSON_Review(w *bytes.Buffer, p *pureDataPlan
 
 // pureData_Review is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Review(ctx context.Context, sel ast.SelectionSet, obj *model.Review) graphql.Marshaler {
-	return writePureData(ctx, "Review", sel, ec.pureDataPlan_Review, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_Review(w, p, obj)
-	})
+	return writePureData(ec, ctx, "Review", sel, obj, (*executionContext).pureDataPlan_Review, (*executionContext).pureDataJSON_Review)
 }
 
 // pureDataPlan_ReviewConnection is the plan of sel on a ReviewConnection, nil when a field is not pure data.
@@ -3779,9 +3719,7 @@ func (ec *executionContext) pureDataJSON_ReviewConnection(w *bytes.Buffer, p *pu
 
 // pureData_ReviewConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_ReviewConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ReviewConnection) graphql.Marshaler {
-	return writePureData(ctx, "ReviewConnection", sel, ec.pureDataPlan_ReviewConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_ReviewConnection(w, p, obj)
-	})
+	return writePureData(ec, ctx, "ReviewConnection", sel, obj, (*executionContext).pureDataPlan_ReviewConnection, (*executionContext).pureDataJSON_ReviewConnection)
 }
 
 // pureDataPlan_ReviewEdge is the plan of sel on a ReviewEdge, nil when a field is not pure data.
@@ -3857,9 +3795,7 @@ func (ec *executionContext) pureDataJSON_ReviewEdge(w *bytes.Buffer, p *pureData
 
 // pureData_ReviewEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_ReviewEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ReviewEdge) graphql.Marshaler {
-	return writePureData(ctx, "ReviewEdge", sel, ec.pureDataPlan_ReviewEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_ReviewEdge(w, p, obj)
-	})
+	return writePureData(ec, ctx, "ReviewEdge", sel, obj, (*executionContext).pureDataPlan_ReviewEdge, (*executionContext).pureDataJSON_ReviewEdge)
 }
 
 // pureDataPlan_SearchConnection is the plan of sel on a SearchConnection, nil when a field is not pure data.
@@ -3969,9 +3905,7 @@ func (ec *executionContext) pureDataJSON_SearchConnection(w *bytes.Buffer, p *pu
 
 // pureData_SearchConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
-	return writePureData(ctx, "SearchConnection", sel, ec.pureDataPlan_SearchConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_SearchConnection(w, p, obj)
-	})
+	return writePureData(ec, ctx, "SearchConnection", sel, obj, (*executionContext).pureDataPlan_SearchConnection, (*executionContext).pureDataJSON_SearchConnection)
 }
 
 // pureDataPlan_SearchEdge is the plan of sel on a SearchEdge, nil when a field is not pure data.
@@ -4045,9 +3979,7 @@ func (ec *executionContext) pureDataJSON_SearchEdge(w *bytes.Buffer, p *pureData
 
 // pureData_SearchEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
-	return writePureData(ctx, "SearchEdge", sel, ec.pureDataPlan_SearchEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_SearchEdge(w, p, obj)
-	})
+	return writePureData(ec, ctx, "SearchEdge", sel, obj, (*executionContext).pureDataPlan_SearchEdge, (*executionContext).pureDataJSON_SearchEdge)
 }
 
 // pureDataPlan_SynopsisSubmission is the plan of sel on a SynopsisSubmission, nil when a field is not pure data.
@@ -4235,9 +4167,7 @@ func (ec *executionContext) pureDataJSON_SynopsisSubmission(w *bytes.Buffer, p *
 
 // pureData_SynopsisSubmission is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_SynopsisSubmission(ctx context.Context, sel ast.SelectionSet, obj *model.SynopsisSubmission) graphql.Marshaler {
-	return writePureData(ctx, "SynopsisSubmission", sel, ec.pureDataPlan_SynopsisSubmission, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_SynopsisSubmission(w, p, obj)
-	})
+	return writePureData(ec, ctx, "SynopsisSubmission", sel, obj, (*executionContext).pureDataPlan_SynopsisSubmission, (*executionContext).pureDataJSON_SynopsisSubmission)
 }
 
 // pureDataPlan_SynopsisSubmissionConnection is the plan of sel on a SynopsisSubmissionConnection, nil when a field is not pure data.
@@ -4347,9 +4277,7 @@ func (ec *executionContext) pureDataJSON_SynopsisSubmissionConnection(w *bytes.B
 
 // pureData_SynopsisSubmissionConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_SynopsisSubmissionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SynopsisSubmissionConnection) graphql.Marshaler {
-	return writePureData(ctx, "SynopsisSubmissionConnection", sel, ec.pureDataPlan_SynopsisSubmissionConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_SynopsisSubmissionConnection(w, p, obj)
-	})
+	return writePureData(ec, ctx, "SynopsisSubmissionConnection", sel, obj, (*executionContext).pureDataPlan_SynopsisSubmissionConnection, (*executionContext).pureDataJSON_SynopsisSubmissionConnection)
 }
 
 // pureDataPlan_SynopsisSubmissionEdge is the plan of sel on a SynopsisSubmissionEdge, nil when a field is not pure data.
@@ -4425,9 +4353,7 @@ func (ec *executionContext) pureDataJSON_SynopsisSubmissionEdge(w *bytes.Buffer,
 
 // pureData_SynopsisSubmissionEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_SynopsisSubmissionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SynopsisSubmissionEdge) graphql.Marshaler {
-	return writePureData(ctx, "SynopsisSubmissionEdge", sel, ec.pureDataPlan_SynopsisSubmissionEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_SynopsisSubmissionEdge(w, p, obj)
-	})
+	return writePureData(ec, ctx, "SynopsisSubmissionEdge", sel, obj, (*executionContext).pureDataPlan_SynopsisSubmissionEdge, (*executionContext).pureDataJSON_SynopsisSubmissionEdge)
 }
 
 // pureDataPlan_Tag is the plan of sel on a Tag, nil when a field is not pure data.
@@ -4542,9 +4468,7 @@ func (ec *executionContext) pureDataJSON_Tag(w *bytes.Buffer, p *pureDataPlan, o
 
 // pureData_Tag is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_Tag(ctx context.Context, sel ast.SelectionSet, obj *model.Tag) graphql.Marshaler {
-	return writePureData(ctx, "Tag", sel, ec.pureDataPlan_Tag, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_Tag(w, p, obj)
-	})
+	return writePureData(ec, ctx, "Tag", sel, obj, (*executionContext).pureDataPlan_Tag, (*executionContext).pureDataJSON_Tag)
 }
 
 // pureDataPlan_TagCount is the plan of sel on a TagCount, nil when a field is not pure data.
@@ -4642,9 +4566,7 @@ func (ec *executionContext) pureDataJSON_TagCount(w *bytes.Buffer, p *pureDataPl
 
 // pureData_TagCount is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_TagCount(ctx context.Context, sel ast.SelectionSet, obj *model.TagCount) graphql.Marshaler {
-	return writePureData(ctx, "TagCount", sel, ec.pureDataPlan_TagCount, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_TagCount(w, p, obj)
-	})
+	return writePureData(ec, ctx, "TagCount", sel, obj, (*executionContext).pureDataPlan_TagCount, (*executionContext).pureDataJSON_TagCount)
 }
 
 // pureDataPlan_TrendingConnection is the plan of sel on a TrendingConnection, nil when a field is not pure data.
@@ -4778,9 +4700,7 @@ func (ec *executionContext) pureDataJSON_TrendingConnection(w *bytes.Buffer, p *
 
 // pureData_TrendingConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_TrendingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TrendingConnection) graphql.Marshaler {
-	return writePureData(ctx, "TrendingConnection", sel, ec.pureDataPlan_TrendingConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_TrendingConnection(w, p, obj)
-	})
+	return writePureData(ec, ctx, "TrendingConnection", sel, obj, (*executionContext).pureDataPlan_TrendingConnection, (*executionContext).pureDataJSON_TrendingConnection)
 }
 
 // pureDataPlan_TrendingEdge is the plan of sel on a TrendingEdge, nil when a field is not pure data.
@@ -4875,9 +4795,7 @@ func (ec *executionContext) pureDataJSON_TrendingEdge(w *bytes.Buffer, p *pureDa
 
 // pureData_TrendingEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_TrendingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TrendingEdge) graphql.Marshaler {
-	return writePureData(ctx, "TrendingEdge", sel, ec.pureDataPlan_TrendingEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_TrendingEdge(w, p, obj)
-	})
+	return writePureData(ec, ctx, "TrendingEdge", sel, obj, (*executionContext).pureDataPlan_TrendingEdge, (*executionContext).pureDataJSON_TrendingEdge)
 }
 
 // pureDataPlan_User is the plan of sel on a User, nil when a field is not pure data.
@@ -5033,9 +4951,7 @@ func (ec *executionContext) pureDataJSON_User(w *bytes.Buffer, p *pureDataPlan, 
 
 // pureData_User is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_User(ctx context.Context, sel ast.SelectionSet, obj *model.User) graphql.Marshaler {
-	return writePureData(ctx, "User", sel, ec.pureDataPlan_User, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_User(w, p, obj)
-	})
+	return writePureData(ec, ctx, "User", sel, obj, (*executionContext).pureDataPlan_User, (*executionContext).pureDataJSON_User)
 }
 
 // pureDataPlan_UserList is the plan of sel on a UserList, nil when a field is not pure data.
@@ -5202,9 +5118,7 @@ func (ec *executionContext) pureDataJSON_UserList(w *bytes.Buffer, p *pureDataPl
 
 // pureData_UserList is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_UserList(ctx context.Context, sel ast.SelectionSet, obj *model.UserList) graphql.Marshaler {
-	return writePureData(ctx, "UserList", sel, ec.pureDataPlan_UserList, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_UserList(w, p, obj)
-	})
+	return writePureData(ec, ctx, "UserList", sel, obj, (*executionContext).pureDataPlan_UserList, (*executionContext).pureDataJSON_UserList)
 }
 
 // pureDataPlan_UserListConnection is the plan of sel on a UserListConnection, nil when a field is not pure data.
@@ -5314,9 +5228,7 @@ func (ec *executionContext) pureDataJSON_UserListConnection(w *bytes.Buffer, p *
 
 // pureData_UserListConnection is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_UserListConnection(ctx context.Context, sel ast.SelectionSet, obj *model.UserListConnection) graphql.Marshaler {
-	return writePureData(ctx, "UserListConnection", sel, ec.pureDataPlan_UserListConnection, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_UserListConnection(w, p, obj)
-	})
+	return writePureData(ec, ctx, "UserListConnection", sel, obj, (*executionContext).pureDataPlan_UserListConnection, (*executionContext).pureDataJSON_UserListConnection)
 }
 
 // pureDataPlan_UserListEdge is the plan of sel on a UserListEdge, nil when a field is not pure data.
@@ -5392,9 +5304,7 @@ func (ec *executionContext) pureDataJSON_UserListEdge(w *bytes.Buffer, p *pureDa
 
 // pureData_UserListEdge is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_UserListEdge(ctx context.Context, sel ast.SelectionSet, obj *model.UserListEdge) graphql.Marshaler {
-	return writePureData(ctx, "UserListEdge", sel, ec.pureDataPlan_UserListEdge, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_UserListEdge(w, p, obj)
-	})
+	return writePureData(ec, ctx, "UserListEdge", sel, obj, (*executionContext).pureDataPlan_UserListEdge, (*executionContext).pureDataJSON_UserListEdge)
 }
 
 // pureDataPlan_ViewerState is the plan of sel on a ViewerState, nil when a field is not pure data.
@@ -5543,7 +5453,5 @@ func (ec *executionContext) pureDataJSON_ViewerState(w *bytes.Buffer, p *pureDat
 
 // pureData_ViewerState is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_ViewerState(ctx context.Context, sel ast.SelectionSet, obj *model.ViewerState) graphql.Marshaler {
-	return writePureData(ctx, "ViewerState", sel, ec.pureDataPlan_ViewerState, func(w *bytes.Buffer, p *pureDataPlan) bool {
-		return ec.pureDataJSON_ViewerState(w, p, obj)
-	})
+	return writePureData(ec, ctx, "ViewerState", sel, obj, (*executionContext).pureDataPlan_ViewerState, (*executionContext).pureDataJSON_ViewerState)
 }

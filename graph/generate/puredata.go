@@ -165,7 +165,7 @@ func writePureData(b *strings.Builder, o *codegen.Object, objects map[string]boo
 	// The entry point, which _T calls first (see rewrites).
 	fmt.Fprintf(b, "\n// pureData_%s is obj written as sel selects it, nil when it must take gqlgen's path.\n", o.Name)
 	fmt.Fprintf(b, "func (ec *executionContext) pureData_%s(ctx context.Context, sel ast.SelectionSet, obj %s) graphql.Marshaler {\n", o.Name, ref)
-	fmt.Fprintf(b, "\treturn writePureData(ctx, %q, sel, ec.pureDataPlan_%s, func(w *bytes.Buffer, p *pureDataPlan) bool {\n\t\treturn ec.pureDataJSON_%s(w, p, obj)\n\t})\n}\n", o.Name, o.Name, o.Name)
+	fmt.Fprintf(b, "\treturn writePureData(ec, ctx, %q, sel, obj, (*executionContext).pureDataPlan_%s, (*executionContext).pureDataJSON_%s)\n}\n", o.Name, o.Name, o.Name)
 }
 
 // objectOf is the object type that ref (a list or not) holds, "" for a leaf.
