@@ -16135,6 +16135,9 @@ func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, 
 var actingConnectionImplementors = []string{"ActingConnection"}
 
 func (ec *executionContext) _ActingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ActingConnection) graphql.Marshaler {
+	if m := ec.pureData_ActingConnection(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, actingConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16178,6 +16181,9 @@ func (ec *executionContext) _ActingConnection(ctx context.Context, sel ast.Selec
 var actingEdgeImplementors = []string{"ActingEdge"}
 
 func (ec *executionContext) _ActingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ActingEdge) graphql.Marshaler {
+	if m := ec.pureData_ActingEdge(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, actingEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16221,6 +16227,9 @@ func (ec *executionContext) _ActingEdge(ctx context.Context, sel ast.SelectionSe
 var authPayloadImplementors = []string{"AuthPayload"}
 
 func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AuthPayload) graphql.Marshaler {
+	if m := ec.pureData_AuthPayload(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, authPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16264,6 +16273,9 @@ func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionS
 var castCreditImplementors = []string{"CastCredit"}
 
 func (ec *executionContext) _CastCredit(ctx context.Context, sel ast.SelectionSet, obj *model.CastCredit) graphql.Marshaler {
+	if m := ec.pureData_CastCredit(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, castCreditImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16302,6 +16314,9 @@ func (ec *executionContext) _CastCredit(ctx context.Context, sel ast.SelectionSe
 var coStarImplementors = []string{"CoStar"}
 
 func (ec *executionContext) _CoStar(ctx context.Context, sel ast.SelectionSet, obj *model.CoStar) graphql.Marshaler {
+	if m := ec.pureData_CoStar(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, coStarImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16340,6 +16355,9 @@ func (ec *executionContext) _CoStar(ctx context.Context, sel ast.SelectionSet, o
 var commentImplementors = []string{"Comment", "Node"}
 
 func (ec *executionContext) _Comment(ctx context.Context, sel ast.SelectionSet, obj *model.Comment) graphql.Marshaler {
+	if m := ec.pureData_Comment(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, commentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16393,6 +16411,9 @@ func (ec *executionContext) _Comment(ctx context.Context, sel ast.SelectionSet, 
 var commentConnectionImplementors = []string{"CommentConnection"}
 
 func (ec *executionContext) _CommentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CommentConnection) graphql.Marshaler {
+	if m := ec.pureData_CommentConnection(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, commentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16436,6 +16457,9 @@ func (ec *executionContext) _CommentConnection(ctx context.Context, sel ast.Sele
 var commentEdgeImplementors = []string{"CommentEdge"}
 
 func (ec *executionContext) _CommentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CommentEdge) graphql.Marshaler {
+	if m := ec.pureData_CommentEdge(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, commentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16522,6 +16546,9 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 var genreImplementors = []string{"Genre", "Node", "RecommendationVia"}
 
 func (ec *executionContext) _Genre(ctx context.Context, sel ast.SelectionSet, obj *model.Genre) graphql.Marshaler {
+	if m := ec.pureData_Genre(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, genreImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16580,6 +16607,9 @@ func (ec *executionContext) _Genre(ctx context.Context, sel ast.SelectionSet, ob
 var genreConnectionImplementors = []string{"GenreConnection"}
 
 func (ec *executionContext) _GenreConnection(ctx context.Context, sel ast.SelectionSet, obj *model.GenreConnection) graphql.Marshaler {
+	if m := ec.pureData_GenreConnection(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, genreConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16623,6 +16653,9 @@ func (ec *executionContext) _GenreConnection(ctx context.Context, sel ast.Select
 var genreEdgeImplementors = []string{"GenreEdge"}
 
 func (ec *executionContext) _GenreEdge(ctx context.Context, sel ast.SelectionSet, obj *model.GenreEdge) graphql.Marshaler {
+	if m := ec.pureData_GenreEdge(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, genreEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16661,6 +16694,9 @@ func (ec *executionContext) _GenreEdge(ctx context.Context, sel ast.SelectionSet
 var imageImplementors = []string{"Image"}
 
 func (ec *executionContext) _Image(ctx context.Context, sel ast.SelectionSet, obj *model.Image) graphql.Marshaler {
+	if m := ec.pureData_Image(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, imageImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16714,6 +16750,9 @@ func (ec *executionContext) _Image(ctx context.Context, sel ast.SelectionSet, ob
 var meImplementors = []string{"Me"}
 
 func (ec *executionContext) _Me(ctx context.Context, sel ast.SelectionSet, obj *model.Me) graphql.Marshaler {
+	if m := ec.pureData_Me(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, meImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16777,6 +16816,9 @@ func (ec *executionContext) _Me(ctx context.Context, sel ast.SelectionSet, obj *
 var movieImplementors = []string{"Movie", "Node", "RecommendationVia", "SearchItem", "_Entity"}
 
 func (ec *executionContext) _Movie(ctx context.Context, sel ast.SelectionSet, obj *model.Movie) graphql.Marshaler {
+	if m := ec.pureData_Movie(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, movieImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16908,6 +16950,9 @@ func (ec *executionContext) _Movie(ctx context.Context, sel ast.SelectionSet, ob
 var movieConnectionImplementors = []string{"MovieConnection"}
 
 func (ec *executionContext) _MovieConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MovieConnection) graphql.Marshaler {
+	if m := ec.pureData_MovieConnection(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, movieConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16951,6 +16996,9 @@ func (ec *executionContext) _MovieConnection(ctx context.Context, sel ast.Select
 var movieEdgeImplementors = []string{"MovieEdge"}
 
 func (ec *executionContext) _MovieEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MovieEdge) graphql.Marshaler {
+	if m := ec.pureData_MovieEdge(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, movieEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17207,6 +17255,9 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
+	if m := ec.pureData_PageInfo(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17255,6 +17306,9 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 var personImplementors = []string{"Person", "Node", "RecommendationVia", "SearchItem", "_Entity"}
 
 func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *model.Person) graphql.Marshaler {
+	if m := ec.pureData_Person(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17309,6 +17363,9 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 var personConnectionImplementors = []string{"PersonConnection"}
 
 func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PersonConnection) graphql.Marshaler {
+	if m := ec.pureData_PersonConnection(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, personConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17352,6 +17409,9 @@ func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.Selec
 var personEdgeImplementors = []string{"PersonEdge"}
 
 func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PersonEdge) graphql.Marshaler {
+	if m := ec.pureData_PersonEdge(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, personEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17390,6 +17450,9 @@ func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSe
 var personLinkImplementors = []string{"PersonLink"}
 
 func (ec *executionContext) _PersonLink(ctx context.Context, sel ast.SelectionSet, obj *model.PersonLink) graphql.Marshaler {
+	if m := ec.pureData_PersonLink(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, personLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17443,6 +17506,9 @@ func (ec *executionContext) _PersonLink(ctx context.Context, sel ast.SelectionSe
 var personPathImplementors = []string{"PersonPath"}
 
 func (ec *executionContext) _PersonPath(ctx context.Context, sel ast.SelectionSet, obj *model.PersonPath) graphql.Marshaler {
+	if m := ec.pureData_PersonPath(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, personPathImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17651,6 +17717,9 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 var ratingConnectionImplementors = []string{"RatingConnection"}
 
 func (ec *executionContext) _RatingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RatingConnection) graphql.Marshaler {
+	if m := ec.pureData_RatingConnection(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, ratingConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17694,6 +17763,9 @@ func (ec *executionContext) _RatingConnection(ctx context.Context, sel ast.Selec
 var ratingEdgeImplementors = []string{"RatingEdge"}
 
 func (ec *executionContext) _RatingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RatingEdge) graphql.Marshaler {
+	if m := ec.pureData_RatingEdge(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, ratingEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17742,6 +17814,9 @@ func (ec *executionContext) _RatingEdge(ctx context.Context, sel ast.SelectionSe
 var ratingSummaryImplementors = []string{"RatingSummary"}
 
 func (ec *executionContext) _RatingSummary(ctx context.Context, sel ast.SelectionSet, obj *model.RatingSummary) graphql.Marshaler {
+	if m := ec.pureData_RatingSummary(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, ratingSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17790,6 +17865,9 @@ func (ec *executionContext) _RatingSummary(ctx context.Context, sel ast.Selectio
 var recommendationImplementors = []string{"Recommendation"}
 
 func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.SelectionSet, obj *model.Recommendation) graphql.Marshaler {
+	if m := ec.pureData_Recommendation(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17833,6 +17911,9 @@ func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.Selecti
 var recommendationConnectionImplementors = []string{"RecommendationConnection"}
 
 func (ec *executionContext) _RecommendationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendationConnection) graphql.Marshaler {
+	if m := ec.pureData_RecommendationConnection(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17876,6 +17957,9 @@ func (ec *executionContext) _RecommendationConnection(ctx context.Context, sel a
 var recommendationEdgeImplementors = []string{"RecommendationEdge"}
 
 func (ec *executionContext) _RecommendationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendationEdge) graphql.Marshaler {
+	if m := ec.pureData_RecommendationEdge(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17914,6 +17998,9 @@ func (ec *executionContext) _RecommendationEdge(ctx context.Context, sel ast.Sel
 var recommendationReasonImplementors = []string{"RecommendationReason"}
 
 func (ec *executionContext) _RecommendationReason(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendationReason) graphql.Marshaler {
+	if m := ec.pureData_RecommendationReason(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationReasonImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17957,6 +18044,9 @@ func (ec *executionContext) _RecommendationReason(ctx context.Context, sel ast.S
 var reviewImplementors = []string{"Review", "Node"}
 
 func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, obj *model.Review) graphql.Marshaler {
+	if m := ec.pureData_Review(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18025,6 +18115,9 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 var reviewConnectionImplementors = []string{"ReviewConnection"}
 
 func (ec *executionContext) _ReviewConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ReviewConnection) graphql.Marshaler {
+	if m := ec.pureData_ReviewConnection(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18068,6 +18161,9 @@ func (ec *executionContext) _ReviewConnection(ctx context.Context, sel ast.Selec
 var reviewEdgeImplementors = []string{"ReviewEdge"}
 
 func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ReviewEdge) graphql.Marshaler {
+	if m := ec.pureData_ReviewEdge(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18106,6 +18202,9 @@ func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSe
 var searchConnectionImplementors = []string{"SearchConnection"}
 
 func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
+	if m := ec.pureData_SearchConnection(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18149,6 +18248,9 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 var searchEdgeImplementors = []string{"SearchEdge"}
 
 func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
+	if m := ec.pureData_SearchEdge(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18216,6 +18318,9 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 var synopsisSubmissionImplementors = []string{"SynopsisSubmission", "Node"}
 
 func (ec *executionContext) _SynopsisSubmission(ctx context.Context, sel ast.SelectionSet, obj *model.SynopsisSubmission) graphql.Marshaler {
+	if m := ec.pureData_SynopsisSubmission(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, synopsisSubmissionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18284,6 +18389,9 @@ func (ec *executionContext) _SynopsisSubmission(ctx context.Context, sel ast.Sel
 var synopsisSubmissionConnectionImplementors = []string{"SynopsisSubmissionConnection"}
 
 func (ec *executionContext) _SynopsisSubmissionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SynopsisSubmissionConnection) graphql.Marshaler {
+	if m := ec.pureData_SynopsisSubmissionConnection(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, synopsisSubmissionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18327,6 +18435,9 @@ func (ec *executionContext) _SynopsisSubmissionConnection(ctx context.Context, s
 var synopsisSubmissionEdgeImplementors = []string{"SynopsisSubmissionEdge"}
 
 func (ec *executionContext) _SynopsisSubmissionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SynopsisSubmissionEdge) graphql.Marshaler {
+	if m := ec.pureData_SynopsisSubmissionEdge(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, synopsisSubmissionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18365,6 +18476,9 @@ func (ec *executionContext) _SynopsisSubmissionEdge(ctx context.Context, sel ast
 var tagImplementors = []string{"Tag", "RecommendationVia", "Node"}
 
 func (ec *executionContext) _Tag(ctx context.Context, sel ast.SelectionSet, obj *model.Tag) graphql.Marshaler {
+	if m := ec.pureData_Tag(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, tagImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18413,6 +18527,9 @@ func (ec *executionContext) _Tag(ctx context.Context, sel ast.SelectionSet, obj 
 var tagCountImplementors = []string{"TagCount"}
 
 func (ec *executionContext) _TagCount(ctx context.Context, sel ast.SelectionSet, obj *model.TagCount) graphql.Marshaler {
+	if m := ec.pureData_TagCount(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, tagCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18456,6 +18573,9 @@ func (ec *executionContext) _TagCount(ctx context.Context, sel ast.SelectionSet,
 var trendingConnectionImplementors = []string{"TrendingConnection"}
 
 func (ec *executionContext) _TrendingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TrendingConnection) graphql.Marshaler {
+	if m := ec.pureData_TrendingConnection(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, trendingConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18509,6 +18629,9 @@ func (ec *executionContext) _TrendingConnection(ctx context.Context, sel ast.Sel
 var trendingEdgeImplementors = []string{"TrendingEdge"}
 
 func (ec *executionContext) _TrendingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TrendingEdge) graphql.Marshaler {
+	if m := ec.pureData_TrendingEdge(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, trendingEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18552,6 +18675,9 @@ func (ec *executionContext) _TrendingEdge(ctx context.Context, sel ast.Selection
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *model.User) graphql.Marshaler {
+	if m := ec.pureData_User(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18610,6 +18736,9 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 var userListImplementors = []string{"UserList", "Node"}
 
 func (ec *executionContext) _UserList(ctx context.Context, sel ast.SelectionSet, obj *model.UserList) graphql.Marshaler {
+	if m := ec.pureData_UserList(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, userListImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18673,6 +18802,9 @@ func (ec *executionContext) _UserList(ctx context.Context, sel ast.SelectionSet,
 var userListConnectionImplementors = []string{"UserListConnection"}
 
 func (ec *executionContext) _UserListConnection(ctx context.Context, sel ast.SelectionSet, obj *model.UserListConnection) graphql.Marshaler {
+	if m := ec.pureData_UserListConnection(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, userListConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18716,6 +18848,9 @@ func (ec *executionContext) _UserListConnection(ctx context.Context, sel ast.Sel
 var userListEdgeImplementors = []string{"UserListEdge"}
 
 func (ec *executionContext) _UserListEdge(ctx context.Context, sel ast.SelectionSet, obj *model.UserListEdge) graphql.Marshaler {
+	if m := ec.pureData_UserListEdge(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, userListEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18754,6 +18889,9 @@ func (ec *executionContext) _UserListEdge(ctx context.Context, sel ast.Selection
 var viewerStateImplementors = []string{"ViewerState"}
 
 func (ec *executionContext) _ViewerState(ctx context.Context, sel ast.SelectionSet, obj *model.ViewerState) graphql.Marshaler {
+	if m := ec.pureData_ViewerState(ctx, sel, obj); m != nil {
+		return m
+	}
 	fields := graphql.CollectFields(ec.OperationContext, sel, viewerStateImplementors)
 
 	out := graphql.NewFieldSet(fields)

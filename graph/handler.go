@@ -156,6 +156,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	srv.Use(observe.GraphQL{})
 	srv.Use(subscriptionFailures{}) // live.go
 	srv.Use(limits.Deadline{})
+	srv.Use(pureDataExtension{})               // puredata.go
 	srv.AroundResponses(bookmarkExtension)     // bookmark.go
 	srv.AroundRootFields(checkRepresentations) // federation (entities.go)
 	srv.SetErrorPresenter(presentError(log))

@@ -20,6 +20,11 @@
 // object makes its @defer group only when one of its fields is deferred (deferredGroup),
 // its JSON is written without a map and a copy of each field (objectJSON), and a field is
 // resolved with three allocations fewer (resolveField).
+//
+// A third plugin, pureData (puredata.go), writes graph/puredata_gen.go: for each object
+// type of package model, a plan and a JSON writer that serve a selection of pure-data
+// fields without gqlgen's per-field resolution; the rewrite makes each object's marshaler
+// try them first (see graph/puredata.go).
 package main
 
 import (
@@ -38,11 +43,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "generate: load gqlgen.yml:", err)
 		os.Exit(2)
 	}
-	if err := api.Generate(cfg, api.AddPlugin(sequentialFields{})); err != nil {
+	if err := api.Generate(cfg, api.AddPlugin(sequentialFields{}), api.AddPlugin(pureData{})); err != nil {
 		fmt.Fprintln(os.Stderr, "generate:", err)
 		os.Exit(3)
 	}
-	if err := rewrite(cfg.Exec.Filename); err != nil {
+	if err := rewrite(cfg.Exec.Filename, pureDataHooks); err != nil {
 		fmt.Fprintln(os.Stderr, "generate:", err)
 		os.Exit(4)
 	}
@@ -63,7 +68,9 @@ var rewrites = []struct{ gqlgen, graph string }{
 
 // rewrite applies rewrites to the generated executor in file. A call that is missing means
 // that gqlgen's output changed: the generator then stops rather than lose the change.
-func rewrite(file string) error {
+//
+// The marshaler of each object type in hooks (_T) first tries pureData_T (see pureData).
+func rewrite(file string, hooks []string) error {
 	code, err := os.ReadFile(file)
 	if err != nil {
 		return err
@@ -73,6 +80,17 @@ func rewrite(file string) error {
 			return fmt.Errorf("%s has no %q any more: has gqlgen changed?", file, r.gqlgen)
 		}
 		code = bytes.ReplaceAll(code, []byte(r.gqlgen), []byte(r.graph))
+	}
+	for _, name := range hooks {
+		head := []byte("func (ec *executionContext) _" + name + "(ctx context.Context, sel ast.SelectionSet, obj ")
+		at := bytes.Index(code, head)
+		end := bytes.Index(code[max(at, 0):], []byte(" {\n"))
+		if at < 0 || end < 0 {
+			return fmt.Errorf("%s has no marshaler of %s: has gqlgen changed?", file, name)
+		}
+		at += end + len(" {\n")
+		hook := "\tif m := ec.pureData_" + name + "(ctx, sel, obj); m != nil {\n\t\treturn m\n\t}\n"
+		code = append(code[:at:at], append([]byte(hook), code[at:]...)...)
 	}
 	return os.WriteFile(file, code, 0o644)
 }

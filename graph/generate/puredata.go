@@ -1,0 +1,221 @@
+package main
+
+import (
+	"fmt"
+	"go/types"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/codegen"
+	"github.com/99designs/gqlgen/codegen/config"
+	"github.com/99designs/gqlgen/codegen/templates"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// pureDataFile is the file pureData writes, beside the generated executor.
+const pureDataFile = "graph/puredata_gen.go"
+
+// pureData writes, for each object type of package model, two methods that serve a
+// selection of its pure-data fields without gqlgen's per-field machinery (see
+// graph/puredata.go): pureDataPlan_T collects the fields of a selection once (fragments,
+// @skip and @include applied by gqlgen's graphql.CollectFields), builds each field's
+// context once (its arguments decoded by gqlgen's own fieldContext_T_f) and answers nil
+// when a field is not pure data; pureDataJSON_T writes one object of the plan as JSON,
+// reading each field with the model's own method and formatting each leaf with gqlgen's
+// own marshaler, and answers false where gqlgen would report an error or a null.
+//
+// A field is pure data when the model's method or struct field answers it: not a
+// resolver, no directive, no @defer. Its type is a scalar, an enum, an object of package
+// model or a list of them; interfaces and unions stay on gqlgen's path (their objects
+// still take this one).
+type pureData struct{}
+
+func (pureData) Name() string { return "pureData" }
+
+// pureDataHooks are the object types that pureData wrote methods for, whose marshalers
+// rewrite makes try them.
+var pureDataHooks []string
+
+func (pureData) GenerateCode(data *codegen.Data) error {
+	objects := pureDataObjects(data)
+	pureDataHooks = pureDataHooks[:0]
+	for _, o := range data.Objects {
+		if objects[o.Name] {
+			pureDataHooks = append(pureDataHooks, o.Name)
+		}
+	}
+	return templates.Render(templates.Options{
+		PackageName:     "graph",
+		Filename:        pureDataFile,
+		GeneratedHeader: true,
+		Packages:        data.Config.Packages,
+		Template: `{{ reserveImport "bytes" }}{{ reserveImport "context" }}` +
+			`{{ reserveImport "github.com/99designs/gqlgen/graphql" }}{{ reserveImport "github.com/vektah/gqlparser/v2/ast" }}` +
+			`{{ pureData . }}`,
+		Funcs: map[string]any{"pureData": func(*codegen.Data) string {
+			var b strings.Builder
+			for _, o := range data.Objects {
+				if objects[o.Name] {
+					writePureData(&b, o, objects)
+				}
+			}
+			return b.String()
+		}},
+		Data: data,
+	})
+}
+
+// pureDataObjects are the object types that get the methods: those of package model
+// (gqlgen's own types, introspection and federation, stay as they are).
+func pureDataObjects(data *codegen.Data) map[string]bool {
+	out := map[string]bool{}
+	for _, o := range data.Objects {
+		if o.Root || strings.HasPrefix(o.Name, "_") {
+			continue
+		}
+		if named, ok := types.Unalias(o.Type).(*types.Named); ok && named.Obj().Pkg() != nil &&
+			named.Obj().Pkg().Path() == data.Config.Model.ImportPath() {
+			out[o.Name] = true
+		}
+	}
+	return out
+}
+
+// pureField reports whether f can be written by pureDataJSON.
+func pureField(f *codegen.Field, objects map[string]bool) bool {
+	if f.IsResolver || f.HasDirectives() || f.Stream || f.HasHaser || f.VOkFunc || !(f.IsMethod() || f.IsVariable()) {
+		return false
+	}
+	if codegen.GetInlineArgsMetadata(f.Object.Name, f.Name) != nil {
+		return false
+	}
+	return pureType(f.TypeReference, objects)
+}
+
+func pureType(ref *config.TypeReference, objects map[string]bool) bool {
+	if ref.IsPtrToSlice() || ref.IsPtrToPtr() || ref.IsPtrToIntf() {
+		return false
+	}
+	if ref.IsSlice() {
+		return pureType(ref.Elem(), objects)
+	}
+	switch ref.Definition.Kind {
+	case ast.Scalar, ast.Enum:
+		return true
+	case ast.Object:
+		return objects[ref.Definition.Name]
+	}
+	return false
+}
+
+func writePureData(b *strings.Builder, o *codegen.Object, objects map[string]bool) {
+	ref := templates.CurrentImports.LookupType(o.Reference())
+	implementors := templates.ToGoPrivate(o.Name) + "Implementors"
+
+	// The plan.
+	fmt.Fprintf(b, "\n// pureDataPlan_%s is the plan of sel on a %s, nil when a field is not pure data.\n", o.Name, o.Name)
+	fmt.Fprintf(b, "func (ec *executionContext) pureDataPlan_%s(ctx context.Context, sel ast.SelectionSet) *pureDataPlan {\n", o.Name)
+	fmt.Fprintf(b, "\tp := newPureDataPlan(graphql.CollectFields(ec.OperationContext, sel, %s))\n", implementors)
+	b.WriteString("\tfor i, field := range p.fields {\n\t\tif len(field.Deferrables) > 0 {\n\t\t\treturn nil\n\t\t}\n")
+	b.WriteString("\t\tswitch field.Name {\n\t\tcase \"__typename\":\n")
+	for _, f := range o.Fields {
+		if !pureField(f, objects) {
+			continue
+		}
+		fmt.Fprintf(b, "\t\tcase %q:\n", f.Name)
+		fmt.Fprintf(b, "\t\t\tfc, err := ec.%s(ctx, field)\n\t\t\tif err != nil {\n\t\t\t\treturn nil\n\t\t\t}\n", f.FieldContextFunc())
+		b.WriteString("\t\t\tfieldCtx := graphql.WithFieldContext(ctx, fc)\n")
+		if child := objectOf(f.TypeReference); child != "" {
+			fmt.Fprintf(b, "\t\t\tchild := ec.pureDataPlan_%s(fieldCtx, field.Selections)\n\t\t\tif child == nil {\n\t\t\t\treturn nil\n\t\t\t}\n", child)
+			b.WriteString("\t\t\tp.set(i, fieldCtx, child)\n")
+		} else {
+			b.WriteString("\t\t\tp.set(i, fieldCtx, nil)\n")
+		}
+	}
+	b.WriteString("\t\tdefault:\n\t\t\treturn nil\n\t\t}\n\t}\n\treturn p\n}\n")
+
+	// The writer.
+	fmt.Fprintf(b, "\n// pureDataJSON_%s writes obj as p selects it, false where gqlgen would report an error or a null.\n", o.Name)
+	fmt.Fprintf(b, "func (ec *executionContext) pureDataJSON_%s(w *bytes.Buffer, p *pureDataPlan, obj %s) bool {\n", o.Name, ref)
+	b.WriteString("\tw.WriteByte('{')\n\tfor i := range p.fields {\n\t\tif p.keys[i] == \"\" {\n\t\t\tcontinue\n\t\t}\n")
+	b.WriteString("\t\tw.WriteString(p.keys[i])\n\t\tfield := &p.fields[i]\n\t\tswitch field.Name {\n")
+	fmt.Fprintf(b, "\t\tcase \"__typename\":\n\t\t\tw.WriteString(%s)\n", strconv.Quote(strconv.Quote(o.Name)))
+	for _, f := range o.Fields {
+		if !pureField(f, objects) {
+			continue
+		}
+		fmt.Fprintf(b, "\t\tcase %q:\n", f.Name)
+		if len(f.Args) > 0 {
+			b.WriteString("\t\t\tfc := graphql.GetFieldContext(p.ctxs[i])\n")
+		}
+		b.WriteString("\t\t\tctx := p.ctxs[i]\n\t\t\t_ = ctx\n")
+		call := f.GoReceiverName + "." + f.GoFieldName
+		switch {
+		case f.IsVariable():
+			fmt.Fprintf(b, "\t\t\tv := %s\n", call)
+		case f.NoErr:
+			fmt.Fprintf(b, "\t\t\tv := %s(%s)\n", call, f.CallArgs())
+		default:
+			fmt.Fprintf(b, "\t\t\tv, err := %s(%s)\n\t\t\tif err != nil {\n\t\t\t\treturn false\n\t\t\t}\n", call, f.CallArgs())
+		}
+		writeValue(b, f.TypeReference, "v", "p.children[i]", 3, 0)
+	}
+	b.WriteString("\t\t}\n\t}\n\tw.WriteByte('}')\n\treturn true\n}\n")
+
+	// The entry point, which _T calls first (see rewrites).
+	fmt.Fprintf(b, "\n// pureData_%s is obj written as sel selects it, nil when it must take gqlgen's path.\n", o.Name)
+	fmt.Fprintf(b, "func (ec *executionContext) pureData_%s(ctx context.Context, sel ast.SelectionSet, obj %s) graphql.Marshaler {\n", o.Name, ref)
+	fmt.Fprintf(b, "\treturn writePureData(ec, ctx, %q, sel, obj, (*executionContext).pureDataPlan_%s, (*executionContext).pureDataJSON_%s)\n}\n", o.Name, o.Name, o.Name)
+}
+
+// objectOf is the object type that ref (a list or not) holds, "" for a leaf.
+func objectOf(ref *config.TypeReference) string {
+	for ref.IsSlice() {
+		ref = ref.Elem()
+	}
+	if ref.Definition.Kind == ast.Object {
+		return ref.Definition.Name
+	}
+	return ""
+}
+
+// writeValue writes the code that writes v, of type ref, to w; plan is the plan of its
+// object type. It follows gqlgen's marshalers: a nil list or pointer is null where the
+// type is nullable and an error (false) where it is not.
+func writeValue(b *strings.Builder, ref *config.TypeReference, v, plan string, indent, depth int) {
+	tab := strings.Repeat("\t", indent)
+	if ref.IsNilable() && !ref.GQL.NonNull && (ref.IsSlice() || ref.Definition.Kind == ast.Object) {
+		fmt.Fprintf(b, "%sif %s == nil {\n%s\tw.WriteString(\"null\")\n%s} else {\n", tab, v, tab, tab)
+		writeNonNil(b, ref, v, plan, indent+1, depth)
+		fmt.Fprintf(b, "%s}\n", tab)
+		return
+	}
+	if ref.IsNilable() && ref.GQL.NonNull && ref.Definition.Kind == ast.Object && !ref.IsSlice() {
+		fmt.Fprintf(b, "%sif %s == nil {\n%s\treturn false\n%s}\n", tab, v, tab, tab)
+	}
+	writeNonNil(b, ref, v, plan, indent, depth)
+}
+
+// writeNonNil is writeValue once v is known not to be a nil list or object.
+func writeNonNil(b *strings.Builder, ref *config.TypeReference, v, plan string, indent, depth int) {
+	tab := strings.Repeat("\t", indent)
+	switch {
+	case ref.IsSlice():
+		elem := fmt.Sprintf("e%d", depth)
+		fmt.Fprintf(b, "%sw.WriteByte('[')\n%sfor j%d, %s := range %s {\n%s\tif j%d > 0 {\n%s\t\tw.WriteByte(',')\n%s\t}\n",
+			tab, tab, depth, elem, v, tab, depth, tab, tab)
+		writeValue(b, ref.Elem(), elem, plan, indent+1, depth+1)
+		fmt.Fprintf(b, "%s}\n%sw.WriteByte(']')\n", tab, tab)
+	case ref.Definition.Kind == ast.Object:
+		if !ref.IsNilable() {
+			v = "&" + v
+		}
+		fmt.Fprintf(b, "%sif !ec.pureDataJSON_%s(w, %s, %s) {\n%s\treturn false\n%s}\n", tab, ref.Definition.Name, plan, v, tab, tab)
+	case !ref.GQL.NonNull:
+		// A scalar or an enum: gqlgen's marshaler, whose errors writePureData finds.
+		fmt.Fprintf(b, "%sec.%s(ctx, field.Selections, %s).MarshalGQL(w)\n", tab, ref.MarshalFunc(), v)
+	default:
+		fmt.Fprintf(b, "%sif m := ec.%s(ctx, field.Selections, %s); m != graphql.Null {\n%s\tm.MarshalGQL(w)\n%s} else {\n%s\treturn false\n%s}\n",
+			tab, ref.MarshalFunc(), v, tab, tab, tab, tab)
+	}
+}
