@@ -55,14 +55,9 @@ WITH m AS this, 'OK' AS status`
 // (recommend.MarkChangedCypher). A re-rating moves the film to the end of the viewer's
 // sequence of ratings, so the films rated just before its old place, whose "rated soon
 // after" windows it leaves, are recorded too (ratedJustBeforeCypher); those rated after
-// it there keep the same next films. When the old rating was already the viewer's latest,
-// the film stays last and nobody's next films change: nothing is recorded and the viewer's
-// ratings are not sorted (a member re-rating the film they just rated pays one short
-// existence check). viewer and m stay bound.
+// it there keep the same next films. viewer and m stay bound.
 const setScoreCypher = `OPTIONAL MATCH (viewer)-[old:RATED]->(m)
-WITH viewer, m, old.score AS oldScore, CASE WHEN EXISTS {
-    MATCH (viewer)-[p:RATED]->(a:Movie) WHERE a <> m AND (p.ratedAt > old.ratedAt OR (p.ratedAt = old.ratedAt AND a.movieId > m.movieId))
-  } THEN old.ratedAt END AS oldRatedAt
+WITH viewer, m, old.score AS oldScore, old.ratedAt AS oldRatedAt
 MERGE (viewer)-[r:RATED]->(m)
 SET r.score = $score, r.ratedAt = datetime()
 SET m.similarPendingSince = coalesce(m.similarPendingSince, datetime()), m.similarChanges = coalesce(m.similarChanges, 0) + 1,
