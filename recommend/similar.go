@@ -6,8 +6,9 @@
 // between full refreshes by the Refresher, which recomputes the films whose ratings
 // changed and new films (refresher.go); a cast or tag change waits for the next full
 // refresh. A server's first start runs RefreshRated, which leaves the content neighbours of
-// the films nobody rated to the Refresher's cycles (backfill.go). The reasons shown with a recommendation are read live, so they are never
-// staler than the graph.
+// the films nobody rated to the Refresher's cycles (backfill.go). A refresh cut short leaves
+// every film with its old edges or its new ones (see stagedType). The reasons shown with a
+// recommendation are read live, so they are never staler than the graph.
 package recommend
 
 import (
