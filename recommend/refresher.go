@@ -155,36 +155,49 @@ func (r *Refresher) OldestPending() time.Duration {
 	return time.Duration(r.oldest.Load()) * time.Millisecond
 }
 
-// Run refreshes every Interval until ctx ends. An error of one cycle is logged and the
-// next cycle tries again. The first cycle waits an Interval too: a cycle cut short by a
-// stop leaves the films it was refreshing without edges until the next cycle (its steps
-// are separate statements), so a process that runs briefly (a command, a replica started
-// and stopped) should not start one; a first start's backfill begins an Interval after
-// the server is up.
+// FirstCycleDelay is how soon after Run starts its first cycle begins (at most Interval):
+// long enough for a starting server to serve its first requests, short enough that a
+// first start's backfill and the changes made while no server ran are taken in at once.
+// A cycle cut short costs nothing but its work (see stagedType), so a process that runs
+// briefly (a replica started and stopped, a test's server) may start one.
+const FirstCycleDelay = 5 * time.Second
+
+// Run refreshes FirstCycleDelay after it starts, then every Interval, until ctx ends. An
+// error of one cycle is logged and the next cycle tries again.
 func (r *Refresher) Run(ctx context.Context) {
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(min(FirstCycleDelay, r.Interval)):
+	}
 	t := time.NewTicker(r.Interval)
 	defer t.Stop()
 	for {
+		r.runCycle(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		cycle, done := ctx, context.CancelFunc(func() {})
-		if r.Lease != nil {
-			var held bool
-			var err error
-			if cycle, done, held, err = r.Lease.Hold(ctx); !held {
-				if err != nil && ctx.Err() == nil && r.Log != nil {
-					fmt.Fprintf(r.Log, "recommend: refresher: %v\n", err)
-				}
-				continue // another replica refreshes
+	}
+}
+
+// runCycle runs one cycle of Run, under the lease when there is one.
+func (r *Refresher) runCycle(ctx context.Context) {
+	cycle, done := ctx, context.CancelFunc(func() {})
+	if r.Lease != nil {
+		var held bool
+		var err error
+		if cycle, done, held, err = r.Lease.Hold(ctx); !held {
+			if err != nil && ctx.Err() == nil && r.Log != nil {
+				fmt.Fprintf(r.Log, "recommend: refresher: %v\n", err)
 			}
+			return // another replica refreshes
 		}
-		if _, err := r.Cycle(cycle); err != nil && ctx.Err() == nil && r.Log != nil {
-			fmt.Fprintf(r.Log, "recommend: refresher: %v\n", err)
-		}
-		done()
+	}
+	defer done()
+	if _, err := r.Cycle(cycle); err != nil && ctx.Err() == nil && r.Log != nil {
+		fmt.Fprintf(r.Log, "recommend: refresher: %v\n", err)
 	}
 }
 

@@ -6,8 +6,9 @@
 // between full refreshes by the Refresher, which recomputes the films whose ratings
 // changed and new films (refresher.go); a cast or tag change waits for the next full
 // refresh. A server's first start runs RefreshRated, which leaves the content neighbours of
-// the films nobody rated to the Refresher's cycles (backfill.go). The reasons shown with a recommendation are read live, so they are never
-// staler than the graph.
+// the films nobody rated to the Refresher's cycles (backfill.go). A refresh cut short leaves
+// every film with its old edges or its new ones (see stagedType). The reasons shown with a
+// recommendation are read live, so they are never staler than the graph.
 package recommend
 
 import (
@@ -15,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -71,9 +73,48 @@ const (
 	ratingsPerFollowedBucket = 150_000
 )
 
-// deleteSimilarCypher removes every similarity edge, in batches.
-const deleteSimilarCypher = `MATCH (m:Movie)-[s:SIMILAR]->() WHERE $only IS NULL OR m.movieId IN $only
+// A refresh never leaves a film with fewer edges than it had: over films that have edges,
+// the steps below write the new edges as (:Movie)-[:SIMILAR_STAGED]->(:Movie), which no
+// reader looks at, and only once every step is done does the swap replace each film's
+// SIMILAR edges with its staged ones, a batch of films per transaction (swapCypher). A
+// refresh cut short anywhere (a stop, a lost lease, a crash, the database going away)
+// leaves each film with its old edges or its new ones; its staged leftovers are dropped
+// by the next refresh of those films. Over films without any edge (a first start, the
+// backfill of the films nobody rated) the steps write SIMILAR edges directly: nothing
+// can be lost there, and the swap would double the writes. Two refreshes of the same
+// films at once are not kept apart here (the server's lease does that).
+const (
+	similarType = "SIMILAR"
+	stagedType  = "SIMILAR_STAGED"
+)
+
+// swapBatch is how many films one transaction of the swap takes: at most about 160 edges
+// each (FollowedTopK + 2 TopK), deleted and written again.
+const swapBatch = 50
+
+// hasEdgesCypher says whether any film of the refresh has similarity edges (then the
+// refresh stages its new edges); $only null: any film.
+const hasEdgesCypher = `RETURN CASE WHEN $only IS NULL THEN EXISTS { ()-[:SIMILAR]->() }
+  ELSE EXISTS { MATCH (m:Movie)-[:SIMILAR]->() WHERE m.movieId IN $only } END AS any`
+
+// clearStagedCypher drops the staged edges a refresh cut short left for the films of this
+// one, in batches.
+const clearStagedCypher = `MATCH (m:Movie)-[s:SIMILAR_STAGED]->() WHERE $only IS NULL OR m.movieId IN $only
 CALL (s) { DELETE s } IN TRANSACTIONS OF 10000 ROWS`
+
+// swapCypher replaces the SIMILAR edges of a batch of films with the edges staged for them
+// and stamps the films (see stampCypher), in one transaction: a reader sees a film's old
+// edges or its new ones, never a film between the two. A film with no staged edge has no
+// neighbour any more, and loses its old ones.
+const swapCypher = `UNWIND $films AS id
+MATCH (m:Movie {movieId: id})
+CALL (m) { MATCH (m)-[old:SIMILAR]->() DELETE old }
+CALL (m) { MATCH (m)-[new:SIMILAR_STAGED]->(c) CREATE (m)-[s:SIMILAR]->(c) SET s = properties(new) DELETE new }
+SET m.similarAt = $startedAt`
+
+// scopeCypher returns the movieIds of the films a full refresh computed, for its swap.
+const scopeCypher = `MATCH (m:Movie) WHERE m.movieId IS NOT NULL AND NOT ($deferUnrated AND coalesce(m.ratingCount, 0) = 0)
+RETURN collect(m.movieId) AS ids`
 
 // followedCypher links each film m to the films its raters rated soon after it ("rated
 // soon after": what one watches next follows what one watched last). Each user's ratings
@@ -84,7 +125,8 @@ CALL (s) { DELETE s } IN TRANSACTIONS OF 10000 ROWS`
 // followers (the number of users behind it) is kept for the reason shown.
 // Any score counts: having rated a film, low or high, says what one watches. With $only,
 // only the films listed get their edges, from the sequences of the users who rated them.
-// The edges are CREATEd: this step runs right after the delete, before the other kinds.
+// The edges are CREATEd: this step runs first, on films without edges of the kind written
+// (see similarType).
 // The pairs are summed in memory, so a full refresh runs it once per bucket of films
 // (movieId % $buckets = $bucket; see followedBuckets).
 const followedCypher = `MATCH (u:User) WHERE $only IS NULL OR EXISTS { (u)-[:RATED]->(x:Movie) WHERE x.movieId IN $only }
@@ -252,10 +294,11 @@ const (
 RETURN coalesce(r.complete, false) AND coalesce(r.method, 1) = $method AS complete`
 )
 
-// Refresh recomputes every SIMILAR edge from the current graph: it deletes them, then
-// writes the collaborative and the content neighbours in batched transactions. Readers
-// see fewer recommendations while it runs (a few minutes on the bundled seed with 2
-// cores). Progress lines go to log (nil: silent).
+// Refresh recomputes every SIMILAR edge from the current graph: it computes the "rated
+// soon after", collaborative and content neighbours in batched transactions, then puts
+// them in place of the old edges film by film (see stagedType), so readers see the old
+// edges until then (a few minutes on the bundled seed with 2 cores). Progress lines go to
+// log (nil: silent).
 func Refresh(ctx context.Context, d neo4j.DriverWithContext, database string, log io.Writer) error {
 	return refresh(ctx, d, database, nil, everyFilm, log)
 }
@@ -302,14 +345,26 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 	}
 	start := time.Now()
 	params["startedAt"] = start.UTC()
-	type step struct{ name, cypher string }
-	steps := []step{{"delete", deleteSimilarCypher}, {"followed", followedCypher}, {"collaborative", collaborativeCypher}, {"content", contentCypher}, {"stamp", stampCypher}}
+	staged, err := hasEdges(ctx, d, database, params)
+	if err != nil {
+		return err
+	}
+	// Over films with edges, the steps write staged edges and the swap puts them in place
+	// (see stagedType); otherwise they write SIMILAR edges and the stamp follows.
+	writes := func(stmt string) string { return stmt }
+	last := step{"stamp", stampCypher}
+	if staged {
+		writes = func(stmt string) string { return strings.ReplaceAll(stmt, ":"+similarType, ":"+stagedType) }
+		last = step{name: "swap"}
+	}
+	steps := []step{{"staged clear", clearStagedCypher}, {"followed", writes(followedCypher)}, {"collaborative", writes(collaborativeCypher)},
+		{"content", writes(contentCypher)}, last}
 	series := []step{{"series delete", deleteSeriesCypher}, {"series", seriesCypher}}
 	switch {
 	case mode == contentOnly:
 		// Films nobody rated have neither followed nor collaborative neighbours, and the
 		// full refresh that deferred them built the series.
-		steps = []step{{"delete", deleteSimilarCypher}, {"content", contentCypher}, {"stamp", stampCypher}}
+		steps = []step{{"staged clear", clearStagedCypher}, {"content", writes(contentCypher)}, last}
 	case only == nil:
 		steps = slices.Concat([]step{{"start", startRunCypher}}, series, steps, []step{{"markers", clearMarkersCypher}, {"finish", finishRunCypher}})
 	default:
@@ -328,7 +383,6 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 	}
 	buckets := int64(1)
 	if only == nil && mode != contentOnly {
-		var err error
 		if buckets, err = followedBuckets(ctx, d, database); err != nil {
 			return err
 		}
@@ -340,20 +394,97 @@ func refresh(ctx context.Context, d neo4j.DriverWithContext, database string, on
 		costTotal += stepCost(step.name, mode)
 	}
 	for _, step := range steps {
-		runs := int64(1)
-		if step.name == "followed" {
-			runs = buckets
-		}
-		for bucket := range runs {
-			params["bucket"] = bucket
-			if err := runImplicit(ctx, d, database, step.cypher, params); err != nil {
-				return fmt.Errorf("recommend: similar %s: %w", step.name, err)
-			}
+		if err := runStep(ctx, d, database, step, only, buckets, params); err != nil {
+			return fmt.Errorf("recommend: similar %s: %w", step.name, err)
 		}
 		if costDone += stepCost(step.name, mode); progress != nil {
 			progress.Report(costDone, costTotal)
 		}
 		fmt.Fprintf(log, "recommend: similar %-13s (%s)\n", step.name, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// runStep runs one step of a refresh: its statement (the followed step once per bucket),
+// or the swap.
+func runStep(ctx context.Context, d neo4j.DriverWithContext, database string, step step, only []int64, buckets int64, params map[string]any) error {
+	if step.name == "swap" {
+		return swapStaged(ctx, d, database, only, params)
+	}
+	runs := int64(1)
+	if step.name == "followed" {
+		runs = buckets
+	}
+	for bucket := range runs {
+		params["bucket"] = bucket
+		if err := beforeStep(ctx, step.name); err != nil {
+			return err
+		}
+		if err := runImplicit(ctx, d, database, step.cypher, params); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step is one statement of a refresh; the swap has none (swapStaged runs it).
+type step struct{ name, cypher string }
+
+// hasEdges says whether any film of a refresh (params' only; nil: any) has similarity
+// edges.
+func hasEdges(ctx context.Context, d neo4j.DriverWithContext, database string, params map[string]any) (bool, error) {
+	res, err := neo4j.ExecuteQuery(ctx, d, hasEdgesCypher, map[string]any{"only": params["only"]}, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(database))
+	if err != nil {
+		return false, fmt.Errorf("recommend: %w", err)
+	}
+	any, _, _ := neo4j.GetRecordValue[bool](res.Records[0], "any")
+	return any, nil
+}
+
+// swapStaged puts the staged edges of a refresh's films (only; nil: every film a full
+// refresh computed) in place of their SIMILAR edges, swapBatch films per transaction
+// (swapCypher), retried on transient errors as managed transactions are.
+func swapStaged(ctx context.Context, d neo4j.DriverWithContext, database string, only []int64, params map[string]any) error {
+	films := only
+	if films == nil {
+		res, err := neo4j.ExecuteQuery(ctx, d, scopeCypher, map[string]any{"deferUnrated": params["deferUnrated"]},
+			neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(database))
+		if err != nil {
+			return err
+		}
+		ids, _, _ := neo4j.GetRecordValue[[]any](res.Records[0], "ids")
+		for _, id := range ids {
+			films = append(films, id.(int64))
+		}
+	}
+	for batch := range slices.Chunk(films, swapBatch) {
+		if err := beforeStep(ctx, "swap"); err != nil {
+			return err
+		}
+		if _, err := neo4j.ExecuteQuery(ctx, d, swapCypher, map[string]any{"films": batch, "startedAt": params["startedAt"]},
+			neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(database)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stepHookKey carries the hook of WithStepHook in a context.
+type stepHookKey struct{}
+
+// WithStepHook returns ctx carrying hook, which a refresh run under it (also in a
+// Refresher's cycle) calls before each of its statements with the step's name (each
+// transaction of the swap is a "swap" step); an error from hook stops the refresh there
+// as a stop or a lost database would. Tests use it to cut refreshes short at every step.
+func WithStepHook(ctx context.Context, hook func(step string) error) context.Context {
+	return context.WithValue(ctx, stepHookKey{}, hook)
+}
+
+// beforeStep calls ctx's step hook, if any (see WithStepHook).
+func beforeStep(ctx context.Context, name string) error {
+	if hook, ok := ctx.Value(stepHookKey{}).(func(string) error); ok {
+		return hook(name)
 	}
 	return nil
 }
@@ -380,6 +511,8 @@ func stepCost(step string, mode refreshMode) int64 {
 		return 120
 	case "series":
 		return 3
+	case "swap":
+		return 5
 	default:
 		return 1
 	}
