@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -139,6 +140,11 @@ type Refresher struct {
 	// still waiting (the server exports it as a metric).
 	ReportBackfill func(left int64)
 
+	// cycling lets one cycle run at a time (Run's and any direct Cycle call): two
+	// refreshes of the same films at once would drop each other's staged edges (see
+	// stagedType) and swap in lists missing a kind of neighbour.
+	cycling sync.Mutex
+
 	oldest       atomic.Int64 // age of the oldest pending change at the last cycle, in ms
 	indexed      atomic.Bool  // PendingIndexCypher has run
 	backfillLeft atomic.Int64 // films waiting for their content neighbours after the last cycle
@@ -226,8 +232,11 @@ type pendingFilm struct {
 
 // Cycle runs one cycle: it notices new films, reads the pending ones and refreshes at most
 // MaxFilms films, returning their movieIds; then it computes the content neighbours of at
-// most Backfill films nobody rated that RefreshRated left waiting.
+// most Backfill films nobody rated that RefreshRated left waiting. A call waits for a
+// cycle already running on r to end.
 func (r *Refresher) Cycle(ctx context.Context) ([]int64, error) {
+	r.cycling.Lock()
+	defer r.cycling.Unlock()
 	films, err := r.refreshChanged(ctx)
 	if err != nil || r.Backfill <= 0 {
 		return films, err

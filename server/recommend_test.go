@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -814,7 +815,7 @@ func TestRefresherFollowsNewRatings(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	go r.Run(ctx)
+	stop := runInBackground(t, r)
 	for !followed() {
 		if ctx.Err() != nil {
 			t.Fatalf("film %d is still not a neighbour of Never Let Me Go after 2 minutes", then)
@@ -822,6 +823,7 @@ func TestRefresherFollowsNewRatings(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	// Once refreshed, nothing is pending any more.
+	stop()
 	for {
 		if films, err := r.Cycle(ctx); err != nil {
 			t.Fatal(err)
@@ -846,7 +848,7 @@ func TestRefresherFollowsNewRatings(t *testing.T) {
 	} else if !slices.Contains(films, int64(first)) || !slices.Contains(films, then) {
 		t.Errorf("after the removals, refreshed %v: want both films (the one rated and the one rated before it)", films)
 	}
-	go r.Run(ctx)
+	runInBackground(t, r)
 	for followed() {
 		if ctx.Err() != nil {
 			t.Fatalf("film %d is still a neighbour of Never Let Me Go 2 minutes after its followers left", then)
@@ -854,6 +856,19 @@ func TestRefresherFollowsNewRatings(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Logf("removed ratings seen in the neighbours %s later (refresher interval %s)", time.Since(removed).Round(time.Millisecond), r.Interval)
+}
+
+// runInBackground runs r's cycles until the test ends or until the function it returns is
+// called, which stops them and waits for the one under way: no refresh of a test's films
+// goes on into the next test, nor beside a cycle the test runs itself to see its result.
+func runInBackground(t *testing.T, r *recommend.Refresher) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { r.Run(ctx); close(stopped) }()
+	stop = sync.OnceFunc(func() { cancel(); <-stopped })
+	t.Cleanup(stop)
+	return stop
 }
 
 // forgetOtherChanges drops the change markers other tests' ratings left: a refresher test
@@ -936,7 +951,7 @@ func TestRefresherSeesNewFilms(t *testing.T) {
 	if r.OldestPending() <= 0 {
 		t.Error("no pending change reported for new films")
 	}
-	go r.Run(ctx)
+	runInBackground(t, r)
 	for !(neighbour(earlier, unrated, "content") && neighbour(referenceMovieLensID, rated, "followed")) {
 		if ctx.Err() != nil {
 			t.Fatalf("after 2 minutes: earlier film -> new film %v, Never Let Me Go -> new rated film %v",

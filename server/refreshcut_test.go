@@ -213,14 +213,79 @@ func TestRefresherFirstCycleSoonAfterStart(t *testing.T) {
 			default:
 			}
 		}}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	started := time.Now()
-	go r.Run(ctx)
+	runInBackground(t, r)
 	select {
 	case <-cycled:
 		t.Logf("first cycle %s after the start (FirstCycleDelay %s)", time.Since(started).Round(time.Millisecond), recommend.FirstCycleDelay)
 	case <-time.After(recommend.FirstCycleDelay + time.Minute):
 		t.Fatalf("no cycle within %s of the start (interval %s)", recommend.FirstCycleDelay+time.Minute, r.Interval)
+	}
+}
+
+// TestCyclesOfOneRefresherRunOneAtATime: a cycle called while another runs waits for it.
+// Two refreshes of the same films at once would each drop the other's staged edges and
+// swap in lists missing a kind of neighbour (a test that ran a Refresher's cycles beside
+// its Run left Never Let Me Go without its collaborative neighbours).
+func TestCyclesOfOneRefresherRunOneAtATime(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	forgetOtherChanges(t)
+	// A film no other test reads the neighbours of, with edges (so the cycle stages).
+	avoid := slices.Clone(recommendedFilms)
+	for _, f := range franchises {
+		avoid = append(append(avoid, f.film), f.mates...)
+	}
+	rows := cypherRows(t, `MATCH (m:Movie) WHERE m.ratingCount > 0 AND NOT m.movieId IN $avoid AND EXISTS { (m)-[:SIMILAR]->() }
+		RETURN m.movieId AS id ORDER BY m.movieId DESC LIMIT 1`, map[string]any{"avoid": avoid})
+	if len(rows) == 0 {
+		t.Fatal("no rated film with similarity edges to refresh")
+	}
+	film := rows[0]["id"].(int64)
+	cypherRows(t, `MATCH (m:Movie {movieId: $film}) `+recommend.MarkChangedCypher, map[string]any{"film": film})
+	r := &recommend.Refresher{Driver: neo4jtest.Driver(t), Database: neo4jtest.Database(), Interval: time.Hour, MaxFilms: recommend.RefreshFilmsPerCycle}
+
+	paused, resume := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		_, err := r.Cycle(recommend.WithStepHook(ctx, func(step string) error {
+			if step == "content" {
+				close(paused)
+				<-resume
+			}
+			return nil
+		}))
+		first <- err
+	}()
+	select {
+	case <-paused:
+	case <-ctx.Done():
+		t.Fatal("the first cycle never reached its content step")
+	}
+	var secondSteps []string
+	second := make(chan error, 1)
+	go func() {
+		_, err := r.Cycle(recommend.WithStepHook(ctx, func(step string) error { secondSteps = append(secondSteps, step); return nil }))
+		second <- err
+	}()
+	select {
+	case err := <-second:
+		t.Errorf("a second cycle ended (%v, steps %v) while the first was under way", err, secondSteps)
+	case <-time.After(2 * time.Second):
+	}
+	close(resume)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	// The first cycle took the change in; the second, after it, found nothing to refresh.
+	if len(secondSteps) != 0 {
+		t.Errorf("the second cycle ran %v: it refreshed films the first had refreshed", secondSteps)
+	}
+	if pending := cypherRows(t, `MATCH (m:Movie {movieId: $film}) RETURN m.similarPendingSince IS NOT NULL AS p`,
+		map[string]any{"film": film})[0]["p"].(bool); pending {
+		t.Errorf("film %d still pending after both cycles", film)
 	}
 }
