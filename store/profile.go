@@ -27,9 +27,6 @@ type ProfiledStatement struct {
 	Text   string
 	Params map[string]any
 	Plan   neo4j.ProfiledPlan
-	// Notifications are the codes of the notifications Neo4j sent with the result (none
-	// where the store turned them off, see notificationsOff).
-	Notifications []string
 }
 
 type profileKey struct{}
@@ -57,11 +54,7 @@ func (p *Profile) record(ctx context.Context, result neo4j.ResultWithContext, st
 	p.Statements++
 	p.DBHits += hits
 	p.Rows += rows
-	var notes []string
-	for _, n := range summary.Notifications() {
-		notes = append(notes, n.Code())
-	}
-	p.Plans = append(p.Plans, ProfiledStatement{Text: stmt.Text, Params: stmt.Params, Plan: summary.Profile(), Notifications: notes})
+	p.Plans = append(p.Plans, ProfiledStatement{Text: stmt.Text, Params: stmt.Params, Plan: summary.Profile()})
 	return nil
 }
 

@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j/db"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j/notifications"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
@@ -52,22 +50,6 @@ type Store struct {
 	budget     time.Duration // retries of a statement without a deadline, Config.RequestTimeout
 	roundTrips atomic.Int64
 	health     health // whether Neo4j is down (health.go)
-	// notifications is the least severity of the notifications Neo4j sends with a result:
-	// none where the server can filter them (see notificationsOff).
-	notifications notifications.NotificationMinimumSeverityLevel
-}
-
-// notificationsOff returns the notification level of the store's sessions for a server
-// speaking Bolt version v: off from 5.2 on, the first that filters notifications (the
-// driver refuses the setting below it), the server's default before. Nothing reads the
-// warnings Neo4j attaches to a result (an unknown relationship type or property key, as
-// in a fresh database without comments or synopsis submissions: six on each film page),
-// and the driver parses every one of them, about 190 allocations per film page.
-func notificationsOff(v db.ProtocolVersion) notifications.NotificationMinimumSeverityLevel {
-	if v.Major > 5 || v.Major == 5 && v.Minor >= 2 {
-		return notifications.DisabledLevel
-	}
-	return notifications.DefaultLevel
 }
 
 // Open connects to Neo4j and checks, within timeout, that it answers with these
@@ -90,8 +72,7 @@ func Open(ctx context.Context, cfg Config, timeout time.Duration) (*Store, error
 	}
 	verifyCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	info, err := driver.GetServerInfo(verifyCtx) // what VerifyConnectivity does, keeping the answer
-	if err != nil {
+	if err := driver.VerifyConnectivity(verifyCtx); err != nil {
 		driver.Close(context.Background())
 		return nil, fmt.Errorf("cannot reach Neo4j at %s as %q: %w", cfg.URI, cfg.Username, err)
 	}
@@ -105,8 +86,7 @@ func Open(ctx context.Context, cfg Config, timeout time.Duration) (*Store, error
 		driver.Close(context.Background())
 		return nil, err
 	}
-	s := &Store{driver: driver, database: cfg.Database, budget: cfg.RequestTimeout,
-		notifications: notificationsOff(info.ProtocolVersion())}
+	s := &Store{driver: driver, database: cfg.Database, budget: cfg.RequestTimeout}
 	s.startMonitor(monitor)
 	return s, nil
 }
@@ -190,11 +170,10 @@ func first(rows []any, err error) (map[string]any, error) {
 // SERVICE_UNAVAILABLE only for a database that cannot be reached (failure.go).
 func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Statement) ([]any, error) {
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
-		DatabaseName:             s.database,
-		AccessMode:               mode,
-		BookmarkManager:          s.driver.ExecuteQueryBookmarkManager(),
-		Bookmarks:                sessionBookmarks(ctx), // a client's or an event's (bookmark.go)
-		NotificationsMinSeverity: s.notifications,
+		DatabaseName:    s.database,
+		AccessMode:      mode,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+		Bookmarks:       sessionBookmarks(ctx), // a client's or an event's (bookmark.go)
 	})
 	defer session.Close(context.Background())
 	modeName, execute := "read", autoCommit(session)

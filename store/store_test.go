@@ -467,32 +467,3 @@ func TestLostConnectionsAndOutages(t *testing.T) {
 		t.Errorf("filmgraph_neo4j_up = %v after recovery", up)
 	}
 }
-
-// TestNeo4jSendsTheStoreNoNotifications: a statement naming a relationship type that the
-// database lacks makes Neo4j warn (checked through neo4jtest's own driver, at the server's
-// default level); through the store, whose sessions turn notifications off, the same
-// statement comes back without any.
-func TestNeo4jSendsTheStoreNoNotifications(t *testing.T) {
-	ctx := context.Background()
-	text := `MATCH (n:StoreTest {run: $run})-[:STORETEST_NO_SUCH_TYPE]->() RETURN count(n) AS this`
-	params := map[string]any{"run": run}
-	res, err := neo4j.ExecuteQuery(ctx, neo4jtest.Driver(t), text, params, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase(neo4jtest.Database()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Summary.Notifications()) == 0 {
-		t.Fatal("Neo4j sent no notification for an unknown relationship type at its default level; the test proves nothing")
-	}
-	profileCtx, profile := store.WithProfile(ctx)
-	rows, err := open(t, "").ReadAll(profileCtx, cypher.Statement{Text: text, Params: params})
-	if err != nil || len(rows) != 1 {
-		t.Fatalf("rows %v, error %v", rows, err)
-	}
-	if len(profile.Plans) != 1 {
-		t.Fatalf("%d profiled statements, want 1", len(profile.Plans))
-	}
-	if notes := profile.Plans[0].Notifications; len(notes) != 0 {
-		t.Errorf("the store's statement came with notifications %v, want none", notes)
-	}
-}
