@@ -240,7 +240,13 @@ func movieReviews(b *builder, s scope, f Field) (string, error) {
 func one(rel relation, item *objectType) fieldFunc {
 	return func(b *builder, s scope, f Field) (string, error) {
 		c, err := b.collectPage(rel, s.node, item, f, "", "1")
-		return "head(" + c + ")", err
+		if err != nil {
+			return "", err
+		}
+		if hoisted, ok := b.hoistValue(s, "head("+c+")"); ok {
+			return hoisted, nil
+		}
+		return "head(" + c + ")", nil
 	}
 }
 

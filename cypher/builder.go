@@ -51,12 +51,27 @@ type builder struct {
 // count(*) over a pattern is far cheaper than one COUNT {} per row. Only fields of the
 // root node can be hoisted (ok false otherwise): below it, a field runs once per parent.
 func (b *builder) hoist(s scope, subquery func(result string) string) (variable string, ok bool) {
-	if b.root == "" || s.node != b.root || s.rel != "" {
+	if !b.atRoot(s) {
 		return "", false
 	}
 	variable = b.variable("hoisted")
 	b.calls = append(b.calls, "CALL ("+b.root+") { "+subquery(variable)+" }")
 	return variable, true
+}
+
+// atRoot reports whether s is the statement's root node, whose fields can be hoisted.
+func (b *builder) atRoot(s scope) bool {
+	return b.root != "" && s.node == b.root && s.rel == ""
+}
+
+// hoistValue binds expr, an expression over the root node, in a CALL subquery before the
+// RETURN and returns the variable (ok false below the root, see hoist). For subqueries
+// that the projection would otherwise nest inside a function (head(COLLECT {...})): Neo4j
+// plans those as nested plan expressions, and one of them in the root's projection stops
+// the planner from caching properties in every other subquery of the statement, whose
+// items then read each property again after sorting (the film page: 197 -> 160 db hits).
+func (b *builder) hoistValue(s scope, expr string) (variable string, ok bool) {
+	return b.hoist(s, func(result string) string { return "RETURN " + expr + " AS " + result })
 }
 
 func newBuilder(req Request) *builder {

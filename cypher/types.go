@@ -122,20 +122,28 @@ func imageKey(use string) fieldFunc {
 
 // ratingSummary reads the film's cached summary (ratingCount and ratingAverage, kept
 // equal to its RATED edges by every write) and, only when the histogram is selected,
-// collects the scores of its RATED edges, the one part the cache lacks. The scores are
-// bound with a one-element list comprehension, because aggregating functions inside a
-// subquery expression of a RETURN are taken for aggregations of the RETURN itself.
+// collects the scores of its RATED edges, the one part the cache lacks. Below the root,
+// the scores are bound with a one-element list comprehension, because aggregating
+// functions inside a subquery expression of a RETURN are taken for aggregations of the
+// RETURN itself.
 func ratingSummary(b *builder, s scope, f Field) (string, error) {
 	if !selects(b, f, "histogram") {
 		return b.project(ratingSummaryType, scope{node: s.node}, f.Selections)
+	}
+	collect := func(r string) string {
+		return "COLLECT { MATCH (" + s.node + ")<-[" + r + ":RATED]-() RETURN " + r + ".score }"
+	}
+	// On the root film, the scores are bound before the RETURN (see hoistValue).
+	if b.atRoot(s) {
+		scores, _ := b.hoistValue(s, collect(b.variable("r")))
+		return b.project(ratingSummaryType, scope{node: s.node, rel: scores}, f.Selections)
 	}
 	scores, r := b.variable("scores"), b.variable("r")
 	proj, err := b.project(ratingSummaryType, scope{node: s.node, rel: scores}, f.Selections)
 	if err != nil {
 		return "", err
 	}
-	return "head([" + scores + " IN [COLLECT { MATCH (" + s.node + ")<-[" + r + ":RATED]-() RETURN " + r + ".score }] | " +
-		proj + "])", nil
+	return "head([" + scores + " IN [" + collect(r) + "] | " + proj + "])", nil
 }
 
 // selects reports whether the selection of f includes the field name.

@@ -569,6 +569,9 @@ func TestSynopsisModeration(t *testing.T) {
 	if q := mustDo(t, author.Token, queue, map[string]any{"m": movieID(film)}, 1); at(q, "movie.synopsisSubmissions") != nil {
 		t.Errorf("a member sees the moderation queue: %v", q)
 	}
+	if q := mustDo(t, "", `query($m: ID!) { movie(id: $m) { synopsisAuthor { username } } }`, map[string]any{"m": movieID(film)}, 1); at(q, "movie.synopsisAuthor") != nil {
+		t.Errorf("a synopsis author before any was accepted: %v", q)
+	}
 
 	if err := testStore.MakeModerator(context.Background(), mod.Username); err != nil {
 		t.Fatal(err)
@@ -586,6 +589,12 @@ func TestSynopsisModeration(t *testing.T) {
 		t.Errorf("accepted: %v", d)
 	}
 	wantError(t, mod.Token, accept, map[string]any{"s": first}, "CONFLICT")
+	// The film's own page names the author too (its root field reads it in a subquery of
+	// its own, see cypher.hoistValue).
+	const page = `query($m: ID!) { movie(id: $m) { synopsisAuthor { username } ratingSummary { count } } }`
+	if q := mustDo(t, "", page, map[string]any{"m": movieID(film)}, 1); at(q, "movie.synopsisAuthor.username") != author.Username {
+		t.Errorf("the film page's synopsis author: %v", q)
+	}
 	if d := mustDo(t, modToken, reject, map[string]any{"s": second}, 1); at(d, "rejectSynopsis.status") != "REJECTED" {
 		t.Errorf("rejected: %v", d)
 	}
