@@ -20,9 +20,10 @@ import (
 // object's marshaler _T tries them first (pureData_T) and takes gqlgen's path when they
 // decline, which they do before writing anything the client sees:
 //
-//   - when a selected field is not pure data (a resolver, a directive, an interface or a
-//     union, a field under @defer): the object goes through gqlgen, whose marshalers of
-//     the object's children try this path again;
+//   - when a selected field is not pure data (a resolver, a directive, a field under
+//     @defer, an interface or a union one of whose implementors is not pure data on the
+//     selection): the object goes through gqlgen, whose marshalers of the object's
+//     children try this path again;
 //   - when gqlgen would report an error or a null in a non-null position: the object goes
 //     through gqlgen, which reports the error and propagates the null as it always did.
 //
@@ -42,8 +43,12 @@ type pureDataPlan struct {
 	// ctxs[i] is field i's context: its graphql.FieldContext, by which the model's
 	// methods find their response name and arguments.
 	ctxs []context.Context
-	// children[i] is the plan of field i's object type (of its elements, for a list).
+	// children[i] is the plan of field i's object, interface or union type (of its
+	// elements, for a list).
 	children []*pureDataPlan
+	// cases are, in the plan of an interface or a union (which has no fields), the plans
+	// of its implementors, in the order its generated writer expects.
+	cases []*pureDataPlan
 	// size is the size of the last object written, which the next one likely has.
 	size atomic.Int64
 }
