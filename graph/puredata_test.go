@@ -17,14 +17,20 @@ import (
 	"filmgraph/graph/model"
 )
 
+// testPlans is the plan cache of every servePaths, so that a plan cached for one document,
+// operation or value of a variable would answer for another if its key were too loose.
+var testPlans = NewPureDataPlanCache(1000, 16<<20)
+
 // servePaths executes query against movie (a projection standing in for a translation's,
 // see projected) with the pure-data path on and off, and returns both response bodies and
-// how many objects the path wrote.
+// how many objects the path wrote. The path answers twice, the second time from cached
+// plans, and must answer the same.
 func servePaths(t *testing.T, movie model.Record, query string, variables map[string]any) (pure, gqlgen string, written int64) {
 	t.Helper()
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: projected{&Resolver{}, movie}}))
 	srv.AddTransport(transport.POST{})
-	srv.Use(pureDataExtension{})
+	srv.SetQueryCache(newDocumentCache())
+	srv.Use(pureDataExtension{testPlans})
 	srv.SetErrorPresenter(presentError(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	body, err := json.Marshal(map[string]any{"query": query, "variables": variables})
 	if err != nil {
@@ -40,6 +46,9 @@ func servePaths(t *testing.T, movie model.Record, query string, variables map[st
 	before := PureDataWrites()
 	pure = post()
 	written = PureDataWrites() - before
+	if again := post(); again != pure {
+		t.Errorf("the path answered differently with cached plans:\nfirst  %s\nagain  %s", pure, again)
+	}
 	SetPureData(false)
 	defer SetPureData(true)
 	return pure, post(), written
@@ -212,5 +221,69 @@ fragment film on Movie { id title t: title ... on Movie { year } }`
 		if !strings.Contains(pure, `"errors"`) {
 			t.Errorf("%s: no error: %s", name, pure)
 		}
+	}
+}
+
+// TestPureDataPlansCachedPerOperationAndVariables: the plans cached across operations are
+// never shared by two operations of a document (which spread the same fragment), nor by
+// two values of a variable that @skip or @include read, nor by two documents; an
+// operation asked again takes its plans from the cache.
+func TestPureDataPlansCachedPerOperationAndVariables(t *testing.T) {
+	movie := model.Record{cypher.KeyID: int64(1), "title": "Toy Story", "year": int64(1995),
+		"genres": []any{map[string]any{cypher.KeyID: "Animation", "name": "Animation", "movieCount": int64(12)}}}
+	const document = `query A($s: Boolean!) { movie(id: "TW92aWU6MQ") { ...film } }
+query B($s: Boolean!) { movie(id: "TW92aWU6MQ") { ...film genres { name } } }
+fragment film on Movie { title @skip(if: $s) year genres @include(if: $s) { movieCount } }`
+	plans := NewPureDataPlanCache(100, 1<<20)
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: projected{&Resolver{}, movie}}))
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(newDocumentCache())
+	srv.Use(pureDataExtension{plans})
+	post := func(query, operation string, skip bool) string {
+		body, _ := json.Marshal(map[string]any{"query": query, "operationName": operation, "variables": map[string]any{"s": skip}})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec.Body.String()
+	}
+	// What each operation answers with each value, asked in turn, by gqlgen's path (no
+	// plans) as a real client reads it.
+	want := map[string]string{
+		"A true":  `{"data":{"movie":{"year":1995,"genres":[{"movieCount":12}]}}}`,
+		"A false": `{"data":{"movie":{"title":"Toy Story","year":1995}}}`,
+		"B true":  `{"data":{"movie":{"year":1995,"genres":[{"movieCount":12,"name":"Animation"}]}}}`,
+		"B false": `{"data":{"movie":{"title":"Toy Story","year":1995,"genres":[{"name":"Animation"}]}}}`,
+	}
+	SetPureData(false)
+	for key, body := range want {
+		op, skip, _ := strings.Cut(key, " ")
+		if got := post(document, op, skip == "true"); got != body {
+			t.Fatalf("gqlgen's path, %s: %s, want %s", key, got, body)
+		}
+	}
+	SetPureData(true)
+	for _, order := range [][]string{{"A true", "A false", "B true", "B false"}, {"B false", "A false", "B true", "A true"}} {
+		for _, key := range order {
+			op, skip, _ := strings.Cut(key, " ")
+			before := PureDataWrites()
+			if got := post(document, op, skip == "true"); got != want[key] {
+				t.Errorf("%s after %v: %s, want %s", key, order, got, want[key])
+			}
+			if PureDataWrites() == before {
+				t.Errorf("%s: not written by the pure-data path", key)
+			}
+		}
+	}
+	// The same operation in another document (one more space) has plans of its own.
+	cached := plans.Len()
+	if cached != 4 {
+		t.Errorf("%d plans cached for two operations and two values, want 4", cached)
+	}
+	if got := post(strings.Replace(document, "{ ...film }", "{  ...film }", 1), "A", false); got != want["A false"] {
+		t.Errorf("another document: %s", got)
+	}
+	if plans.Len() != cached+1 {
+		t.Errorf("%d plans cached after another document, want %d", plans.Len(), cached+1)
 	}
 }
