@@ -30,9 +30,11 @@ import (
 //   - when gqlgen would report an error or a null in a non-null position: the object goes
 //     through gqlgen, which reports the error and propagates the null as it always did.
 //
-// The plan is built once per object's selection (for a list, once for all elements):
-// gqlgen's graphql.CollectFields applies fragments, type conditions, @skip and @include,
-// and gqlgen's fieldContext functions decode each field's arguments. Leaves are written by
+// The plan is built once per object's selection (for a list, once for all elements) and
+// kept across operations (PureDataPlanCache): gqlgen's graphql.CollectFields applies
+// fragments, type conditions, @skip and @include, and gqlgen's fieldContext functions
+// decode each field's arguments. An interface or union field's plan holds a plan per
+// implementor, and its writer picks the one of the model's concrete type. Leaves are written by
 // gqlgen's own marshalers (enums, ID, Float, times). Limits, deadlines and complexity are
 // checked before any field runs; nothing here changes them.
 

@@ -42,7 +42,7 @@ func BenchmarkPureDataRecommended(b *testing.B) {
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: projected{&Resolver{}, movie}}))
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(newDocumentCache())
-	srv.Use(pureDataExtension{})
+	srv.Use(pureDataExtension{NewPureDataPlanCache(cachedPureDataPlans, cachedPureDataPlanBytes)})
 	srv.SetErrorPresenter(presentError(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	body, _ := json.Marshal(map[string]any{"query": query})
 	b.ReportAllocs()
