@@ -59,6 +59,8 @@ type pureDataPlan struct {
 	// errors counts, in the plan of an object written first (not in its children's), the
 	// errors reported under the plan's contexts (see buildPureDataPlan).
 	errors *atomic.Int64
+	// cacheKey is, in a plan of PureDataPlanCache, its key there.
+	cacheKey string
 }
 
 func newPureDataPlan(fields []graphql.CollectedField) *pureDataPlan {
@@ -134,7 +136,14 @@ func writePureData[T any](ec *executionContext, ctx context.Context, typ string,
 	errors := p.errors.Load()
 	out := new(pureJSON)
 	out.Grow(int(p.size.Load()))
-	if !write(ec, &out.Buffer, p, obj) || p.errors.Load() != errors {
+	ok := write(ec, &out.Buffer, p, obj)
+	if p.errors.Load() != errors {
+		// The plan's response context keeps the errors reported under it: a cached plan
+		// goes, lest a client grow it with projections that keep failing.
+		plans.cache.drop(p)
+		return nil
+	}
+	if !ok {
 		return nil
 	}
 	p.size.Store(int64(out.Len()))
@@ -214,8 +223,19 @@ func (c *PureDataPlanCache) plan(ec *executionContext, typ string, sel ast.Selec
 		return p
 	}
 	p := buildPureDataPlan(ec, sel, names, build)
+	if p != nil {
+		p.cacheKey = key
+	}
 	c.entries.Add(context.Background(), key, p)
 	return p
+}
+
+// drop removes p from the cache, if it is there.
+func (c *PureDataPlanCache) drop(p *pureDataPlan) {
+	if c == nil || p.cacheKey == "" {
+		return
+	}
+	c.entries.removeIf(p.cacheKey, func(cached *pureDataPlan) bool { return cached == p })
 }
 
 // pureDataCacheKey is what a plan of sel on typ is a function of; ok is false when sel

@@ -287,3 +287,43 @@ fragment film on Movie { title @skip(if: $s) year genres @include(if: $s) { movi
 		t.Errorf("%d plans cached after another document, want %d", plans.Len(), cached+1)
 	}
 }
+
+// TestPureDataPlanWithErrorsLeavesTheCache: a plan under which an error was reported (a
+// marshaler's: a NaN average) leaves the cache, which would otherwise keep every such
+// error in the plan's response context, and the answer is gqlgen's each time.
+func TestPureDataPlanWithErrorsLeavesTheCache(t *testing.T) {
+	movie := model.Record{cypher.KeyID: int64(1), "year": int64(1995),
+		"ratingSummary": map[string]any{"id": int64(1), "average": math.NaN(), "count": int64(1)}}
+	plans := NewPureDataPlanCache(100, 1<<20)
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: projected{&Resolver{}, movie}}))
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(newDocumentCache())
+	srv.Use(pureDataExtension{plans})
+	srv.SetErrorPresenter(presentError(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	post := func(query string) string {
+		body, _ := json.Marshal(map[string]any{"query": query})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec.Body.String()
+	}
+	const query = `{ movie(id: "TW92aWU6MQ") { year ratingSummary { count average } } }`
+	SetPureData(false)
+	want := post(query)
+	SetPureData(true)
+	if !strings.Contains(want, `"errors"`) {
+		t.Fatalf("gqlgen reported no error for a NaN: %s", want)
+	}
+	for range 3 {
+		if got := post(query); got != want {
+			t.Fatalf("%s, want %s", got, want)
+		}
+		if plans.Len() != 0 {
+			t.Fatalf("%d plans cached after an error, want 0", plans.Len())
+		}
+	}
+	if got := post(`{ movie(id: "TW92aWU6MQ") { year } }`); got != `{"data":{"movie":{"year":1995}}}` || plans.Len() != 1 {
+		t.Errorf("a selection without error: %s, %d plans cached, want 1", got, plans.Len())
+	}
+}
