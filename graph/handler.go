@@ -126,6 +126,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	srv.AddTransport(overHTTP{postTransport{}})
 	srv.AddTransport(unsupportedRequest{}) // last: what no transport above takes
 	validated := newDocumentCache()        // querycache.go
+	pureDataPlans := NewPureDataPlanCache(cachedPureDataPlans, cachedPureDataPlanBytes)
 	srv.SetQueryCache(validated)
 	if opts.MaxTokens > 0 {
 		srv.SetParserTokenLimit(opts.MaxTokens)
@@ -156,7 +157,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	srv.Use(observe.GraphQL{})
 	srv.Use(subscriptionFailures{}) // live.go
 	srv.Use(limits.Deadline{})
-	srv.Use(pureDataExtension{})               // puredata.go
+	srv.Use(pureDataExtension{pureDataPlans})  // puredata.go
 	srv.AroundResponses(bookmarkExtension)     // bookmark.go
 	srv.AroundRootFields(checkRepresentations) // federation (entities.go)
 	srv.SetErrorPresenter(presentError(log))

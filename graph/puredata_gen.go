@@ -3370,6 +3370,17 @@ func (ec *executionContext) pureDataPlan_RecommendationReason(ctx context.Contex
 			}
 			fieldCtx := graphql.WithFieldContext(ctx, fc)
 			p.set(i, fieldCtx, nil)
+		case "via":
+			fc, err := ec.fieldContext_RecommendationReason_via(ctx, field)
+			if err != nil {
+				return nil
+			}
+			fieldCtx := graphql.WithFieldContext(ctx, fc)
+			child := ec.pureDataPlan_RecommendationVia(fieldCtx, field.Selections)
+			if child == nil {
+				return nil
+			}
+			p.set(i, fieldCtx, child)
 		default:
 			return nil
 		}
@@ -3411,6 +3422,13 @@ func (ec *executionContext) pureDataJSON_RecommendationReason(w *bytes.Buffer, p
 			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
 				m.MarshalGQL(w)
 			} else {
+				return false
+			}
+		case "via":
+			ctx := p.ctxs[i]
+			_ = ctx
+			v := obj.Via(ctx)
+			if !ec.pureDataJSON_RecommendationVia(w, p.children[i], v, true) {
 				return false
 			}
 		}
@@ -3931,6 +3949,17 @@ func (ec *executionContext) pureDataPlan_SearchEdge(ctx context.Context, sel ast
 			}
 			fieldCtx := graphql.WithFieldContext(ctx, fc)
 			p.set(i, fieldCtx, nil)
+		case "node":
+			fc, err := ec.fieldContext_SearchEdge_node(ctx, field)
+			if err != nil {
+				return nil
+			}
+			fieldCtx := graphql.WithFieldContext(ctx, fc)
+			child := ec.pureDataPlan_SearchItem(fieldCtx, field.Selections)
+			if child == nil {
+				return nil
+			}
+			p.set(i, fieldCtx, child)
 		default:
 			return nil
 		}
@@ -3969,6 +3998,13 @@ func (ec *executionContext) pureDataJSON_SearchEdge(w *bytes.Buffer, p *pureData
 			if m := ec.marshalNFloat2float64(ctx, field.Selections, v); m != graphql.Null {
 				m.MarshalGQL(w)
 			} else {
+				return false
+			}
+		case "node":
+			ctx := p.ctxs[i]
+			_ = ctx
+			v := obj.Node(ctx)
+			if !ec.pureDataJSON_SearchItem(w, p.children[i], v, false) {
 				return false
 			}
 		}
@@ -5454,4 +5490,214 @@ func (ec *executionContext) pureDataJSON_ViewerState(w *bytes.Buffer, p *pureDat
 // pureData_ViewerState is obj written as sel selects it, nil when it must take gqlgen's path.
 func (ec *executionContext) pureData_ViewerState(ctx context.Context, sel ast.SelectionSet, obj *model.ViewerState) graphql.Marshaler {
 	return writePureData(ec, ctx, "ViewerState", sel, obj, (*executionContext).pureDataPlan_ViewerState, (*executionContext).pureDataJSON_ViewerState)
+}
+
+// pureDataPlan_Node is the plan of sel on each type that a Node can be, nil when one is not pure data.
+func (ec *executionContext) pureDataPlan_Node(ctx context.Context, sel ast.SelectionSet) *pureDataPlan {
+	p := &pureDataPlan{cases: make([]*pureDataPlan, 9)}
+	if p.cases[0] = ec.pureDataPlan_UserList(ctx, sel); p.cases[0] == nil {
+		return nil
+	}
+	if p.cases[1] = ec.pureDataPlan_User(ctx, sel); p.cases[1] == nil {
+		return nil
+	}
+	if p.cases[2] = ec.pureDataPlan_Tag(ctx, sel); p.cases[2] == nil {
+		return nil
+	}
+	if p.cases[3] = ec.pureDataPlan_SynopsisSubmission(ctx, sel); p.cases[3] == nil {
+		return nil
+	}
+	if p.cases[4] = ec.pureDataPlan_Review(ctx, sel); p.cases[4] == nil {
+		return nil
+	}
+	if p.cases[5] = ec.pureDataPlan_Person(ctx, sel); p.cases[5] == nil {
+		return nil
+	}
+	if p.cases[6] = ec.pureDataPlan_Movie(ctx, sel); p.cases[6] == nil {
+		return nil
+	}
+	if p.cases[7] = ec.pureDataPlan_Genre(ctx, sel); p.cases[7] == nil {
+		return nil
+	}
+	if p.cases[8] = ec.pureDataPlan_Comment(ctx, sel); p.cases[8] == nil {
+		return nil
+	}
+	return p
+}
+
+// pureDataJSON_Node writes obj with the plan of its concrete type; a nil is null where
+// nullable and false (gqlgen's error) where not, as is a type gqlgen did not generate.
+func (ec *executionContext) pureDataJSON_Node(w *bytes.Buffer, p *pureDataPlan, obj model.Node, nullable bool) bool {
+	switch obj := obj.(type) {
+	case nil:
+	case model.UserList:
+		return ec.pureDataJSON_UserList(w, p.cases[0], &obj)
+	case *model.UserList:
+		if obj == nil {
+			break
+		}
+		return ec.pureDataJSON_UserList(w, p.cases[0], obj)
+	case model.User:
+		return ec.pureDataJSON_User(w, p.cases[1], &obj)
+	case *model.User:
+		if obj == nil {
+			break
+		}
+		return ec.pureDataJSON_User(w, p.cases[1], obj)
+	case model.Tag:
+		return ec.pureDataJSON_Tag(w, p.cases[2], &obj)
+	case *model.Tag:
+		if obj == nil {
+			break
+		}
+		return ec.pureDataJSON_Tag(w, p.cases[2], obj)
+	case model.SynopsisSubmission:
+		return ec.pureDataJSON_SynopsisSubmission(w, p.cases[3], &obj)
+	case *model.SynopsisSubmission:
+		if obj == nil {
+			break
+		}
+		return ec.pureDataJSON_SynopsisSubmission(w, p.cases[3], obj)
+	case model.Review:
+		return ec.pureDataJSON_Review(w, p.cases[4], &obj)
+	case *model.Review:
+		if obj == nil {
+			break
+		}
+		return ec.pureDataJSON_Review(w, p.cases[4], obj)
+	case model.Person:
+		return ec.pureDataJSON_Person(w, p.cases[5], &obj)
+	case *model.Person:
+		if obj == nil {
+			break
+		}
+		return ec.pureDataJSON_Person(w, p.cases[5], obj)
+	case model.Movie:
+		return ec.pureDataJSON_Movie(w, p.cases[6], &obj)
+	case *model.Movie:
+		if obj == nil {
+			break
+		}
+		return ec.pureDataJSON_Movie(w, p.cases[6], obj)
+	case model.Genre:
+		return ec.pureDataJSON_Genre(w, p.cases[7], &obj)
+	case *model.Genre:
+		if obj == nil {
+			break
+		}
+		return ec.pureDataJSON_Genre(w, p.cases[7], obj)
+	case model.Comment:
+		return ec.pureDataJSON_Comment(w, p.cases[8], &obj)
+	case *model.Comment:
+		if obj == nil {
+			break
+		}
+		return ec.pureDataJSON_Comment(w, p.cases[8], obj)
+	default:
+		return false
+	}
+	if nullable {
+		w.WriteString("null")
+	}
+	return nullable
+}
+
+// pureDataPlan_RecommendationVia is the plan of sel on each type that a RecommendationVia can be, nil when one is not pure data.
+func (ec *executionContext) pureDataPlan_RecommendationVia(ctx context.Context, sel ast.SelectionSet) *pureDataPlan {
+	p := &pureDataPlan{cases: make([]*pureDataPlan, 4)}
+	if p.cases[0] = ec.pureDataPlan_Tag(ctx, sel); p.cases[0] == nil {
+		return nil
+	}
+	if p.cases[1] = ec.pureDataPlan_Person(ctx, sel); p.cases[1] == nil {
+		return nil
+	}
+	if p.cases[2] = ec.pureDataPlan_Movie(ctx, sel); p.cases[2] == nil {
+		return nil
+	}
+	if p.cases[3] = ec.pureDataPlan_Genre(ctx, sel); p.cases[3] == nil {
+		return nil
+	}
+	return p
+}
+
+// pureDataJSON_RecommendationVia writes obj with the plan of its concrete type; a nil is null where
+// nullable and false (gqlgen's error) where not, as is a type gqlgen did not generate.
+func (ec *executionContext) pureDataJSON_RecommendationVia(w *bytes.Buffer, p *pureDataPlan, obj model.RecommendationVia, nullable bool) bool {
+	switch obj := obj.(type) {
+	case nil:
+	case model.Tag:
+		return ec.pureDataJSON_Tag(w, p.cases[0], &obj)
+	case *model.Tag:
+		if obj == nil {
+			break
+		}
+		return ec.pureDataJSON_Tag(w, p.cases[0], obj)
+	case model.Person:
+		return ec.pureDataJSON_Person(w, p.cases[1], &obj)
+	case *model.Person:
+		if obj == nil {
+			break
+		}
+		return ec.pureDataJSON_Person(w, p.cases[1], obj)
+	case model.Movie:
+		return ec.pureDataJSON_Movie(w, p.cases[2], &obj)
+	case *model.Movie:
+		if obj == nil {
+			break
+		}
+		return ec.pureDataJSON_Movie(w, p.cases[2], obj)
+	case model.Genre:
+		return ec.pureDataJSON_Genre(w, p.cases[3], &obj)
+	case *model.Genre:
+		if obj == nil {
+			break
+		}
+		return ec.pureDataJSON_Genre(w, p.cases[3], obj)
+	default:
+		return false
+	}
+	if nullable {
+		w.WriteString("null")
+	}
+	return nullable
+}
+
+// pureDataPlan_SearchItem is the plan of sel on each type that a SearchItem can be, nil when one is not pure data.
+func (ec *executionContext) pureDataPlan_SearchItem(ctx context.Context, sel ast.SelectionSet) *pureDataPlan {
+	p := &pureDataPlan{cases: make([]*pureDataPlan, 2)}
+	if p.cases[0] = ec.pureDataPlan_Person(ctx, sel); p.cases[0] == nil {
+		return nil
+	}
+	if p.cases[1] = ec.pureDataPlan_Movie(ctx, sel); p.cases[1] == nil {
+		return nil
+	}
+	return p
+}
+
+// pureDataJSON_SearchItem writes obj with the plan of its concrete type; a nil is null where
+// nullable and false (gqlgen's error) where not, as is a type gqlgen did not generate.
+func (ec *executionContext) pureDataJSON_SearchItem(w *bytes.Buffer, p *pureDataPlan, obj model.SearchItem, nullable bool) bool {
+	switch obj := obj.(type) {
+	case nil:
+	case model.Person:
+		return ec.pureDataJSON_Person(w, p.cases[0], &obj)
+	case *model.Person:
+		if obj == nil {
+			break
+		}
+		return ec.pureDataJSON_Person(w, p.cases[0], obj)
+	case model.Movie:
+		return ec.pureDataJSON_Movie(w, p.cases[1], &obj)
+	case *model.Movie:
+		if obj == nil {
+			break
+		}
+		return ec.pureDataJSON_Movie(w, p.cases[1], obj)
+	default:
+		return false
+	}
+	if nullable {
+		w.WriteString("null")
+	}
+	return nullable
 }

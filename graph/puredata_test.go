@@ -17,14 +17,20 @@ import (
 	"filmgraph/graph/model"
 )
 
+// testPlans is the plan cache of every servePaths, so that a plan cached for one document,
+// operation or value of a variable would answer for another if its key were too loose.
+var testPlans = NewPureDataPlanCache(1000, 16<<20)
+
 // servePaths executes query against movie (a projection standing in for a translation's,
 // see projected) with the pure-data path on and off, and returns both response bodies and
-// how many objects the path wrote.
+// how many objects the path wrote. The path answers twice, the second time from cached
+// plans, and must answer the same.
 func servePaths(t *testing.T, movie model.Record, query string, variables map[string]any) (pure, gqlgen string, written int64) {
 	t.Helper()
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: projected{&Resolver{}, movie}}))
 	srv.AddTransport(transport.POST{})
-	srv.Use(pureDataExtension{})
+	srv.SetQueryCache(newDocumentCache())
+	srv.Use(pureDataExtension{testPlans})
 	srv.SetErrorPresenter(presentError(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	body, err := json.Marshal(map[string]any{"query": query, "variables": variables})
 	if err != nil {
@@ -40,6 +46,9 @@ func servePaths(t *testing.T, movie model.Record, query string, variables map[st
 	before := PureDataWrites()
 	pure = post()
 	written = PureDataWrites() - before
+	if again := post(); again != pure {
+		t.Errorf("the path answered differently with cached plans:\nfirst  %s\nagain  %s", pure, again)
+	}
 	SetPureData(false)
 	defer SetPureData(true)
 	return pure, post(), written
@@ -140,31 +149,181 @@ fragment named on Person { name __typename }`
 	}
 }
 
-// TestPureDataLeavesInterfacesToGqlgen: an object with a field of an interface type (a
-// recommendation's reasons' via) goes through gqlgen, and so do the objects above it,
-// while their other children (the recommended film, the film's genres) are still written
-// by the path, each once, and the answer is gqlgen's.
-func TestPureDataLeavesInterfacesToGqlgen(t *testing.T) {
-	node := func(title string, via map[string]any) map[string]any {
+// TestPureDataWritesUnions: a recommendation's reasons' via (a union of films, people,
+// genres and tags) is written by the path with the plan of its concrete type, as gqlgen
+// resolves it: __typename, inline and named fragments on the concrete types, on the union
+// and on an interface they implement (Node), @skip inside a fragment, a null via and one of
+// a type the model does not know; the whole film is then one object of the path. A via
+// that lacks a non-null value makes the film take gqlgen's path, which reports the error.
+func TestPureDataWritesUnions(t *testing.T) {
+	node := func(title string, vias ...map[string]any) map[string]any {
+		reasons := []any{}
+		for _, via := range vias {
+			reason := map[string]any{"kind": "SAME_GENRE", "text": "Also " + title}
+			if via != nil { // under each of the query's response names for it
+				for _, name := range []string{"via", "only", "none", "skipped"} {
+					reason[name] = via
+				}
+			}
+			reasons = append(reasons, reason)
+		}
 		return map[string]any{"node": map[string]any{"score": 0.5,
-			"movie":   map[string]any{cypher.KeyID: int64(2), "title": title},
-			"reasons": []any{map[string]any{"text": "Also " + title, "via": via}}}}
+			"movie": map[string]any{cypher.KeyID: int64(2), "title": title}, "reasons": reasons}}
 	}
-	movie := model.Record{cypher.KeyID: int64(1), "title": "Toy Story",
-		"genres": []any{map[string]any{cypher.KeyID: "Animation", "name": "Animation"}},
-		"recommended": map[string]any{cypher.KeyOffset: int64(0), cypher.KeyFirst: int64(2), "edges": []any{
-			node("Up", map[string]any{cypher.KeyType: "Genre", cypher.KeyID: "Animation", "name": "Animation"}),
-			node("Cars", map[string]any{cypher.KeyType: "Person", cypher.KeyID: int64(7), "name": "John Lasseter"}),
-		}}}
-	const query = `{ movie(id: "TW92aWU6MQ") { title genres { name }
-  recommended(first: 2) { edges { node { score movie { title } reasons { text via { __typename ... on Genre { name } ... on Person { id name } } } } } } } }`
-	pure, gqlgen, written := servePaths(t, movie, query, nil)
-	if pure != gqlgen || strings.Contains(pure, `"errors"`) {
-		t.Fatalf("pure data %s\ngqlgen    %s", pure, gqlgen)
+	genre := map[string]any{cypher.KeyType: "Genre", cypher.KeyID: "Animation", "name": "Animation"}
+	person := map[string]any{cypher.KeyType: "Person", cypher.KeyID: int64(7), "name": "John Lasseter"}
+	film := map[string]any{cypher.KeyType: "Movie", cypher.KeyID: int64(3), "title": "Cars", "t": "Cars", "year": int64(2006)}
+	tag := map[string]any{cypher.KeyType: "Tag", "name": "pixar"}
+	movie := func(vias ...map[string]any) model.Record {
+		return model.Record{cypher.KeyID: int64(1), "title": "Toy Story",
+			"genres": []any{map[string]any{cypher.KeyID: "Animation", "name": "Animation"}},
+			"recommended": map[string]any{cypher.KeyOffset: int64(0), cypher.KeyFirst: int64(2), "edges": []any{
+				node("Up", vias...), node("Cars", genre),
+			}}}
 	}
-	// The genre list's one genre, the two recommended films, the two vias (objects of
-	// package model reached through the interface's marshaler).
-	if written != 5 {
-		t.Errorf("%d objects written by the pure-data path, want 5: %s", written, pure)
+	const query = `query($skip: Boolean!) { movie(id: "TW92aWU6MQ") { title genres { name }
+  recommended(first: 2) { edges { node { score movie { title } reasons { kind text
+    via { __typename ... on Genre { name } ... on Person { id name } ...film ... on Node { id } ... on Tag { name }
+      ... on RecommendationVia { kind: __typename } }
+    only: via { __typename }
+    none: via { ... on Movie { year } }
+    skipped: via { ... on Movie { title year @skip(if: $skip) } ... @skip(if: $skip) { __typename } } } } } } } }
+fragment film on Movie { id title t: title ... on Movie { year } }`
+	for name, vias := range map[string][]map[string]any{
+		"a genre, a person, a film and a tag":     {genre, person, film, tag},
+		"no via":                                  {nil},
+		"a via of a type the model does not know": {{cypher.KeyType: "Studio", "name": "Pixar"}},
+	} {
+		for _, skip := range []bool{true, false} {
+			pure, gqlgen, written := servePaths(t, movie(vias...), query, map[string]any{"skip": skip})
+			if pure != gqlgen || strings.Contains(pure, `"errors"`) {
+				t.Fatalf("%s (skip %v):\npure data %s\ngqlgen    %s", name, skip, pure, gqlgen)
+			}
+			if written != 1 {
+				t.Errorf("%s (skip %v): %d objects written by the pure-data path, want 1 (the film): %s", name, skip, written, pure)
+			}
+			if name == "a genre, a person, a film and a tag" && !skip {
+				t.Logf("%s", pure)
+			}
+		}
+	}
+
+	for name, via := range map[string]map[string]any{
+		"a film via without title":  {cypher.KeyType: "Movie", cypher.KeyID: int64(3), "t": "Cars", "year": int64(2006)},
+		"a person via without name": {cypher.KeyType: "Person", cypher.KeyID: int64(7)},
+		"a tag via without name":    {cypher.KeyType: "Tag"},
+		"a genre via named 0":       {cypher.KeyType: "Genre", cypher.KeyID: "Animation", "name": int64(0)},
+	} {
+		pure, gqlgen, _ := servePaths(t, movie(via), query, map[string]any{"skip": false})
+		if pure != gqlgen {
+			t.Errorf("%s:\npure data %s\ngqlgen    %s", name, pure, gqlgen)
+		}
+		if !strings.Contains(pure, `"errors"`) {
+			t.Errorf("%s: no error: %s", name, pure)
+		}
+	}
+}
+
+// TestPureDataPlansCachedPerOperationAndVariables: the plans cached across operations are
+// never shared by two operations of a document (which spread the same fragment), nor by
+// two values of a variable that @skip or @include read, nor by two documents; an
+// operation asked again takes its plans from the cache.
+func TestPureDataPlansCachedPerOperationAndVariables(t *testing.T) {
+	movie := model.Record{cypher.KeyID: int64(1), "title": "Toy Story", "year": int64(1995),
+		"genres": []any{map[string]any{cypher.KeyID: "Animation", "name": "Animation", "movieCount": int64(12)}}}
+	const document = `query A($s: Boolean!) { movie(id: "TW92aWU6MQ") { ...film } }
+query B($s: Boolean!) { movie(id: "TW92aWU6MQ") { ...film genres { name } } }
+fragment film on Movie { title @skip(if: $s) year genres @include(if: $s) { movieCount } }`
+	plans := NewPureDataPlanCache(100, 1<<20)
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: projected{&Resolver{}, movie}}))
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(newDocumentCache())
+	srv.Use(pureDataExtension{plans})
+	post := func(query, operation string, skip bool) string {
+		body, _ := json.Marshal(map[string]any{"query": query, "operationName": operation, "variables": map[string]any{"s": skip}})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec.Body.String()
+	}
+	// What each operation answers with each value, asked in turn, by gqlgen's path (no
+	// plans) as a real client reads it.
+	want := map[string]string{
+		"A true":  `{"data":{"movie":{"year":1995,"genres":[{"movieCount":12}]}}}`,
+		"A false": `{"data":{"movie":{"title":"Toy Story","year":1995}}}`,
+		"B true":  `{"data":{"movie":{"year":1995,"genres":[{"movieCount":12,"name":"Animation"}]}}}`,
+		"B false": `{"data":{"movie":{"title":"Toy Story","year":1995,"genres":[{"name":"Animation"}]}}}`,
+	}
+	SetPureData(false)
+	for key, body := range want {
+		op, skip, _ := strings.Cut(key, " ")
+		if got := post(document, op, skip == "true"); got != body {
+			t.Fatalf("gqlgen's path, %s: %s, want %s", key, got, body)
+		}
+	}
+	SetPureData(true)
+	for _, order := range [][]string{{"A true", "A false", "B true", "B false"}, {"B false", "A false", "B true", "A true"}} {
+		for _, key := range order {
+			op, skip, _ := strings.Cut(key, " ")
+			before := PureDataWrites()
+			if got := post(document, op, skip == "true"); got != want[key] {
+				t.Errorf("%s after %v: %s, want %s", key, order, got, want[key])
+			}
+			if PureDataWrites() == before {
+				t.Errorf("%s: not written by the pure-data path", key)
+			}
+		}
+	}
+	// The same operation in another document (one more space) has plans of its own.
+	cached := plans.Len()
+	if cached != 4 {
+		t.Errorf("%d plans cached for two operations and two values, want 4", cached)
+	}
+	if got := post(strings.Replace(document, "{ ...film }", "{  ...film }", 1), "A", false); got != want["A false"] {
+		t.Errorf("another document: %s", got)
+	}
+	if plans.Len() != cached+1 {
+		t.Errorf("%d plans cached after another document, want %d", plans.Len(), cached+1)
+	}
+}
+
+// TestPureDataPlanWithErrorsLeavesTheCache: a plan under which an error was reported (a
+// marshaler's: a NaN average) leaves the cache, which would otherwise keep every such
+// error in the plan's response context, and the answer is gqlgen's each time.
+func TestPureDataPlanWithErrorsLeavesTheCache(t *testing.T) {
+	movie := model.Record{cypher.KeyID: int64(1), "year": int64(1995),
+		"ratingSummary": map[string]any{"id": int64(1), "average": math.NaN(), "count": int64(1)}}
+	plans := NewPureDataPlanCache(100, 1<<20)
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: projected{&Resolver{}, movie}}))
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(newDocumentCache())
+	srv.Use(pureDataExtension{plans})
+	srv.SetErrorPresenter(presentError(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	post := func(query string) string {
+		body, _ := json.Marshal(map[string]any{"query": query})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec.Body.String()
+	}
+	const query = `{ movie(id: "TW92aWU6MQ") { year ratingSummary { count average } } }`
+	SetPureData(false)
+	want := post(query)
+	SetPureData(true)
+	if !strings.Contains(want, `"errors"`) {
+		t.Fatalf("gqlgen reported no error for a NaN: %s", want)
+	}
+	for range 3 {
+		if got := post(query); got != want {
+			t.Fatalf("%s, want %s", got, want)
+		}
+		if plans.Len() != 0 {
+			t.Fatalf("%d plans cached after an error, want 0", plans.Len())
+		}
+	}
+	if got := post(`{ movie(id: "TW92aWU6MQ") { year } }`); got != `{"data":{"movie":{"year":1995}}}` || plans.Len() != 1 {
+		t.Errorf("a selection without error: %s, %d plans cached, want 1", got, plans.Len())
 	}
 }

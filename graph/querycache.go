@@ -73,6 +73,15 @@ func (c *boundedCache[T]) Add(_ context.Context, key string, value T) {
 	}
 }
 
+// removeIf drops the entry of key if its value is one that match accepts.
+func (c *boundedCache[T]) removeIf(key string, match func(T) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.entries.Peek(key); ok && match(v.value) {
+		c.entries.Remove(key) // its cost goes with it
+	}
+}
+
 // Len and Bytes are the entries held and their cost.
 func (c *boundedCache[T]) Len() int {
 	c.mu.Lock()

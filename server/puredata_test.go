@@ -61,6 +61,14 @@ func TestPureDataPathAnswersAsGqlgen(t *testing.T) {
   search(text: "romanek", first: 5) { edges { node { __typename ... on Movie { title year } ... on Person { id name } } } }
 }
 fragment credits on Movie { directors { ... on Node { id } ... on Person { name } } }`, variables: map[string]any{"id": film, "p": person}},
+		document{name: "the reasons' via through fragments", query: `query($id: ID!, $skip: Boolean!) {
+  movie(id: $id) { recommended(first: 6) { edges { node { movie { title } reasons { kind
+    via { __typename ... on Node { id } ...via ... on RecommendationVia { t: __typename } }
+    only: via { __typename }
+    skipped: via { ... on Movie { title year @skip(if: $skip) } ... @skip(if: $skip) { __typename } } } } } } }
+  search(text: "romanek", first: 5) { edges { node { ... on Node { id } ...via } } } }
+fragment via on RecommendationVia { ... on Movie { title } ... on Person { name } ... on Genre { name } ... on Tag { name } }`,
+			variables: map[string]any{"id": film, "skip": true}},
 		document{name: "@skip and @include with variables", query: `query($id: ID!, $no: Boolean!, $yes: Boolean!) { movie(id: $id) {
   title @skip(if: $no) year @include(if: $no) genres @include(if: $yes) { name @skip(if: $yes) id }
   ... on Movie @skip(if: $yes) { plot } ratingSummary { count average @include(if: $yes) } } }`,
@@ -91,7 +99,8 @@ fragment credits on Movie { directors { ... on Node { id } ... on Person { name 
 	}
 
 	member := signUp(t, "puredata")
-	pages := map[string]bool{"queries/moviePage.graphql": true, "queries/personPage.graphql": true, "queries/browseByGenre.graphql": true}
+	pages := map[string]bool{"queries/moviePage.graphql": true, "queries/personPage.graphql": true, "queries/browseByGenre.graphql": true,
+		"queries/recommendedMovies.graphql": true}
 	for _, doc := range docs {
 		for _, token := range []string{"", member.Token} {
 			var pure, gqlgen string

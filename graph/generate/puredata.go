@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,8 +27,11 @@ const pureDataFile = "graph/puredata_gen.go"
 //
 // A field is pure data when the model's method or struct field answers it: not a
 // resolver, no directive, no @defer. Its type is a scalar, an enum, an object of package
-// model or a list of them; interfaces and unions stay on gqlgen's path (their objects
-// still take this one).
+// model, an interface or a union whose every implementor is such an object, or a list of
+// them. An interface or union gets the two methods too: its plan is a plan per implementor
+// (each collected as gqlgen collects the fields of that concrete type, so fragments on the
+// interface, on the concrete type and __typename resolve as they do there), and its writer
+// dispatches on the concrete model type as gqlgen's marshaler _I does.
 type pureData struct{}
 
 func (pureData) Name() string { return "pureData" }
@@ -38,6 +42,10 @@ var pureDataHooks []string
 
 func (pureData) GenerateCode(data *codegen.Data) error {
 	objects := pureDataObjects(data)
+	abstracts := pureDataAbstracts(data, objects)
+	for name := range abstracts {
+		objects[name] = true
+	}
 	pureDataHooks = pureDataHooks[:0]
 	for _, o := range data.Objects {
 		if objects[o.Name] {
@@ -59,6 +67,14 @@ func (pureData) GenerateCode(data *codegen.Data) error {
 					writePureData(&b, o, objects)
 				}
 			}
+			names := make([]string, 0, len(abstracts))
+			for name := range abstracts {
+				names = append(names, name)
+			}
+			slices.Sort(names)
+			for _, name := range names {
+				writePureDataAbstract(&b, data.Interfaces[name], abstracts[name])
+			}
 			return b.String()
 		}},
 		Data: data,
@@ -76,6 +92,31 @@ func pureDataObjects(data *codegen.Data) map[string]bool {
 		if named, ok := types.Unalias(o.Type).(*types.Named); ok && named.Obj().Pkg() != nil &&
 			named.Obj().Pkg().Path() == data.Config.Model.ImportPath() {
 			out[o.Name] = true
+		}
+	}
+	return out
+}
+
+// pureDataAbstracts are the interfaces and unions whose implementors all get the methods,
+// each with its implementors' object types, in the order of gqlgen's marshaler.
+func pureDataAbstracts(data *codegen.Data, objects map[string]bool) map[string][]string {
+	out := map[string][]string{}
+	for name, i := range data.Interfaces {
+		if strings.HasPrefix(name, "_") { // federation's, like its objects
+			continue
+		}
+		var implementors []string
+		for _, impl := range i.Implementors {
+			if !objects[impl.Name] {
+				implementors = nil
+				break
+			}
+			if !slices.Contains(implementors, impl.Name) {
+				implementors = append(implementors, impl.Name)
+			}
+		}
+		if len(implementors) > 0 {
+			out[name] = implementors
 		}
 	}
 	return out
@@ -102,10 +143,43 @@ func pureType(ref *config.TypeReference, objects map[string]bool) bool {
 	switch ref.Definition.Kind {
 	case ast.Scalar, ast.Enum:
 		return true
-	case ast.Object:
+	case ast.Object, ast.Interface, ast.Union:
 		return objects[ref.Definition.Name]
 	}
 	return false
+}
+
+// writePureDataAbstract writes the plan and the writer of an interface or union i, whose
+// implementors (object types) have theirs: the plan's cases are the implementors' plans of
+// the same selection, in order.
+func writePureDataAbstract(b *strings.Builder, i *codegen.Interface, implementors []string) {
+	ref := templates.CurrentImports.LookupType(i.Type)
+	fmt.Fprintf(b, "\n// pureDataPlan_%s is the plan of sel on each type that a %s can be, nil when one is not pure data.\n", i.Name, i.Name)
+	fmt.Fprintf(b, "func (ec *executionContext) pureDataPlan_%s(ctx context.Context, sel ast.SelectionSet) *pureDataPlan {\n", i.Name)
+	fmt.Fprintf(b, "\tp := &pureDataPlan{cases: make([]*pureDataPlan, %d)}\n", len(implementors))
+	for k, name := range implementors {
+		fmt.Fprintf(b, "\tif p.cases[%d] = ec.pureDataPlan_%s(ctx, sel); p.cases[%d] == nil {\n\t\treturn nil\n\t}\n", k, name, k)
+	}
+	b.WriteString("\treturn p\n}\n")
+
+	fmt.Fprintf(b, "\n// pureDataJSON_%s writes obj with the plan of its concrete type; a nil is null where\n", i.Name)
+	b.WriteString("// nullable and false (gqlgen's error) where not, as is a type gqlgen did not generate.\n")
+	fmt.Fprintf(b, "func (ec *executionContext) pureDataJSON_%s(w *bytes.Buffer, p *pureDataPlan, obj %s, nullable bool) bool {\n", i.Name, ref)
+	b.WriteString("\tswitch obj := obj.(type) {\n\tcase nil:\n")
+	for _, impl := range i.Implementors {
+		k := slices.Index(implementors, impl.Name)
+		fmt.Fprintf(b, "\tcase %s:\n", templates.CurrentImports.LookupType(impl.Type))
+		if impl.TakeRef {
+			fmt.Fprintf(b, "\t\treturn ec.pureDataJSON_%s(w, p.cases[%d], &obj)\n", impl.Name, k)
+			continue
+		}
+		if impl.CanBeNil() {
+			b.WriteString("\t\tif obj == nil {\n\t\t\tbreak\n\t\t}\n")
+		}
+		fmt.Fprintf(b, "\t\treturn ec.pureDataJSON_%s(w, p.cases[%d], obj)\n", impl.Name, k)
+	}
+	b.WriteString("\tdefault:\n\t\treturn false\n\t}\n")
+	b.WriteString("\tif nullable {\n\t\tw.WriteString(\"null\")\n\t}\n\treturn nullable\n}\n")
 }
 
 func writePureData(b *strings.Builder, o *codegen.Object, objects map[string]bool) {
@@ -173,7 +247,8 @@ func objectOf(ref *config.TypeReference) string {
 	for ref.IsSlice() {
 		ref = ref.Elem()
 	}
-	if ref.Definition.Kind == ast.Object {
+	switch ref.Definition.Kind {
+	case ast.Object, ast.Interface, ast.Union:
 		return ref.Definition.Name
 	}
 	return ""
@@ -184,6 +259,12 @@ func objectOf(ref *config.TypeReference) string {
 // type is nullable and an error (false) where it is not.
 func writeValue(b *strings.Builder, ref *config.TypeReference, v, plan string, indent, depth int) {
 	tab := strings.Repeat("\t", indent)
+	if abstract(ref) {
+		// Its writer tells nil (of the interface or of a concrete pointer) itself.
+		fmt.Fprintf(b, "%sif !ec.pureDataJSON_%s(w, %s, %s, %t) {\n%s\treturn false\n%s}\n",
+			tab, ref.Definition.Name, plan, v, !ref.GQL.NonNull, tab, tab)
+		return
+	}
 	if ref.IsNilable() && !ref.GQL.NonNull && (ref.IsSlice() || ref.Definition.Kind == ast.Object) {
 		fmt.Fprintf(b, "%sif %s == nil {\n%s\tw.WriteString(\"null\")\n%s} else {\n", tab, v, tab, tab)
 		writeNonNil(b, ref, v, plan, indent+1, depth)
@@ -194,6 +275,11 @@ func writeValue(b *strings.Builder, ref *config.TypeReference, v, plan string, i
 		fmt.Fprintf(b, "%sif %s == nil {\n%s\treturn false\n%s}\n", tab, v, tab, tab)
 	}
 	writeNonNil(b, ref, v, plan, indent, depth)
+}
+
+// abstract reports whether ref (not a list) is an interface or a union.
+func abstract(ref *config.TypeReference) bool {
+	return !ref.IsSlice() && (ref.Definition.Kind == ast.Interface || ref.Definition.Kind == ast.Union)
 }
 
 // writeNonNil is writeValue once v is known not to be a nil list or object.

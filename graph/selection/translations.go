@@ -137,6 +137,15 @@ func (t *Translations) key(ctx context.Context, kind string, withArguments bool)
 	return k.Sum(), true
 }
 
+// VariablesIn is the set of variables that set's fields and fragments read, in arguments
+// and directives, through the fragments it spreads: what a value computed from set under
+// the operation's variables depends on besides the document.
+func VariablesIn(doc *ast.QueryDocument, set ast.SelectionSet) map[string]bool {
+	names := map[string]bool{}
+	variablesIn(doc, set, names, map[string]bool{})
+	return names
+}
+
 // variablesIn adds to names the variables that set's fields and fragments read, in
 // arguments and directives, through the fragments it spreads (each visited once).
 func variablesIn(doc *ast.QueryDocument, set ast.SelectionSet, names, fragments map[string]bool) {
