@@ -79,7 +79,8 @@ func (k Keyset) Cursor(values []any) string {
 		raw = appendKey(raw, v)
 	}
 	raw = binary.BigEndian.AppendUint32(raw, crc32.ChecksumIEEE(raw))
-	return base64.RawURLEncoding.EncodeToString(raw)
+	var text [88]byte // both buffers stay on the stack for keys of usual sizes
+	return string(base64.RawURLEncoding.AppendEncode(text[:0], raw))
 }
 
 // KeysetCursor returns the cursor of the item whose order keys are values, in the order

@@ -138,9 +138,11 @@ func edgesOf[E ~struct{ edge }](ctx context.Context, c connection) []*E {
 		k := c.keyset()
 		cursors = &k
 	}
+	backing := make([]E, len(records)) // one allocation for the page's edges
 	out := make([]*E, len(records))
 	for i, r := range records {
-		out[i] = &E{edge{Record: r, of: c, index: i, keyset: cursors}}
+		backing[i] = E{edge{Record: r, of: c, index: i, keyset: cursors}}
+		out[i] = &backing[i]
 	}
 	return out
 }
