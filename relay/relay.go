@@ -4,14 +4,9 @@ package relay
 
 import (
 	"encoding/base64"
-	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
-
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"filmgraph/apperr"
 )
@@ -77,18 +72,20 @@ func ParseCursor(cursor *string) (int, error) {
 }
 
 // decode reads unpadded URL-safe base64 and, for clients that build ids themselves, the
-// padded form and the standard alphabet too; each form names the same bytes.
+// padded form and the standard alphabet too; each form names the same bytes. Strict:
+// the unused bits of the last character must be zero (as every encoder writes them), so
+// no two strings of one form name the same bytes.
 func decode(s string) ([]byte, error) {
 	padded, standard := strings.HasSuffix(s, "="), strings.ContainsAny(s, "+/")
 	switch {
 	case padded && standard:
-		return base64.StdEncoding.DecodeString(s)
+		return base64.StdEncoding.Strict().DecodeString(s)
 	case padded:
-		return base64.URLEncoding.DecodeString(s)
+		return base64.URLEncoding.Strict().DecodeString(s)
 	case standard:
-		return base64.RawStdEncoding.DecodeString(s)
+		return base64.RawStdEncoding.Strict().DecodeString(s)
 	default:
-		return base64.RawURLEncoding.DecodeString(s)
+		return base64.RawURLEncoding.Strict().DecodeString(s)
 	}
 }
 
@@ -104,135 +101,4 @@ func quoted(value string) string {
 		cut--
 	}
 	return value[:cut] + "..."
-}
-
-// Keyset cursors name a position by the order keys of the item there (its sort values
-// and, last, its id), not by an offset: a page read after a cursor starts after that
-// item even when items were inserted or deleted before it since, so a client paging
-// through a growing list neither skips nor repeats items.
-const keysetPrefix = "keys:"
-
-// keyset is the encoded body of a keyset cursor: the order it belongs to (a short hash,
-// so a cursor of one list or order is refused by another) and the typed key values.
-type keyset struct {
-	Order string   `json:"o"`
-	Keys  []string `json:"k"`
-}
-
-// MaxCursorLength bounds what ParseKeysetCursor decodes.
-const MaxCursorLength = 4096
-
-// KeysetCursor returns the cursor of the item whose order keys are values, in the order
-// named order. Values are what the database returned: nil, bool, int64, float64, string,
-// time.Time, dbtype.LocalDateTime or dbtype.Date.
-func KeysetCursor(order string, values []any) string {
-	keys := make([]string, len(values))
-	for i, v := range values {
-		keys[i] = encodeKey(v)
-	}
-	body, _ := json.Marshal(keyset{Order: order, Keys: keys})
-	return base64.RawURLEncoding.EncodeToString(append([]byte(keysetPrefix), body...))
-}
-
-// ParseKeysetCursor returns the order key values of cursor, which must be a keyset cursor
-// of the order named order with n keys. Anything else, including the offset cursors of
-// earlier versions, is a BAD_USER_INPUT error.
-func ParseKeysetCursor(cursor, order string, n int) ([]any, error) {
-	invalid := func(why string) error {
-		return apperr.New(apperr.BadUserInput, "%q is not a valid cursor%s: pass a `cursor`, `startCursor` or `endCursor` value this list returned", quoted(cursor), why)
-	}
-	if len(cursor) > MaxCursorLength {
-		return nil, invalid("")
-	}
-	raw, err := decode(cursor)
-	if err != nil {
-		return nil, invalid("")
-	}
-	if strings.HasPrefix(string(raw), cursorPrefix) {
-		return nil, invalid(" (a position cursor of an earlier version; start again from the first page)")
-	}
-	body, ok := strings.CutPrefix(string(raw), keysetPrefix)
-	var k keyset
-	if !ok || json.Unmarshal([]byte(body), &k) != nil {
-		return nil, invalid("")
-	}
-	if k.Order != order || len(k.Keys) != n {
-		return nil, invalid(" for this list and order")
-	}
-	values := make([]any, n)
-	for i, key := range k.Keys {
-		v, err := decodeKey(key)
-		if err != nil {
-			return nil, invalid("")
-		}
-		values[i] = v
-	}
-	return values, nil
-}
-
-// encodeKey writes a value with its type, so that it goes back to the database as the
-// same type (a datetime compares with a datetime, not with its text).
-func encodeKey(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return "n:"
-	case bool:
-		return "b:" + strconv.FormatBool(v)
-	case int64:
-		return "i:" + strconv.FormatInt(v, 10)
-	case float64:
-		return "f:" + strconv.FormatFloat(v, 'g', -1, 64)
-	case string:
-		return "s:" + v
-	case time.Time:
-		// The database tells an offset ("+01:00") from a named zone, and orders equal
-		// instants by zone: the driver marks offsets by the zone name "Offset".
-		if zone, _ := v.Zone(); zone != "Offset" {
-			return "z:" + v.Location().String() + "|" + v.Format(time.RFC3339Nano)
-		}
-		return "t:" + v.Format(time.RFC3339Nano)
-	case dbtype.LocalDateTime:
-		return "l:" + v.Time().Format("2006-01-02T15:04:05.999999999")
-	case dbtype.Date:
-		return "d:" + v.Time().Format(time.DateOnly)
-	}
-	return "n:" // not a type any order uses; sorts as a missing value
-}
-
-func decodeKey(key string) (any, error) {
-	kind, text, ok := strings.Cut(key, ":")
-	if !ok {
-		return nil, errors.New("untyped key")
-	}
-	switch kind {
-	case "n":
-		return nil, nil
-	case "b":
-		return strconv.ParseBool(text)
-	case "i":
-		return strconv.ParseInt(text, 10, 64)
-	case "f":
-		return strconv.ParseFloat(text, 64)
-	case "s":
-		return text, nil
-	case "t":
-		t, err := time.Parse(time.RFC3339Nano, text)
-		_, offset := t.Zone()
-		return t.In(time.FixedZone("Offset", offset)), err
-	case "z":
-		name, stamp, _ := strings.Cut(text, "|")
-		loc, err := time.LoadLocation(name)
-		if err != nil {
-			return nil, err
-		}
-		t, err := time.Parse(time.RFC3339Nano, stamp)
-		return t.In(loc), err
-	case "l":
-		t, err := time.Parse("2006-01-02T15:04:05.999999999", text)
-		return dbtype.LocalDateTime(t), err
-	case "d":
-		t, err := time.Parse(time.DateOnly, text)
-		return dbtype.Date(t), err
-	}
-	return nil, errors.New("unknown key type")
 }

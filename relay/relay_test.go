@@ -2,6 +2,8 @@ package relay
 
 import (
 	"encoding/base64"
+	"encoding/binary"
+	"hash/crc32"
 	"strings"
 	"testing"
 	"time"
@@ -128,5 +130,94 @@ func TestKeysetCursorsRoundTripTheirTypes(t *testing.T) {
 		if _, err := ParseKeysetCursor(bad.cursor, bad.order, bad.n); apperr.CodeOf(err) != apperr.BadUserInput {
 			t.Errorf("%s: %v, want BAD_USER_INPUT", name, err)
 		}
+	}
+}
+
+// The two cursors below were built outside Go (Python's struct, zlib and base64 modules)
+// for the keys false, 4.25 and 318 of the order "ord": the binary form this version
+// writes, and the JSON form of the earlier version, which clients may still hold.
+const (
+	binaryCursor = "AZkd66BiZkARAAAAAAAAafwEeJOYfA"
+	jsonCursor   = "a2V5czp7Im8iOiJvcmQiLCJrIjpbImI6ZmFsc2UiLCJmOjQuMjUiLCJpOjMxOCJdfQ"
+)
+
+func TestKeysetCursorsAreShortBinaryAndReadTheEarlierForm(t *testing.T) {
+	keys := []any{false, 4.25, int64(318)}
+	if got := KeysetCursor("ord", keys); got != binaryCursor {
+		t.Errorf("KeysetCursor = %q, want %q", got, binaryCursor)
+	}
+	for _, c := range []string{binaryCursor, jsonCursor, binaryCursor + "==" /* padded */} {
+		got, err := ParseKeysetCursor(c, "ord", 3)
+		if err != nil || len(got) != 3 || got[0] != false || got[1] != 4.25 || got[2] != int64(318) {
+			t.Errorf("ParseKeysetCursor(%q) = %#v, %v; want %v", c, got, err, keys)
+		}
+	}
+}
+
+func TestKeysetCursorsRefuseWhatTheyDidNotWrite(t *testing.T) {
+	raw, _ := base64.RawURLEncoding.DecodeString(binaryCursor)
+	encode := func(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+	altered := append([]byte{}, raw...)
+	altered[7]++ // the float's bits
+	// A well-formed cursor with a valid checksum but a key the order does not have: a
+	// forgery by someone who read this code.
+	forged := append([]byte{}, raw[:len(raw)-4]...)
+	forged = append(forged, 'x')
+	forged = binary.BigEndian.AppendUint32(forged, crc32.ChecksumIEEE(forged))
+	cases := map[string]struct {
+		cursor, order string
+		n             int
+		mention       string
+	}{
+		"truncated":                {encode(raw[:len(raw)-3]), "ord", 3, "altered or truncated"},
+		"cut to its header":        {encode(raw[:6]), "ord", 3, "truncated"},
+		"altered":                  {encode(altered), "ord", 3, "altered or truncated"},
+		"a character changed":      {"AZkd66BiZkARAAAAAAAAagwEeJOYfA", "ord", 3, "altered or truncated"},
+		"unused bits set":          {"AZkd66BiZkARAAAAAAAAafwEeJOYfB", "ord", 3, "not a valid cursor"},
+		"another order":            {binaryCursor, "other", 3, "for this list and order"},
+		"another order, old form":  {jsonCursor, "other", 3, "for this list and order"},
+		"fewer keys than written":  {binaryCursor, "ord", 2, "not a valid cursor"},
+		"more keys than written":   {binaryCursor, "ord", 4, "not a valid cursor"},
+		"an extra key, re-summed":  {encode(forged), "ord", 3, "not a valid cursor"},
+		"another version":          {encode(append([]byte{2}, raw[1:]...)), "ord", 3, "not a valid cursor"},
+		"empty":                    {"", "ord", 3, "not a valid cursor"},
+		"an offset cursor (older)": {Cursor(3), "ord", 3, "earlier version"},
+	}
+	for name, c := range cases {
+		_, err := ParseKeysetCursor(c.cursor, c.order, c.n)
+		if apperr.CodeOf(err) != apperr.BadUserInput || !strings.Contains(err.Error(), c.mention) {
+			t.Errorf("%s: %v, want BAD_USER_INPUT mentioning %q", name, err, c.mention)
+		}
+	}
+}
+
+// Keys are checked after the checksum too: a forger who recomputes it still cannot send
+// the database a string that is not UTF-8, a time out of range or an unknown zone.
+func TestKeysetCursorsCheckTheirKeys(t *testing.T) {
+	sum := func(keys ...byte) string {
+		k := KeysetOf("ord")
+		raw := append(append([]byte{keysetVersion}, k.tag[:]...), keys...)
+		return base64.RawURLEncoding.EncodeToString(binary.BigEndian.AppendUint32(raw, crc32.ChecksumIEEE(raw)))
+	}
+	zone := func(name string) []byte {
+		return append(append([]byte{keyZonedTime, byte(len(name))}, name...), 0, 0)
+	}
+	for name, c := range map[string]string{
+		"invalid UTF-8":            sum(keyString, 2, 0xff, 0xfe),
+		"a string past the end":    sum(keyString, 9, 'a'),
+		"a year past 9999":         sum(binary.AppendVarint([]byte{keyOffsetTime}, maxInstant+1)...),
+		"nanoseconds past 1e9":     sum(append(binary.AppendVarint([]byte{keyLocalDateTime}, 0), 0x80, 0x94, 0xeb, 0xdc, 0x03)...),
+		"an offset of a day":       sum(append([]byte{keyOffsetTime, 0, 0}, binary.AppendVarint(nil, 24*3600)...)...),
+		"an unknown zone":          sum(zone("Mars/Olympus")...),
+		"a path as zone":           sum(zone("../../etc/passwd")...),
+		"a float cut short":        sum(keyFloat, 1, 2),
+		"a varint that never ends": sum(keyInt, 0xff, 0xff),
+	} {
+		if _, err := ParseKeysetCursor(c, "ord", 1); apperr.CodeOf(err) != apperr.BadUserInput {
+			t.Errorf("%s: %v, want BAD_USER_INPUT", name, err)
+		}
+	}
+	if got, err := ParseKeysetCursor(sum(zone("Europe/Paris")...), "ord", 1); err != nil || got[0].(time.Time).Location().String() != "Europe/Paris" {
+		t.Errorf("a zoned time at the epoch: %v, %v", got, err)
 	}
 }

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -171,6 +173,48 @@ func entityKeys(t *testing.T, values []string) []string {
 	return out
 }
 
+// truncate cuts a cursor to whole bytes, 3 fewer than it had, so that the rest decodes.
+func truncate(cursor string) string { return cursor[:len(cursor)/4*4-4] }
+
+// alter changes one character in the middle of a cursor (to another base64 character).
+func alter(cursor string) string {
+	i := len(cursor) / 2
+	c := byte('A')
+	if cursor[i] == 'A' {
+		c = 'B'
+	}
+	return cursor[:i] + string(c) + cursor[i+1:]
+}
+
+// A client paging across an upgrade holds a cursor of the earlier version's JSON form:
+// it still reads the page after its film, the same page as this version's shorter cursor
+// of that film. The order's name "9awucb" (films by title) is what the earlier version
+// wrote (its golden translation cypher/testdata/movies_edges_only.cypher).
+func TestCursorsOfTheEarlierFormStillPage(t *testing.T) {
+	rows := cypherRows(t, `MATCH (m:Movie) RETURN m.title AS title, m.movieId AS id
+		ORDER BY m.title IS NULL, m.title, m.movieId LIMIT 6`, nil)
+	body, err := json.Marshal(map[string]any{"o": "9awucb", "k": []string{
+		"b:false", "s:" + rows[2]["title"].(string), fmt.Sprintf("i:%d", rows[2]["id"])}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlier := base64.RawURLEncoding.EncodeToString(append([]byte("keys:"), body...))
+	const page = `query($after: String) { movies(first: 3, after: $after) { edges { cursor node { id } } } }`
+	first := mustDo(t, "", page, nil, 0)
+	current := at(first, "movies.edges").([]any)[2].(map[string]any)["cursor"].(string)
+	if len(current) >= len(earlier) {
+		t.Errorf("this version's cursor %q (%d characters) is not shorter than the earlier %q", current, len(current), earlier)
+	}
+	want := column(rows[3:], "id")
+	for name, cursor := range map[string]string{"earlier form": earlier, "this version": current} {
+		var got []string
+		for _, e := range at(mustDo(t, "", page, map[string]any{"after": cursor}, 0), "movies.edges").([]any) {
+			got = append(got, fmt.Sprint(at(e, "node.id")))
+		}
+		assertEqual(t, name, entityKeys(t, got), want)
+	}
+}
+
 // TestPagingWhileReviewsArrive pages through a film's reviews while another member keeps
 // writing new ones between pages: newest first, the new ones land before the cursor and
 // are not shown again nor shift what follows (an offset would repeat an item per insert);
@@ -238,14 +282,17 @@ func TestPagingArgumentErrors(t *testing.T) {
 		cursor any
 		want   string
 	}{
-		"first and last":             {`{ movies(first: 2, last: 2) { totalCount } }`, nil, "not both"},
-		"last out of range":          {`{ movies(last: 101) { totalCount } }`, nil, "between 1 and 100"},
-		"last zero":                  {`{ genres(last: 0) { totalCount } }`, nil, "between 1 and 100"},
-		"a cursor of another list":   {after, genreCursor, "this list and order"},
-		"a cursor of another order":  {`query($c: String) { movies(orderBy: [{field: YEAR}], before: $c) { totalCount } }`, movieCursor, "this list and order"},
-		"an offset cursor (earlier)": {after, "b2Zmc2V0OjE", "earlier version"},
-		"a huge cursor":              {after, strings.Repeat("A", 5000), "not a valid cursor"},
-		"ranked: last needs before":  {`{ movie(id: "TW92aWU6ODA5Njk") { recommended(last: 3) { totalCount } } }`, nil, "needs `before`"},
+		"first and last":               {`{ movies(first: 2, last: 2) { totalCount } }`, nil, "not both"},
+		"last out of range":            {`{ movies(last: 101) { totalCount } }`, nil, "between 1 and 100"},
+		"last zero":                    {`{ genres(last: 0) { totalCount } }`, nil, "between 1 and 100"},
+		"a cursor of another list":     {after, genreCursor, "this list and order"},
+		"a cursor of another order":    {`query($c: String) { movies(orderBy: [{field: YEAR}], before: $c) { totalCount } }`, movieCursor, "this list and order"},
+		"an offset cursor (earlier)":   {after, "b2Zmc2V0OjE", "earlier version"},
+		"a huge cursor":                {after, strings.Repeat("A", 5000), "not a valid cursor"},
+		"a truncated cursor":           {after, truncate(movieCursor.(string)), "altered or truncated"},
+		"a cursor one character short": {after, movieCursor.(string)[:len(movieCursor.(string))-1], "not a valid cursor"},
+		"an altered cursor":            {after, alter(movieCursor.(string)), "altered or truncated"},
+		"ranked: last needs before":    {`{ movie(id: "TW92aWU6ODA5Njk") { recommended(last: 3) { totalCount } } }`, nil, "needs `before`"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -97,7 +97,8 @@ func (c connection) keysetPageInfo() *PageInfo {
 		info.HasNextPage, info.HasPreviousPage = outside, more
 	}
 	if first != nil {
-		start, end := c.cursor(first), c.cursor(last)
+		cursors := c.keyset()
+		start, end := cursors.Cursor(asKeys(first)), cursors.Cursor(asKeys(last))
 		info.StartCursor, info.EndCursor = &start, &end
 	}
 	return info
@@ -116,25 +117,32 @@ func keysetPage[T any](items []T, size int64, reversed bool) ([]T, bool) {
 	return items[:size], true
 }
 
-// cursor is the keyset cursor of the item whose order keys are keys.
-func (c connection) cursor(keys any) string {
+// keyset writes the cursors of c's order: made once per connection, not per edge.
+func (c connection) keyset() relay.Keyset {
 	order, _ := c.Record[cypher.KeyOrder].(string)
-	values, _ := keys.([]any)
-	return relay.KeysetCursor(order, values)
+	return relay.KeysetOf(order)
 }
+
+// asKeys reads an item's order keys (cypher.KeyCursor).
+func asKeys(keys any) []any { values, _ := keys.([]any); return values }
 
 // edgesOf returns the edges of the current field of c. Every edge type of the schema is a
 // record with a cursor (an edge), so one function builds them all.
 func edgesOf[E ~struct{ edge }](ctx context.Context, c connection) []*E {
 	records := c.records(ctx)
 	_, keyset := c.Record[cypher.KeyPageKeys]
+	var cursors *relay.Keyset
 	if keyset {
 		backward, _ := c.Record[cypher.KeyBackward].(bool)
 		records, _ = keysetPage(records, c.first(), backward)
+		k := c.keyset()
+		cursors = &k
 	}
+	backing := make([]E, len(records)) // one allocation for the page's edges
 	out := make([]*E, len(records))
 	for i, r := range records {
-		out[i] = &E{edge{Record: r, of: c, index: i, keyset: keyset}}
+		backing[i] = E{edge{Record: r, of: c, index: i, keyset: cursors}}
+		out[i] = &backing[i]
 	}
 	return out
 }
@@ -144,15 +152,15 @@ func edgesOf[E ~struct{ edge }](ctx context.Context, c connection) []*E {
 type edge struct {
 	Record
 	of     connection
-	index  int  // in the page
-	keyset bool // of a keyset connection (cypher/keyset.go)
+	index  int           // in the page
+	keyset *relay.Keyset // the cursors of a keyset connection (cypher/keyset.go), else nil
 }
 
 // Cursor is the keyset cursor of the edge's order keys in a keyset connection, otherwise
 // the cursor of its offset.
 func (e edge) Cursor() string {
-	if e.keyset {
-		return e.of.cursor(e.Record[cypher.KeyCursor])
+	if e.keyset != nil {
+		return e.keyset.Cursor(asKeys(e.Record[cypher.KeyCursor]))
 	}
 	return relay.Cursor(int(e.of.offset()) + e.index)
 }

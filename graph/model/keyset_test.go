@@ -48,7 +48,7 @@ func TestKeysetPageInfoFromTheEdges(t *testing.T) {
 		if !info.HasNextPage || !info.HasPreviousPage {
 			t.Errorf("backward %v: %+v, want more on both sides", backward, info)
 		}
-		if *info.StartCursor != c.cursor([]any{want[0]}) || *info.EndCursor != c.cursor([]any{want[1]}) {
+		if *info.StartCursor != c.keyset().Cursor([]any{want[0]}) || *info.EndCursor != c.keyset().Cursor([]any{want[1]}) {
 			t.Errorf("backward %v: cursors are not those of %v", backward, want)
 		}
 	}

@@ -29,8 +29,8 @@ func (m Movie) Year(ctx context.Context) *int64           { return m.optInt(ctx)
 func (m Movie) Synopsis(ctx context.Context) *string      { return m.optString(ctx) }
 func (m Movie) Plot(ctx context.Context) *string          { return m.optString(ctx) }
 func (m Movie) Cover(ctx context.Context) *Image          { return newImage(m.record(ctx)) }
-func (m Movie) Genres(ctx context.Context) []*Genre       { return wrapAll(m.records(ctx), NewGenre) }
-func (m Movie) Directors(ctx context.Context) []*Person   { return wrapAll(m.records(ctx), NewPerson) }
+func (m Movie) Genres(ctx context.Context) []*Genre       { return entities[Genre](m.records(ctx)) }
+func (m Movie) Directors(ctx context.Context) []*Person   { return entities[Person](m.records(ctx)) }
 func (m Movie) RatingSummary(ctx context.Context) *RatingSummary {
 	return &RatingSummary{m.record(ctx)}
 }

@@ -49,7 +49,7 @@ func (g Genre) Name(ctx context.Context) (string, error)      { return g.string(
 func (g Genre) MovieCount(ctx context.Context) (int64, error) { return g.int(ctx) }
 func (g Genre) Parent(ctx context.Context) *Genre             { return NewGenre(g.record(ctx)) }
 func (g Genre) Subgenres(ctx context.Context) []*Genre {
-	return wrapAll(g.records(ctx), NewGenre)
+	return entities[Genre](g.records(ctx))
 }
 
 func (g Genre) Movies(ctx context.Context, first *int64, after *string, last *int64, before *string) *MovieConnection {

@@ -124,6 +124,21 @@ func (r Record) records(ctx context.Context) []Record {
 	return out
 }
 
+// entities wraps each projected entity of records as a T (nil for a missing one, as
+// NewGenre and NewPerson do), all of them in one allocation rather than one each: a page
+// of films wraps each film's genres and directors.
+func entities[T ~struct{ Record }](records []Record) []*T {
+	backing := make([]T, len(records))
+	out := make([]*T, len(records))
+	for i, rec := range records {
+		if rec != nil {
+			backing[i] = T{rec}
+			out[i] = &backing[i]
+		}
+	}
+	return out
+}
+
 // wrapAll wraps each record with wrap.
 func wrapAll[T any](records []Record, wrap func(Record) *T) []*T {
 	out := make([]*T, len(records))
