@@ -189,32 +189,39 @@ func (p *parser) bool(name string, dst *bool) {
 }
 
 func (p *parser) duration(name string, dst *time.Duration, fallback time.Duration) {
-	*dst = fallback
-	v := os.Getenv(name)
-	if v == "" {
-		return
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		p.fail(name, v, "a positive duration such as 10s or 500ms")
-		return
-	}
-	*dst = d
+	p.durationFrom(name, dst, fallback, false)
 }
 
 // durationOrZero is duration for settings that 0 turns off.
 func (p *parser) durationOrZero(name string, dst *time.Duration, fallback time.Duration) {
+	p.durationFrom(name, dst, fallback, true)
+}
+
+// durationFrom reads a positive duration, or 0 too when zeroOff.
+func (p *parser) durationFrom(name string, dst *time.Duration, fallback time.Duration, zeroOff bool) {
 	*dst = fallback
 	v := os.Getenv(name)
 	if v == "" {
 		return
 	}
 	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 {
+	switch {
+	case err == nil && (d > 0 || zeroOff && d == 0):
+		*dst = d
+	case zeroOff:
 		p.fail(name, v, "a duration such as 5s or 0 (off)")
-		return
+	default:
+		p.fail(name, v, "a positive duration such as 10s or 500ms")
 	}
-	*dst = d
+}
+
+// GCPercent is the Go collector's target as the server reads it from GOGC (filmgraph's
+// default when unset), for the programs that measure the server in their own process.
+func GCPercent() (int, error) {
+	var p parser
+	var percent int
+	p.gcPercent("GOGC", &percent, DefaultGCPercent)
+	return percent, p.err
 }
 
 // gcPercent reads a GOGC value as the Go runtime takes it: a percentage, or off (-1).
