@@ -215,13 +215,14 @@ func (p *parser) durationFrom(name string, dst *time.Duration, fallback time.Dur
 	}
 }
 
-// GCPercent is the Go collector's target as the server reads it from GOGC (filmgraph's
-// default when unset), for the programs that measure the server in their own process.
-func GCPercent() (int, error) {
+// MeasuredSettings reads, as the server does, the settings that a program measuring the
+// server's handler in its own process (recommend/latency) applies: the Go collector's
+// target (GOGC) and how long a request may take (FILMGRAPH_REQUEST_TIMEOUT).
+func MeasuredSettings() (gcPercent int, requestTimeout time.Duration, err error) {
 	var p parser
-	var percent int
-	p.gcPercent("GOGC", &percent, DefaultGCPercent)
-	return percent, p.err
+	p.gcPercent("GOGC", &gcPercent, DefaultGCPercent)
+	p.duration("FILMGRAPH_REQUEST_TIMEOUT", &requestTimeout, store.DefaultRequestTimeout)
+	return gcPercent, requestTimeout, p.err
 }
 
 // gcPercent reads a GOGC value as the Go runtime takes it: a percentage, or off (-1).

@@ -83,7 +83,7 @@ func run() error {
 	leakage := flag.Bool("leakage", false, "also print the popularity leakage of the HYBRID lists of -films random films with at least 10 ratings")
 	films := flag.Int("films", defaultFilms, "how many random films (a fixed random choice) each run and -leakage ask for; fewer make a shorter run (the smoke test)")
 	flag.Parse()
-	gcPercent, err := server.GCPercent() // as the server runs
+	gcPercent, requestTimeout, err := server.MeasuredSettings() // as the server runs
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,8 @@ func run() error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	cfg := store.Config{URI: os.Getenv("NEO4J_URI"), Username: os.Getenv("NEO4J_USERNAME"), Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")}
+	cfg := store.Config{URI: os.Getenv("NEO4J_URI"), Username: os.Getenv("NEO4J_USERNAME"), Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE"),
+		RequestTimeout: requestTimeout}
 	if cfg.Username == "" {
 		cfg.Username = "neo4j"
 	}
