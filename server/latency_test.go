@@ -209,6 +209,7 @@ func TestLatencyProgramAsTheREADMEWritesIt(t *testing.T) {
 			{"-similar some", "", `latency: -similar "some": want "all" or "asked"`},
 			{"-warmup -1", "", "latency: -warmup -1: want a number of passes, 0 or more"},
 			{"-films 0", "", "latency: -films 0: want a number of films, 1 or more"},
+			{"-scale 1 -jvm -Xlog:gc", "", "latency: -jvm, -heap-mb and -pagecache-mb set the bundled Neo4j's, which -scale starts when NEO4J_URI is unset"},
 			// GOGC and FILMGRAPH_REQUEST_TIMEOUT are read as the server reads them.
 			{"-c 1", "GOGC=lots", `latency: GOGC="lots" is not a whole number from 1 to 1000000`},
 			{"-c 1", "FILMGRAPH_REQUEST_TIMEOUT=0", `latency: FILMGRAPH_REQUEST_TIMEOUT="0" is not a positive duration such as 10s or 500ms`},

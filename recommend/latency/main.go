@@ -111,6 +111,9 @@ func run() error {
 	if cfg.Username == "" {
 		cfg.Username = "neo4j"
 	}
+	if cfg.URI != "" && (*jvm != "" || *heapMB != 0 || *cacheMB != 0) {
+		return fmt.Errorf("-jvm, -heap-mb and -pagecache-mb set the bundled Neo4j's, which -scale starts when NEO4J_URI is unset")
+	}
 	dbPID := *dbPIDFlag // for the database's CPU per request
 	if *scale > 0 && cfg.URI == "" {
 		inst, err := startBundled(ctx, *scale, *heapMB, *cacheMB, strings.Fields(*jvm))
