@@ -189,32 +189,40 @@ func (p *parser) bool(name string, dst *bool) {
 }
 
 func (p *parser) duration(name string, dst *time.Duration, fallback time.Duration) {
-	*dst = fallback
-	v := os.Getenv(name)
-	if v == "" {
-		return
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		p.fail(name, v, "a positive duration such as 10s or 500ms")
-		return
-	}
-	*dst = d
+	p.durationFrom(name, dst, fallback, false)
 }
 
 // durationOrZero is duration for settings that 0 turns off.
 func (p *parser) durationOrZero(name string, dst *time.Duration, fallback time.Duration) {
+	p.durationFrom(name, dst, fallback, true)
+}
+
+// durationFrom reads a positive duration, or 0 too when zeroOff.
+func (p *parser) durationFrom(name string, dst *time.Duration, fallback time.Duration, zeroOff bool) {
 	*dst = fallback
 	v := os.Getenv(name)
 	if v == "" {
 		return
 	}
 	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 {
+	switch {
+	case err == nil && (d > 0 || zeroOff && d == 0):
+		*dst = d
+	case zeroOff:
 		p.fail(name, v, "a duration such as 5s or 0 (off)")
-		return
+	default:
+		p.fail(name, v, "a positive duration such as 10s or 500ms")
 	}
-	*dst = d
+}
+
+// MeasuredSettings reads, as the server does, the settings that a program measuring the
+// server's handler in its own process (recommend/latency) applies: the Go collector's
+// target (GOGC) and how long a request may take (FILMGRAPH_REQUEST_TIMEOUT).
+func MeasuredSettings() (gcPercent int, requestTimeout time.Duration, err error) {
+	var p parser
+	p.gcPercent("GOGC", &gcPercent, DefaultGCPercent)
+	p.duration("FILMGRAPH_REQUEST_TIMEOUT", &requestTimeout, store.DefaultRequestTimeout)
+	return gcPercent, requestTimeout, p.err
 }
 
 // gcPercent reads a GOGC value as the Go runtime takes it: a percentage, or off (-1).

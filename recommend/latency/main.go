@@ -1,5 +1,5 @@
 // Command latency compares the movie page with and without recommendations: it asks for
-// 200 random films (a fixed random seed, so the same films every run), each as a plain
+// 200 random films (-films; a fixed random seed, so the same films every run), each as a plain
 // `movie(id)` page and as the same page with `recommended(first: 10)` (reasons included),
 // through the real GraphQL handler, from -c clients at once (8 by default), and prints
 // p50/p95/p99 of both with the machine's load average before and after.
@@ -51,7 +51,8 @@ import (
 	"filmgraph/store"
 )
 
-const films = 200
+// defaultFilms is how many random films a run asks for (-films).
+const defaultFilms = 200
 
 const plainQuery = `query($id: ID!) { movie(id: $id) {
   id title year cover { url caption } synopsis plot genres { name } directors { name }
@@ -79,11 +80,14 @@ func run() error {
 	jvm := flag.String("jvm", "", "with -scale: further JVM options of the bundled Neo4j, separated by spaces (e.g. -Xlog:gc:file=gc.log)")
 	dbPIDFlag := flag.Int("db-pid", 0, "without -scale: the process id of the Neo4j of NEO4J_URI on this machine, to print its CPU per request")
 	warm := flag.Int("warmup", 0, "unmeasured passes over the films' two pages before the runs, from the first number of -c clients (a JVM just started compiles Neo4j's code for its first few thousand requests)")
-	leakage := flag.Bool("leakage", false, "also print the popularity leakage of the HYBRID lists of 200 random films with at least 10 ratings")
+	leakage := flag.Bool("leakage", false, "also print the popularity leakage of the HYBRID lists of -films random films with at least 10 ratings")
+	films := flag.Int("films", defaultFilms, "how many random films (a fixed random choice) each run and -leakage ask for; fewer make a shorter run (the smoke test)")
 	flag.Parse()
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(server.DefaultGCPercent) // as the server runs
+	gcPercent, requestTimeout, err := server.MeasuredSettings() // as the server runs
+	if err != nil {
+		return err
 	}
+	debug.SetGCPercent(gcPercent)
 	clients, err := parseClients(*clientList)
 	if err != nil {
 		return err
@@ -94,14 +98,21 @@ func run() error {
 	if *warm < 0 {
 		return fmt.Errorf("-warmup %d: want a number of passes, 0 or more", *warm)
 	}
+	if *films < 1 {
+		return fmt.Errorf("-films %d: want a number of films, 1 or more", *films)
+	}
 	if *scale < 0 {
 		return fmt.Errorf("-scale %d: want 0 (NEO4J_URI) or a number of copies", *scale)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	cfg := store.Config{URI: os.Getenv("NEO4J_URI"), Username: os.Getenv("NEO4J_USERNAME"), Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")}
+	cfg := store.Config{URI: os.Getenv("NEO4J_URI"), Username: os.Getenv("NEO4J_USERNAME"), Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE"),
+		RequestTimeout: requestTimeout}
 	if cfg.Username == "" {
 		cfg.Username = "neo4j"
+	}
+	if cfg.URI != "" && (*jvm != "" || *heapMB != 0 || *cacheMB != 0) {
+		return fmt.Errorf("-jvm, -heap-mb and -pagecache-mb set the bundled Neo4j's, which -scale starts when NEO4J_URI is unset")
 	}
 	dbPID := *dbPIDFlag // for the database's CPU per request
 	if *scale > 0 && cfg.URI == "" {
@@ -126,13 +137,13 @@ func run() error {
 			return err
 		}
 	}
-	ids, err := movieIDs(ctx, db)
+	ids, err := movieIDs(ctx, db, *films)
 	if err != nil {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
-	ids = ids[:films]
+	ids = ids[:*films]
 	if err := ensureSimilar(ctx, db, *similar, ids); err != nil {
 		return err
 	}
@@ -150,7 +161,7 @@ func run() error {
 		}
 	}
 	if *leakage {
-		return printLeakage(ctx, db, *similar)
+		return printLeakage(ctx, db, *similar, *films)
 	}
 	return nil
 }
@@ -177,7 +188,7 @@ func measure(db *store.Store, ids []int64, clients, dbPID int) error {
 		return err
 	}
 	fmt.Printf("\n%d random films (fixed seed), %d clients, %d statements for %d requests in %s; load average %s before, %s after\n\n",
-		films, clients, db.RoundTrips()-trips, 2*films, time.Since(start).Round(time.Millisecond), loadBefore, loadAverage())
+		len(ids), clients, db.RoundTrips()-trips, 2*len(ids), time.Since(start).Round(time.Millisecond), loadBefore, loadAverage())
 	fmt.Println("| query | p50 | p95 | p99 |")
 	fmt.Println("| --- | --- | --- | --- |")
 	for _, r := range []struct {
@@ -187,7 +198,7 @@ func measure(db *store.Store, ids []int64, clients, dbPID int) error {
 		slices.Sort(r.d)
 		fmt.Printf("| %s | %s | %s | %s |\n", r.name, ms(pct(r.d, 50)), ms(pct(r.d, 95)), ms(pct(r.d, 99)))
 	}
-	after.report(before, 2*films)
+	after.report(before, 2*len(ids))
 	return nil
 }
 
@@ -254,7 +265,7 @@ feed:
 	return plain, withRecs, failed
 }
 
-// Popularity leakage (issue 14): over 200 films with at least leakageMinRatings ratings
+// Popularity leakage (issue 14): over -films films (200) with at least leakageMinRatings ratings
 // (a fixed random choice), the average number of the top 10 HYBRID slots of their pages
 // taken by the leakageTop most rated films.
 const (
@@ -266,7 +277,7 @@ const leakageQuery = `query($id: ID!) { movie(id: $id) { recommended(first: 10) 
 
 // printLeakage reads the films' lists through the GraphQL handler, as a page does, and the
 // most rated films with Cypher of its own.
-func printLeakage(ctx context.Context, db *store.Store, similar string) error {
+func printLeakage(ctx context.Context, db *store.Store, similar string, films int) error {
 	query := func(stmt string) ([]any, error) {
 		res, err := neo4j.ExecuteQuery(ctx, db.Driver(), stmt, map[string]any{"min": leakageMinRatings, "top": leakageTop},
 			neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db.Database()))
@@ -335,7 +346,7 @@ func printLeakage(ctx context.Context, db *store.Store, similar string) error {
 		}
 	}
 	fmt.Printf("\npopularity leakage: over %d random films with at least %d ratings, %.2f of the top 10 HYBRID slots are taken by the %d most rated films\n",
-		films, leakageMinRatings, float64(taken)/films, leakageTop)
+		films, leakageMinRatings, float64(taken)/float64(films), leakageTop)
 	return nil
 }
 
@@ -416,7 +427,7 @@ func ensureSimilar(ctx context.Context, db *store.Store, how string, ids []int64
 }
 
 // movieIDs returns every film's MovieLens id in id order.
-func movieIDs(ctx context.Context, db *store.Store) ([]int64, error) {
+func movieIDs(ctx context.Context, db *store.Store, films int) ([]int64, error) {
 	sess := db.Driver().NewSession(ctx, neo4jSessionConfig(db))
 	defer sess.Close(ctx)
 	res, err := sess.Run(ctx, "MATCH (m:Movie) RETURN m.movieId AS id ORDER BY id", nil)
