@@ -332,10 +332,7 @@ func TestBrowserGraphiQLAndWidget(t *testing.T) {
 // covered as they are written.
 func readmePageURLs(t *testing.T) []string {
 	t.Helper()
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	readme := readmeText(t)
 	seen := map[string]bool{}
 	var paths []string
 	add := func(p string) {
@@ -344,10 +341,10 @@ func readmePageURLs(t *testing.T) []string {
 			paths = append(paths, p)
 		}
 	}
-	for _, m := range regexp.MustCompile(`/(?:movies|people|widget)/[A-Za-z0-9_=+%-]+`).FindAllString(string(readme), -1) {
+	for _, m := range regexp.MustCompile(`/(?:movies|people|widget)/[A-Za-z0-9_=+%-]+`).FindAllString(readme, -1) {
 		add(m)
 	}
-	for _, m := range regexp.MustCompile(`data-movie="([^"]+)"`).FindAllStringSubmatch(string(readme), -1) {
+	for _, m := range regexp.MustCompile(`data-movie="([^"]+)"`).FindAllStringSubmatch(readme, -1) {
 		add("/widget/" + m[1])
 	}
 	return paths

@@ -71,15 +71,7 @@ var settingsReadElsewhere = map[string]string{
 // readmeSettings returns the variables of README's "Settings" table, in its order.
 func readmeSettings(t *testing.T) []string {
 	t.Helper()
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, section, ok := strings.Cut(string(readme), "\n## Settings\n")
-	if !ok {
-		t.Fatal(`README.md has no "## Settings" section`)
-	}
-	section, _, _ = strings.Cut(section, "\n## ")
+	section := readmeSection(t, "## Settings")
 	var names []string
 	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Z][A-Z0-9_]*)` \\|").FindAllStringSubmatch(section, -1) {
 		names = append(names, m[1])

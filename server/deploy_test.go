@@ -75,13 +75,10 @@ func TestStaticBinaryServesOverNeo4jURI(t *testing.T) {
 // the accounts' JWT_* table).
 func documentedSettings(t *testing.T) []string {
 	t.Helper()
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	readme := readmeText(t)
 	var names []string
-	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Z][A-Z0-9_]+)` \\|").FindAllSubmatch(readme, -1) {
-		names = append(names, string(m[1]))
+	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Z][A-Z0-9_]+)` \\|").FindAllStringSubmatch(readme, -1) {
+		names = append(names, m[1])
 	}
 	return names
 }

@@ -21,12 +21,7 @@ import (
 // say. A subscription example ends at its first event: a member rates its film meanwhile.
 func TestREADMEFrontendExamples(t *testing.T) {
 	nodeClients(t)
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, section, _ := strings.Cut(string(readme), "\n## From a frontend\n")
-	section, _, _ = strings.Cut(section, "\n## ")
+	section := readmeSection(t, "## From a frontend")
 	blocks := regexp.MustCompile("(?s)```js\n(.*?)```").FindAllStringSubmatch(section, -1)
 	if len(blocks) < 5 {
 		t.Fatalf("the section has %d js blocks, want the Apollo, urql, WebSocket, SSE and persisted-query set-ups", len(blocks))

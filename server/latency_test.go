@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -26,15 +25,7 @@ const smokeFilms = 10
 // may wrap inside the backticks).
 func readmeLatencyCommands(t *testing.T) []string {
 	t.Helper()
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, section, ok := strings.Cut(string(readme), "\n### Latency of the movie page\n")
-	if !ok {
-		t.Fatal(`README.md has no "### Latency of the movie page" section`)
-	}
-	section, _, _ = strings.Cut(section, "\n## ")
+	section := readmeSection(t, "### Latency of the movie page")
 	var out []string
 	for _, m := range regexp.MustCompile("`(go run ./recommend/latency[^`]*)`").FindAllStringSubmatch(section, -1) {
 		out = append(out, strings.Join(strings.Fields(m[1]), " "))

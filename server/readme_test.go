@@ -13,16 +13,35 @@ import (
 	"filmgraph/relay"
 )
 
+// readmeText returns README.md, which the tests below hold to what it says.
+func readmeText(t *testing.T) string {
+	t.Helper()
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(readme)
+}
+
+// readmeSection returns the text under README.md's heading (a whole line, as "## Settings")
+// up to the next heading of level 2, failing the test when there is no such heading.
+func readmeSection(t *testing.T, heading string) string {
+	t.Helper()
+	_, section, ok := strings.Cut(readmeText(t), "\n"+heading+"\n")
+	if !ok {
+		t.Fatalf("README.md has no %q section", heading)
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	return section
+}
+
 // readmeExamples lists what README.md shows to be run: each line of its `sh` blocks (the
 // comment after `#` cut), each inline code span that is a command line, each http(s) URL,
 // and each other fenced block, as "```lang N in ## Section" (the Nth of that language in
 // the section). Spans wrapped over two lines are joined.
 func readmeExamples(t *testing.T) []string {
 	t.Helper()
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	readme := readmeText(t)
 	var out []string
 	seen := map[string]bool{}
 	add := func(s string) {
@@ -36,7 +55,7 @@ func readmeExamples(t *testing.T) []string {
 	url := regexp.MustCompile(`https?://[^\s` + "`" + `)>"',]+`)
 	section, fence, body := "", "", []string{}
 	counts := map[string]int{}
-	for _, line := range strings.Split(string(readme), "\n") {
+	for _, line := range strings.Split(readme, "\n") {
 		if strings.HasPrefix(line, "```") {
 			if fence == "" {
 				fence, body = "```"+strings.TrimPrefix(line, "```"), nil
@@ -66,13 +85,13 @@ func readmeExamples(t *testing.T) []string {
 		}
 	}
 	// Inline spans and URLs, outside fenced blocks.
-	prose := regexp.MustCompile("(?ms)^```.*?^```").ReplaceAllString(string(readme), "")
+	prose := regexp.MustCompile("(?ms)^```.*?^```").ReplaceAllString(readme, "")
 	for _, m := range inlineSpan.FindAllStringSubmatch(prose, -1) {
 		if span := strings.Join(strings.Fields(m[1]), " "); commandWords.MatchString(span) {
 			add(span)
 		}
 	}
-	for _, m := range url.FindAllString(string(readme), -1) {
+	for _, m := range url.FindAllString(readme, -1) {
 		add(strings.TrimRight(m, "."))
 	}
 	return out
@@ -216,11 +235,8 @@ func testFunctions(t *testing.T) map[string]bool {
 // the film its `# "Title"` comment names, as the graph has it; a block with `recommended`
 // must list some recommendations, each with a reason.
 func TestREADMEGraphQLExamples(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks := regexp.MustCompile("(?ms)^```graphql\n(.*?)^```").FindAllStringSubmatch(string(readme), -1)
+	readme := readmeText(t)
+	blocks := regexp.MustCompile("(?ms)^```graphql\n(.*?)^```").FindAllStringSubmatch(readme, -1)
 	if len(blocks) < 2 {
 		t.Fatalf("found %d graphql blocks in README.md, want the Try it and Recommendations examples", len(blocks))
 	}

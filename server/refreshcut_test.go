@@ -24,6 +24,16 @@ RETURN m.movieId AS film, m.similarPendingSince IS NOT NULL AS pending,
       '/' + coalesce(toString(round(s.content, 4)), '-') + CASE WHEN s.sentinel THEN '/old' ELSE '' END } AS edges,
   COUNT { (m)-[:SIMILAR_STAGED]->() } AS staged`
 
+// filmsOtherTestsRead are the films whose recommendations other tests check (the
+// recommended films, the franchises and their mates): a refresher test refreshes others.
+func filmsOtherTestsRead() []int64 {
+	films := slices.Clone(recommendedFilms)
+	for _, f := range franchises {
+		films = append(append(films, f.film), f.mates...)
+	}
+	return films
+}
+
 // filmEdges is a row of edgesOfCypher.
 type filmEdges struct {
 	edges   string
@@ -43,10 +53,7 @@ func TestRefresherCutShortKeepsEveryFilmsEdges(t *testing.T) {
 	forgetOtherChanges(t)
 	// Films no other test reads the neighbours of: rated by a few members, more than two
 	// transactions of the swap's (50 films each).
-	avoid := slices.Clone(recommendedFilms)
-	for _, f := range franchises {
-		avoid = append(avoid, f.film)
-	}
+	avoid := filmsOtherTestsRead()
 	var films []int64
 	for _, row := range cypherRows(t, `MATCH (m:Movie) WHERE m.ratingCount >= 3 AND m.ratingCount <= 6 AND NOT m.movieId IN $avoid
 		AND EXISTS { (m)-[:IN_GENRE]->() } AND NOT EXISTS { (m)-[:SIMILAR]->() } AND NOT EXISTS { (m)<-[:RATED]-(:User {userId: $user}) }
@@ -232,10 +239,7 @@ func TestCyclesOfOneRefresherRunOneAtATime(t *testing.T) {
 	defer cancel()
 	forgetOtherChanges(t)
 	// A film no other test reads the neighbours of, with edges (so the cycle stages).
-	avoid := slices.Clone(recommendedFilms)
-	for _, f := range franchises {
-		avoid = append(append(avoid, f.film), f.mates...)
-	}
+	avoid := filmsOtherTestsRead()
 	rows := cypherRows(t, `MATCH (m:Movie) WHERE m.ratingCount > 0 AND NOT m.movieId IN $avoid AND EXISTS { (m)-[:SIMILAR]->() }
 		RETURN m.movieId AS id ORDER BY m.movieId DESC LIMIT 1`, map[string]any{"avoid": avoid})
 	if len(rows) == 0 {
