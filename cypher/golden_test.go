@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -145,23 +146,37 @@ func withArgs[A any](t testing.TB, f cypher.Field, translate func(cypher.Request
 	return func(req cypher.Request) (cypher.Statement, error) { return translate(req, args) }
 }
 
-// TestGolden translates each testdata/*.graphql and compares the statement and its
-// parameters with testdata/*.cypher; run with -update to accept a change.
+// goldenExamples are example operations of docs/queries whose statements have golden
+// files too, read from where clients read them rather than from a copy that could drift.
+var goldenExamples = map[string]string{
+	"../docs/queries/moviePage.graphql": "testdata/movie_page_example.cypher",
+}
+
+// TestGolden translates each testdata/*.graphql and each of goldenExamples and compares the
+// statement and its parameters with its golden file (testdata/*.cypher); run with -update
+// to accept a change.
 func TestGolden(t *testing.T) {
 	schema := loadSchema(t)
 	queries, _ := filepath.Glob("testdata/*.graphql")
 	if len(queries) == 0 {
 		t.Fatal("no golden queries")
 	}
+	golden := map[string]string{}
 	for _, path := range queries {
-		name := strings.TrimSuffix(filepath.Base(path), ".graphql")
-		t.Run(name, func(t *testing.T) {
-			query, _ := os.ReadFile(path)
+		golden[path] = strings.TrimSuffix(path, ".graphql") + ".cypher"
+	}
+	maps.Copy(golden, goldenExamples)
+	for path, goldenPath := range golden {
+		t.Run(strings.TrimSuffix(filepath.Base(goldenPath), ".cypher"), func(t *testing.T) {
+			query, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
 			stmt, err := translate(t, schema, string(query))
 			if err != nil {
 				t.Fatal(err)
 			}
-			compareGolden(t, strings.TrimSuffix(path, ".graphql")+".cypher", stmt)
+			compareGolden(t, goldenPath, stmt)
 		})
 	}
 }
