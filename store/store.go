@@ -41,9 +41,12 @@ const (
 	// DefaultMaxConnections is Config.MaxConnections's default: the driver's own, a quarter
 	// of the Bolt threads a Neo4j 5 server runs by default (400), so that four replicas fit.
 	DefaultMaxConnections = 100
+	// IdleCheck is how long a pooled connection may have been idle and still be used without
+	// a liveness check (a RESET round trip) first.
+	IdleCheck = time.Second
 )
 
-// Store runs statements in managed transactions and counts every round trip.
+// Store runs statements, each as one auto-commit transaction, and counts every round trip.
 type Store struct {
 	driver     neo4j.DriverWithContext
 	database   string
@@ -66,6 +69,11 @@ func Open(ctx context.Context, cfg Config, timeout time.Duration) (*Store, error
 		// pool is load, and ends as the request's TIMEOUT, never as a connection failure.
 		c.MaxConnectionPoolSize = cfg.MaxConnections
 		c.ConnectionAcquisitionTimeout = cfg.RequestTimeout
+		// A write cannot be rerun after it was sent (it may have committed), so a pooled
+		// connection that may have died while idle (a restarted Neo4j, a dropped socket) is
+		// tested before use. Under load connections come back within milliseconds and are
+		// not tested; a restart takes far longer than IdleCheck.
+		c.ConnectionLivenessCheckTimeout = IdleCheck
 	})
 	if err != nil {
 		return nil, err
@@ -141,9 +149,10 @@ func (s *Store) ReadAll(ctx context.Context, stmt cypher.Statement) ([]any, erro
 }
 
 // WriteOne is ReadOne in a write transaction, for mutations: the transaction commits only
-// when the whole statement succeeded, and a transient failure runs it again from the start,
-// so a statement that is retried must be idempotent or fail as a whole (MERGE, not CREATE,
-// for what must exist once).
+// when the whole statement succeeded, and a transient failure (which rolled it back) runs
+// it again from the start, so a statement that is retried must be idempotent or fail as a
+// whole (MERGE, not CREATE, for what must exist once). A write whose connection was lost
+// after it was sent is never rerun: it may have committed.
 func (s *Store) WriteOne(ctx context.Context, stmt cypher.Statement) (map[string]any, error) {
 	return first(s.run(ctx, neo4j.AccessModeWrite, stmt))
 }
@@ -156,8 +165,11 @@ func first(rows []any, err error) (map[string]any, error) {
 	return m, nil
 }
 
-// run runs stmt in a transaction of the given mode and returns the `this` column of every
-// row: a read as one auto-commit statement, a write in a managed transaction. The
+// run runs stmt as one auto-commit transaction of the given mode and returns the `this`
+// column of every row: one round trip (RUN and PULL sent together) where a managed
+// transaction takes three (BEGIN, RUN and PULL, COMMIT), each a wait for a thread on a busy
+// machine; and a write's locks are released as the statement ends, not a client round trip
+// later, which is what a hot node's writes queue on. The
 // transaction's server-side timeout is what remains of ctx's deadline (the per-request
 // timeout), so Neo4j itself stops work nobody waits for. Sessions share the
 // driver's bookmark manager: with a neo4j:// cluster, a read that follows a write in this
@@ -165,9 +177,10 @@ func first(rows []any, err error) (map[string]any, error) {
 //
 // A failure is retried in a new transaction (the failed one was rolled back) as long as
 // the deadline leaves time: load (a lost lock race, a deadlock, a busy server) after a
-// growing jittered pause, a lost connection once after a short pause (a pooled connection
-// that died with a restarted Neo4j). What is left is answered TIMEOUT for load and
-// SERVICE_UNAVAILABLE only for a database that cannot be reached (failure.go).
+// growing jittered pause; a read's lost connection once after a short pause (a write's is
+// not: it may have committed; pooled connections idle for IdleCheck are tested before
+// use). What is left is answered TIMEOUT for load and SERVICE_UNAVAILABLE only for a
+// database that cannot be reached (failure.go).
 func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Statement) ([]any, error) {
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
 		DatabaseName:    s.database,
@@ -176,9 +189,9 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Stat
 		Bookmarks:       sessionBookmarks(ctx), // a client's or an event's (bookmark.go)
 	})
 	defer session.Close(context.Background())
-	modeName, execute := "read", autoCommit(session)
+	modeName := "read"
 	if mode == neo4j.AccessModeWrite {
-		modeName, execute = "write", managed(session.ExecuteWrite)
+		modeName = "write"
 	}
 	callCtx, cancel := s.bound(ctx)
 	defer cancel()
@@ -191,7 +204,7 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Stat
 	for attempt := 0; ; attempt++ {
 		start := time.Now()
 		var rows []any
-		rows, err = s.attempt(callCtx, ctx, execute, modeName, stmt, txTimeout(callCtx))
+		rows, err = s.attempt(callCtx, ctx, session, modeName, stmt, txTimeout(callCtx))
 		if err == nil {
 			s.markUp()
 			if mode == neo4j.AccessModeWrite {
@@ -205,9 +218,8 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, stmt cypher.Stat
 		kind = kindOf(err)
 		var pause time.Duration
 		switch {
-		case kind == unreachable && !lostOnce && time.Since(start) < fastFailure && (mode == neo4j.AccessModeRead || lastAttempt(err) != err):
-			// A read may always run again; for a write, the driver stopped after an attempt
-			// it deems safe to rerun (not a commit whose outcome is unknown).
+		case kind == unreachable && !lostOnce && time.Since(start) < fastFailure && mode == neo4j.AccessModeRead:
+			// A read may always run again; a write may have committed.
 			lostOnce, pause = true, jitter(retryPause)
 		case kind == unreachable:
 			s.markDown()
@@ -255,67 +267,33 @@ const (
 	maxContentionPause = 500 * time.Millisecond
 )
 
-// runner runs one statement in a transaction and returns its result.
-type runner func(ctx context.Context, text string, params map[string]any) (neo4j.ResultWithContext, error)
-
-// execution runs work once, giving it the runner of its transaction.
-type execution func(ctx context.Context, work func(runner) ([]any, error), txConfig ...func(*neo4j.TransactionConfig)) ([]any, error)
-
-// managed runs work in a managed transaction of the session (ExecuteRead or ExecuteWrite).
-// Its BEGIN waits for Neo4j's answer and its COMMIT is a round trip of its own.
-func managed(execute func(context.Context, neo4j.ManagedTransactionWork, ...func(*neo4j.TransactionConfig)) (any, error)) execution {
-	return func(ctx context.Context, work func(runner) ([]any, error), txConfig ...func(*neo4j.TransactionConfig)) ([]any, error) {
-		rows, err := execute(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-			return work(tx.Run)
-		}, txConfig...)
-		if err != nil {
-			return nil, err
-		}
-		return rows.([]any), nil
-	}
-}
-
-// autoCommit runs work's statement as an auto-commit transaction of the session: one round
-// trip (RUN and PULL sent together) where a managed transaction takes three (BEGIN, then
-// RUN and PULL, then COMMIT), each a wait for a thread on a busy machine. For reads, which
-// the store retries itself (run) and whose single statement is the whole transaction.
-func autoCommit(session neo4j.SessionWithContext) execution {
-	return func(ctx context.Context, work func(runner) ([]any, error), txConfig ...func(*neo4j.TransactionConfig)) ([]any, error) {
-		return work(func(ctx context.Context, text string, params map[string]any) (neo4j.ResultWithContext, error) {
-			return session.Run(ctx, text, params, txConfig...)
-		})
-	}
-}
-
-// attempt runs stmt once under callCtx; reqCtx is the request's context, which counts the
-// round trip.
-func (s *Store) attempt(callCtx, reqCtx context.Context, execute execution,
+// attempt runs stmt once, as an auto-commit transaction of session, under callCtx; reqCtx
+// is the request's context, which counts the round trip.
+func (s *Store) attempt(callCtx, reqCtx context.Context, session neo4j.SessionWithContext,
 	modeName string, stmt cypher.Statement, txConfig []func(*neo4j.TransactionConfig)) ([]any, error) {
-	return execute(callCtx, func(run runner) ([]any, error) {
-		s.roundTrips.Add(1)
-		observe.FromContext(reqCtx).AddRoundTrip()
-		ctx, span := observe.Tracer().Start(callCtx, "neo4j."+modeName, trace.WithSpanKind(trace.SpanKindClient),
-			trace.WithAttributes(attribute.String("db.system", "neo4j"), attribute.String("db.query.text", stmt.Text)))
-		start := time.Now()
-		rows, err := collectThis(ctx, run, stmt)
-		observe.ObserveRoundTrip(modeName, time.Since(start), err)
-		if err != nil {
-			span.SetStatus(codes.Error, "statement failed") // the driver's message stays in the log
-		}
-		span.End()
-		return rows, err
-	}, txConfig...)
+	s.roundTrips.Add(1)
+	observe.FromContext(reqCtx).AddRoundTrip()
+	ctx, span := observe.Tracer().Start(callCtx, "neo4j."+modeName, trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(attribute.String("db.system", "neo4j"), attribute.String("db.query.text", stmt.Text)))
+	start := time.Now()
+	rows, err := collectThis(ctx, session, stmt, txConfig)
+	observe.ObserveRoundTrip(modeName, time.Since(start), err)
+	if err != nil {
+		span.SetStatus(codes.Error, "statement failed") // the driver's message stays in the log
+	}
+	span.End()
+	return rows, err
 }
 
 // collectThis runs stmt (with PROFILE when ctx asks for a profile) and returns the `this`
 // column of every row.
-func collectThis(ctx context.Context, run runner, stmt cypher.Statement) ([]any, error) {
+func collectThis(ctx context.Context, session neo4j.SessionWithContext, stmt cypher.Statement, txConfig []func(*neo4j.TransactionConfig)) ([]any, error) {
 	profile := profileFrom(ctx)
 	text := stmt.Text
 	if profile != nil {
 		text = "PROFILE " + text
 	}
-	result, err := run(ctx, text, stmt.Params)
+	result, err := session.Run(ctx, text, stmt.Params, txConfig...)
 	if err != nil {
 		return nil, err
 	}

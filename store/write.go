@@ -12,7 +12,7 @@ import (
 	"filmgraph/cypher"
 )
 
-// writeStatus runs stmt (a cypher.Write's statement) in ONE managed write transaction (see
+// writeStatus runs stmt (a cypher.Write's statement) as ONE write transaction (see
 // WriteOne) and returns its projection and status; ok is false when the statement yields
 // no row.
 func (s *Store) writeStatus(ctx context.Context, stmt cypher.Statement) (this map[string]any, status string, ok bool, err error) {
