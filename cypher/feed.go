@@ -33,14 +33,14 @@ func RecentReviews(req Request, page Page) (Statement, error) {
 const MaxTrendingDays = 365
 
 // trendingCypher finds the newest rating (Neo4j reads max() as the last entry of the
-// rated_ratedAt index) and ranks the films rated in the window before it; %[1]s is the
-// window in days, %[2]s the variable of the ranked list. With no rating at all, newest is
+// rated_ratedAt index) and ranks the films rated in the window before it; {days} is the
+// window in days, {ranked} the variable of the ranked list. With no rating at all, newest is
 // null and the list empty.
 const trendingCypher = `CALL () { MATCH ()-[x:RATED]->() RETURN max(x.ratedAt) AS newest }
 CALL (newest) {
-  MATCH ()-[r:RATED]->(m) WHERE r.ratedAt > newest - duration({days: %[1]s})
+  MATCH ()-[r:RATED]->(m) WHERE r.ratedAt > newest - duration({days: {days}})
   WITH m, count(*) AS ratings ORDER BY ratings DESC, m.movieId
-  RETURN collect({movie: m, ratings: ratings}) AS %[2]s
+  RETURN collect({movie: m, ratings: ratings}) AS {ranked}
 }
 `
 
@@ -79,8 +79,9 @@ func Trending(req Request, args TrendingArgs) (Statement, error) {
 			if err != nil {
 				return Statement{}, err
 			}
-			expr = fmt.Sprintf("COLLECT { UNWIND %[1]s[%[2]s..%[2]s + %[3]s] AS %[4]s WITH %[4]s.movie AS %[5]s, %[4]s.ratings AS %[6]s "+
-				"ORDER BY %[6]s DESC, %[5]s.movieId RETURN %[7]s }", ranked, offset, limit, row, n, count, proj)
+			expr = fill("COLLECT { UNWIND {ranked}[{offset}..{offset} + {limit}] AS {row} WITH {row}.movie AS {n}, {row}.ratings AS {count} "+
+				"ORDER BY {count} DESC, {n}.movieId RETURN {proj} }",
+				"ranked", ranked, "offset", offset, "limit", limit, "row", row, "n", n, "count", count, "proj", proj)
 		default:
 			return Statement{}, fmt.Errorf("cypher: no translation for TrendingConnection.%s", cf.Name)
 		}
@@ -90,5 +91,5 @@ func Trending(req Request, args TrendingArgs) (Statement, error) {
 		}
 		parts = append(parts, key+": "+expr)
 	}
-	return b.statement(fmt.Sprintf(trendingCypher, daysParam, ranked) + "RETURN {" + strings.Join(parts, ", ") + "} AS this"), nil
+	return b.statement(fill(trendingCypher, "days", daysParam, "ranked", ranked) + "RETURN {" + strings.Join(parts, ", ") + "} AS this"), nil
 }

@@ -25,20 +25,20 @@ var searchIndexes = []struct {
 	{SearchPerson, "personNameSearch"},
 }
 
-// searchCypher looks the query up in the full-text indexes of the types asked for (%[1]s:
-// one CALL per index, joined by UNION ALL) and keeps the best hits as %[2]s, a list of
+// searchCypher looks the query up in the full-text indexes of the types asked for ({lookups}:
+// one CALL per index, joined by UNION ALL) and keeps the best hits as {hits}, a list of
 // {node, score}. Scores of both indexes are Lucene scores of the same query, so they rank
 // together.
 const searchCypher = `CALL () {
-  %[1]s
+  {lookups}
 }
 WITH node, score
 ORDER BY score DESC, coalesce(node.movieId, -1), coalesce(node.personId, -1)
 LIMIT $limit
-WITH collect({node: node, score: score}) AS %[2]s
+WITH collect({node: node, score: score}) AS {hits}
 `
 
-const searchIndexCypher = `CALL db.index.fulltext.queryNodes('%s', $query, {limit: $limit}) YIELD node, score
+const searchIndexCypher = `CALL db.index.fulltext.queryNodes('{index}', $query, {limit: $limit}) YIELD node, score
   RETURN node, score`
 
 // Search returns the statement for req's field, Query.search: a SearchConnection over
@@ -53,7 +53,7 @@ func Search(req Request, args SearchArgs) (Statement, error) {
 	var lookups []string
 	for _, idx := range searchIndexes {
 		if args.Types == nil || slices.Contains(args.Types, idx.searchType) {
-			lookups = append(lookups, fmt.Sprintf(searchIndexCypher, idx.index))
+			lookups = append(lookups, fill(searchIndexCypher, "index", idx.index))
 		}
 	}
 	if len(lookups) == 0 {
@@ -87,11 +87,11 @@ func Search(req Request, args SearchArgs) (Statement, error) {
 		if err != nil {
 			return Statement{}, err
 		}
-		parts = append(parts, fmt.Sprintf("%[1]s: COLLECT { UNWIND %[2]s[%[3]s..%[3]s + %[4]s] AS %[5]s "+
-			"WITH %[5]s.node AS %[6]s, %[5]s.score AS %[7]s ORDER BY %[7]s DESC, coalesce(%[6]s.movieId, -1), coalesce(%[6]s.personId, -1) "+
-			"RETURN %[8]s }", key, hits, offset, limit, hit, n, score, edge))
+		parts = append(parts, fill("{key}: COLLECT { UNWIND {hits}[{offset}..{offset} + {limit}] AS {hit} "+
+			"WITH {hit}.node AS {n}, {hit}.score AS {score} ORDER BY {score} DESC, coalesce({n}.movieId, -1), coalesce({n}.personId, -1) "+
+			"RETURN {edge} }", "key", key, "hits", hits, "offset", offset, "limit", limit, "hit", hit, "n", n, "score", score, "edge", edge))
 	}
-	return b.statement(fmt.Sprintf(searchCypher, strings.Join(lookups, "\n  UNION ALL\n  "), hits) +
+	return b.statement(fill(searchCypher, "lookups", strings.Join(lookups, "\n  UNION ALL\n  "), "hits", hits) +
 		"RETURN {" + strings.Join(parts, ", ") + "} AS this"), nil
 }
 
