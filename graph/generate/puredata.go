@@ -297,6 +297,16 @@ func writeNonNil(b *strings.Builder, ref *config.TypeReference, v, plan string, 
 			v = "&" + v
 		}
 		fmt.Fprintf(b, "%sif !ec.pureDataJSON_%s(w, %s, %s) {\n%s\treturn false\n%s}\n", tab, ref.Definition.Name, plan, v, tab, tab)
+	case directLeaf(ref) != "":
+		// A String, ID, Int or Boolean: written as gqlgen's marshaler writes it, without
+		// the closure and the formatted copy that marshaler allocates per value.
+		write := directLeaf(ref)
+		if ref.IsPtr() {
+			fmt.Fprintf(b, "%sif %s == nil {\n%s\tw.WriteString(\"null\")\n%s} else {\n%s\t%s(w, *%s)\n%s}\n",
+				tab, v, tab, tab, tab, write, v, tab)
+		} else {
+			fmt.Fprintf(b, "%s%s(w, %s)\n", tab, write, v)
+		}
 	case !ref.GQL.NonNull:
 		// A scalar or an enum: gqlgen's marshaler, whose errors writePureData finds.
 		fmt.Fprintf(b, "%sec.%s(ctx, field.Selections, %s).MarshalGQL(w)\n", tab, ref.MarshalFunc(), v)
@@ -304,4 +314,34 @@ func writeNonNil(b *strings.Builder, ref *config.TypeReference, v, plan string, 
 		fmt.Fprintf(b, "%sif m := ec.%s(ctx, field.Selections, %s); m != graphql.Null {\n%s\tm.MarshalGQL(w)\n%s} else {\n%s\treturn false\n%s}\n",
 			tab, ref.MarshalFunc(), v, tab, tab, tab, tab)
 	}
+}
+
+// directLeaves are gqlgen's marshalers that graph writes itself (graph/puredata.go), by
+// the Go type they marshal: they never fail nor answer null for a value.
+var directLeaves = map[string]map[string]string{
+	"MarshalString":  {"string": "pureString"},
+	"MarshalID":      {"string": "pureString"},
+	"MarshalInt64":   {"int64": "pureInt64"},
+	"MarshalBoolean": {"bool": "pureBoolean"},
+}
+
+// directLeaf is the function of graph that writes ref, a leaf (or a pointer to one), as
+// gqlgen's own marshaler does; "" when gqlgen's marshaler must write it.
+func directLeaf(ref *config.TypeReference) string {
+	m := ref.Marshaler
+	if m == nil || m.Pkg() == nil || m.Pkg().Path() != "github.com/99designs/gqlgen/graphql" || ref.IsSlice() {
+		return ""
+	}
+	t := ref.GO
+	if ref.IsPtr() {
+		if ref.GQL.NonNull {
+			return "" // a nil pointer is an error there: gqlgen's marshaler reports it
+		}
+		t = t.(*types.Pointer).Elem()
+	}
+	basic, ok := t.(*types.Basic)
+	if !ok {
+		return ""
+	}
+	return directLeaves[m.Name()][basic.Name()]
 }
