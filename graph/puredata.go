@@ -35,7 +35,9 @@ import (
 // fragments, type conditions, @skip and @include, and gqlgen's fieldContext functions
 // decode each field's arguments. An interface or union field's plan holds a plan per
 // implementor, and its writer picks the one of the model's concrete type. Leaves are written by
-// gqlgen's own marshalers (enums, ID, Float, times). Limits, deadlines and complexity are
+// gqlgen's own marshalers (enums, Float, times), except String, ID, Int and Boolean, which
+// pureString, pureInt64 and pureBoolean write as those marshalers do without allocating
+// one per value. Limits, deadlines and complexity are
 // checked before any field runs; nothing here changes them.
 
 // pureDataPlan is how to write one selection on one object type.

@@ -23,7 +23,8 @@ const pureDataFile = "graph/puredata_gen.go"
 // context once (its arguments decoded by gqlgen's own fieldContext_T_f) and answers nil
 // when a field is not pure data; pureDataJSON_T writes one object of the plan as JSON,
 // reading each field with the model's own method and formatting each leaf with gqlgen's
-// own marshaler, and answers false where gqlgen would report an error or a null.
+// own marshaler (or, for String, ID, Int and Boolean, graph's copy of it: directLeaf), and
+// answers false where gqlgen would report an error or a null.
 //
 // A field is pure data when the model's method or struct field answers it: not a
 // resolver, no directive, no @defer. Its type is a scalar, an enum, an object of package
