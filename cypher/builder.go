@@ -217,7 +217,7 @@ func (b *builder) project(t *objectType, s scope, selections []Field) (string, e
 	}
 	fields := Collect(selections, satisfies)
 	parts := make([]string, 0, len(fields)+1)
-	if t.key != "" {
+	if t.key != "" && t.needsKey(fields) {
 		parts = append(parts, "`"+KeyID+"`: "+s.node+"."+t.key)
 	}
 	for _, f := range fields {
@@ -242,6 +242,22 @@ func (b *builder) project(t *objectType, s scope, selections []Field) (string, e
 		parts = append(parts, key+": "+expr)
 	}
 	return "{" + strings.Join(parts, ", ") + "}", nil
+}
+
+// needsKey reports whether a projection of fields on t carries t's key (KeyID): where
+// the Go side makes t's id of it (a computed id), only when the selection reads the id,
+// so that a page of genres that selects their names does not carry each name twice; for
+// types without such an id (AuthPayload, Me: their resolvers read the key), always.
+func (t *objectType) needsKey(fields []Field) bool {
+	if id, defined := t.fields["id"]; !defined || id != nil {
+		return true
+	}
+	for _, f := range fields {
+		if f.Name == "id" {
+			return true
+		}
+	}
+	return false
 }
 
 // property reads a node property.

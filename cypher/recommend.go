@@ -298,7 +298,7 @@ func via(b *builder, s scope, f Field) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		proj = "{`" + KeyType + "`: '" + t.name + "', " + strings.TrimPrefix(proj, "{")
+		proj = typed(proj, t.name)
 		cases = append(cases, "WHEN "+v+":"+t.label+" THEN "+proj)
 	}
 	return "head([" + v + " IN [" + s.node + "] WHERE " + v + " IS NOT NULL | CASE " + strings.Join(cases, " ") + " END])", nil

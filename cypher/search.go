@@ -127,8 +127,12 @@ func searchEdge(b *builder, n, score string, edges Field) (string, error) {
 	return "{" + strings.Join(parts, ", ") + "}", nil
 }
 
-// typed adds the type name to a projected map literal, for unions and interfaces.
+// typed adds the type name to a projected map literal, for unions and interfaces. The
+// literal may be empty ({}): a selection of __typename alone needs no key (needsKey).
 func typed(projection, typeName string) string {
+	if projection == "{}" {
+		return "{`" + KeyType + "`: '" + typeName + "'}"
+	}
 	return "{`" + KeyType + "`: '" + typeName + "', " + strings.TrimPrefix(projection, "{")
 }
 

@@ -35,7 +35,9 @@ import (
 // fragments, type conditions, @skip and @include, and gqlgen's fieldContext functions
 // decode each field's arguments. An interface or union field's plan holds a plan per
 // implementor, and its writer picks the one of the model's concrete type. Leaves are written by
-// gqlgen's own marshalers (enums, ID, Float, times). Limits, deadlines and complexity are
+// gqlgen's own marshalers (enums, Float, times), except String, ID, Int and Boolean, which
+// pureString, pureInt64 and pureBoolean write as those marshalers do without allocating
+// one per value. Limits, deadlines and complexity are
 // checked before any field runs; nothing here changes them.
 
 // pureDataPlan is how to write one selection on one object type.
@@ -338,3 +340,49 @@ func (e pureDataExtension) InterceptResponse(ctx context.Context, next graphql.R
 type pureJSON struct{ bytes.Buffer }
 
 func (j *pureJSON) MarshalGQL(w io.Writer) { w.Write(j.Bytes()) }
+
+// pureString writes s as gqlgen's graphql.MarshalString (and MarshalID) does, byte for
+// byte (its writeQuotedString: only control characters, '\' and '"' escaped, invalid UTF-8
+// copied as it is), without allocating a marshaler per value.
+func pureString(w *bytes.Buffer, s string) {
+	const hex = "0123456789ABCDEF"
+	w.WriteByte('"')
+	start := 0
+	for i, c := range s {
+		if c >= 0x20 && c != '\\' && c != '"' {
+			continue
+		}
+		w.WriteString(s[start:i])
+		switch c {
+		case '\t':
+			w.WriteString(`\t`)
+		case '\r':
+			w.WriteString(`\r`)
+		case '\n':
+			w.WriteString(`\n`)
+		case '\\':
+			w.WriteString(`\\`)
+		case '"':
+			w.WriteString(`\"`)
+		default:
+			w.WriteString(`\u00`)
+			w.WriteByte(hex[c>>4])
+			w.WriteByte(hex[c&0xf])
+		}
+		start = i + 1
+	}
+	w.WriteString(s[start:])
+	w.WriteByte('"')
+}
+
+// pureInt64 writes n as gqlgen's graphql.MarshalInt64 does, without its allocations.
+func pureInt64(w *bytes.Buffer, n int64) { w.Write(strconv.AppendInt(w.AvailableBuffer(), n, 10)) }
+
+// pureBoolean writes v as gqlgen's graphql.MarshalBoolean does.
+func pureBoolean(w *bytes.Buffer, v bool) {
+	if v {
+		w.WriteString("true")
+	} else {
+		w.WriteString("false")
+	}
+}

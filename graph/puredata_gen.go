@@ -106,11 +106,7 @@ func (ec *executionContext) pureDataJSON_ActingConnection(w *bytes.Buffer, p *pu
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		}
 	}
 	w.WriteByte('}')
@@ -179,11 +175,7 @@ func (ec *executionContext) pureDataJSON_ActingEdge(w *bytes.Buffer, p *pureData
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Cursor()
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "order":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -191,11 +183,7 @@ func (ec *executionContext) pureDataJSON_ActingEdge(w *bytes.Buffer, p *pureData
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		case "node":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -274,11 +262,7 @@ func (ec *executionContext) pureDataJSON_AuthPayload(w *bytes.Buffer, p *pureDat
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Token()
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "expiresAt":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -362,11 +346,7 @@ func (ec *executionContext) pureDataJSON_CastCredit(w *bytes.Buffer, p *pureData
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		case "person":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -451,11 +431,7 @@ func (ec *executionContext) pureDataJSON_CoStar(w *bytes.Buffer, p *pureDataPlan
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		}
 	}
 	w.WriteByte('}')
@@ -542,11 +518,7 @@ func (ec *executionContext) pureDataJSON_Comment(w *bytes.Buffer, p *pureDataPla
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.ID()
-			if m := ec.marshalNID2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "author":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -564,11 +536,7 @@ func (ec *executionContext) pureDataJSON_Comment(w *bytes.Buffer, p *pureDataPla
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "addedAt":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -696,11 +664,7 @@ func (ec *executionContext) pureDataJSON_CommentConnection(w *bytes.Buffer, p *p
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		}
 	}
 	w.WriteByte('}')
@@ -762,11 +726,7 @@ func (ec *executionContext) pureDataJSON_CommentEdge(w *bytes.Buffer, p *pureDat
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Cursor()
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "node":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -874,11 +834,7 @@ func (ec *executionContext) pureDataJSON_Genre(w *bytes.Buffer, p *pureDataPlan,
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.ID()
-			if m := ec.marshalNID2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "name":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -886,11 +842,7 @@ func (ec *executionContext) pureDataJSON_Genre(w *bytes.Buffer, p *pureDataPlan,
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "movieCount":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -898,11 +850,7 @@ func (ec *executionContext) pureDataJSON_Genre(w *bytes.Buffer, p *pureDataPlan,
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		case "movies":
 			fc := graphql.GetFieldContext(p.ctxs[i])
 			ctx := p.ctxs[i]
@@ -1047,11 +995,7 @@ func (ec *executionContext) pureDataJSON_GenreConnection(w *bytes.Buffer, p *pur
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		}
 	}
 	w.WriteByte('}')
@@ -1113,11 +1057,7 @@ func (ec *executionContext) pureDataJSON_GenreEdge(w *bytes.Buffer, p *pureDataP
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Cursor()
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "node":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -1209,11 +1149,7 @@ func (ec *executionContext) pureDataJSON_Image(w *bytes.Buffer, p *pureDataPlan,
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNID2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "url":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -1221,26 +1157,34 @@ func (ec *executionContext) pureDataJSON_Image(w *bytes.Buffer, p *pureDataPlan,
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "width":
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Width(ctx)
-			ec.marshalOInt2ᚖint64(ctx, field.Selections, v).MarshalGQL(w)
+			if v == nil {
+				w.WriteString("null")
+			} else {
+				pureInt64(w, *v)
+			}
 		case "height":
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Height(ctx)
-			ec.marshalOInt2ᚖint64(ctx, field.Selections, v).MarshalGQL(w)
+			if v == nil {
+				w.WriteString("null")
+			} else {
+				pureInt64(w, *v)
+			}
 		case "caption":
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Caption(ctx)
-			ec.marshalOString2ᚖstring(ctx, field.Selections, v).MarshalGQL(w)
+			if v == nil {
+				w.WriteString("null")
+			} else {
+				pureString(w, *v)
+			}
 		}
 	}
 	w.WriteByte('}')
@@ -1363,7 +1307,11 @@ func (ec *executionContext) pureDataJSON_Me(w *bytes.Buffer, p *pureDataPlan, ob
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Email(ctx)
-			ec.marshalOString2ᚖstring(ctx, field.Selections, v).MarshalGQL(w)
+			if v == nil {
+				w.WriteString("null")
+			} else {
+				pureString(w, *v)
+			}
 		case "role":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -1651,16 +1599,16 @@ func (ec *executionContext) pureDataJSON_Movie(w *bytes.Buffer, p *pureDataPlan,
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.ID()
-			if m := ec.marshalNID2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "movieLensId":
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.MovieLensID(ctx)
-			ec.marshalOInt2ᚖint64(ctx, field.Selections, v).MarshalGQL(w)
+			if v == nil {
+				w.WriteString("null")
+			} else {
+				pureInt64(w, *v)
+			}
 		case "title":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -1668,16 +1616,16 @@ func (ec *executionContext) pureDataJSON_Movie(w *bytes.Buffer, p *pureDataPlan,
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "year":
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Year(ctx)
-			ec.marshalOInt2ᚖint64(ctx, field.Selections, v).MarshalGQL(w)
+			if v == nil {
+				w.WriteString("null")
+			} else {
+				pureInt64(w, *v)
+			}
 		case "cover":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -1693,12 +1641,20 @@ func (ec *executionContext) pureDataJSON_Movie(w *bytes.Buffer, p *pureDataPlan,
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Synopsis(ctx)
-			ec.marshalOString2ᚖstring(ctx, field.Selections, v).MarshalGQL(w)
+			if v == nil {
+				w.WriteString("null")
+			} else {
+				pureString(w, *v)
+			}
 		case "plot":
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Plot(ctx)
-			ec.marshalOString2ᚖstring(ctx, field.Selections, v).MarshalGQL(w)
+			if v == nil {
+				w.WriteString("null")
+			} else {
+				pureString(w, *v)
+			}
 		case "genres":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -1794,12 +1750,20 @@ func (ec *executionContext) pureDataJSON_Movie(w *bytes.Buffer, p *pureDataPlan,
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.ImdbID(ctx)
-			ec.marshalOString2ᚖstring(ctx, field.Selections, v).MarshalGQL(w)
+			if v == nil {
+				w.WriteString("null")
+			} else {
+				pureString(w, *v)
+			}
 		case "tmdbId":
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.TmdbID(ctx)
-			ec.marshalOInt2ᚖint64(ctx, field.Selections, v).MarshalGQL(w)
+			if v == nil {
+				w.WriteString("null")
+			} else {
+				pureInt64(w, *v)
+			}
 		case "lists":
 			fc := graphql.GetFieldContext(p.ctxs[i])
 			ctx := p.ctxs[i]
@@ -1971,11 +1935,7 @@ func (ec *executionContext) pureDataJSON_MovieConnection(w *bytes.Buffer, p *pur
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		}
 	}
 	w.WriteByte('}')
@@ -2037,11 +1997,7 @@ func (ec *executionContext) pureDataJSON_MovieEdge(w *bytes.Buffer, p *pureDataP
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Cursor()
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "node":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -2123,30 +2079,30 @@ func (ec *executionContext) pureDataJSON_PageInfo(w *bytes.Buffer, p *pureDataPl
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.HasNextPage
-			if m := ec.marshalNBoolean2bool(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureBoolean(w, v)
 		case "hasPreviousPage":
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.HasPreviousPage
-			if m := ec.marshalNBoolean2bool(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureBoolean(w, v)
 		case "startCursor":
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.StartCursor
-			ec.marshalOString2ᚖstring(ctx, field.Selections, v).MarshalGQL(w)
+			if v == nil {
+				w.WriteString("null")
+			} else {
+				pureString(w, *v)
+			}
 		case "endCursor":
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.EndCursor
-			ec.marshalOString2ᚖstring(ctx, field.Selections, v).MarshalGQL(w)
+			if v == nil {
+				w.WriteString("null")
+			} else {
+				pureString(w, *v)
+			}
 		}
 	}
 	w.WriteByte('}')
@@ -2237,11 +2193,7 @@ func (ec *executionContext) pureDataJSON_Person(w *bytes.Buffer, p *pureDataPlan
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.ID()
-			if m := ec.marshalNID2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "name":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -2249,11 +2201,7 @@ func (ec *executionContext) pureDataJSON_Person(w *bytes.Buffer, p *pureDataPlan
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "directed":
 			fc := graphql.GetFieldContext(p.ctxs[i])
 			ctx := p.ctxs[i]
@@ -2399,11 +2347,7 @@ func (ec *executionContext) pureDataJSON_PersonConnection(w *bytes.Buffer, p *pu
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		}
 	}
 	w.WriteByte('}')
@@ -2465,11 +2409,7 @@ func (ec *executionContext) pureDataJSON_PersonEdge(w *bytes.Buffer, p *pureData
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Cursor()
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "node":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -2692,11 +2632,7 @@ func (ec *executionContext) pureDataJSON_PersonPath(w *bytes.Buffer, p *pureData
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		case "links":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -2819,11 +2755,7 @@ func (ec *executionContext) pureDataJSON_RatingConnection(w *bytes.Buffer, p *pu
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		}
 	}
 	w.WriteByte('}')
@@ -2899,11 +2831,7 @@ func (ec *executionContext) pureDataJSON_RatingEdge(w *bytes.Buffer, p *pureData
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Cursor()
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "score":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -2911,11 +2839,7 @@ func (ec *executionContext) pureDataJSON_RatingEdge(w *bytes.Buffer, p *pureData
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		case "ratedAt":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -3005,11 +2929,7 @@ func (ec *executionContext) pureDataJSON_RatingSummary(w *bytes.Buffer, p *pureD
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNID2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "average":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -3022,11 +2942,7 @@ func (ec *executionContext) pureDataJSON_RatingSummary(w *bytes.Buffer, p *pureD
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		case "histogram":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -3036,11 +2952,7 @@ func (ec *executionContext) pureDataJSON_RatingSummary(w *bytes.Buffer, p *pureD
 				if j0 > 0 {
 					w.WriteByte(',')
 				}
-				if m := ec.marshalNInt2int64(ctx, field.Selections, e0); m != graphql.Null {
-					m.MarshalGQL(w)
-				} else {
-					return false
-				}
+				pureInt64(w, e0)
 			}
 			w.WriteByte(']')
 		}
@@ -3255,11 +3167,7 @@ func (ec *executionContext) pureDataJSON_RecommendationConnection(w *bytes.Buffe
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		}
 	}
 	w.WriteByte('}')
@@ -3321,11 +3229,7 @@ func (ec *executionContext) pureDataJSON_RecommendationEdge(w *bytes.Buffer, p *
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Cursor()
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "node":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -3419,11 +3323,7 @@ func (ec *executionContext) pureDataJSON_RecommendationReason(w *bytes.Buffer, p
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "via":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -3542,11 +3442,7 @@ func (ec *executionContext) pureDataJSON_Review(w *bytes.Buffer, p *pureDataPlan
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.ID()
-			if m := ec.marshalNID2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "author":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -3574,11 +3470,7 @@ func (ec *executionContext) pureDataJSON_Review(w *bytes.Buffer, p *pureDataPlan
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "score":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -3586,11 +3478,7 @@ func (ec *executionContext) pureDataJSON_Review(w *bytes.Buffer, p *pureDataPlan
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		case "addedAt":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -3724,11 +3612,7 @@ func (ec *executionContext) pureDataJSON_ReviewConnection(w *bytes.Buffer, p *pu
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		}
 	}
 	w.WriteByte('}')
@@ -3790,11 +3674,7 @@ func (ec *executionContext) pureDataJSON_ReviewEdge(w *bytes.Buffer, p *pureData
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Cursor()
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "node":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -3910,11 +3790,7 @@ func (ec *executionContext) pureDataJSON_SearchConnection(w *bytes.Buffer, p *pu
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		}
 	}
 	w.WriteByte('}')
@@ -3983,11 +3859,7 @@ func (ec *executionContext) pureDataJSON_SearchEdge(w *bytes.Buffer, p *pureData
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Cursor()
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "score":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -4118,11 +3990,7 @@ func (ec *executionContext) pureDataJSON_SynopsisSubmission(w *bytes.Buffer, p *
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.ID()
-			if m := ec.marshalNID2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "text":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -4130,11 +3998,7 @@ func (ec *executionContext) pureDataJSON_SynopsisSubmission(w *bytes.Buffer, p *
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "status":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -4300,11 +4164,7 @@ func (ec *executionContext) pureDataJSON_SynopsisSubmissionConnection(w *bytes.B
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		}
 	}
 	w.WriteByte('}')
@@ -4366,11 +4226,7 @@ func (ec *executionContext) pureDataJSON_SynopsisSubmissionEdge(w *bytes.Buffer,
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Cursor()
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "node":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -4459,20 +4315,12 @@ func (ec *executionContext) pureDataJSON_Tag(w *bytes.Buffer, p *pureDataPlan, o
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "id":
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.ID()
-			if m := ec.marshalNID2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "movieCount":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -4480,11 +4328,7 @@ func (ec *executionContext) pureDataJSON_Tag(w *bytes.Buffer, p *pureDataPlan, o
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		case "movies":
 			fc := graphql.GetFieldContext(p.ctxs[i])
 			ctx := p.ctxs[i]
@@ -4567,11 +4411,7 @@ func (ec *executionContext) pureDataJSON_TagCount(w *bytes.Buffer, p *pureDataPl
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "count":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -4579,11 +4419,7 @@ func (ec *executionContext) pureDataJSON_TagCount(w *bytes.Buffer, p *pureDataPl
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		case "tag":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -4713,11 +4549,7 @@ func (ec *executionContext) pureDataJSON_TrendingConnection(w *bytes.Buffer, p *
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		case "windowStart":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -4796,11 +4628,7 @@ func (ec *executionContext) pureDataJSON_TrendingEdge(w *bytes.Buffer, p *pureDa
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Cursor()
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "ratingCount":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -4808,11 +4636,7 @@ func (ec *executionContext) pureDataJSON_TrendingEdge(w *bytes.Buffer, p *pureDa
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		case "node":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -4916,11 +4740,7 @@ func (ec *executionContext) pureDataJSON_User(w *bytes.Buffer, p *pureDataPlan, 
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.ID()
-			if m := ec.marshalNID2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "username":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -4928,11 +4748,7 @@ func (ec *executionContext) pureDataJSON_User(w *bytes.Buffer, p *pureDataPlan, 
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "joinedAt":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -4952,11 +4768,7 @@ func (ec *executionContext) pureDataJSON_User(w *bytes.Buffer, p *pureDataPlan, 
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		case "reviews":
 			fc := graphql.GetFieldContext(p.ctxs[i])
 			ctx := p.ctxs[i]
@@ -5079,11 +4891,7 @@ func (ec *executionContext) pureDataJSON_UserList(w *bytes.Buffer, p *pureDataPl
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.ID()
-			if m := ec.marshalNID2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "title":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -5091,16 +4899,16 @@ func (ec *executionContext) pureDataJSON_UserList(w *bytes.Buffer, p *pureDataPl
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "description":
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Description(ctx)
-			ec.marshalOString2ᚖstring(ctx, field.Selections, v).MarshalGQL(w)
+			if v == nil {
+				w.WriteString("null")
+			} else {
+				pureString(w, *v)
+			}
 		case "owner":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -5130,11 +4938,7 @@ func (ec *executionContext) pureDataJSON_UserList(w *bytes.Buffer, p *pureDataPl
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNBoolean2bool(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureBoolean(w, v)
 		case "movies":
 			fc := graphql.GetFieldContext(p.ctxs[i])
 			ctx := p.ctxs[i]
@@ -5251,11 +5055,7 @@ func (ec *executionContext) pureDataJSON_UserListConnection(w *bytes.Buffer, p *
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNInt2int64(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureInt64(w, v)
 		}
 	}
 	w.WriteByte('}')
@@ -5317,11 +5117,7 @@ func (ec *executionContext) pureDataJSON_UserListEdge(w *bytes.Buffer, p *pureDa
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Cursor()
-			if m := ec.marshalNString2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "node":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -5424,16 +5220,16 @@ func (ec *executionContext) pureDataJSON_ViewerState(w *bytes.Buffer, p *pureDat
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNID2string(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureString(w, v)
 		case "rating":
 			ctx := p.ctxs[i]
 			_ = ctx
 			v := obj.Rating(ctx)
-			ec.marshalOInt2ᚖint64(ctx, field.Selections, v).MarshalGQL(w)
+			if v == nil {
+				w.WriteString("null")
+			} else {
+				pureInt64(w, *v)
+			}
 		case "inCollection":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -5441,11 +5237,7 @@ func (ec *executionContext) pureDataJSON_ViewerState(w *bytes.Buffer, p *pureDat
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNBoolean2bool(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureBoolean(w, v)
 		case "isFavorite":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -5453,11 +5245,7 @@ func (ec *executionContext) pureDataJSON_ViewerState(w *bytes.Buffer, p *pureDat
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNBoolean2bool(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureBoolean(w, v)
 		case "onWatchlist":
 			ctx := p.ctxs[i]
 			_ = ctx
@@ -5465,11 +5253,7 @@ func (ec *executionContext) pureDataJSON_ViewerState(w *bytes.Buffer, p *pureDat
 			if err != nil {
 				return false
 			}
-			if m := ec.marshalNBoolean2bool(ctx, field.Selections, v); m != graphql.Null {
-				m.MarshalGQL(w)
-			} else {
-				return false
-			}
+			pureBoolean(w, v)
 		case "review":
 			ctx := p.ctxs[i]
 			_ = ctx

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
@@ -325,5 +327,78 @@ func TestPureDataPlanWithErrorsLeavesTheCache(t *testing.T) {
 	}
 	if got := post(`{ movie(id: "TW92aWU6MQ") { year } }`); got != `{"data":{"movie":{"year":1995}}}` || plans.Len() != 1 {
 		t.Errorf("a selection without error: %s, %d plans cached, want 1", got, plans.Len())
+	}
+}
+
+// hardStrings are strings whose JSON a writer could get wrong: every ASCII control
+// character, quotes and backslashes, what encoding/json would escape and gqlgen does not
+// (<, >, &, U+2028), multi-byte runes, invalid UTF-8 and a lone continuation byte.
+var hardStrings = func() []string {
+	var ascii []byte
+	for c := range 0x80 {
+		ascii = append(ascii, byte(c))
+	}
+	return []string{"", "Toy Story", string(ascii), `"quoted" \back\slash\`, "<a href=\"x\">&amp;</a>",
+		"line\u2028sep\u2029", "Amélie 千と千尋 🎬", "bad \xff\xfe utf-8 \xc3", "\x80", "\x00end", "tab\tcr\rlf\n\x1f\x7f"}
+}()
+
+// TestPureLeavesWriteAsGqlgen: the path's own writers of String, ID, Int and Boolean write
+// the bytes of gqlgen's marshalers, which they replace.
+func TestPureLeavesWriteAsGqlgen(t *testing.T) {
+	gqlgen := func(m graphql.Marshaler) string {
+		var b bytes.Buffer
+		m.MarshalGQL(&b)
+		return b.String()
+	}
+	for _, s := range hardStrings {
+		var b bytes.Buffer
+		b.WriteString("prefix") // written after what the buffer holds
+		pureString(&b, s)
+		if got, want := strings.TrimPrefix(b.String(), "prefix"), gqlgen(graphql.MarshalString(s)); got != want {
+			t.Errorf("string %q: %s, gqlgen %s", s, got, want)
+		}
+	}
+	for _, n := range []int64{0, 1, -1, 9, 10, 255, 256, 1995, -1995, math.MaxInt64, math.MinInt64} {
+		var b bytes.Buffer
+		b.WriteString("prefix")
+		pureInt64(&b, n)
+		if got, want := strings.TrimPrefix(b.String(), "prefix"), gqlgen(graphql.MarshalInt64(n)); got != want {
+			t.Errorf("int %d: %s, gqlgen %s", n, got, want)
+		}
+	}
+	for _, v := range []bool{true, false} {
+		var b bytes.Buffer
+		if pureBoolean(&b, v); b.String() != gqlgen(graphql.MarshalBoolean(v)) {
+			t.Errorf("boolean %v: %s, gqlgen %s", v, b.String(), gqlgen(graphql.MarshalBoolean(v)))
+		}
+	}
+}
+
+// TestPureDataWritesLeavesAsGqlgen: hard strings (in non-null and nullable String fields,
+// IDs and cursors), extreme integers (non-null and nullable Int) and booleans (PageInfo)
+// go out as gqlgen's path writes them, from objects the path writes.
+func TestPureDataWritesLeavesAsGqlgen(t *testing.T) {
+	const query = `{ movie(id: "TW92aWU6MQ") { id title other: title year
+  cover { id url width height caption }
+  genres { id name movieCount }
+  recommended(first: 1) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { score movie { id title year } reasons { kind text } } } } } }`
+	for i, s := range hardStrings {
+		for _, n := range []int64{math.MinInt64, -1, 0, 300, math.MaxInt64} {
+			movie := model.Record{cypher.KeyID: n, "title": s, "other": hardStrings[(i+1)%len(hardStrings)], "year": n,
+				"cover":  map[string]any{"id": s, "url": s, "width": n, "height": n, "caption": s},
+				"genres": []any{map[string]any{cypher.KeyID: s, "name": s, "movieCount": n}},
+				"recommended": map[string]any{cypher.KeyOffset: n & 1, cypher.KeyFirst: int64(1), cypher.KeyTotal: int64(3), "edges": []any{
+					map[string]any{"node": map[string]any{"score": 0.5, "movie": map[string]any{cypher.KeyID: n, "title": s, "year": n},
+						"reasons": []any{map[string]any{"kind": "SAME_GENRE", "text": s}}}},
+				}}}
+			pure, gqlgen, written := servePaths(t, movie, query, nil)
+			if pure != gqlgen {
+				t.Fatalf("%q, %d:\npure data %s\ngqlgen    %s", s, n, pure, gqlgen)
+			}
+			if written == 0 || strings.Contains(pure, `"errors"`) {
+				t.Fatalf("%q, %d: not written by the path (%d objects): %s", s, n, written, pure)
+			}
+		}
 	}
 }

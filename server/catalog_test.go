@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -306,6 +307,79 @@ func TestGenresAreAllListed(t *testing.T) {
 	assertEqual(t, "genres", got, column(want, "genre"))
 	if data.Genres.TotalCount != len(want) {
 		t.Errorf("totalCount %d, want %d", data.Genres.TotalCount, len(want))
+	}
+}
+
+// TestIDsWhereverSelected: a projection carries an entity's key only when the selection
+// reads its id (cypher's needsKey), so ids asked directly, through a fragment on Node,
+// under an alias, on a list of subgenres, on a film's directors and on a search hit must
+// still be the ids of the keys Neo4j holds; and a page that selects no id answers without
+// one.
+func TestIDsWhereverSelected(t *testing.T) {
+	data := mustDo(t, "", `{ genres(first: 100) { edges { node { ... on Node { id } name gid: id subgenres { id } } } }
+  plain: genres(first: 100) { edges { node { name } } } }`, nil, 2)
+	want := cypherRows(t, `MATCH (g:Genre) RETURN g.name AS name,
+  COLLECT { MATCH (g)<-[:SUBGENRE_OF]-(s:Genre) RETURN s.name ORDER BY s.name } AS subgenres ORDER BY g.name`, nil)
+	edges := at(data, "genres.edges").([]any)
+	if len(edges) != len(want) || len(want) == 0 {
+		t.Fatalf("%d genres, want %d", len(edges), len(want))
+	}
+	for i, e := range edges {
+		name := want[i]["name"].(string)
+		id := relay.ID("Genre", name)
+		if at(e, "node.id") != id || at(e, "node.gid") != id || at(e, "node.name") != name {
+			t.Errorf("genre %d: %v, want %s (%s)", i, at(e, "node"), id, name)
+		}
+		var gotSubs, wantSubs []string
+		for _, s := range at(e, "node.subgenres").([]any) {
+			gotSubs = append(gotSubs, at(s, "id").(string))
+		}
+		for _, s := range want[i]["subgenres"].([]any) {
+			wantSubs = append(wantSubs, relay.ID("Genre", s.(string)))
+		}
+		assertEqual(t, name+" subgenres", gotSubs, wantSubs)
+		if node := at(at(data, "plain.edges").([]any)[i], "node").(map[string]any); len(node) != 1 || node["name"] != name {
+			t.Errorf("plain genre %d: %v, want only its name %s", i, node, name)
+		}
+	}
+
+	film := movieID(referenceMovieLensID)
+	data = mustDo(t, "", `query($id: ID!) { movie(id: $id) { title directors { ... on Node { id } } genres { id } }
+  search(text: "romanek", first: 5) { edges { node { ... on Node { id } } } } }`, map[string]any{"id": film}, 2)
+	directors := cypherRows(t, `MATCH (:Movie {movieId: $id})<-[:DIRECTED]-(p:Person) RETURN p.personId AS id`,
+		map[string]any{"id": referenceMovieLensID})
+	var gotDirectors, wantDirectors []string
+	for _, d := range at(data, "movie.directors").([]any) {
+		gotDirectors = append(gotDirectors, at(d, "id").(string))
+	}
+	for _, d := range directors {
+		wantDirectors = append(wantDirectors, relay.ID("Person", fmt.Sprint(d["id"])))
+	}
+	slices.Sort(gotDirectors)
+	slices.Sort(wantDirectors)
+	assertEqual(t, "directors", gotDirectors, wantDirectors)
+	genres := cypherRows(t, `MATCH (:Movie {movieId: $id})-[r:IN_GENRE]->(g:Genre) WHERE r.implied IS NULL RETURN g.name AS name ORDER BY g.name`,
+		map[string]any{"id": referenceMovieLensID})
+	var gotGenres, wantGenres []string // the genres listed, not the parents they imply (seed/doc.go)
+	for _, g := range at(data, "movie.genres").([]any) {
+		gotGenres = append(gotGenres, at(g, "id").(string))
+	}
+	for _, g := range genres {
+		wantGenres = append(wantGenres, relay.ID("Genre", g["name"].(string)))
+	}
+	slices.Sort(gotGenres)
+	slices.Sort(wantGenres)
+	assertEqual(t, "genres", gotGenres, wantGenres)
+	hits := at(data, "search.edges").([]any)
+	if len(hits) == 0 {
+		t.Fatal("no search hit for romanek")
+	}
+	for _, h := range hits {
+		id, _ := at(h, "node.id").(string)
+		typ, key, err := relay.ParseID(id)
+		if err != nil || key == "" || typ != "Movie" && typ != "Person" {
+			t.Errorf("search hit id %q: %s %s %v", id, typ, key, err)
+		}
 	}
 }
 

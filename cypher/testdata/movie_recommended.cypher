@@ -1,4 +1,4 @@
-MATCH (this:Movie {movieId: $p0}) RETURN {`#key`: this.movieId, `title`: this.title, `recommended`: head([ranked5 IN [
+MATCH (this:Movie {movieId: $p0}) RETURN {`title`: this.title, `recommended`: head([ranked5 IN [
   COLLECT { MATCH (this)-[sim2:SIMILAR]->(c1:Movie) WITH c1, sim2.followers AS followers4, $p6 * coalesce(sim2.followed, 0.0) + $p1 * coalesce(sim2.collaborative, 0.0) + $p2 * coalesce(sim2.content, 0.0) AS score3 WHERE score3 > 0 ORDER BY score3 DESC, c1.movieId LIMIT $p3 RETURN {movie: c1, score: score3, seed: this, collab: $p4, content: $p5, followed: $p7, followers: followers4} }] | {`#total`: size(ranked5), `#offset`: $p8, `#first`: $p9, `edges`: 
   COLLECT { UNWIND range($p8, size(ranked5) - 1) AS i6 WITH ranked5[i6] AS row7, i6 ORDER BY i6 LIMIT $p9 WITH row7, row7.movie AS n8, row7.seed AS row7seed WITH *, 
   COLLECT { MATCH (row7seed)<-[a12:RATED]-(u14:User) WHERE row7.collab AND a12.score >= $p10 RETURN u14 } AS fans18
@@ -20,7 +20,7 @@ WITH *, coalesce(row7.fixed, [])
   RETURN {kind: 'TAG', via: t16, text: 'Also tagged "' + t16.name + '"'} }
 + 
   COLLECT { MATCH (row7seed)-[:IN_GENRE]->(g17:Genre)<-[:IN_GENRE]-(n8) WHERE row7.content WITH g17 ORDER BY COUNT { (g17)<-[:IN_GENRE]-() }, g17.name LIMIT 1
-  RETURN {kind: 'GENRE', via: g17, text: 'Also in ' + g17.name} } AS row7reasons RETURN {`node`: {`score`: row7.score, `movie`: {`#key`: n8.movieId, `title`: n8.title}, `reasons`: [reason9 IN row7reasons[..3] | {`kind`: reason9.kind, `text`: reason9.text, `via`: head([via10 IN [reason9.via] WHERE via10 IS NOT NULL | CASE WHEN via10:Movie THEN {`#type`: 'Movie', `#key`: via10.movieId, `title`: via10.title} WHEN via10:Person THEN {`#type`: 'Person', `#key`: via10.personId, `name`: via10.name} WHEN via10:Genre THEN {`#type`: 'Genre', `#key`: via10.name, `name`: via10.name} WHEN via10:Tag THEN {`#type`: 'Tag', `#key`: via10.name, `name`: via10.name} END])}]}} }}])} AS this
+  RETURN {kind: 'GENRE', via: g17, text: 'Also in ' + g17.name} } AS row7reasons RETURN {`node`: {`score`: row7.score, `movie`: {`title`: n8.title}, `reasons`: [reason9 IN row7reasons[..3] | {`kind`: reason9.kind, `text`: reason9.text, `via`: head([via10 IN [reason9.via] WHERE via10 IS NOT NULL | CASE WHEN via10:Movie THEN {`#type`: 'Movie', `title`: via10.title} WHEN via10:Person THEN {`#type`: 'Person', `name`: via10.name} WHEN via10:Genre THEN {`#type`: 'Genre', `name`: via10.name} WHEN via10:Tag THEN {`#type`: 'Tag', `name`: via10.name} END])}]}} }}])} AS this
 
 // params
 {

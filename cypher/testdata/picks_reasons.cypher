@@ -56,7 +56,7 @@ WITH *, coalesce(row23.fixed, [])
   RETURN {kind: 'TAG', via: t31, text: 'Also tagged "' + t31.name + '"'} }
 + 
   COLLECT { MATCH (row23seed)-[:IN_GENRE]->(g32:Genre)<-[:IN_GENRE]-(n24) WHERE row23.content WITH g32 ORDER BY COUNT { (g32)<-[:IN_GENRE]-() }, g32.name LIMIT 1
-  RETURN {kind: 'GENRE', via: g32, text: 'Also in ' + g32.name} } AS row23reasons RETURN {`node`: {`score`: row23.score, `movie`: {`#key`: n24.movieId, `title`: n24.title}, `reasons`: [reason25 IN row23reasons[..3] | {`kind`: reason25.kind, `text`: reason25.text}]}} }} AS this
+  RETURN {kind: 'GENRE', via: g32, text: 'Also in ' + g32.name} } AS row23reasons RETURN {`node`: {`score`: row23.score, `movie`: {`title`: n24.title}, `reasons`: [reason25 IN row23reasons[..3] | {`kind`: reason25.kind, `text`: reason25.text}]}} }} AS this
 
 // params
 {

@@ -36,7 +36,7 @@ CALL (me1, picks10) {
 }
 WITH me1, picks10 + cold11 AS ranked2
 RETURN {`#offset`: $p12, `#first`: $p13, `edges`: 
-  COLLECT { UNWIND range($p12, size(ranked2) - 1) AS i22 WITH ranked2[i22] AS row23, i22 ORDER BY i22 LIMIT $p13 WITH row23, row23.movie AS n24, row23.seed AS row23seed RETURN {`node`: {`movie`: {`#key`: n24.movieId, `title`: n24.title}}} }} AS this
+  COLLECT { UNWIND range($p12, size(ranked2) - 1) AS i22 WITH ranked2[i22] AS row23, i22 ORDER BY i22 LIMIT $p13 WITH row23, row23.movie AS n24, row23.seed AS row23seed RETURN {`node`: {`movie`: {`title`: n24.title}}} }} AS this
 
 // params
 {

@@ -7,7 +7,7 @@ ORDER BY score DESC, coalesce(node.movieId, -1), coalesce(node.personId, -1)
 LIMIT $limit
 WITH collect({node: node, score: score}) AS hits1
 RETURN {`#total`: size(hits1), `#offset`: $p0, `#first`: $p1, `edges`: 
-  COLLECT { UNWIND hits1[$p0..$p0 + $p1] AS hit2 WITH hit2.node AS n3, hit2.score AS score4 ORDER BY score4 DESC, coalesce(n3.movieId, -1), coalesce(n3.personId, -1) RETURN {`score`: score4, `node`: CASE WHEN n3:Movie THEN {`#type`: 'Movie', `#key`: n3.movieId} ELSE {`#type`: 'Person', `#key`: n3.personId, `name`: n3.name} END} }} AS this
+  COLLECT { UNWIND hits1[$p0..$p0 + $p1] AS hit2 WITH hit2.node AS n3, hit2.score AS score4 ORDER BY score4 DESC, coalesce(n3.movieId, -1), coalesce(n3.personId, -1) RETURN {`score`: score4, `node`: CASE WHEN n3:Movie THEN {`#type`: 'Movie'} ELSE {`#type`: 'Person', `name`: n3.name} END} }} AS this
 
 // params
 {

@@ -5,7 +5,7 @@ CALL (newest) {
   RETURN collect({movie: m, ratings: ratings}) AS ranked1
 }
 RETURN {`#total`: size(ranked1), `#offset`: $p0, `#first`: $p1, `windowStart`: newest - duration({days: $p2}), `windowEnd`: newest, `edges`: 
-  COLLECT { UNWIND ranked1[$p0..$p0 + $p1] AS row2 WITH row2.movie AS n3, row2.ratings AS ratings4 ORDER BY ratings4 DESC, n3.movieId RETURN {`ratingCount`: ratings4, `node`: {`#key`: n3.movieId, `title`: n3.title, `ratingSummary`: {`count`: n3.ratingCount}}} }} AS this
+  COLLECT { UNWIND ranked1[$p0..$p0 + $p1] AS row2 WITH row2.movie AS n3, row2.ratings AS ratings4 ORDER BY ratings4 DESC, n3.movieId RETURN {`ratingCount`: ratings4, `node`: {`title`: n3.title, `ratingSummary`: {`count`: n3.ratingCount}}} }} AS this
 
 // params
 {

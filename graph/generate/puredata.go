@@ -23,7 +23,8 @@ const pureDataFile = "graph/puredata_gen.go"
 // context once (its arguments decoded by gqlgen's own fieldContext_T_f) and answers nil
 // when a field is not pure data; pureDataJSON_T writes one object of the plan as JSON,
 // reading each field with the model's own method and formatting each leaf with gqlgen's
-// own marshaler, and answers false where gqlgen would report an error or a null.
+// own marshaler (or, for String, ID, Int and Boolean, graph's copy of it: directLeaf), and
+// answers false where gqlgen would report an error or a null.
 //
 // A field is pure data when the model's method or struct field answers it: not a
 // resolver, no directive, no @defer. Its type is a scalar, an enum, an object of package
@@ -297,6 +298,16 @@ func writeNonNil(b *strings.Builder, ref *config.TypeReference, v, plan string, 
 			v = "&" + v
 		}
 		fmt.Fprintf(b, "%sif !ec.pureDataJSON_%s(w, %s, %s) {\n%s\treturn false\n%s}\n", tab, ref.Definition.Name, plan, v, tab, tab)
+	case directLeaf(ref) != "":
+		// A String, ID, Int or Boolean: written as gqlgen's marshaler writes it, without
+		// the closure and the formatted copy that marshaler allocates per value.
+		write := directLeaf(ref)
+		if ref.IsPtr() {
+			fmt.Fprintf(b, "%sif %s == nil {\n%s\tw.WriteString(\"null\")\n%s} else {\n%s\t%s(w, *%s)\n%s}\n",
+				tab, v, tab, tab, tab, write, v, tab)
+		} else {
+			fmt.Fprintf(b, "%s%s(w, %s)\n", tab, write, v)
+		}
 	case !ref.GQL.NonNull:
 		// A scalar or an enum: gqlgen's marshaler, whose errors writePureData finds.
 		fmt.Fprintf(b, "%sec.%s(ctx, field.Selections, %s).MarshalGQL(w)\n", tab, ref.MarshalFunc(), v)
@@ -304,4 +315,34 @@ func writeNonNil(b *strings.Builder, ref *config.TypeReference, v, plan string, 
 		fmt.Fprintf(b, "%sif m := ec.%s(ctx, field.Selections, %s); m != graphql.Null {\n%s\tm.MarshalGQL(w)\n%s} else {\n%s\treturn false\n%s}\n",
 			tab, ref.MarshalFunc(), v, tab, tab, tab, tab)
 	}
+}
+
+// directLeaves are gqlgen's marshalers that graph writes itself (graph/puredata.go), by
+// the Go type they marshal: they never fail nor answer null for a value.
+var directLeaves = map[string]map[string]string{
+	"MarshalString":  {"string": "pureString"},
+	"MarshalID":      {"string": "pureString"},
+	"MarshalInt64":   {"int64": "pureInt64"},
+	"MarshalBoolean": {"bool": "pureBoolean"},
+}
+
+// directLeaf is the function of graph that writes ref, a leaf (or a pointer to one), as
+// gqlgen's own marshaler does; "" when gqlgen's marshaler must write it.
+func directLeaf(ref *config.TypeReference) string {
+	m := ref.Marshaler
+	if m == nil || m.Pkg() == nil || m.Pkg().Path() != "github.com/99designs/gqlgen/graphql" || ref.IsSlice() {
+		return ""
+	}
+	t := ref.GO
+	if ref.IsPtr() {
+		if ref.GQL.NonNull {
+			return "" // a nil pointer is an error there: gqlgen's marshaler reports it
+		}
+		t = t.(*types.Pointer).Elem()
+	}
+	basic, ok := t.(*types.Basic)
+	if !ok {
+		return ""
+	}
+	return directLeaves[m.Name()][basic.Name()]
 }

@@ -113,6 +113,10 @@ func (r Record) optTime(ctx context.Context) *time.Time {
 	return nil
 }
 
+// record is the object under the current field. Not inlined, so that its callers (NewT of
+// it) are: the pure-data path's writers then keep the *T they read on their stack.
+//
+//go:noinline
 func (r Record) record(ctx context.Context) Record { return AsRecord(r.get(ctx)) }
 
 func (r Record) records(ctx context.Context) []Record {
