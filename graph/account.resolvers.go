@@ -152,7 +152,7 @@ func (r *queryResolver) User(ctx context.Context, username string) (*model.User,
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.ReadOne(ctx, stmt)
+	rec, err := readOne(ctx, r.Store, stmt)
 	return model.NewUser(rec), err
 }
 

@@ -18,6 +18,6 @@ func (r *queryResolver) MovieByExternalID(ctx context.Context, source model.Exte
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.ReadOne(ctx, stmt)
+	rec, err := readOne(ctx, r.Store, stmt)
 	return model.NewMovie(rec), err
 }

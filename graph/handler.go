@@ -158,6 +158,7 @@ func NewHandler(res *Resolver, log *slog.Logger, opts Options) http.Handler {
 	srv.Use(subscriptionFailures{}) // live.go
 	srv.Use(limits.Deadline{})
 	srv.Use(pureDataExtension{pureDataPlans})  // puredata.go
+	srv.Use(combineRootReads{res.Store})       // rootreads.go; outside checkRepresentations
 	srv.AroundResponses(bookmarkExtension)     // bookmark.go
 	srv.AroundRootFields(checkRepresentations) // federation (entities.go)
 	srv.SetErrorPresenter(presentError(log))

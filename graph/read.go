@@ -24,7 +24,7 @@ func readStatement(ctx context.Context, s *store.Store, translate func() (cypher
 	if err != nil {
 		return nil, err
 	}
-	return s.ReadOne(ctx, stmt)
+	return readOne(ctx, s, stmt)
 }
 
 // readForViewer translates the field being resolved, which the viewer viewerID reads of
@@ -49,7 +49,7 @@ func readTop[A any](ctx context.Context, r *Resolver, translate func(cypher.Requ
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.ReadOne(ctx, stmt)
+	return readOne(ctx, r.Store, stmt)
 }
 
 // genreByID resolves a Genre global id, whose key is the genre's name.

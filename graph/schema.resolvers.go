@@ -135,7 +135,7 @@ func (r *queryResolver) PathBetween(ctx context.Context, from string, to string,
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.Store.ReadOne(ctx, stmt)
+	rec, err := readOne(ctx, r.Store, stmt)
 	return model.NewPersonPath(rec), err
 }
 
