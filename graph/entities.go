@@ -39,7 +39,7 @@ func readEntities(ctx context.Context, s *store.Store, typeName string, ids []st
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.ReadAll(ctx, stmt)
+	rows, err := readAll(ctx, s, stmt)
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}

@@ -36,6 +36,9 @@ func readForViewer(ctx context.Context, r *Resolver, viewerID int64, translate f
 	if err != nil {
 		return nil, err
 	}
+	if joint, field := rootJoint(ctx); joint != nil {
+		return joint.ReadForViewer(ctx, field, stmt, viewerID)
+	}
 	return r.Store.ReadForViewer(ctx, stmt, viewerID)
 }
 

@@ -56,7 +56,7 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.ReadAll(ctx, stmt)
+	rows, err := readAll(ctx, r.Store, stmt)
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}

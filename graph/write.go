@@ -126,7 +126,7 @@ func (r *queryResolver) entity(ctx context.Context, typeName string, key any) (m
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.ReadOne(ctx, stmt)
+	return readOne(ctx, r.Store, stmt)
 }
 
 // accountNode resolves the global ids of this feature's types for Query.node.

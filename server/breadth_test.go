@@ -139,8 +139,8 @@ func TestWikipediaOnlyFilmWorksLikeAnyFilm(t *testing.T) {
 		movie(id: $id) { id title movieLensId year plot cover { url } cast { person { name } } ratingSummary { count average }
 			recommended(first: 5, strategy: CONTENT) { edges { node { movie { id } reasons { kind } } } } }
 		node(id: $id) { ... on Movie { title } } }`, map[string]any{"id": id}, &data)
-	if trips != 2 {
-		t.Errorf("%d round trips, want 2", trips)
+	if trips != 1 {
+		t.Errorf("%d round trips, want 1", trips)
 	}
 	m := data.Movie
 	var cast []string

@@ -314,7 +314,7 @@ func TestMetricsAndLogs(t *testing.T) {
 		t.Fatalf("got %d request lines:\n%s", len(lines), logs)
 	}
 	first, second := lines[0], lines[1]
-	if first["requestId"] != header.Get("X-Request-Id") || first["operation"] != "MetricsProbe" || first["roundTrips"] != 2.0 || first["status"] != 200.0 {
+	if first["requestId"] != header.Get("X-Request-Id") || first["operation"] != "MetricsProbe" || first["roundTrips"] != 1.0 || first["status"] != 200.0 {
 		t.Errorf("first line: %v", first)
 	}
 	if codes, _ := second["errorCodes"].([]any); len(codes) != 1 || codes[0] != "BAD_USER_INPUT" || second["roundTrips"] != 0.0 {
