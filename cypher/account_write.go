@@ -104,10 +104,12 @@ WITH m AS this, 'OK' AS status`
 // viewer's films rated just before their rating of m given at oldRatedAt (nothing when it
 // is null): the 10 before it in their sequence (ratings in time order, ties by movieId, as
 // recommend's "rated soon after" window of 10 counts them), whose neighbours change when
-// m leaves that place. Up to 500 films; beyond, the next full refresh takes them in.
+// m leaves that place. Each film once (a member who rates m again and again moves it from
+// just after the same films), up to 500 films; beyond, the next full refresh takes them in.
 const ratedJustBeforeCypher = `m.similarAlso = CASE WHEN oldRatedAt IS NULL OR size(coalesce(m.similarAlso, [])) >= 500 THEN m.similarAlso ELSE coalesce(m.similarAlso, []) +
       COLLECT { MATCH (viewer)-[p:RATED]->(a:Movie) WHERE p.ratedAt < oldRatedAt OR (p.ratedAt = oldRatedAt AND a.movieId < m.movieId)
-        WITH a, p ORDER BY p.ratedAt DESC, a.movieId DESC LIMIT 10 RETURN a.movieId } END`
+        WITH a, p ORDER BY p.ratedAt DESC, a.movieId DESC LIMIT 10
+        WITH a WHERE NOT a.movieId IN coalesce(m.similarAlso, []) RETURN a.movieId } END`
 
 // fillRatingCacheCypher fills a missing cache of film m from the edges, then sets the average.
 const fillRatingCacheCypher = `CALL (m) {

@@ -225,3 +225,40 @@ func TestRefresherFollowsReRatings(t *testing.T) {
 		}
 	}
 }
+
+// TestReRatingsRecordEachFilmOnce: every re-rating of a film records, in the film's
+// similarAlso, the films the member rated just before its old place, whose "rated soon
+// after" neighbours the move changes; rated again and again, the film lists each of them
+// once, not once per re-rating until the list is full.
+func TestReRatingsRecordEachFilmOnce(t *testing.T) {
+	member := signUp(t, "rerate-once"+runTag)
+	next := cypherRows(t, `OPTIONAL MATCH (run:SimilarityRun)
+		RETURN max(coalesce(run.maxMovieId, 0)) AS run, COLLECT { MATCH (m:Movie) RETURN max(m.movieId) }[0] AS film`, nil)[0]
+	base := max(next["run"].(int64), next["film"].(int64)) + 1000
+	films := []int64{base, base + 1, base + 2, base + 3} // A1 A2 A3 X, rated in this order
+	cypherRows(t, `UNWIND $films AS id CREATE (:Movie {movieId: id, title: 'Re-rated film ' + toString(id), year: 2032})`,
+		map[string]any{"films": films})
+	t.Cleanup(func() { cypherRows(t, `MATCH (m:Movie) WHERE m.movieId IN $films DETACH DELETE m`, map[string]any{"films": films}) })
+	cypherRows(t, `MATCH (u:User {userId: $user})
+		UNWIND range(0, size($films) - 1) AS k
+		MATCH (m:Movie {movieId: $films[k]})
+		CREATE (u)-[:RATED {score: 7, ratedAt: datetime() - duration({minutes: 60 - k})}]->(m)`,
+		map[string]any{"user": member.UserID, "films": films})
+	x := films[3]
+	for score := range 4 {
+		mustDo(t, member.Token, `mutation($m: ID!, $s: Int!) { rateMovie(movieId: $m, score: $s) { id } }`,
+			map[string]any{"m": movieID(int(x)), "s": 5 + score}, 0)
+	}
+	also, _ := cypherRows(t, `MATCH (m:Movie {movieId: $x}) RETURN coalesce(m.similarAlso, []) AS also`, map[string]any{"x": x})[0]["also"].([]any)
+	seen := map[any]int{}
+	for _, id := range also {
+		if seen[id]++; seen[id] == 2 {
+			t.Errorf("film %v is listed more than once in similarAlso: %v", id, also)
+		}
+	}
+	for _, f := range films[:3] {
+		if seen[f] == 0 {
+			t.Errorf("film %d, rated just before the film's old place, is not in similarAlso: %v", f, also)
+		}
+	}
+}
