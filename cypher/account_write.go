@@ -55,11 +55,16 @@ WITH m AS this, 'OK' AS status`
 // (recommend.MarkChangedCypher). A re-rating moves the film to the end of the viewer's
 // sequence of ratings, so the films rated just before its old place, whose "rated soon
 // after" windows it leaves, are recorded too (ratedJustBeforeCypher); those rated after
-// it there keep the same next films. viewer and m stay bound.
+// it there keep the same next films. A film that was already the viewer's latest rating
+// stays last, so its re-rating changes no window and records nothing: User.latestRatedAt,
+// set by every rating, says which one is (unknown while null: ratings loaded with the seed
+// or written by other programs, which must leave it null or keep it). viewer and m stay
+// bound.
 const setScoreCypher = `OPTIONAL MATCH (viewer)-[old:RATED]->(m)
-WITH viewer, m, old.score AS oldScore, old.ratedAt AS oldRatedAt
+WITH viewer, m, old.score AS oldScore,
+  CASE WHEN viewer.latestRatedAt IS NULL OR old.ratedAt < viewer.latestRatedAt THEN old.ratedAt END AS oldRatedAt
 MERGE (viewer)-[r:RATED]->(m)
-SET r.score = $score, r.ratedAt = datetime()
+SET r.score = $score, r.ratedAt = datetime(), viewer.latestRatedAt = datetime()
 SET m.similarPendingSince = coalesce(m.similarPendingSince, datetime()), m.similarChanges = coalesce(m.similarChanges, 0) + 1,
   ` + ratedJustBeforeCypher + `
 WITH viewer, m, oldScore

@@ -262,3 +262,41 @@ func TestReRatingsRecordEachFilmOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestReRatingTheLatestRatingRecordsNothing: a film that is already the member's latest
+// rating stays last when rated again, so no film's "rated soon after" window changes and
+// nothing is recorded; a film rated before others moves, and the films rated just before
+// its old place are recorded.
+func TestReRatingTheLatestRatingRecordsNothing(t *testing.T) {
+	member := signUp(t, "rerate-latest"+runTag)
+	next := cypherRows(t, `OPTIONAL MATCH (run:SimilarityRun)
+		RETURN max(coalesce(run.maxMovieId, 0)) AS run, COLLECT { MATCH (m:Movie) RETURN max(m.movieId) }[0] AS film`, nil)[0]
+	base := max(next["run"].(int64), next["film"].(int64)) + 2000
+	films := []int64{base, base + 1, base + 2, base + 3, base + 4} // A1 A2 A3 X rated an hour ago; Y rated here
+	cypherRows(t, `UNWIND $films AS id CREATE (:Movie {movieId: id, title: 'Latest-rated film ' + toString(id), year: 2033})`,
+		map[string]any{"films": films})
+	t.Cleanup(func() { cypherRows(t, `MATCH (m:Movie) WHERE m.movieId IN $films DETACH DELETE m`, map[string]any{"films": films}) })
+	cypherRows(t, `MATCH (u:User {userId: $user})
+		UNWIND range(0, 3) AS k
+		MATCH (m:Movie {movieId: $films[k]})
+		CREATE (u)-[:RATED {score: 7, ratedAt: datetime() - duration({minutes: 60 - k})}]->(m)`,
+		map[string]any{"user": member.UserID, "films": films})
+	also := func(film int64) []any {
+		v, _ := cypherRows(t, `MATCH (m:Movie {movieId: $m}) RETURN coalesce(m.similarAlso, []) AS also`, map[string]any{"m": film})[0]["also"].([]any)
+		return v
+	}
+	rate := func(film int64, score int) {
+		mustDo(t, member.Token, `mutation($m: ID!, $s: Int!) { rateMovie(movieId: $m, score: $s) { id } }`,
+			map[string]any{"m": movieID(int(film)), "s": score}, 0)
+	}
+	x, y := films[3], films[4]
+	rate(y, 6) // a first rating: Y is now the latest
+	rate(y, 8) // Y again: still the latest
+	if got := also(y); len(got) != 0 {
+		t.Errorf("re-rating the latest rating recorded %v; want nothing", got)
+	}
+	rate(x, 9) // X, rated before Y, moves to the end
+	if got, want := fmt.Sprint(also(x)), fmt.Sprint([]any{films[2], films[1], films[0]}); got != want {
+		t.Errorf("re-rating a film rated before others recorded %s; want the films rated just before it, %s", got, want)
+	}
+}
