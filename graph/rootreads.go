@@ -43,6 +43,11 @@ func (e combineRootReads) InterceptResponse(ctx context.Context, next graphql.Re
 	if oc.Operation == nil || oc.Operation.Operation != ast.Query {
 		return next(ctx)
 	}
+	if sel := oc.Operation.SelectionSet; len(sel) == 1 {
+		if _, ok := sel[0].(*ast.Field); ok {
+			return next(ctx) // one field, most queries: not worth collecting
+		}
+	}
 	fields := 0
 	for _, field := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Query"}) {
 		if field.Name != "__typename" {
