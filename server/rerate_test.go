@@ -238,7 +238,9 @@ func TestReRatingsRecordEachFilmOnce(t *testing.T) {
 	films := []int64{base, base + 1, base + 2, base + 3} // A1 A2 A3 X, rated in this order
 	cypherRows(t, `UNWIND $films AS id CREATE (:Movie {movieId: id, title: 'Re-rated film ' + toString(id), year: 2032})`,
 		map[string]any{"films": films})
-	t.Cleanup(func() { cypherRows(t, `MATCH (m:Movie) WHERE m.movieId IN $films DETACH DELETE m`, map[string]any{"films": films}) })
+	t.Cleanup(func() {
+		cypherRows(t, `MATCH (m:Movie) WHERE m.movieId IN $films DETACH DELETE m`, map[string]any{"films": films})
+	})
 	cypherRows(t, `MATCH (u:User {userId: $user})
 		UNWIND range(0, size($films) - 1) AS k
 		MATCH (m:Movie {movieId: $films[k]})
@@ -275,7 +277,9 @@ func TestReRatingTheLatestRatingRecordsNothing(t *testing.T) {
 	films := []int64{base, base + 1, base + 2, base + 3, base + 4} // A1 A2 A3 X rated an hour ago; Y rated here
 	cypherRows(t, `UNWIND $films AS id CREATE (:Movie {movieId: id, title: 'Latest-rated film ' + toString(id), year: 2033})`,
 		map[string]any{"films": films})
-	t.Cleanup(func() { cypherRows(t, `MATCH (m:Movie) WHERE m.movieId IN $films DETACH DELETE m`, map[string]any{"films": films}) })
+	t.Cleanup(func() {
+		cypherRows(t, `MATCH (m:Movie) WHERE m.movieId IN $films DETACH DELETE m`, map[string]any{"films": films})
+	})
 	cypherRows(t, `MATCH (u:User {userId: $user})
 		UNWIND range(0, 3) AS k
 		MATCH (m:Movie {movieId: $films[k]})
