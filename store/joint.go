@@ -55,7 +55,7 @@ func (j *Joint) ReadAll(ctx context.Context, order string, stmt cypher.Statement
 	case <-read.done:
 	case <-ctx.Done():
 		j.resume()
-		return j.store.ReadAll(ctx, stmt) // which answers an ended request at once, with its error
+		return nil, classify(ctx, ctx, ctx.Err(), failed) // what the store answers an ended request
 	}
 	j.resume()
 	if read.alone {
@@ -72,10 +72,7 @@ func (j *Joint) ReadOne(ctx context.Context, order string, stmt cypher.Statement
 // ReadForViewer is Store.ReadForViewer for one party, as ReadAll.
 func (j *Joint) ReadForViewer(ctx context.Context, order string, stmt cypher.Statement, viewerID int64) (map[string]any, error) {
 	row, err := j.ReadOne(ctx, order, stmt)
-	if err != nil || row != nil {
-		return row, err
-	}
-	return nil, j.store.unlessViewerGone(ctx, viewerID, nil)
+	return j.store.viewersRow(ctx, viewerID, row, err)
 }
 
 // Done records that a party has finished.

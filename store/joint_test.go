@@ -84,11 +84,16 @@ func TestJointPartThatFailsFailsAlone(t *testing.T) {
 }
 
 // TestJointReadEndsWithItsRequest: a party whose read waits for a party that never comes
-// gets the request's TIMEOUT when its deadline passes.
+// gets the request's TIMEOUT when its deadline passes, and the store reports no round trip
+// for it (the request log's and the metrics' count).
 func TestJointReadEndsWithItsRequest(t *testing.T) {
 	s := open(t, "")
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
+	before := s.RoundTrips()
 	_, err := s.Joint(2).ReadOne(ctx, "a", statement(`RETURN 1 AS this`, nil))
 	wantCode(t, "a read left waiting", err, apperr.Timeout)
+	if n := s.RoundTrips() - before; n != 0 {
+		t.Errorf("the read left waiting counted %d round trips, want 0", n)
+	}
 }

@@ -39,6 +39,12 @@ func (s *Store) unlessViewerGone(ctx context.Context, viewerID int64, failure er
 // gone is UNAUTHENTICATED.
 func (s *Store) ReadForViewer(ctx context.Context, stmt cypher.Statement, viewerID int64) (map[string]any, error) {
 	row, err := s.ReadOne(ctx, stmt)
+	return s.viewersRow(ctx, viewerID, row, err)
+}
+
+// viewersRow is what a read of the viewer's own data answers, given the row it read: no
+// row because the viewer is gone is UNAUTHENTICATED.
+func (s *Store) viewersRow(ctx context.Context, viewerID int64, row map[string]any, err error) (map[string]any, error) {
 	if err != nil || row != nil {
 		return row, err
 	}
