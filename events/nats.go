@@ -51,6 +51,10 @@ type NATS struct {
 type subjectSub struct {
 	sub   *nats.Subscription
 	count int
+	// confirmedAt is the connection's reconnect count when the server was last known to
+	// have the subscription. nats.go sends it again after a reconnect without waiting
+	// for the server, so a subscriber joining after one checks it again.
+	confirmedAt uint64
 }
 
 // subscribeTimeout bounds the round trip that makes a new NATS subscription effective
@@ -182,9 +186,18 @@ func (b *NATS) retain(subject, topic string, scope any) error {
 		if !b.conn.IsConnected() {
 			return nats.ErrConnectionReconnecting
 		}
+		if reconnects := b.conn.Stats().Reconnects; reconnects != s.confirmedAt {
+			// A flush returns once the server has read everything sent before it,
+			// the resent subscription included.
+			if err := b.conn.FlushTimeout(subscribeTimeout); err != nil {
+				return err
+			}
+			s.confirmedAt = reconnects
+		}
 		s.count++
 		return nil
 	}
+	reconnects := b.conn.Stats().Reconnects
 	sub, err := b.conn.Subscribe(subject, func(msg *nats.Msg) { b.receive(topic, scope, msg) })
 	if err == nil {
 		err = b.conn.FlushTimeout(subscribeTimeout)
@@ -195,7 +208,7 @@ func (b *NATS) retain(subject, topic string, scope any) error {
 	if err != nil {
 		return err
 	}
-	b.subs[subject] = &subjectSub{sub: sub, count: 1}
+	b.subs[subject] = &subjectSub{sub: sub, count: 1, confirmedAt: reconnects}
 	return nil
 }
 

@@ -159,3 +159,29 @@ func TestLocalEndsASubscriberThatFellBehind(t *testing.T) {
 		t.Fatal("the subscriber that fell behind is still registered")
 	}
 }
+
+// nats.go sends a replica's subscriptions again when it reconnects, without waiting for
+// the server to read them; a subscriber who joins one of them then must still not miss
+// the next event. The lag makes the server read the resent subscription 300 ms late.
+func TestSubscribingAfterAReconnectMissesNothing(t *testing.T) {
+	server := natstest.Start(t)
+	lag := natstest.StartLag(t, server, 300*time.Millisecond)
+	a, b := connectNATS(t, lag.URL()), connectNATS(t, server.URL())
+	waitConnected(t, a, b)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	earlier := a.Subscribe(ctx, ReviewAdded, int64(80969)) // its subscriber has not left yet
+	server.Stop()
+	if e := receive(t, earlier); !errors.Is(e.Err, ErrInterrupted) {
+		t.Fatalf("got %+v, want ErrInterrupted", e)
+	}
+	server.Restart()
+	waitConnected(t, a, b)
+
+	later := a.Subscribe(ctx, ReviewAdded, int64(80969))
+	b.Publish(ctx, Event{Topic: ReviewAdded, Scope: int64(80969), Key: "r1"})
+	if e := receive(t, later); e.Key != "r1" {
+		t.Fatalf("got %+v", e)
+	}
+}
