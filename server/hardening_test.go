@@ -166,8 +166,8 @@ func TestRequestTimeoutIsTheTransactionTimeout(t *testing.T) {
 	if apperr.CodeOf(err) != apperr.Timeout {
 		t.Fatalf("got %v, want TIMEOUT", err)
 	}
-	if elapsed > 1500*time.Millisecond {
-		t.Errorf("took %v", elapsed)
+	if elapsed > 10*time.Second { // a bound far under the statement's own time, not a timing assertion
+		t.Errorf("took %v: the request waited for the statement instead of its deadline", elapsed)
 	}
 	t.Logf("answered after %v: %v", elapsed.Round(time.Millisecond), err)
 	// The statement had the request's time as its transaction timeout, so Neo4j stops it
